@@ -1,0 +1,74 @@
+# Makefile — optdyn: library, CLI, tests, figures. Non-recursive: */local.mk add their rules.
+# Dependencies (Debian packages) are installed by scripts/deps.sh before anything is compiled.
+
+PREFIX  ?= /usr/local
+DESTDIR ?=
+BUILD   ?= build
+CC      ?= gcc
+VERSION := 0.1.0
+.DEFAULT_GOAL := all
+
+# SAN=1: address + undefined-behaviour sanitizers, in a separate build tree.
+ifeq ($(SAN),1)
+BUILD   := $(BUILD)-san
+SANFLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g
+endif
+
+OPTFLAGS ?= -O2
+CFLAGS   ?= $(OPTFLAGS)
+WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+ALL_CFLAGS = -std=c11 $(CFLAGS) $(WARN) $(SANFLAGS) -D_POSIX_C_SOURCE=200809L \
+             -DOPTDYN_VERSION='"$(VERSION)"' -DOPTDYN_CFLAGS='"$(CFLAGS) $(SANFLAGS)"' \
+             $(PKG_CFLAGS) -MMD -MP
+ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lm
+
+# Generated once per build tree after the dependencies are installed (make restarts on it).
+ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
+-include $(BUILD)/config.mk
+endif
+$(BUILD)/config.mk: scripts/deps.sh
+	@sh scripts/deps.sh
+	@mkdir -p $(BUILD)
+	@echo "PKG_CFLAGS = $$(pkg-config --cflags gsl hdf5-serial inih)" > $@.tmp
+	@echo "PKG_LIBS = $$(pkg-config --libs gsl hdf5-serial inih)" >> $@.tmp
+	@mv $@.tmp $@
+
+LIB_SRC := $(wildcard sim/*.c sim/problems/*.c optimizers/*.c)
+CLI_SRC := $(wildcard sim/cli/*.c)
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+LIB     := $(BUILD)/liboptdyn.a
+OPTDYN  := $(BUILD)/optdyn
+
+.PHONY: all test figures bench install uninstall clean
+all: $(OPTDYN)
+
+$(BUILD)/%.o: %.c $(BUILD)/config.mk
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(OPTDYN): $(CLI_OBJ) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(CLI_OBJ) $(LIB) $(LDLIBS_ALL)
+
+include tests/local.mk plots/local.mk bench/local.mk
+
+install: $(OPTDYN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/optdyn/experiments \
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots
+	install -m 755 $(OPTDYN) $(DESTDIR)$(PREFIX)/bin/optdyn
+	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/optdyn/experiments
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/optdyn
+	rm -rf $(DESTDIR)$(PREFIX)/share/optdyn
+
+clean:
+	rm -rf build build-san plots/out results/*.h5 results/*.partial
+
+-include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

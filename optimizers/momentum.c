@@ -1,0 +1,29 @@
+/* optimizers/momentum.c — heavy-ball momentum in the torch/NQM form (effective lr = lr/(1-mu)).
+ *   v <- mu*v + g;  x <- x - lr*v          state: st = [v(n)], v(0) = 0 */
+#include "opt.h"
+
+static int momentum_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+                         const problem *pb, const batch *b, double *dx)
+{
+    (void)t;
+    double *v = st;
+    int status = pb->type->grad(pb, x, b, dx);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = p->mu * v[i] + dx[i];
+        dx[i] = -p->lr * v[i];
+    }
+    return status;
+}
+
+static const param_spec momentum_params[] = {
+    OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_END,
+};
+
+const opt_type opt_momentum = {
+    .name = "momentum",
+    .summary = "heavy-ball momentum (torch form)",
+    .rule = "v <- mu*v + g; x <- x - lr*v",
+    .params = momentum_params,
+    .state_size = opt_state_n,
+    .step = momentum_step,
+};

@@ -1,0 +1,34 @@
+/* optimizers/nesterov.c — Nesterov momentum with the gradient taken at the look-ahead point.
+ *   y = x - lr*mu*v;  v <- mu*v + g(y);  x <- x - lr*v       state: st = [v(n) | y(n)]
+ * (y is scratch, kept in the state so the step never allocates.) Equivalence with torch's
+ * form v <- mu*v + g(p); p <- p - lr*(g(p) + mu*v): torch's iterate p is this rule's look-ahead
+ * point y, so both produce the same sequence of gradients and of look-ahead points. */
+#include "opt.h"
+
+static int nesterov_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+                         const problem *pb, const batch *b, double *dx)
+{
+    (void)t;
+    double *v = st, *y = st + n;
+    for (size_t i = 0; i < n; i++)
+        y[i] = x[i] - p->lr * p->mu * v[i];
+    int status = pb->type->grad(pb, y, b, dx);
+    for (size_t i = 0; i < n; i++) {
+        v[i] = p->mu * v[i] + dx[i];
+        dx[i] = -p->lr * v[i];
+    }
+    return status;
+}
+
+static const param_spec nesterov_params[] = {
+    OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_END,
+};
+
+const opt_type opt_nesterov = {
+    .name = "nesterov",
+    .summary = "Nesterov momentum, look-ahead gradient",
+    .rule = "v <- mu*v + g(x - lr*mu*v); x <- x - lr*v",
+    .params = nesterov_params,
+    .state_size = opt_state_2n,
+    .step = nesterov_step,
+};

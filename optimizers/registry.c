@@ -1,0 +1,37 @@
+/* optimizers/registry.c — the list of update rules known to configs and `optdyn list`.
+ * Add a new optimizer here (and in the Makefile's source list) and nowhere else. */
+#include "opt.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_rmsprop, opt_adam, opt_signsgd;
+
+const opt_type *const opt_types[] = {
+    &opt_sgd, &opt_momentum, &opt_nesterov, &opt_rmsprop, &opt_adam, &opt_signsgd, NULL,
+};
+
+const char *const opt_type_names[] = {
+    "sgd", "momentum", "nesterov", "rmsprop", "adam", "signsgd", NULL,
+};
+
+const opt_type *opt_lookup(const char *name)
+{
+    for (size_t i = 0; opt_types[i]; i++)
+        if (strcmp(opt_types[i]->name, name) == 0)
+            return opt_types[i];
+    return NULL;
+}
+
+size_t opt_state_none(size_t n) { (void)n; return 0; }
+size_t opt_state_n(size_t n) { return n; }
+size_t opt_state_2n(size_t n) { return 2 * n; }
+
+double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p)
+{
+    size_t len = type->state_size(n);
+    double *st = calloc(len ? len : 1, sizeof *st);
+    if (st && type->init)
+        type->init(st, n, p);
+    return st;
+}

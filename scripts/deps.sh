@@ -1,0 +1,22 @@
+#!/bin/sh
+# scripts/deps.sh — install optdyn's Debian dependencies when any is missing.
+# Idempotent: does nothing (and needs no network) when every package is already installed.
+set -eu
+
+PKGS="gcc make pkg-config libc6-dev libgsl-dev libhdf5-dev hdf5-tools gnuplot-nox
+      libinih-dev librandom123-dev libcmocka-dev python3 python3-numpy python3-h5py"
+
+missing=""
+for p in $PKGS; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" \
+        || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+echo "deps.sh: installing:$missing" >&2
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing >&2

@@ -1,0 +1,23 @@
+/* sim/cli/cli.h — the optdyn command line: one function per subcommand, shared exit codes and
+ * messages. Only the CLI prints and exits; the library returns status codes. */
+#ifndef OPTDYN_CLI_H
+#define OPTDYN_CLI_H
+
+enum {
+    EXIT_OK = 0,
+    EXIT_FAILURE_OTHER = 1,   /* I/O, out of memory, internal error */
+    EXIT_USAGE = 2            /* bad command line or experiment file */
+};
+
+int cmd_run(int argc, char **argv);
+int cmd_export(int argc, char **argv);
+int cmd_info(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+
+/* "optdyn CMD: message" on stderr; returns code (EXIT_USAGE or EXIT_FAILURE_OTHER). */
+int cli_error(int code, const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* The usage line of cmd plus "Try 'optdyn CMD --help'." on stderr; returns EXIT_USAGE. */
+int cli_usage_error(const char *cmd, const char *usage);
+
+#endif

@@ -1,0 +1,93 @@
+/* sim/cli/cmd_list.c — `optdyn list`: optimizers, problems and experiment kinds with every key,
+ * its default and its accepted values, straight from the registries' param_spec tables. */
+#include "../config.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "optdyn list [optimizers|problems|kinds|keys]";
+static const char help[] =
+    "Usage: optdyn list [optimizers|problems|kinds|keys]\n"
+    "List what experiment files may name: optimizer types (update rule and keys), problem\n"
+    "types (keys), experiment kinds, and the keys of [experiment] and [run] (`keys`).\n"
+    "Without an argument, everything.\n";
+
+static void print_specs(const param_spec *specs)
+{
+    for (const param_spec *s = specs; s->key; s++) {
+        char want[512];
+        param_describe(s, want, sizeof want);
+        printf("    %-16s %-12s %s; %s\n", s->key,
+               s->def ? s->def : (s->flags & PARAM_OPTIONAL) ? "(optional)" : "(required)",
+               s->doc, want);
+    }
+}
+
+static void list_optimizers(void)
+{
+    printf("optimizers ([optimizer NAME] type = ...):\n");
+    for (size_t i = 0; opt_types[i]; i++) {
+        printf("  %-10s %s\n             %s\n", opt_types[i]->name, opt_types[i]->summary,
+               opt_types[i]->rule);
+        print_specs(opt_types[i]->params);
+    }
+}
+
+static void list_problems(void)
+{
+    printf("problems ([problem] type = ...):\n");
+    for (size_t i = 0; problem_types[i]; i++) {
+        printf("  %-10s %s\n", problem_types[i]->name, problem_types[i]->summary);
+        print_specs(problem_types[i]->params);
+    }
+}
+
+static void list_kinds(void)
+{
+    printf("experiment kinds ([experiment] kind = ...):\n"
+           "  trajectory  every optimizer from the same x0 with the same noise, recorded\n"
+           "  sweep, flow, onestep  reserved for later versions (rejected with exit 2)\n");
+}
+
+static void list_keys(void)
+{
+    printf("[experiment] keys:\n");
+    print_specs(experiment_specs);
+    printf("[run] keys:\n");
+    print_specs(run_specs);
+}
+
+int cmd_list(int argc, char **argv)
+{
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(help, stdout);
+            return EXIT_OK;
+        }
+        return cli_usage_error("list", usage);
+    }
+    if (argc - optind > 1)
+        return cli_usage_error("list", usage);
+    const char *what = optind < argc ? argv[optind] : "all";
+    int all = !strcmp(what, "all");
+    if (!all && strcmp(what, "optimizers") && strcmp(what, "problems") && strcmp(what, "kinds") &&
+        strcmp(what, "keys")) {
+        cli_error(EXIT_USAGE, "list", "unknown topic '%s' (expected optimizers, problems, kinds "
+                  "or keys)", what);
+        return EXIT_USAGE;
+    }
+    if (all || !strcmp(what, "optimizers"))
+        list_optimizers();
+    if (all || !strcmp(what, "problems"))
+        list_problems();
+    if (all || !strcmp(what, "kinds"))
+        list_kinds();
+    if (all || !strcmp(what, "keys"))
+        list_keys();
+    return EXIT_OK;
+}

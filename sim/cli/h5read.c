@@ -1,0 +1,135 @@
+/* sim/cli/h5read.c — read-side helpers over the HDF5 C API for the CLI's export and info.
+ * Every handle opened here is closed before returning. */
+#include "h5read.h"
+
+#include <errno.h>
+#include <hdf5_hl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+hid_t h5r_open(const char *path, char *err, size_t len)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (access(path, R_OK) != 0) {
+        snprintf(err, len, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    if (H5Fis_hdf5(path) <= 0) {
+        snprintf(err, len, "%s: not an HDF5 file", path);
+        return -1;
+    }
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    if (f < 0)
+        snprintf(err, len, "%s: cannot open HDF5 file", path);
+    return f;
+}
+
+int h5r_read(hid_t dset, h5r_data *out, char *err, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    hid_t space = H5Dget_space(dset), type = H5Dget_type(dset);
+    hsize_t dims[2] = { 1, 1 };
+    int rank = H5Sget_simple_extent_ndims(space);
+    H5T_class_t cls = H5Tget_class(type);
+    int ok = rank >= 1 && rank <= 2 && (cls == H5T_INTEGER || cls == H5T_FLOAT);
+    if (ok)
+        H5Sget_simple_extent_dims(space, dims, NULL);
+    H5Sclose(space);
+    H5Tclose(type);
+    if (!ok) {
+        snprintf(err, len, "not a numeric dataset of rank 1 or 2");
+        return -1;
+    }
+    out->rank = rank;
+    out->dims[0] = dims[0];
+    out->dims[1] = rank > 1 ? dims[1] : 1;
+    out->integer = cls == H5T_INTEGER;
+    out->v = malloc((out->dims[0] * out->dims[1] + 1) * sizeof *out->v);
+    if (!out->v || H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->v) < 0) {
+        free(out->v);
+        out->v = NULL;
+        snprintf(err, len, "cannot read dataset");
+        return -1;
+    }
+    return 0;
+}
+
+typedef struct scale_hit {
+    char *path;
+    size_t len;
+} scale_hit;
+
+static herr_t first_scale(hid_t did, unsigned dim, hid_t dsid, void *data)
+{
+    (void)did;
+    (void)dim;
+    scale_hit *h = data;
+    H5Iget_name(dsid, h->path, h->len);
+    return 1;     /* stop at the first */
+}
+
+int h5r_scale(hid_t dset, unsigned dim, char *path, size_t len)
+{
+    if (H5DSis_scale(dset) > 0 || H5DSget_num_scales(dset, dim) <= 0)
+        return 0;
+    scale_hit h = { path, len };
+    path[0] = '\0';
+    return H5DSiterate_scales(dset, dim, NULL, first_scale, &h) > 0 && path[0];
+}
+
+void h5r_format(double v, char *buf, size_t len)
+{
+    for (int digits = 15; digits <= 17; digits++) {    /* shortest text that reads back exactly */
+        snprintf(buf, len, "%.*g", digits, v);
+        if (strtod(buf, NULL) == v || v != v)
+            return;
+    }
+}
+
+void h5r_print_value(double v, int integer)
+{
+    char buf[64];
+    if (integer)
+        printf("%lld", (long long)v);
+    else {
+        h5r_format(v, buf, sizeof buf);
+        fputs(buf, stdout);
+    }
+}
+
+void h5r_attr_text(hid_t attr, char *buf, size_t len)
+{
+    hid_t type = H5Aget_type(attr), space = H5Aget_space(attr);
+    hssize_t n = H5Sget_simple_extent_npoints(space);
+    buf[0] = '\0';
+    if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0 && n == 1) {
+        char *s = NULL;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(type));
+        if (H5Aread(attr, mt, &s) >= 0 && s) {
+            snprintf(buf, len, "%s", s);
+            H5free_memory(s);
+        }
+        H5Tclose(mt);
+    } else if ((H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) && n >= 1 &&
+               n <= 4096) {
+        double *v = malloc((size_t)n * sizeof *v);
+        if (v && H5Aread(attr, H5T_NATIVE_DOUBLE, v) >= 0) {
+            size_t used = 0;
+            for (hssize_t i = 0; i < n && used < len; i++) {
+                char num[64];
+                h5r_format(v[i], num, sizeof num);
+                used += (size_t)snprintf(buf + used, len - used, i ? ", %s" : "%s", num);
+            }
+        }
+        free(v);
+    } else {
+        snprintf(buf, len, "(unprintable attribute)");
+    }
+    H5Sclose(space);
+    H5Tclose(type);
+}

@@ -1,0 +1,333 @@
+/* sim/config.c — interpret an ini_doc as an experiment: sections and keys checked against the
+ * param_spec tables of the experiment, the run, the problem type and each optimizer type. */
+#include "config.h"
+#include "status.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const experiment_kind_names[] = { "trajectory", "sweep", "flow", "onestep", NULL };
+static const char *const yes_no[] = { "no", "yes", NULL };
+
+const param_spec experiment_specs[] = {
+    { "kind", PARAM_CHOICE, offsetof(experiment_params, kind), "trajectory", 0, 0, 0,
+      experiment_kind_names, "what to run (this version runs: trajectory)" },
+    { "seed", PARAM_INT, offsetof(experiment_params, seed), "1", 0, 9007199254740991.0, 0, NULL,
+      "key of every random stream (data, x0, noise, batches)" },
+    { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
+      NULL, "HDF5 file to write (default results/<file stem>.h5; -o overrides)" },
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+const param_spec run_specs[] = {
+    { "steps", PARAM_INT, offsetof(run_params, steps), NULL, 1, 1e15, 0, NULL,
+      "number of optimizer steps (required)" },
+    { "batch", PARAM_REAL, offsetof(run_params, batch), "inf", 1, INFINITY, PARAM_ALLOW_INF, NULL,
+      "batch size B (inf: exact full gradient; finite-data problems: an integer <= examples)" },
+    { "record_every", PARAM_INT, offsetof(run_params, record_every), "1", 1, 1e15, 0, NULL,
+      "record every k-th step (step 0 and the last step are always recorded)" },
+    { "diverge_factor", PARAM_REAL, offsetof(run_params, diverge_factor), "1e6", 1, 1e300,
+      PARAM_LO_OPEN, NULL, "a run diverges when loss > diverge_factor * |initial loss| or not finite" },
+    { "record_x", PARAM_CHOICE, offsetof(run_params, record_x), "yes", 0, 0, 0, yes_no,
+      "record the iterates x (no: only scalars, for large dim)" },
+    { "landscape", PARAM_LIST, offsetof(run_params, landscape), NULL, -1e300, 1e300,
+      PARAM_OPTIONAL, NULL, "2-D problems: xmin, xmax, ymin, ymax of the recorded loss grid "
+      "(default: around x0, the minimizer and the iterates)" },
+    { "landscape_points", PARAM_INT, offsetof(run_params, landscape_points), "201", 2, 2001, 0,
+      NULL, "grid points per axis of the loss landscape (2-D problems)" },
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const param_spec problem_type_spec = {
+    "type", PARAM_CHOICE, 0, NULL, 0, 0, 0, problem_type_names, "problem type"
+};
+static const param_spec opt_type_spec = {
+    "type", PARAM_CHOICE, 0, NULL, 0, 0, 0, opt_type_names, "optimizer type"
+};
+
+typedef struct ctx {
+    config *c;
+    char *err;
+    size_t errlen;
+} ctx;
+
+static ini_entry *entry(const ini_doc *d, const char *section, const char *key)
+{
+    for (size_t i = 0; i < d->ne; i++)
+        if (strcmp(d->e[i].section, section) == 0 && strcmp(d->e[i].key, key) == 0)
+            return &d->e[i];
+    return NULL;
+}
+
+static const ini_section *section(const ini_doc *d, const char *name)
+{
+    for (size_t i = 0; i < d->ns; i++)
+        if (strcmp(d->s[i].name, name) == 0)
+            return &d->s[i];
+    return NULL;
+}
+
+/* "path:line: [name]" for a section (line 0: it exists only through --set, or not at all). */
+static void section_where(const ctx *x, const char *name, char *buf, size_t len)
+{
+    const ini_section *s = section(x->c->doc, name);
+    if (s && s->line > 0)
+        snprintf(buf, len, "%s:%d: [%s]", x->c->doc->path, s->line, name);
+    else
+        snprintf(buf, len, "%s: [%s]", x->c->doc->path, name);
+}
+
+static int entry_error(const ctx *x, const ini_entry *e, const char *what)
+{
+    char where[512];
+    ini_entry_where(x->c->doc, e, where, sizeof where);
+    snprintf(x->err, x->errlen, "%s: %s", where, what);
+    return OD_EINPUT;
+}
+
+static int set_entry(const ctx *x, const ini_entry *e, const param_spec *spec, void *base)
+{
+    char why[1024];
+    if (param_set(spec, base, e->value, why, sizeof why) != OD_OK)
+        return entry_error(x, e, why);
+    return OD_OK;
+}
+
+/* Every key of section `name` must be in specs (besides `skip`); required keys must be present. */
+static int apply_section(const ctx *x, const char *name, const param_spec *specs, void *base,
+                         const char *skip)
+{
+    const ini_doc *d = x->c->doc;
+    for (size_t i = 0; i < d->ne; i++) {
+        const ini_entry *e = &d->e[i];
+        if (strcmp(e->section, name) != 0 || (skip && strcmp(e->key, skip) == 0))
+            continue;
+        const param_spec *spec = param_find(specs, e->key);
+        if (!spec) {
+            char keys[1024], what[1200];
+            param_keys(specs, keys, sizeof keys);
+            snprintf(what, sizeof what, "unknown key (expected one of: %s%s%s)",
+                     skip ? skip : "", skip ? ", " : "", keys);
+            return entry_error(x, e, what);
+        }
+        int status = set_entry(x, e, spec, base);
+        if (status != OD_OK)
+            return status;
+    }
+    for (const param_spec *s = specs; s->key; s++)
+        if (!s->def && !(s->flags & PARAM_OPTIONAL) && !entry(d, name, s->key)) {
+            char where[512];
+            section_where(x, name, where, sizeof where);
+            snprintf(x->err, x->errlen, "%s: missing required key '%s' (%s)", where, s->key, s->doc);
+            return OD_EINPUT;
+        }
+    return OD_OK;
+}
+
+/* The `type` key of a section: required, one of the registry's names. */
+static int section_type(const ctx *x, const char *name, const param_spec *spec, int *type)
+{
+    const ini_entry *e = entry(x->c->doc, name, "type");
+    if (!e) {
+        char where[512], want[512];
+        section_where(x, name, where, sizeof where);
+        param_describe(spec, want, sizeof want);
+        snprintf(x->err, x->errlen, "%s: missing required key 'type' (expected %s)", where, want);
+        return OD_EINPUT;
+    }
+    return set_entry(x, e, spec, type);
+}
+
+static int require_section(const ctx *x, const char *name)
+{
+    if (section(x->c->doc, name))
+        return OD_OK;
+    snprintf(x->err, x->errlen, "%s: missing section [%s]", x->c->doc->path, name);
+    return OD_EINPUT;
+}
+
+/* Error about `key` of section `name`, at the key's line when present, else the section's. */
+static int key_error(const ctx *x, const char *name, const char *key, const char *why)
+{
+    const ini_entry *e = entry(x->c->doc, name, key);
+    if (e)
+        return entry_error(x, e, why);
+    char where[512];
+    section_where(x, name, where, sizeof where);
+    snprintf(x->err, x->errlen, "%s %s: %s", where, key, why);
+    return OD_EINPUT;
+}
+
+static int load_problem(const ctx *x)
+{
+    problem_params *pp = &x->c->problem;
+    int status = require_section(x, "problem");
+    if (status == OD_OK)
+        status = section_type(x, "problem", &problem_type_spec, &pp->type);
+    if (status != OD_OK)
+        return status;
+    const problem_type *t = problem_types[pp->type];
+    param_defaults(t->params, pp);
+    if ((status = apply_section(x, "problem", t->params, pp, "type")) != OD_OK)
+        return status;
+    char why[1024];
+    const char *bad = problem_check(pp, why, sizeof why);
+    return bad ? key_error(x, "problem", bad, why) : OD_OK;
+}
+
+static int valid_name(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n >= sizeof ((cfg_optimizer *)0)->name)
+        return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+            return 0;
+    return 1;
+}
+
+static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
+{
+    config *c = x->c;
+    if (!valid_name(name)) {
+        snprintf(x->err, x->errlen, "%s:%d: [%s]: expected [optimizer NAME] with NAME made of "
+                 "letters, digits, '_' or '-' (at most 63), got '%s'", c->doc->path, s->line,
+                 s->name, name);
+        return OD_EINPUT;
+    }
+    cfg_optimizer *o = &c->opt[c->nopt];
+    int type = 0;
+    int status = section_type(x, s->name, &opt_type_spec, &type);
+    if (status != OD_OK)
+        return status;
+    memset(o, 0, sizeof *o);
+    strcpy(o->name, name);
+    o->type = opt_types[type];
+    param_defaults(o->type->params, &o->p);
+    if ((status = apply_section(x, s->name, o->type->params, &o->p, "type")) != OD_OK)
+        return status;
+    c->nopt++;
+    return OD_OK;
+}
+
+static int load_sections(const ctx *x)
+{
+    const ini_doc *d = x->c->doc;
+    int status;
+    for (size_t i = 0; i < d->ns; i++) {
+        const ini_section *s = &d->s[i];
+        if (strncmp(s->name, "optimizer", 9) == 0 && (!s->name[9] || isspace((unsigned char)s->name[9]))) {
+            const char *name = s->name + 9;
+            while (isspace((unsigned char)*name))
+                name++;
+            if ((status = load_optimizer(x, s, name)) != OD_OK)
+                return status;
+        } else if (strcmp(s->name, "experiment") && strcmp(s->name, "problem") &&
+                   strcmp(s->name, "run")) {
+            char where[512];
+            section_where(x, s->name, where, sizeof where);
+            snprintf(x->err, x->errlen, "%s: unknown section (expected [experiment], [problem], "
+                     "[run] or [optimizer NAME])", where);
+            return OD_EINPUT;
+        }
+    }
+    if (x->c->nopt == 0) {
+        snprintf(x->err, x->errlen, "%s: no [optimizer NAME] section (at least one is needed)",
+                 d->path);
+        return OD_EINPUT;
+    }
+    return OD_OK;
+}
+
+/* Checks that involve several sections. */
+static int check_consistency(const ctx *x)
+{
+    config *c = x->c;
+    const problem_params *pp = &c->problem;
+    char why[512];
+    if (c->exp.kind != KIND_TRAJECTORY) {
+        snprintf(why, sizeof why, "kind '%s' is not available in this version (expected: "
+                 "trajectory)", experiment_kind_names[c->exp.kind]);
+        return key_error(x, "experiment", "kind", why);
+    }
+    if (param_find(problem_types[pp->type]->params, "examples") && !isinf(c->run.batch) &&
+        (c->run.batch != floor(c->run.batch) || c->run.batch > (double)pp->examples)) {
+        snprintf(why, sizeof why, "expected an integer batch size <= examples = %ld (or inf), "
+                 "got %g", pp->examples, c->run.batch);
+        return key_error(x, "run", "batch", why);
+    }
+    if (c->run.landscape.n && (c->run.landscape.n != 4 || pp->dim != 2 ||
+                               !(c->run.landscape.v[0] < c->run.landscape.v[1]) ||
+                               !(c->run.landscape.v[2] < c->run.landscape.v[3]))) {
+        snprintf(why, sizeof why, "expected xmin, xmax, ymin, ymax with xmin < xmax, ymin < ymax "
+                 "for a 2-D problem (dim = %ld)", pp->dim);
+        return key_error(x, "run", "landscape", why);
+    }
+    for (size_t i = 0; i < c->nopt; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(c->opt[i].name, c->opt[j].name) == 0) {
+                snprintf(x->err, x->errlen, "%s: two optimizers named '%s'", c->doc->path,
+                         c->opt[i].name);
+                return OD_EINPUT;
+            }
+    return OD_OK;
+}
+
+/* results/<stem>.h5 for experiments/<stem>.ini */
+static void default_output(config *c)
+{
+    const char *base = strrchr(c->doc->path, '/');
+    base = base ? base + 1 : c->doc->path;
+    const char *dot = strrchr(base, '.');
+    int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
+    snprintf(c->exp.output, sizeof c->exp.output, "results/%.*s.h5", len, base);
+}
+
+int config_load(const char *path, const char *const *sets, size_t nsets, config **out,
+                char *err, size_t errlen)
+{
+    *out = NULL;
+    config *c = calloc(1, sizeof *c);
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return OD_ENOMEM;
+    }
+    ctx x = { c, err, errlen };
+    int status = ini_doc_read(path, &c->doc, err, errlen);
+    for (size_t i = 0; status == OD_OK && i < nsets; i++)
+        status = ini_doc_set(c->doc, sets[i], err, errlen);
+    if (status != OD_OK)
+        goto fail;
+    status = OD_ENOMEM;
+    if (!(c->opt = calloc(c->doc->ns ? c->doc->ns : 1, sizeof *c->opt)))
+        goto fail;
+    param_defaults(experiment_specs, &c->exp);
+    param_defaults(run_specs, &c->run);
+    if ((status = apply_section(&x, "experiment", experiment_specs, &c->exp, NULL)) != OD_OK ||
+        (status = load_problem(&x)) != OD_OK ||
+        (status = require_section(&x, "run")) != OD_OK ||
+        (status = apply_section(&x, "run", run_specs, &c->run, NULL)) != OD_OK ||
+        (status = load_sections(&x)) != OD_OK || (status = check_consistency(&x)) != OD_OK)
+        goto fail;
+    if (!c->exp.output[0])
+        default_output(c);
+    *out = c;
+    return OD_OK;
+fail:
+    if (status == OD_ENOMEM)
+        snprintf(err, errlen, "out of memory");
+    config_free(c);
+    return status;
+}
+
+void config_free(config *c)
+{
+    if (!c)
+        return;
+    ini_doc_free(c->doc);
+    free(c->opt);
+    free(c);
+}

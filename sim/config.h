@@ -1,0 +1,55 @@
+/* sim/config.h — an experiment, fully validated: every key known, typed, in range, consistent.
+ * Built from an INI file plus --set overrides; everything downstream trusts it. */
+#ifndef OPTDYN_CONFIG_H
+#define OPTDYN_CONFIG_H
+
+#include <stddef.h>
+
+#include "../optimizers/opt.h"
+#include "ini_read.h"
+#include "param.h"
+#include "problem.h"
+
+typedef enum { KIND_TRAJECTORY, KIND_SWEEP, KIND_FLOW, KIND_ONESTEP } experiment_kind;
+extern const char *const experiment_kind_names[];
+
+typedef struct experiment_params {
+    int kind;
+    long seed;
+    char output[PARAM_STRING_MAX];
+} experiment_params;
+
+typedef struct run_params {
+    long steps;
+    double batch;            /* INFINITY: full batch / no noise */
+    long record_every;
+    double diverge_factor;   /* diverged when loss > diverge_factor * |initial loss| */
+    int record_x;
+    param_list landscape;    /* 2-D problems: xmin, xmax, ymin, ymax of the loss grid */
+    long landscape_points;
+} run_params;
+
+typedef struct cfg_optimizer {
+    char name[64];           /* the NAME of [optimizer NAME]: HDF5 group and legend label */
+    const opt_type *type;
+    opt_params p;
+} cfg_optimizer;
+
+typedef struct config {
+    ini_doc *doc;            /* path, verbatim text, entries (with --set applied) */
+    experiment_params exp;
+    problem_params problem;
+    run_params run;
+    cfg_optimizer *opt;      /* in file order */
+    size_t nopt;
+} config;
+
+extern const param_spec experiment_specs[], run_specs[];
+
+/* Load, override and validate. On failure returns OD_EINPUT (message in err: file, line, key,
+ * what was expected) or OD_ENOMEM, and *out = NULL. */
+int config_load(const char *path, const char *const *sets, size_t nsets, config **out,
+                char *err, size_t errlen);
+void config_free(config *c);
+
+#endif

@@ -1,0 +1,14 @@
+/* sim/landscape.h — the loss of a 2-D problem on a grid, recorded as /problem/landscape with
+ * its axes /problem/landscape_x and _y attached as dimension scales (for contour plots). */
+#ifndef OPTDYN_LANDSCAPE_H
+#define OPTDYN_LANDSCAPE_H
+
+#include "config.h"
+#include "problem.h"
+#include "rec.h"
+#include "run.h"
+
+/* Grid over [run] landscape when given, else over box padded by 10% of its span. */
+int landscape_write(rec *r, const config *c, const problem *pb, const run_box *box);
+
+#endif
