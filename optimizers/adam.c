@@ -15,7 +15,7 @@ static int adam_step(double *st, size_t n, long t, const opt_params *p, const do
         double g = dx[i];
         m[i] = p->b1 * m[i] + (1.0 - p->b1) * g;
         v[i] = p->b2 * v[i] + (1.0 - p->b2) * g * g;
-        dx[i] = -p->lr * (m[i] / c1) / (sqrt(v[i] / c2) + p->eps);
+        dx[i] = -p->lr * ((m[i] / c1) / (sqrt(v[i] / c2) + p->eps));
     }
     return status;
 }

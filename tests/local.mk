@@ -1,0 +1,17 @@
+# tests/local.mk — test binaries (cmocka), the CLI/h5py scripts, and `make test`.
+# tests/run.sh runs everything and prints the closing line "N passed, N failed".
+
+TEST_NAMES := test_optimizers test_problems test_config test_run
+TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
+TEST_UTIL  := $(BUILD)/tests/testutil.o
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL) $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_UTIL) $(LIB) $(LDLIBS_ALL) -lcmocka
+
+.PHONY: test-bins
+test-bins: $(TEST_BINS) $(OPTDYN)
+
+test: test-bins
+	@sh tests/run.sh $(BUILD)
+
+-include $(TEST_BINS:%=%.d) $(TEST_UTIL:.o=.d)

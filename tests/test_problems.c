@@ -1,0 +1,275 @@
+/* tests/test_problems.c — every problem's derivatives against finite differences, its facts
+ * (gradient 0 at xstar, spectrum = eigenvalues of H), and its noise model: unbiased minibatch
+ * gradients, NQM noise variance c_i/B, full-batch SGD == GD. */
+#include "testutil.h"
+#include "../sim/draw.h"
+#include "../sim/rng.h"
+#include "../sim/status.h"
+
+#include <gsl/gsl_eigen.h>
+#include <gsl/gsl_sort_vector.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One case per problem type (and variants): [problem] body. */
+static const char *const problems[] = {
+    "type = nqm\ndim = 40\nhessian_power = 1.3\nnoise_power = 0.7\n",
+    "type = quadratic\ndim = 7\ncond = 30\nlambda_max = 2.385\nnoise = hessian\nnoise_scale = 0.3\n",
+    "type = rosenbrock\ndim = 2\n",
+    "type = rosenbrock\ndim = 6\nb = 37.5\n",
+    "type = beale\n",
+    "type = linreg\ndim = 5\nexamples = 300\n",
+    "type = logreg\ndim = 4\nexamples = 250\nl2 = 0.03\n",
+};
+#define NPROBLEMS (sizeof problems / sizeof problems[0])
+
+static config *problem_config(const char *body, const char *run)
+{
+    char ini[1024];
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 11\n[problem]\n%s[run]\nsteps = 1\n%s"
+             "[optimizer o]\ntype = sgd\nlr = 0.01\n", body, run ? run : "");
+    return tu_config(ini);
+}
+
+/* A point away from the minimizer with O(1) coordinates, drawn from a private stream. */
+static void test_point(size_t n, double *x, uint64_t tag)
+{
+    rng_stream s = rng_stream_make(99, RNG_INIT, tag);
+    rng_normals(&s, 0, n, x);
+    for (size_t i = 0; i < n; i++)
+        x[i] = 0.5 * x[i] + 0.3;
+}
+
+static void gradients_match_finite_differences(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < NPROBLEMS; k++) {
+        config *c = problem_config(problems[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *xp = malloc(n * sizeof *xp);
+        test_point(n, x, k);
+        pb->type->grad(pb, x, NULL, g);
+        for (size_t i = 0; i < n; i++) {
+            double h = 1e-5 * (1 + fabs(x[i]));
+            memcpy(xp, x, n * sizeof *x);
+            xp[i] = x[i] + h;
+            double fp = pb->type->loss(pb, xp);
+            xp[i] = x[i] - h;
+            double fd = (fp - pb->type->loss(pb, xp)) / (2 * h);
+            if (fabs(fd - g[i]) > 1e-6 * (1 + fabs(g[i])))
+                fail_msg("%s: dL/dx%zu = %.12g, finite difference %.12g", pb->type->name, i, g[i], fd);
+        }
+        free(x), free(g), free(xp);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+static void hessians_match_finite_differences(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < NPROBLEMS; k++) {
+        config *c = problem_config(problems[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        double *x = malloc(n * sizeof *x), *v = malloc(n * sizeof *v), *hv = malloc(n * sizeof *hv),
+               *gp = malloc(n * sizeof *gp), *gm = malloc(n * sizeof *gm), *xs = malloc(n * sizeof *xs),
+               *diag = malloc(n * sizeof *diag), *e = calloc(n, sizeof *e);
+        test_point(n, x, k);
+        test_point(n, v, k + 100);
+        assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
+        double h = 1e-5;
+        for (size_t i = 0; i < n; i++)
+            xs[i] = x[i] + h * v[i];
+        pb->type->grad(pb, xs, NULL, gp);
+        for (size_t i = 0; i < n; i++)
+            xs[i] = x[i] - h * v[i];
+        pb->type->grad(pb, xs, NULL, gm);
+        for (size_t i = 0; i < n; i++) {
+            double fd = (gp[i] - gm[i]) / (2 * h);
+            if (fabs(fd - hv[i]) > 1e-6 * (1 + fabs(hv[i])))
+                fail_msg("%s: (Hv)_%zu = %.12g, finite difference %.12g", pb->type->name, i, hv[i], fd);
+        }
+        /* the diagonal is e_i^T H e_i */
+        assert_int_equal(pb->type->hess_diag(pb, x, diag), OD_OK);
+        for (size_t i = 0; i < n; i++) {
+            e[i] = 1.0;
+            pb->type->hvp(pb, x, e, hv);
+            e[i] = 0.0;
+            assert_true(fabs(hv[i] - diag[i]) <= 1e-12 * (1 + fabs(diag[i])));
+        }
+        free(x), free(v), free(hv), free(gp), free(gm), free(xs), free(diag), free(e);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+static void minimizers_are_stationary(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < NPROBLEMS; k++) {
+        config *c = problem_config(problems[k], NULL);
+        problem *pb = tu_problem(c);
+        assert_non_null(pb->xstar);
+        double *g = malloc(pb->n * sizeof *g);
+        pb->type->grad(pb, pb->xstar, NULL, g);
+        assert_true(sqrt(problem_dot(pb->n, g, g)) < 1e-10);
+        assert_true(fabs(pb->type->loss(pb, pb->xstar) - pb->fstar) <= 1e-14 * (1 + fabs(pb->fstar)));
+        free(g);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+/* The spectrum recorded for constant-Hessian problems is the eigenvalues of H built by hvp. */
+static void spectra_are_hessian_eigenvalues(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < 2; k++) {
+        config *c = problem_config(problems[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        gsl_matrix *H = gsl_matrix_alloc(n, n);
+        gsl_vector *ev = gsl_vector_alloc(n);
+        gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(n);
+        double *e = calloc(n, sizeof *e), *col = malloc(n * sizeof *col);
+        for (size_t j = 0; j < n; j++) {
+            e[j] = 1.0;
+            pb->type->hvp(pb, pb->x0, e, col);
+            e[j] = 0.0;
+            for (size_t i = 0; i < n; i++)
+                gsl_matrix_set(H, i, j, col[i]);
+        }
+        gsl_eigen_symm(H, ev, w);
+        gsl_sort_vector(ev);
+        for (size_t i = 0; i < n; i++)
+            assert_true(fabs(gsl_vector_get(ev, i) - pb->spectrum[i]) <= 1e-12 * pb->spectrum[n - 1]);
+        free(e), free(col);
+        gsl_eigen_symm_free(w);
+        gsl_vector_free(ev);
+        gsl_matrix_free(H);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+/* Over many steps' batches: mean and variance of the gradient at a fixed x, per coordinate. */
+static void batch_moments(const problem *pb, double B, long draws, const double *x, double *mean,
+                          double *var)
+{
+    size_t n = pb->n;
+    double *g = malloc(n * sizeof *g);
+    draw dr;
+    assert_int_equal(draw_init(&dr, pb, B, 5, 0), OD_OK);
+    memset(mean, 0, n * sizeof *mean);
+    memset(var, 0, n * sizeof *var);
+    for (long t = 1; t <= draws; t++) {       /* Welford */
+        batch b;
+        draw_step(&dr, t, &b);
+        pb->type->grad(pb, x, &b, g);
+        for (size_t i = 0; i < n; i++) {
+            double d = g[i] - mean[i];
+            mean[i] += d / (double)t;
+            var[i] += d * (g[i] - mean[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        var[i] /= (double)(draws - 1);
+    draw_free(&dr);
+    free(g);
+}
+
+static void minibatch_gradients_are_unbiased(void **unused)
+{
+    (void)unused;
+    /* N = 997 is not a multiple of B = 10: each epoch drops 7 examples, so the mean over
+     * epochs is not trivially the full gradient. */
+    const char *cases[] = { "type = linreg\ndim = 5\nexamples = 997\n",
+                            "type = logreg\ndim = 4\nexamples = 997\n" };
+    for (int k = 0; k < 2; k++) {
+        config *c = problem_config(cases[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        double x[5], full[5], mean[5], var[5];
+        const long draws = 20000;
+        test_point(n, x, 7);
+        pb->type->grad(pb, x, NULL, full);
+        batch_moments(pb, 10.0, draws, x, mean, var);
+        for (size_t i = 0; i < n; i++) {
+            double se = sqrt(var[i] / (double)draws);
+            if (fabs(mean[i] - full[i]) > 4 * se)
+                fail_msg("%s: coordinate %zu: mean %.6g vs full %.6g (SE %.3g)", pb->type->name, i,
+                         mean[i], full[i], se);
+            assert_true(var[i] > 0);   /* genuine sampling noise */
+        }
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+static void nqm_noise_has_configured_variance(void **unused)
+{
+    (void)unused;
+    config *c = problem_config("type = nqm\ndim = 20\nnoise_power = 0.8\n", NULL);
+    problem *pb = tu_problem(c);
+    const double B = 3.0;
+    const long draws = 40000;
+    double mean[20], var[20], full[20];
+    pb->type->grad(pb, pb->x0, NULL, full);
+    batch_moments(pb, B, draws, pb->x0, mean, var);
+    for (size_t i = 0; i < 20; i++) {
+        double want = pow((double)(i + 1), -0.8) / B;
+        double se_var = want * sqrt(2.0 / (double)(draws - 1));   /* Gaussian sample variance */
+        if (fabs(var[i] - want) > 4 * se_var)
+            fail_msg("nqm: Var[g_%zu] = %.6g, configured c_i/B = %.6g (SE %.3g)", i, var[i], want, se_var);
+        assert_true(fabs(mean[i] - full[i]) <= 4 * sqrt(want / (double)draws));
+    }
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Full-batch SGD (batch = N, and batch = inf) equals hand-written gradient descent, bit for bit. */
+static void full_batch_sgd_is_gd(void **unused)
+{
+    (void)unused;
+    const char *cases[] = { "type = linreg\ndim = 5\nexamples = 200\n",
+                            "type = logreg\ndim = 4\nexamples = 150\n" };
+    for (int k = 0; k < 2; k++) {
+        config *c = problem_config(cases[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        double xs[5], xi[5], xg[5], g[5];
+        tu_iterate(c, pb, &c->opt[0], (double)pb->examples, 50, xs);
+        tu_iterate(c, pb, &c->opt[0], INFINITY, 50, xi);
+        memcpy(xg, pb->x0, n * sizeof *xg);
+        for (int t = 0; t < 50; t++) {
+            pb->type->grad(pb, xg, NULL, g);
+            for (size_t i = 0; i < n; i++)
+                xg[i] += -0.01 * g[i];
+        }
+        assert_memory_equal(xs, xg, n * sizeof *xs);
+        assert_memory_equal(xi, xg, n * sizeof *xi);
+        /* and a real minibatch does differ */
+        tu_iterate(c, pb, &c->opt[0], 10.0, 50, xs);
+        assert_true(memcmp(xs, xg, n * sizeof *xs) != 0);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(gradients_match_finite_differences),
+        cmocka_unit_test(hessians_match_finite_differences),
+        cmocka_unit_test(minimizers_are_stationary),
+        cmocka_unit_test(spectra_are_hessian_eigenvalues),
+        cmocka_unit_test(minibatch_gradients_are_unbiased),
+        cmocka_unit_test(nqm_noise_has_configured_variance),
+        cmocka_unit_test(full_batch_sgd_is_gd),
+    };
+    return cmocka_run_group_tests_name("problems", tests, NULL, NULL);
+}

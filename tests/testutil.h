@@ -1,0 +1,29 @@
+/* tests/testutil.h — helpers shared by the C tests: experiments from inline INI text, problems
+ * built from them, and fixed-step iteration of an optimizer outside the run loop. */
+#ifndef OPTDYN_TESTUTIL_H
+#define OPTDYN_TESTUTIL_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "../optimizers/opt.h"
+#include "../sim/config.h"
+#include "../sim/problem.h"
+
+/* Load an experiment from text (written to a temporary file); fails the test on error. */
+config *tu_config(const char *ini);
+/* Status of loading text, with the message in err. */
+int tu_config_status(const char *ini, char *err, size_t len);
+/* The experiment's problem (fails the test when it cannot be built). */
+problem *tu_problem(const config *c);
+/* Iterate optimizer o of c for steps with batch size B (noise drawn as in the run loop);
+ * x (n) starts at pb->x0 and ends at x_steps. */
+void tu_iterate(const config *c, const problem *pb, const cfg_optimizer *o, double B, long steps,
+                double *x);
+/* A path under a fresh temporary directory (removed at exit is not needed: /tmp). */
+const char *tu_tmpdir(void);
+
+#endif
