@@ -1,0 +1,93 @@
+#!/bin/sh
+# tests/cli_test.sh OPTDYN — the command line as users meet it: every file of tests/bad-input/
+# and a list of bad command lines exit 2 with a message naming the key, leaving no output file;
+# help, version, list, run/export/info succeed; an interrupted run leaves no final file.
+OPTDYN=${1:-build/optdyn}
+tmp=$(mktemp -d /tmp/optdyn-cli-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# expect_exit CODE PATTERN CMD... : exit status CODE and stderr containing PATTERN
+expect_exit() {
+    code=$1 pat=$2
+    shift 2
+    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
+    rc=$?
+    if [ "$rc" -ne "$code" ]; then bad "exit $rc (want $code): $*"; sed 's/^/    /' "$tmp/stderr"; return; fi
+    if [ -n "$pat" ] && ! grep -qF -- "$pat" "$tmp/stderr"; then
+        bad "message lacks '$pat': $*"; sed 's/^/    /' "$tmp/stderr"; return
+    fi
+    ok
+}
+
+for f in tests/bad-input/*.ini; do
+    want=$(sed -n 's/^# expect: //p' "$f")
+    rm -f "$tmp/out.h5" "$tmp/out.h5.partial"
+    if grep -q '^output' "$f"; then
+        expect_exit 2 "$want" "$OPTDYN" run -q "$f"
+    else
+        expect_exit 2 "$want" "$OPTDYN" run -q -o "$tmp/out.h5" "$f"
+    fi
+    if [ -e "$tmp/out.h5" ] || [ -e "$tmp/out.h5.partial" ]; then bad "$f left an output file"; else ok; fi
+done
+
+good=experiments/rosenbrock-trajectories.ini
+expect_exit 2 "Usage" "$OPTDYN"
+expect_exit 2 "unknown command 'frobnicate'" "$OPTDYN" frobnicate
+expect_exit 2 "Usage: optdyn run" "$OPTDYN" run
+expect_exit 2 "Usage: optdyn run" "$OPTDYN" run a.ini b.ini
+expect_exit 2 "Usage: optdyn run" "$OPTDYN" run --bogus "$good"
+expect_exit 2 "No such file" "$OPTDYN" run "$tmp/missing.ini"
+expect_exit 2 "section.key=value" "$OPTDYN" run -o "$tmp/out.h5" --set steps=3 "$good"
+expect_exit 2 "--set optimizer adam.lr" "$OPTDYN" run -o "$tmp/out.h5" --set "optimizer adam.lr=-1" "$good"
+expect_exit 2 "--set run.stepz" "$OPTDYN" run -o "$tmp/out.h5" --set run.stepz=3 "$good"
+expect_exit 2 "-j" "$OPTDYN" run -j 0 -o "$tmp/out.h5" "$good"
+expect_exit 2 "cannot create" "$OPTDYN" run -o "$tmp/no/such/dir/out.h5" "$good"
+expect_exit 2 "cannot create" "$OPTDYN" run -o "/proc/out.h5" "$good"
+expect_exit 2 "Usage: optdyn export" "$OPTDYN" export "$tmp/out.h5"
+expect_exit 2 "No such file" "$OPTDYN" export "$tmp/missing.h5" /trajectory
+expect_exit 2 "not an HDF5 file" "$OPTDYN" export "$good" /trajectory
+expect_exit 2 "not an HDF5 file" "$OPTDYN" info "$good"
+expect_exit 2 "unknown topic" "$OPTDYN" list everything
+[ -e "$tmp/out.h5" ] && bad "a failed command line left $tmp/out.h5" || ok
+
+# Successful paths.
+for c in run export info list; do expect_exit 0 "" "$OPTDYN" "$c" --help; grep -q "^Usage: optdyn $c" "$tmp/stdout" && ok || bad "$c --help"; done
+expect_exit 0 "" "$OPTDYN" --version
+grep -q "^optdyn [0-9]" "$tmp/stdout" && ok || bad "--version output"
+expect_exit 0 "" "$OPTDYN" list
+for w in sgd momentum nesterov rmsprop adam signsgd nqm quadratic rosenbrock beale linreg logreg; do
+    grep -q "^  $w " "$tmp/stdout" && ok || bad "list lacks $w"
+done
+expect_exit 0 "" "$OPTDYN" run -q -o "$tmp/out.h5" --set run.steps=200 "$good"
+[ -e "$tmp/out.h5" ] && [ ! -e "$tmp/out.h5.partial" ] && ok || bad "run did not produce exactly out.h5"
+expect_exit 0 "" "$OPTDYN" export "$tmp/out.h5" /trajectory/adam/x
+[ "$(head -1 "$tmp/stdout")" = "$(printf 'step\tx0\tx1')" ] && ok || bad "export header: $(head -1 "$tmp/stdout")"
+[ "$(wc -l < "$tmp/stdout")" -eq 202 ] && ok || bad "export rows: $(wc -l < "$tmp/stdout")"
+expect_exit 0 "" "$OPTDYN" export "$tmp/out.h5" /trajectory
+grep -q "^sgd	" "$tmp/stdout" && ok || bad "export /trajectory lacks sgd"
+expect_exit 0 "" "$OPTDYN" info "$tmp/out.h5"
+grep -q "dim 0: /trajectory/adam/step" "$tmp/stdout" && ok || bad "info lacks the step axis"
+
+# A failing rerun leaves the previous file byte for byte.
+cp "$tmp/out.h5" "$tmp/before.h5"
+expect_exit 2 "lr" "$OPTDYN" run -q -o "$tmp/out.h5" --set "optimizer sgd.lr=nan" "$good"
+cmp -s "$tmp/out.h5" "$tmp/before.h5" && ok || bad "failed rerun changed out.h5"
+
+# Interrupted runs: SIGINT removes the .partial; SIGKILL never leaves the final name.
+for sig in INT KILL; do
+    rm -f "$tmp/long.h5" "$tmp/long.h5.partial"
+    "$OPTDYN" run -q -o "$tmp/long.h5" --set run.steps=50000000 --set run.record_every=1000000 "$good" &
+    pid=$!
+    sleep 0.5
+    kill -s $sig $pid
+    wait $pid 2>/dev/null
+    [ ! -e "$tmp/long.h5" ] && ok || bad "SIG$sig left long.h5"
+    if [ $sig = INT ]; then [ ! -e "$tmp/long.h5.partial" ] && ok || bad "SIGINT left long.h5.partial"; fi
+done
+
+echo "cli: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,126 @@
+/* tests/test_config.c — the experiment-file interpreter: a catalogue of malformed files, each
+ * rejected with OD_EINPUT and a message naming the line and key; defaults; --set overrides. */
+#include "testutil.h"
+#include "../sim/status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#define RUN "[run]\nsteps = 10\n"
+#define PROB "[problem]\ntype = nqm\ndim = 5\n"
+#define OPT "[optimizer a]\ntype = adam\nlr = 0.01\n"
+
+typedef struct bad_case {
+    const char *ini;
+    const char *expect[3];    /* substrings the message must contain */
+} bad_case;
+
+static const bad_case bad[] = {
+    { PROB RUN OPT "[optimizer b]\ntype = sgd\nlr = 0.1\nlrr = 3\n", { ":12:", "lrr", "expected one of" } },
+    { PROB RUN "[optimizer a]\ntype = adamw\nlr = 0.1\n", { ":7:", "type", "adamw" } },
+    { PROB RUN "[optimizer a]\ntype = sgd\nlr = -0.1\n", { ":8:", "lr", "(0, " } },
+    { PROB RUN "[optimizer a]\ntype = sgd\nlr = nan\n", { ":8:", "lr", "'nan'" } },
+    { PROB RUN "[optimizer a]\ntype = sgd\nlr = inf\n", { "lr", "finite" } },
+    { PROB RUN "[optimizer a]\ntype = sgd\nlr = 0.1x\n", { "lr", "'0.1x'" } },
+    { PROB RUN "[optimizer a]\ntype = sgd\n", { "[optimizer a]", "missing required key 'lr'" } },
+    { PROB RUN "[optimizer a]\nlr = 0.1\n", { "[optimizer a]", "missing required key 'type'" } },
+    { PROB "[run]\nsteps = 10\nbatch = 0\n" OPT, { ":6:", "batch", "[1, inf]" } },
+    { "[problem]\ntype = nqm\ndim = 0\n" RUN OPT, { ":3:", "dim" } },
+    { RUN OPT, { "missing section [problem]" } },
+    { PROB OPT, { "missing section [run]" } },
+    { PROB RUN, { "no [optimizer NAME] section" } },
+    { PROB "[run]\nsteps = 10\nsteps = 20\n" OPT, { ":6:", "steps", "given twice (first at line 5)" } },
+    { PROB RUN OPT "[optimizer a]\ntype = sgd\nlr = 0.1\n", { ":9:", "repeated (first at line 6)" } },
+    { PROB RUN OPT "[optimiser b]\ntype = sgd\n", { ":9:", "unknown section", "[optimiser b]" } },
+    { PROB RUN "[optimizer a/b]\ntype = sgd\nlr = 0.1\n", { ":6:", "a/b", "NAME made of" } },
+    { PROB RUN "[optimizer a]\ntype = momentum\nlr = 0.1\nmomentum = 1\n", { ":9:", "momentum", "[0, 1)" } },
+    { PROB RUN "[optimizer a]\ntype = adam\nlr = 0.1\nbeta2 = 1.5\n", { "beta2" } },
+    { PROB RUN "[optimizer a]\ntype = adam\nlr = 0.1\neps = -1e-8\n", { "eps" } },
+    { PROB RUN "[optimizer a]\ntype = sgd\nlr = 0.1\nmomentum = 0.9\n", { ":9:", "momentum", "unknown key" } },
+    { "[problem]\ntype = nqm\ndim = 5\nx0 = 1, 2\n" RUN OPT, { ":4:", "x0", "expected 5 numbers" } },
+    { "[problem]\ntype = nqm\ndim = 5\ncond = 10\n" RUN OPT, { ":4:", "cond", "unknown key" } },
+    { "[problem]\ntype = linreg\nexamples = 100\n" "[run]\nsteps = 10\nbatch = 200\n" OPT,
+      { "batch", "examples = 100" } },
+    { "[problem]\ntype = linreg\n" "[run]\nsteps = 10\nbatch = 2.5\n" OPT, { "batch", "integer" } },
+    { "[problem]\ntype = beale\ndim = 3\n" RUN OPT, { ":3:", "dim", "[2, 2]" } },
+    { "[problem]\ntype = quadratic\ndim = 3\neigenvalues = 1, 0, 2\n" RUN OPT, { "eigenvalues" } },
+    { "[problem]\ntype = quadratic\ndim = 3\neigenvalues = 1, 2\n" RUN OPT, { "eigenvalues", "expected 3" } },
+    { "[problem]\ntype = quadratic\nnoise = loud\n" RUN OPT, { ":3:", "noise", "none isotropic hessian" } },
+    { "[experiment]\nkind = sweep\n" PROB RUN OPT, { ":2:", "kind", "not available" } },
+    { "[experiment]\nkind = trajectories\n" PROB RUN OPT, { ":2:", "kind" } },
+    { "[experiment]\nseed = -1\n" PROB RUN OPT, { ":2:", "seed" } },
+    { "[experiment]\nseed = 1.5\n" PROB RUN OPT, { ":2:", "seed", "integer" } },
+    { PROB "[run]\nsteps = 10\nrecord_every = 0\n" OPT, { ":6:", "record_every" } },
+    { PROB "[run]\nsteps = 10\nlandscape = 0, 1, 0, 1\n" OPT, { "landscape", "2-D" } },
+    { "steps = 10\n" PROB RUN OPT, { ":1:", "outside any [section]" } },
+    { PROB RUN OPT "this line has no equals sign\n", { ":9:", "syntax error" } },
+    { PROB RUN "[optimizer a]\ntype = sgd\nlr = 0.1\n[optimizer a ]\ntype = sgd\n", { ":9:", "got 'a '" } },
+};
+
+static void bad_files_are_rejected_with_location(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char err[4096] = "";
+        int status = tu_config_status(bad[k].ini, err, sizeof err);
+        if (status != OD_EINPUT)
+            fail_msg("case %zu accepted (status %d):\n%s", k, status, bad[k].ini);
+        for (int j = 0; j < 3 && bad[k].expect[j]; j++)
+            if (!strstr(err, bad[k].expect[j]))
+                fail_msg("case %zu: message lacks '%s':\n  %s", k, bad[k].expect[j], err);
+    }
+}
+
+static void defaults_are_filled(void **unused)
+{
+    (void)unused;
+    config *c = tu_config(PROB RUN OPT "[optimizer r]\ntype = rmsprop\nlr = 0.5\n");
+    assert_int_equal(c->exp.kind, KIND_TRAJECTORY);
+    assert_int_equal(c->exp.seed, 1);
+    assert_true(isinf(c->run.batch));
+    assert_int_equal(c->run.record_every, 1);
+    assert_int_equal(c->nopt, 2);
+    assert_string_equal(c->opt[0].name, "a");
+    assert_true(c->opt[0].p.b1 == 0.9 && c->opt[0].p.b2 == 0.999 && c->opt[0].p.eps == 1e-8);
+    assert_true(c->opt[1].p.alpha == 0.99);
+    assert_true(c->problem.hessian_power == 1.0 && c->problem.dim == 5);
+    assert_non_null(strstr(c->exp.output, "results/case"));
+    config_free(c);
+}
+
+static void set_overrides_and_adds(void **unused)
+{
+    (void)unused;
+    char path[256], err[2048];
+    snprintf(path, sizeof path, "%s/set.ini", tu_tmpdir());
+    FILE *f = fopen(path, "w");
+    fputs(PROB RUN OPT, f);
+    fclose(f);
+    const char *sets[] = { "run.steps=77", "optimizer a.lr=0.125", "optimizer s.type=sgd",
+                           "optimizer s.lr=2", "run.batch=inf" };
+    config *c = NULL;
+    assert_int_equal(config_load(path, sets, 5, &c, err, sizeof err), OD_OK);
+    assert_int_equal(c->run.steps, 77);
+    assert_true(c->opt[0].p.lr == 0.125);
+    assert_int_equal(c->nopt, 2);
+    assert_string_equal(c->opt[1].type->name, "sgd");
+    config_free(c);
+    const char *bad_set[] = { "optimizer a.lr=-2" };
+    assert_int_equal(config_load(path, bad_set, 1, &c, err, sizeof err), OD_EINPUT);
+    assert_non_null(strstr(err, "--set optimizer a.lr"));
+    const char *malformed[] = { "steps=3" };
+    assert_int_equal(config_load(path, malformed, 1, &c, err, sizeof err), OD_EINPUT);
+    assert_non_null(strstr(err, "section.key=value"));
+    assert_null(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(bad_files_are_rejected_with_location),
+        cmocka_unit_test(defaults_are_filled),
+        cmocka_unit_test(set_overrides_and_adds),
+    };
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}

@@ -1,0 +1,206 @@
+/* tests/test_run.c — the trajectory run loop end to end through the recorder: reruns are
+ * bit-identical, optimizers share noise draws, divergence is recorded as data, recording
+ * cadence, and crash safety of the .partial file. */
+#include "testutil.h"
+#include "../sim/meta.h"
+#include "../sim/rec.h"
+#include "../sim/run.h"
+#include "../sim/status.h"
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* Run ini into path (committed). */
+static void run_to(const char *ini, const char *path)
+{
+    char err[1024];
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    rec *r = rec_create(path, err, sizeof err);
+    if (!r)
+        fail_msg("%s", err);
+    meta_write_root(r, c, NULL, 0);
+    meta_write_problem(r, c, pb);
+    assert_int_equal(sim_run_trajectory(c, pb, r, NULL, NULL), OD_OK);
+    assert_int_equal(rec_commit(r, err, sizeof err), OD_OK);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* A whole dataset as doubles (caller frees); *len = number of values. */
+static double *read_all(const char *path, const char *dset, size_t *len)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(f >= 0);
+    hsize_t dims[2] = { 0, 1 };
+    int rank;
+    assert_true(H5LTget_dataset_ndims(f, dset, &rank) >= 0);
+    assert_true(H5LTget_dataset_info(f, dset, dims, NULL, NULL) >= 0);
+    *len = (size_t)dims[0] * (rank > 1 ? (size_t)dims[1] : 1);
+    double *v = malloc((*len + 1) * sizeof *v);
+    assert_true(H5LTread_dataset_double(f, dset, v) >= 0);
+    H5Fclose(f);
+    return v;
+}
+
+static long read_attr_long(const char *path, const char *obj, const char *name)
+{
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    long v = -99;
+    assert_true(H5LTget_attribute_long(f, obj, name, &v) >= 0);
+    H5Fclose(f);
+    return v;
+}
+
+static void assert_same_dataset(const char *f1, const char *d1, const char *f2, const char *d2)
+{
+    size_t n1, n2;
+    double *a = read_all(f1, d1, &n1), *b = read_all(f2, d2, &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(a, b, n1 * sizeof *a);
+    free(a);
+    free(b);
+}
+
+static const char noisy_ini[] =
+    "[experiment]\nseed = 42\n[problem]\ntype = nqm\ndim = 30\n[run]\nsteps = 300\nbatch = 4\n"
+    "record_every = 7\n"
+    "[optimizer sgd]\ntype = sgd\nlr = 0.4\n"
+    "[optimizer sgd_again]\ntype = sgd\nlr = 0.4\n"
+    "[optimizer heavy0]\ntype = momentum\nlr = 0.4\nmomentum = 0\n"
+    "[optimizer adam]\ntype = adam\nlr = 0.01\n";
+
+static void reruns_are_bit_identical(void **unused)
+{
+    (void)unused;
+    char p1[256], p2[256];
+    snprintf(p1, sizeof p1, "%s/run1.h5", tu_tmpdir());
+    snprintf(p2, sizeof p2, "%s/run2.h5", tu_tmpdir());
+    run_to(noisy_ini, p1);
+    run_to(noisy_ini, p2);
+    const char *names[] = { "sgd", "adam" }, *cols[] = { "step", "loss", "grad_norm", "lr", "x" };
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < 5; k++) {
+            char d[128];
+            snprintf(d, sizeof d, "/trajectory/%s/%s", names[i], cols[k]);
+            assert_same_dataset(p1, d, p2, d);
+        }
+    assert_same_dataset(p1, "/problem/x0", p2, "/problem/x0");
+}
+
+static void optimizers_share_noise(void **unused)
+{
+    (void)unused;
+    char p[256];
+    snprintf(p, sizeof p, "%s/crn.h5", tu_tmpdir());
+    run_to(noisy_ini, p);
+    /* same rule under another name, and heavy ball with mu = 0, see the same draws */
+    assert_same_dataset(p, "/trajectory/sgd/x", p, "/trajectory/sgd_again/x");
+    assert_same_dataset(p, "/trajectory/sgd/x", p, "/trajectory/heavy0/x");
+    /* and the noise is real: a different seed changes the trajectory */
+    char p2[256], ini[2048];
+    snprintf(p2, sizeof p2, "%s/crn2.h5", tu_tmpdir());
+    snprintf(ini, sizeof ini, "%s", noisy_ini);
+    memcpy(strstr(ini, "seed = 42"), "seed = 43", 9);
+    run_to(ini, p2);
+    size_t n1, n2;
+    double *a = read_all(p, "/trajectory/sgd/loss", &n1), *b = read_all(p2, "/trajectory/sgd/loss", &n2);
+    assert_int_equal(n1, n2);
+    assert_true(memcmp(a, b, n1 * sizeof *a) != 0);
+    free(a);
+    free(b);
+    /* minibatch sampling: every optimizer gets the same batches too */
+    snprintf(ini, sizeof ini, "[problem]\ntype = logreg\nexamples = 103\n[run]\nsteps = 60\nbatch = 9\n"
+             "[optimizer a]\ntype = sgd\nlr = 0.2\n[optimizer b]\ntype = nesterov\nlr = 0.2\nmomentum = 0\n");
+    run_to(ini, p2);
+    assert_same_dataset(p2, "/trajectory/a/x", p2, "/trajectory/b/x");
+}
+
+static void recording_cadence(void **unused)
+{
+    (void)unused;
+    char p[256];
+    snprintf(p, sizeof p, "%s/cadence.h5", tu_tmpdir());
+    run_to(noisy_ini, p);
+    size_t n;
+    double *step = read_all(p, "/trajectory/adam/step", &n);
+    /* 0, 7, 14, ..., 294, then the last step 300 */
+    assert_int_equal(n, 1 + 300 / 7 + 1);
+    for (size_t i = 0; i + 1 < n; i++)
+        assert_true(step[i] == 7.0 * (double)i);
+    assert_true(step[n - 1] == 300.0);
+    free(step);
+    size_t nx;
+    double *x = read_all(p, "/trajectory/adam/x", &nx);
+    assert_int_equal(nx, n * 30);
+    free(x);
+    assert_int_equal(read_attr_long(p, "/trajectory/adam", "diverged_at"), -1);
+    assert_int_equal(read_attr_long(p, "/trajectory/adam", "steps_done"), 300);
+}
+
+static void divergence_is_data(void **unused)
+{
+    (void)unused;
+    char p[256];
+    snprintf(p, sizeof p, "%s/diverge.h5", tu_tmpdir());
+    /* lr*lambda = 2.2 > 2: |x| grows by 1.2 per step; loss passes 1e6 x initial near step 38 */
+    run_to("[problem]\ntype = quadratic\ndim = 2\neigenvalues = 1, 0.5\nrotate = no\nx0 = 1, 1\n"
+           "[run]\nsteps = 1000\nrecord_every = 100\n"
+           "[optimizer bad]\ntype = sgd\nlr = 2.2\n[optimizer good]\ntype = sgd\nlr = 0.5\n", p);
+    long at = read_attr_long(p, "/trajectory/bad", "diverged_at");
+    /* loss_k ~ 0.5 * 1.44^k against 1e6 * loss_0 = 7.5e5: crosses at k = ln(1.5e6)/ln(1.44) = 39 */
+    assert_true(at >= 37 && at <= 41);
+    assert_int_equal(read_attr_long(p, "/trajectory/bad", "steps_done"), at);
+    size_t n;
+    double *step = read_all(p, "/trajectory/bad/step", &n);
+    assert_int_equal(n, 2);                     /* step 0 and the divergence step */
+    assert_true(step[1] == (double)at);
+    free(step);
+    assert_int_equal(read_attr_long(p, "/trajectory/good", "diverged_at"), -1);
+}
+
+static void partial_file_never_under_final_name(void **unused)
+{
+    (void)unused;
+    char p[256], partial[300], err[512];
+    snprintf(p, sizeof p, "%s/aborted.h5", tu_tmpdir());
+    snprintf(partial, sizeof partial, "%s.partial", p);
+    rec *r = rec_create(p, err, sizeof err);
+    assert_non_null(r);
+    assert_int_equal(access(partial, F_OK), 0);
+    assert_int_not_equal(access(p, F_OK), 0);
+    rec_abort(r);
+    assert_int_not_equal(access(partial, F_OK), 0);
+    assert_int_not_equal(access(p, F_OK), 0);
+    /* an existing file survives a failed run untouched */
+    run_to(noisy_ini, p);
+    size_t n1, n2;
+    double *before = read_all(p, "/trajectory/sgd/x", &n1);
+    r = rec_create(p, err, sizeof err);
+    rec_abort(r);
+    double *after = read_all(p, "/trajectory/sgd/x", &n2);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(before, after, n1 * sizeof *before);
+    free(before);
+    free(after);
+    /* and an impossible location is refused up front */
+    assert_null(rec_create("/nonexistent-dir/x.h5", err, sizeof err));
+    assert_non_null(strstr(err, "No such file or directory"));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(reruns_are_bit_identical),
+        cmocka_unit_test(optimizers_share_noise),
+        cmocka_unit_test(recording_cadence),
+        cmocka_unit_test(divergence_is_data),
+        cmocka_unit_test(partial_file_never_under_final_name),
+    };
+    return cmocka_run_group_tests_name("run", tests, NULL, NULL);
+}
