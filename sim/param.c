@@ -19,12 +19,13 @@ const param_spec *param_find(const param_spec *specs, const char *key)
     return NULL;
 }
 
+/* Bounds of 1e300 and beyond stand for infinity (the value itself must still be finite). */
 static void format_bound(char *buf, size_t len, double v)
 {
-    if (isinf(v))
+    if (fabs(v) >= 1e300)
         snprintf(buf, len, "%sinf", v < 0 ? "-" : "");
     else
-        snprintf(buf, len, "%g", v);
+        snprintf(buf, len, "%.16g", v);
 }
 
 void param_describe(const param_spec *s, char *buf, size_t len)
@@ -32,8 +33,9 @@ void param_describe(const param_spec *s, char *buf, size_t len)
     char lo[32], hi[32];
     format_bound(lo, sizeof lo, s->lo);
     format_bound(hi, sizeof hi, s->hi);
-    const char *open = (s->flags & PARAM_LO_OPEN) ? "(" : "[";
-    const char *close = (s->flags & PARAM_HI_OPEN) ? ")" : "]";
+    const char *open = (s->flags & PARAM_LO_OPEN) || s->lo <= -1e300 ? "(" : "[";
+    const char *close = (s->flags & PARAM_HI_OPEN) || (s->hi >= 1e300 && !(s->flags & PARAM_ALLOW_INF))
+                            ? ")" : "]";
     switch (s->kind) {
     case PARAM_REAL:
         snprintf(buf, len, "a %snumber in %s%s, %s%s", (s->flags & PARAM_ALLOW_INF) ? "" : "finite ",

@@ -54,6 +54,14 @@ expect_exit 2 "not an HDF5 file" "$OPTDYN" info "$good"
 expect_exit 2 "unknown topic" "$OPTDYN" list everything
 [ -e "$tmp/out.h5" ] && bad "a failed command line left $tmp/out.h5" || ok
 
+# docs/config.md documents every key the program accepts (kept true by this check).
+for key in $("$OPTDYN" list | awk '/^    [a-z]/ { print $1 }' | sort -u); do
+    grep -qF "\`$key\`" docs/config.md && ok || bad "docs/config.md lacks key '$key'"
+done
+for t in sgd momentum nesterov rmsprop adam signsgd nqm quadratic rosenbrock beale linreg logreg; do
+    grep -qF "\`$t\`" docs/config.md && ok || bad "docs/config.md lacks type '$t'"
+done
+
 # Successful paths.
 for c in run export info list; do expect_exit 0 "" "$OPTDYN" "$c" --help; grep -q "^Usage: optdyn $c" "$tmp/stdout" && ok || bad "$c --help"; done
 expect_exit 0 "" "$OPTDYN" --version
