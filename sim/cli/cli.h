@@ -17,6 +17,10 @@ int cmd_list(int argc, char **argv);
 /* "optdyn CMD: message" on stderr; returns code (EXIT_USAGE or EXIT_FAILURE_OTHER). */
 int cli_error(int code, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Options of a command that takes only --help and between min and max positional arguments:
+ * returns 1 to go on (arguments at argv[optind]), or 0 with *code set (help shown: 0; misuse: 2). */
+int cli_simple_args(int argc, char **argv, const char *cmd, const char *usage, const char *help,
+                    int min, int max, int *code);
 /* The usage line of cmd plus "Try 'optdyn CMD --help'." on stderr; returns EXIT_USAGE. */
 int cli_usage_error(const char *cmd, const char *usage);
 

@@ -1,9 +1,10 @@
 /* sim/cli/cmd_export.c — `optdyn export OUT.h5 PATH`: a dataset, a table (a group of datasets
  * sharing a row axis) or a summary of a group of groups, as TSV with one header line. */
 #include "cli.h"
-#include "h5read.h"
 
 #include <getopt.h>
+#include "h5read.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -277,18 +278,9 @@ done:
 
 int cmd_export(int argc, char **argv)
 {
-    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(help, stdout);
-            return EXIT_OK;
-        }
-        return cli_usage_error("export", usage);
-    }
-    if (argc - optind != 2)
-        return cli_usage_error("export", usage);
+    int code;
+    if (!cli_simple_args(argc, argv, "export", usage, help, 2, 2, &code))
+        return code;
     const char *file = argv[optind], *path = argv[optind + 1];
     char err[2048];
     hid_t f = h5r_open(file, err, sizeof err);

@@ -1,9 +1,10 @@
 /* sim/cli/cmd_info.c — `optdyn info OUT.h5`: the root attributes (experiment text included),
  * then every group and dataset with shape, type, attached axes and attributes. */
 #include "cli.h"
-#include "h5read.h"
 
 #include <getopt.h>
+#include "h5read.h"
+
 #include <hdf5_hl.h>
 #include <stdio.h>
 #include <string.h>
@@ -76,18 +77,9 @@ static herr_t visit(hid_t f, const char *name, const H5O_info_t *info, void *dat
 
 int cmd_info(int argc, char **argv)
 {
-    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(help, stdout);
-            return EXIT_OK;
-        }
-        return cli_usage_error("info", usage);
-    }
-    if (argc - optind != 1)
-        return cli_usage_error("info", usage);
+    int code;
+    if (!cli_simple_args(argc, argv, "info", usage, help, 1, 1, &code))
+        return code;
     char err[2048];
     hid_t f = h5r_open(argv[optind], err, sizeof err);
     if (f < 0)

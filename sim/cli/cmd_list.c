@@ -4,6 +4,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+
 #include <stdio.h>
 #include <string.h>
 
@@ -61,18 +62,9 @@ static void list_keys(void)
 
 int cmd_list(int argc, char **argv)
 {
-    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (ch == 'h') {
-            fputs(help, stdout);
-            return EXIT_OK;
-        }
-        return cli_usage_error("list", usage);
-    }
-    if (argc - optind > 1)
-        return cli_usage_error("list", usage);
+    int code;
+    if (!cli_simple_args(argc, argv, "list", usage, help, 0, 1, &code))
+        return code;
     const char *what = optind < argc ? argv[optind] : "all";
     int all = !strcmp(what, "all");
     if (!all && strcmp(what, "optimizers") && strcmp(what, "problems") && strcmp(what, "kinds") &&

@@ -2,6 +2,7 @@
  * Exit status: 0 success, 2 bad usage or experiment file, 1 any other failure. */
 #include "cli.h"
 
+#include <getopt.h>
 #include <gsl/gsl_errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -45,6 +46,28 @@ int cli_usage_error(const char *cmd, const char *usage_line)
 {
     fprintf(stderr, "Usage: %s\nTry 'optdyn %s --help'.\n", usage_line, cmd);
     return EXIT_USAGE;
+}
+
+int cli_simple_args(int argc, char **argv, const char *cmd, const char *usage_line,
+                    const char *help, int min, int max, int *code)
+{
+    static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 } };
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(help, stdout);
+            *code = EXIT_OK;
+            return 0;
+        }
+        *code = cli_usage_error(cmd, usage_line);
+        return 0;
+    }
+    if (argc - optind < min || argc - optind > max) {
+        *code = cli_usage_error(cmd, usage_line);
+        return 0;
+    }
+    return 1;
 }
 
 int main(int argc, char **argv)

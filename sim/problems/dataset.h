@@ -47,6 +47,11 @@ int dataset_problem_hess_diag(const problem *pb, const double *x, double *diag);
 int dataset_problem_finish(problem *pb, dataset *ds);
 const char *dataset_check(const problem_params *pp, char *why, size_t len);
 
+/* The problem_type methods every dataset problem shares (all but name, params and alloc). */
+#define DATASET_PROBLEM_METHODS \
+    .check = dataset_check, .free = dataset_problem_free, .loss = dataset_problem_loss, \
+    .grad = dataset_problem_grad, .hvp = dataset_problem_hvp, .hess_diag = dataset_problem_hess_diag
+
 #define DATASET_PARAM_EXAMPLES \
     { "examples", PARAM_INT, offsetof(problem_params, examples), "1000", 1, 1e9, 0, NULL, \
       "dataset size N (batches are drawn without replacement within an epoch)" }

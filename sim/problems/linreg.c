@@ -43,11 +43,6 @@ const problem_type problem_linreg = {
     .name = "linreg",
     .summary = "least-squares regression on N synthetic examples (real minibatch sampling)",
     .params = linreg_params,
-    .check = dataset_check,
     .alloc = linreg_alloc,
-    .free = dataset_problem_free,
-    .loss = dataset_problem_loss,
-    .grad = dataset_problem_grad,
-    .hvp = dataset_problem_hvp,
-    .hess_diag = dataset_problem_hess_diag,
+    DATASET_PROBLEM_METHODS,
 };

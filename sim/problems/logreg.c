@@ -59,11 +59,6 @@ const problem_type problem_logreg = {
     .name = "logreg",
     .summary = "L2-regularized logistic regression on N synthetic examples",
     .params = logreg_params,
-    .check = dataset_check,
     .alloc = logreg_alloc,
-    .free = dataset_problem_free,
-    .loss = dataset_problem_loss,
-    .grad = dataset_problem_grad,
-    .hvp = dataset_problem_hvp,
-    .hess_diag = dataset_problem_hess_diag,
+    DATASET_PROBLEM_METHODS,
 };
