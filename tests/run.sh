@@ -1,10 +1,11 @@
 #!/bin/sh
-# tests/run.sh BUILD — run every test (cmocka binaries, CLI catalogue, h5py round trip) and print
+# tests/run.sh BUILD TEST... — run every test (cmocka binaries, CLI catalogue, h5py round trip) and print
 # the closing line "N passed, N failed"; exit status 1 when anything failed.
 BUILD=${1:-build}
+shift
 pass=0
 fail=0
-for t in test_optimizers test_problems test_config test_run; do
+for t in "$@"; do
     if "$BUILD/tests/$t"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $t"; fi
 done
 for s in tests/cli_test.sh tests/h5_roundtrip.sh; do
