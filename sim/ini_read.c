@@ -149,6 +149,21 @@ static int on_value(void *user, const char *section, const char *key, const char
     return r->status == OD_OK;
 }
 
+/* Well-formed UTF-8 (the text is recorded as a UTF-8 string attribute). */
+static int valid_utf8(const unsigned char *s)
+{
+    while (*s) {
+        int len = *s < 0x80 ? 1 : (*s >> 5) == 0x6 ? 2 : (*s >> 4) == 0xe ? 3 : (*s >> 3) == 0x1e ? 4 : 0;
+        if (!len)
+            return 0;
+        for (int k = 1; k < len; k++)
+            if ((s[k] & 0xc0) != 0x80)
+                return 0;
+        s += len;
+    }
+    return 1;
+}
+
 static char *slurp(const char *path, int *err)
 {
     FILE *f = fopen(path, "rb");
@@ -174,9 +189,9 @@ static char *slurp(const char *path, int *err)
         return NULL;
     }
     buf[n] = '\0';
-    if (strlen(buf) != n) {
+    if (strlen(buf) != n || !valid_utf8((const unsigned char *)buf)) {
         free(buf);
-        *err = EILSEQ;     /* NUL bytes: not a text file */
+        *err = EILSEQ;     /* NUL bytes or invalid UTF-8: not a text file we can record */
         return NULL;
     }
     return buf;
@@ -194,7 +209,7 @@ int ini_doc_read(const char *path, ini_doc **out, char *err, size_t errlen)
     int e;
     if (!(d->text = slurp(path, &e))) {
         snprintf(err, errlen, "%s: cannot read experiment file: %s", path,
-                 e == EILSEQ ? "not a text file" : strerror(e));
+                 e == EILSEQ ? "not a UTF-8 text file" : strerror(e));
         ini_doc_free(d);
         return OD_EINPUT;
     }

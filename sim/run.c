@@ -67,6 +67,7 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
 {
     size_t n = pb->n;
     const run_params *rp = &c->run;
+    *out = (run_outcome){ 0, -1, NAN };
     double *x = malloc(n * sizeof *x), *dx = malloc(n * sizeof *dx), *g = malloc(n * sizeof *g);
     double *st = opt_state_alloc(o->type, n, &o->p);
     draw dr;
