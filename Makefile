@@ -17,10 +17,10 @@ endif
 OPTFLAGS ?= -O2
 CFLAGS   ?= $(OPTFLAGS)
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-ALL_CFLAGS = -std=c11 $(CFLAGS) $(WARN) $(SANFLAGS) -D_POSIX_C_SOURCE=200809L \
+ALL_CFLAGS = -std=c11 -fopenmp $(CFLAGS) $(WARN) $(SANFLAGS) -D_POSIX_C_SOURCE=200809L \
              -DOPTDYN_VERSION='"$(VERSION)"' -DOPTDYN_CFLAGS='"$(CFLAGS) $(SANFLAGS)"' \
              $(PKG_CFLAGS) -MMD -MP
-ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
+ALL_LDFLAGS = -fopenmp $(SANFLAGS) $(LDFLAGS)
 LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lm
 
 # Generated once per build tree after the dependencies are installed (make restarts on it).

@@ -16,6 +16,7 @@ typedef struct opt_params {
     double b2;      /* adam: beta2 */
     double eps;     /* adam, rmsprop: denominator offset */
     double alpha;   /* rmsprop: decay of the squared-gradient average */
+    double precond_power;   /* precond: p in diag(H)^-p */
 } opt_params;
 
 typedef struct opt_type {

@@ -5,14 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_rmsprop, opt_adam, opt_signsgd;
+extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_rmsprop, opt_adam, opt_signsgd,
+    opt_precond;
 
 const opt_type *const opt_types[] = {
-    &opt_sgd, &opt_momentum, &opt_nesterov, &opt_rmsprop, &opt_adam, &opt_signsgd, NULL,
+    &opt_sgd, &opt_momentum, &opt_nesterov, &opt_rmsprop, &opt_adam, &opt_signsgd, &opt_precond,
+    NULL,
 };
 
 const char *const opt_type_names[] = {
-    "sgd", "momentum", "nesterov", "rmsprop", "adam", "signsgd", NULL,
+    "sgd", "momentum", "nesterov", "rmsprop", "adam", "signsgd", "precond", NULL,
 };
 
 const opt_type *opt_lookup(const char *name)

@@ -96,9 +96,10 @@ static int set_entry(const ctx *x, const ini_entry *e, const param_spec *spec, v
     return OD_OK;
 }
 
-/* Every key of section `name` must be in specs (besides `skip`); required keys must be present. */
-static int apply_section(const ctx *x, const char *name, const param_spec *specs, void *base,
-                         const char *skip)
+/* Every key of section `name` must be in specs (besides `skip`); required keys must be present
+ * (except `exempt`). */
+static int apply_section_except(const ctx *x, const char *name, const param_spec *specs,
+                                void *base, const char *skip, const char *exempt)
 {
     const ini_doc *d = x->c->doc;
     for (size_t i = 0; i < d->ne; i++) {
@@ -118,13 +119,20 @@ static int apply_section(const ctx *x, const char *name, const param_spec *specs
             return status;
     }
     for (const param_spec *s = specs; s->key; s++)
-        if (!s->def && !(s->flags & PARAM_OPTIONAL) && !entry(d, name, s->key)) {
+        if (!s->def && !(s->flags & PARAM_OPTIONAL) && !entry(d, name, s->key) &&
+            !(exempt && !strcmp(s->key, exempt))) {
             char where[512];
             section_where(x, name, where, sizeof where);
             snprintf(x->err, x->errlen, "%s: missing required key '%s' (%s)", where, s->key, s->doc);
             return OD_EINPUT;
         }
     return OD_OK;
+}
+
+static int apply_section(const ctx *x, const char *name, const param_spec *specs, void *base,
+                         const char *skip)
+{
+    return apply_section_except(x, name, specs, base, skip, NULL);
 }
 
 /* The `type` key of a section: required, one of the registry's names. */
@@ -184,7 +192,7 @@ static int valid_name(const char *s)
     if (n == 0 || n >= sizeof ((cfg_optimizer *)0)->name)
         return 0;
     for (; *s; s++)
-        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-')
+        if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
             return 0;
     return 1;
 }
@@ -194,7 +202,7 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     config *c = x->c;
     if (!valid_name(name)) {
         snprintf(x->err, x->errlen, "%s:%d: [%s]: expected [optimizer NAME] with NAME made of "
-                 "letters, digits, '_' or '-' (at most 63), got '%s'", c->doc->path, s->line,
+                 "letters, digits, '_', '-' or '.' (at most 63), got '%s'", c->doc->path, s->line,
                  s->name, name);
         return OD_EINPUT;
     }
@@ -207,7 +215,14 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     strcpy(o->name, name);
     o->type = opt_types[type];
     param_defaults(o->type->params, &o->p);
-    if ((status = apply_section(x, s->name, o->type->params, &o->p, "type")) != OD_OK)
+    if (c->exp.kind == KIND_SWEEP) {      /* lr is an axis of the sweep, not a key here */
+        const ini_entry *lr = entry(c->doc, s->name, "lr");
+        if (lr)
+            return entry_error(x, lr, "the learning rate is swept: set it in [sweep] lr, not here");
+    }
+    status = apply_section_except(x, s->name, o->type->params, &o->p, "type",
+                                  c->exp.kind == KIND_SWEEP ? "lr" : NULL);
+    if (status != OD_OK)
         return status;
     c->nopt++;
     return OD_OK;
@@ -226,11 +241,11 @@ static int load_sections(const ctx *x)
             if ((status = load_optimizer(x, s, name)) != OD_OK)
                 return status;
         } else if (strcmp(s->name, "experiment") && strcmp(s->name, "problem") &&
-                   strcmp(s->name, "run")) {
+                   strcmp(s->name, "run") && strcmp(s->name, "sweep")) {
             char where[512];
             section_where(x, s->name, where, sizeof where);
             snprintf(x->err, x->errlen, "%s: unknown section (expected [experiment], [problem], "
-                     "[run] or [optimizer NAME])", where);
+                     "[run], [sweep] or [optimizer NAME])", where);
             return OD_EINPUT;
         }
     }
@@ -242,22 +257,55 @@ static int load_sections(const ctx *x)
     return OD_OK;
 }
 
+/* [run] belongs to trajectories, [sweep] to sweeps; flow and onestep are not available yet. */
+static int load_kind_sections(const ctx *x)
+{
+    config *c = x->c;
+    static const char *const own[] = { "run", "sweep" };
+    int kind = c->exp.kind;
+    if (kind != KIND_TRAJECTORY && kind != KIND_SWEEP) {
+        char why[256];
+        snprintf(why, sizeof why, "kind '%s' is not available in this version (expected: "
+                 "trajectory or sweep)", experiment_kind_names[kind]);
+        return key_error(x, "experiment", "kind", why);
+    }
+    const char *mine = own[kind == KIND_SWEEP], *other = own[kind != KIND_SWEEP];
+    if (section(c->doc, other)) {
+        char where[512];
+        section_where(x, other, where, sizeof where);
+        snprintf(x->err, x->errlen, "%s: section not used by kind = %s (expected [%s])", where,
+                 experiment_kind_names[kind], mine);
+        return OD_EINPUT;
+    }
+    int status = require_section(x, mine);
+    if (status != OD_OK)
+        return status;
+    return kind == KIND_SWEEP ? apply_section(x, "sweep", sweep_specs, &c->sweep, NULL)
+                              : apply_section(x, "run", run_specs, &c->run, NULL);
+}
+
 /* Checks that involve several sections. */
 static int check_consistency(const ctx *x)
 {
     config *c = x->c;
     const problem_params *pp = &c->problem;
     char why[512];
-    if (c->exp.kind != KIND_TRAJECTORY) {
-        snprintf(why, sizeof why, "kind '%s' is not available in this version (expected: "
-                 "trajectory)", experiment_kind_names[c->exp.kind]);
-        return key_error(x, "experiment", "kind", why);
+    int sweep = c->exp.kind == KIND_SWEEP;
+    const param_list one = { 1, { c->run.batch } }, *batches = sweep ? &c->sweep.batch : &one;
+    for (size_t i = 0; i < batches->n; i++) {
+        double B = batches->v[i];
+        if (param_find(problem_types[pp->type]->params, "examples") && !isinf(B) &&
+            (B != floor(B) || B > (double)pp->examples)) {
+            snprintf(why, sizeof why, "expected integer batch sizes <= examples = %ld (or inf), "
+                     "got %g", pp->examples, B);
+            return key_error(x, sweep ? "sweep" : "run", "batch", why);
+        }
     }
-    if (param_find(problem_types[pp->type]->params, "examples") && !isinf(c->run.batch) &&
-        (c->run.batch != floor(c->run.batch) || c->run.batch > (double)pp->examples)) {
-        snprintf(why, sizeof why, "expected an integer batch size <= examples = %ld (or inf), "
-                 "got %g", pp->examples, c->run.batch);
-        return key_error(x, "run", "batch", why);
+    if (sweep) {
+        char section[128];
+        const char *bad = sweep_config_check(c, section, sizeof section, why, sizeof why);
+        if (bad)
+            return key_error(x, section, bad, why);
     }
     if (c->run.landscape.n && (c->run.landscape.n != 4 || pp->dim != 2 ||
                                !(c->run.landscape.v[0] < c->run.landscape.v[1]) ||
@@ -306,10 +354,10 @@ int config_load(const char *path, const char *const *sets, size_t nsets, config 
         goto fail;
     param_defaults(experiment_specs, &c->exp);
     param_defaults(run_specs, &c->run);
+    param_defaults(sweep_specs, &c->sweep);
     if ((status = apply_section(&x, "experiment", experiment_specs, &c->exp, NULL)) != OD_OK ||
         (status = load_problem(&x)) != OD_OK ||
-        (status = require_section(&x, "run")) != OD_OK ||
-        (status = apply_section(&x, "run", run_specs, &c->run, NULL)) != OD_OK ||
+        (status = load_kind_sections(&x)) != OD_OK ||
         (status = load_sections(&x)) != OD_OK || (status = check_consistency(&x)) != OD_OK)
         goto fail;
     if (!c->exp.output[0])

@@ -29,6 +29,21 @@ typedef struct run_params {
     long landscape_points;
 } run_params;
 
+enum { SWEEP_MONTECARLO, SWEEP_EXACT };
+enum { REFINE_NONE, REFINE_GOLDEN };
+
+typedef struct sweep_params {
+    param_list batch;        /* batch sizes (inf allowed) */
+    param_list lr;           /* learning rates */
+    long seeds;              /* Monte Carlo replicates */
+    param_list target;       /* target losses */
+    long max_steps;          /* give up (steps = -1) beyond this */
+    int mode;                /* SWEEP_MONTECARLO or SWEEP_EXACT */
+    int refine;              /* how lr_opt is refined around the grid optimum */
+    long eval_every;         /* Monte Carlo: loss checked every k steps */
+    double diverge_factor;
+} sweep_params;
+
 typedef struct cfg_optimizer {
     char name[64];           /* the NAME of [optimizer NAME]: HDF5 group and legend label */
     const opt_type *type;
@@ -39,12 +54,16 @@ typedef struct config {
     ini_doc *doc;            /* path, verbatim text, entries (with --set applied) */
     experiment_params exp;
     problem_params problem;
-    run_params run;
+    run_params run;          /* kind = trajectory */
+    sweep_params sweep;      /* kind = sweep */
     cfg_optimizer *opt;      /* in file order */
     size_t nopt;
 } config;
 
-extern const param_spec experiment_specs[], run_specs[];
+extern const param_spec experiment_specs[], run_specs[], sweep_specs[];
+
+/* Checks of a sweep against the problem and optimizers: the key at fault, or NULL. */
+const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len);
 
 /* Load, override and validate. On failure returns OD_EINPUT (message in err: file, line, key,
  * what was expected) or OD_ENOMEM, and *out = NULL. */

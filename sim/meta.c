@@ -82,6 +82,7 @@ int meta_write_params(rec *r, const char *obj, const param_spec *specs, const vo
             rec_attr_str(r, obj, s->key, p);
             break;
         case PARAM_LIST:
+        case PARAM_GRID:
             if (((const param_list *)p)->n)
                 rec_attr_vec(r, obj, s->key, ((const param_list *)p)->n, ((const param_list *)p)->v);
             break;

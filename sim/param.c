@@ -1,6 +1,7 @@
 /* sim/param.c — parse and check one typed INI value against its param_spec.
  * Values are validated completely before they are stored: a failed set leaves base unchanged. */
 #include "param.h"
+#include "grid.h"
 #include "status.h"
 
 #include <ctype.h>
@@ -49,6 +50,10 @@ void param_describe(const param_spec *s, char *buf, size_t len)
         break;
     case PARAM_STRING:
         snprintf(buf, len, "a non-empty text");
+        break;
+    case PARAM_GRID:
+        snprintf(buf, len, "a grid of numbers in %s%s, %s%s (list, pow2(a,b), logspace(a,b,n), ...)",
+                 open, lo, hi, close);
         break;
     case PARAM_CHOICE: {
         size_t used = (size_t)snprintf(buf, len, "one of:");
@@ -157,6 +162,17 @@ int param_set(const param_spec *s, void *base, const char *text, char *why, size
         return fail(why, len, s, text);
     case PARAM_LIST:
         return set_list(s, (param_list *)dst, text, why, len);
+    case PARAM_GRID: {
+        param_list *tmp = malloc(sizeof *tmp);
+        int status = tmp ? grid_parse(text, s->flags & PARAM_ALLOW_INF, tmp, why, len) : OD_ENOMEM;
+        for (size_t i = 0; status == OD_OK && i < tmp->n; i++)
+            if (!in_range(s, tmp->v[i]))
+                status = fail(why, len, s, text);
+        if (status == OD_OK)
+            *(param_list *)dst = *tmp;
+        free(tmp);
+        return status;
+    }
     case PARAM_STRING:
         if (!*text || strlen(text) >= PARAM_STRING_MAX)
             return fail(why, len, s, text);

@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#define PARAM_LIST_MAX 256   /* longest list value (e.g. x0, eigenvalues) */
+#define PARAM_LIST_MAX 1024  /* longest list value (x0, eigenvalues, sweep grids) */
 #define PARAM_STRING_MAX 4096
 
 typedef enum {
@@ -13,7 +13,8 @@ typedef enum {
     PARAM_INT,      /* long, stored as long */
     PARAM_CHOICE,   /* one word of spec->choices, stored as int index */
     PARAM_LIST,     /* comma-separated finite reals, stored as param_list */
-    PARAM_STRING    /* free text, stored as char[PARAM_STRING_MAX] */
+    PARAM_STRING,   /* free text, stored as char[PARAM_STRING_MAX] */
+    PARAM_GRID      /* grid expression (sim/grid.h), stored as param_list */
 } param_kind;
 
 enum {

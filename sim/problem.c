@@ -56,6 +56,8 @@ problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status)
     *status = t->alloc(pb, pp, seed);
     if (*status != OD_OK)
         goto fail;
+    if (pp->x0.n)
+        pb->init_scale = 0.0;          /* an explicit start replaces the random one */
     for (size_t i = 0; i < pp->x0.n && i < pb->n; i++)
         pb->x0[i] = pp->x0.v[i];
     if (pp->x0.n == 1)
@@ -101,12 +103,26 @@ double problem_dot(size_t n, const double *a, const double *b)
     return s;
 }
 
+void problem_gauss_point(size_t n, uint64_t seed, uint64_t replicate, double scale, double *x)
+{
+    rng_stream s = rng_stream_make(seed, RNG_INIT, replicate);
+    rng_normals(&s, 0, n, x);
+    for (size_t i = 0; i < n; i++)
+        x[i] *= scale;
+}
+
 void problem_init_gauss(problem *pb, uint64_t seed, double scale)
 {
-    rng_stream s = rng_stream_make(seed, RNG_INIT, 0);
-    rng_normals(&s, 0, pb->n, pb->x0);
-    for (size_t i = 0; i < pb->n; i++)
-        pb->x0[i] *= scale;
+    pb->init_scale = scale;
+    problem_gauss_point(pb->n, seed, 0, scale, pb->x0);
+}
+
+void problem_start(const problem *pb, uint64_t seed, uint64_t replicate, double *x)
+{
+    if (pb->init_scale > 0)
+        problem_gauss_point(pb->n, seed, replicate, pb->init_scale, x);
+    else
+        memcpy(x, pb->x0, pb->n * sizeof *x);
 }
 
 static int cmp_double(const void *a, const void *b)

@@ -71,6 +71,7 @@ struct problem {
     problem_noise noise;   /* what a stochastic gradient is made of (set by the type's alloc) */
     size_t examples;       /* dataset size for PROBLEM_NOISE_SAMPLE, else 0 */
     double *x0;            /* initial point (n) */
+    double init_scale;     /* > 0: x0 ~ N(0, init_scale^2 I) was drawn from the seed */
     double *xstar;         /* minimizer where known in closed form or computed exactly, else NULL */
     double fstar;          /* minimum value where known, else NAN */
     double *spectrum;      /* Hessian eigenvalues, ascending, for constant-Hessian problems, else NULL */
@@ -95,6 +96,10 @@ void problem_add_gauss_noise(size_t n, const batch *b, const double *c, double s
 double problem_dot(size_t n, const double *a, const double *b);
 int problem_is_full(const batch *b);                /* exact gradient wanted? */
 void problem_init_gauss(problem *pb, uint64_t seed, double scale);   /* x0 ~ N(0, scale^2 I) */
+/* x ~ N(0, scale^2 I) from stream (seed, RNG_INIT, replicate); replicate 0 is pb->x0. */
+void problem_gauss_point(size_t n, uint64_t seed, uint64_t replicate, double scale, double *x);
+/* Starting point of Monte Carlo replicate r: a fresh draw when x0 is random, else x0. */
+void problem_start(const problem *pb, uint64_t seed, uint64_t replicate, double *x);
 /* Ascending copy of the n values v into a new pb->spectrum. */
 int problem_set_spectrum(problem *pb, const double *v);
 

@@ -27,9 +27,13 @@ int rec_attr_vec(rec *r, const char *obj, const char *name, size_t n, const doub
 /* Create group path and any missing parents. */
 int rec_group(rec *r, const char *path);
 
-/* A fixed array of doubles (rank 1 or 2), with an optional units attribute (NULL: none). */
+/* A fixed array of doubles (rank 1 to 8), with an optional units attribute (NULL: none). */
 int rec_array(rec *r, const char *path, int rank, const size_t *dims, const double *data,
               const char *units);
+/* The same stored as int64 (values must be integers, e.g. steps, with -1 for "none"). */
+int rec_array_int(rec *r, const char *path, int rank, const size_t *dims, const double *data);
+/* A 1-D dataset of variable-length UTF-8 strings (e.g. an axis of optimizer names). */
+int rec_strings(rec *r, const char *path, size_t n, const char *const *v);
 /* Make `scale` a dimension scale and attach it to dimension `dim` of dataset `path`. */
 int rec_attach_scale(rec *r, const char *path, unsigned dim, const char *scale);
 

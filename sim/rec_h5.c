@@ -189,16 +189,18 @@ int rec_group(rec *r, const char *path)
     return OD_OK;
 }
 
-/* Create a dataset (parents included); chunked and extendible along dim 0 when chunk_rows > 0. */
+/* Create a dataset (parents included) of rank <= 8; chunked and extendible along dimension 0
+ * when chunk_rows > 0 (rank 1 or 2). */
 static hid_t create_dataset(rec *r, const char *path, hid_t type, int rank, const hsize_t *dims,
                             size_t chunk_rows)
 {
-    hsize_t maxdims[2] = { dims[0], rank > 1 ? dims[1] : 1 }, chunk[2] = { chunk_rows, 1 };
+    hsize_t maxdims[8], chunk[2] = { chunk_rows, rank > 1 ? dims[1] : 1 };
+    for (int k = 0; k < rank; k++)
+        maxdims[k] = dims[k];
     hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), dcpl = creation_plist(H5P_DATASET_CREATE);
     H5Pset_create_intermediate_group(lcpl, 1);
     if (chunk_rows) {
         maxdims[0] = H5S_UNLIMITED;
-        chunk[1] = rank > 1 ? dims[1] : 1;
         H5Pset_chunk(dcpl, rank, chunk);
     }
     hid_t space = H5Screate_simple(rank, dims, maxdims);
@@ -211,13 +213,18 @@ static hid_t create_dataset(rec *r, const char *path, hid_t type, int rank, cons
     return d;
 }
 
-int rec_array(rec *r, const char *path, int rank, const size_t *dims, const double *data,
-              const char *units)
+/* A fixed dataset of the given file type written from doubles (converted by HDF5). */
+static int write_array(rec *r, const char *path, hid_t type, int rank, const size_t *dims,
+                       const double *data, const char *units)
 {
     if (r->status != OD_OK)
         return r->status;
-    hsize_t hd[2] = { dims[0], rank > 1 ? dims[1] : 1 };
-    hid_t d = create_dataset(r, path, H5T_NATIVE_DOUBLE, rank, hd, 0);
+    if (rank < 1 || rank > 8)
+        return fail(r);
+    hsize_t hd[8];
+    for (int k = 0; k < rank; k++)
+        hd[k] = dims[k];
+    hid_t d = create_dataset(r, path, type, rank, hd, 0);
     if (d < 0)
         return r->status;
     int ok = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
@@ -225,6 +232,31 @@ int rec_array(rec *r, const char *path, int rank, const size_t *dims, const doub
     if (!ok)
         return fail(r);
     return units ? rec_attr_str(r, path, "units", units) : OD_OK;
+}
+
+int rec_array(rec *r, const char *path, int rank, const size_t *dims, const double *data,
+              const char *units)
+{
+    return write_array(r, path, H5T_NATIVE_DOUBLE, rank, dims, data, units);
+}
+
+int rec_array_int(rec *r, const char *path, int rank, const size_t *dims, const double *data)
+{
+    return write_array(r, path, H5T_NATIVE_INT64, rank, dims, data, NULL);
+}
+
+int rec_strings(rec *r, const char *path, size_t n, const char *const *v)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    hsize_t dims[1] = { n };
+    hid_t t = utf8_string_type();
+    hid_t d = create_dataset(r, path, t, 1, dims, 0);
+    int ok = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    if (d >= 0)
+        H5Dclose(d);
+    H5Tclose(t);
+    return ok ? OD_OK : fail(r);
 }
 
 int rec_attach_scale(rec *r, const char *path, unsigned dim, const char *scale)

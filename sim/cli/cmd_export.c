@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include "export_cube.h"
 #include "h5read.h"
 
 #include <stdio.h>
@@ -116,8 +117,29 @@ static void print_table(size_t nc, h5r_data *cols, char **paths)
     }
 }
 
+/* A dataset of rank >= 3, or with a string axis, whose every dimension has an axis. */
+static int is_long_cube(hid_t f, const char *path)
+{
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    int rank, stringy = 0;
+    size_t dims[8];
+    char scales[8][512];
+    int cube = d >= 0 && cube_shape(d, &rank, dims, scales);
+    for (int k = 0; cube && k < rank; k++) {
+        hid_t s = H5Dopen2(f, scales[k], H5P_DEFAULT), t = H5Dget_type(s);
+        stringy |= H5Tget_class(t) == H5T_STRING;
+        H5Tclose(t);
+        H5Dclose(s);
+    }
+    if (d >= 0)
+        H5Dclose(d);
+    return cube && (rank >= 3 || stringy);
+}
+
 static int export_dataset(hid_t f, const char *path, char *err, size_t len)
 {
+    if (is_long_cube(f, path))
+        return export_cube(f, 1, &path, err, len);
     hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
     h5r_data data, axis;
     char s0[1024], s1[1024];
@@ -238,6 +260,21 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
             free(cp);
         }
     if (!have_axis) {
+        /* datasets that are cubes over the same axes: one long table */
+        size_t nc2 = 0;
+        for (size_t i = 0; i < ns.n; i++) {
+            char *cp = child_path(path, ns.v[i]);
+            if (cp && is_long_cube(f, cp))
+                paths[nc2++] = cp;
+            else
+                free(cp);
+        }
+        if (nc2) {
+            rc = export_cube(f, nc2, (const char *const *)paths, err, len);
+            for (size_t i = 0; i < nc2; i++)
+                free(paths[i]);
+            goto done;
+        }
         rc = ns.n ? export_summary(f, path, &ns) : -1;
         if (!ns.n)
             snprintf(err, len, "%s: empty group", path);

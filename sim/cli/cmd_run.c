@@ -7,6 +7,7 @@
 #include "../rec.h"
 #include "../run.h"
 #include "../status.h"
+#include "../sweep.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -18,9 +19,9 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [-q]";
+    "optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--resume] [-q]";
 static const char help[] =
-    "Usage: optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [-q]\n"
+    "Usage: optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--resume] [-q]\n"
     "Run the experiment described by EXP.ini and write an HDF5 file.\n"
     "\n"
     "  -o, --output OUT.h5    output file (default: [experiment] output, else\n"
@@ -28,7 +29,10 @@ static const char help[] =
     "                         renamed when complete\n"
     "  -s, --set S.K=V        override key K of section S (repeatable), e.g.\n"
     "                         --set run.steps=500 --set 'optimizer adam.lr=0.01'\n"
-    "  -j, --threads N        worker threads (used by sweeps; trajectories run in order)\n"
+    "  -j, --threads N        worker threads for sweep cells (default 1); results are\n"
+    "                         identical for any N. Trajectories run one optimizer after another\n"
+    "  -r, --resume           sweeps: keep the cells recorded in OUT.h5.journal by an\n"
+    "                         interrupted run of the same experiment, compute the rest\n"
     "  -q, --quiet            no progress display\n"
     "  -h, --help             this help\n"
     "\n"
@@ -48,7 +52,8 @@ static void on_signal(int sig)
 
 typedef struct progress {
     int on;
-    double last;
+    double last, start;
+    size_t first;          /* cells already done when the run started (resumed) */
 } progress;
 
 static double now(void)
@@ -56,6 +61,27 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+static void show_cells(void *user, size_t done, size_t total)
+{
+    progress *p = user;
+    double tn = now();
+    if (!p->on)
+        return;
+    if (p->start == 0.0) {
+        p->start = tn;
+        p->first = done;
+    }
+    if (tn - p->last < 0.1 && done < total)
+        return;
+    p->last = tn;
+    double rate = (double)(done - p->first) / (tn - p->start + 1e-9);
+    fprintf(stderr, "\rcells %zu/%zu (%3.0f%%)", done, total, 100.0 * (double)done / (double)total);
+    if (rate > 0 && done < total)
+        fprintf(stderr, ", about %.0f s left  ", (double)(total - done) / rate);
+    else
+        fputs("                    ", stderr);
 }
 
 static void show_progress(void *user, const char *name, long t, long steps)
@@ -68,30 +94,51 @@ static void show_progress(void *user, const char *name, long t, long steps)
     fprintf(stderr, "\r%-16s step %ld/%ld (%3.0f%%)  ", name, t, steps, 100.0 * (double)t / (double)steps);
 }
 
+/* Cells (journaled, resumable), best lr per batch, then /sweep into r. */
+static int run_sweep(const config *c, const problem *pb, rec *r, int threads, const char *journal,
+                     int resume, progress *prog, char *err, size_t len)
+{
+    sweep_result res;
+    int status = sweep_result_alloc(&res, c);
+    if (status != OD_OK) {
+        snprintf(err, len, "%s", od_strerror(status));
+        return status;
+    }
+    status = sim_sweep(c, pb, threads, journal, resume, show_cells, prog, &res, err, len);
+    if (status == OD_OK && (status = sim_sweep_best(c, pb, &res)) != OD_OK)
+        snprintf(err, len, "%s", od_strerror(status));
+    if (status == OD_OK && (status = sweep_write(r, c, &res)) != OD_OK)
+        snprintf(err, len, "writing the sweep: %s", od_strerror(status));
+    sweep_result_free(&res);
+    return status;
+}
+
 int cmd_run(int argc, char **argv)
 {
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "set", required_argument, NULL, 's' },
         { "threads", required_argument, NULL, 'j' }, { "quiet", no_argument, NULL, 'q' },
-        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+        { "resume", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
+        { 0, 0, 0, 0 },
     };
     const char *output = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
-    int quiet = 0, ch, code = EXIT_USAGE;
+    int quiet = 0, resume = 0, threads = 1, ch, code = EXIT_USAGE;
     if (!sets)
         return cli_error(EXIT_FAILURE_OTHER, "run", "out of memory");
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "o:s:j:qh", opts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "o:s:j:rqh", opts, NULL)) != -1) {
         char *end;
         switch (ch) {
         case 'o': output = optarg; break;
         case 's': sets[nsets++] = optarg; break;
         case 'q': quiet = 1; break;
+        case 'r': resume = 1; break;
         case 'j':
-            if (strtol(optarg, &end, 10) < 1 || *end) {
+            if ((threads = (int)strtol(optarg, &end, 10)) < 1 || threads > 1024 || *end) {
                 free(sets);
-                return cli_error(EXIT_USAGE, "run", "-j: expected a positive integer, got '%s'",
+                return cli_error(EXIT_USAGE, "run", "-j: expected an integer in [1, 1024], got '%s'",
                                  optarg);
             }
             break;
@@ -115,6 +162,10 @@ int cmd_run(int argc, char **argv)
     }
     if (output)
         snprintf(c->exp.output, sizeof c->exp.output, "%s", output);
+    if (resume && c->exp.kind != KIND_SWEEP) {
+        code = cli_error(EXIT_USAGE, "run", "--resume: only sweeps (kind = sweep) can be resumed");
+        goto done;
+    }
     /* Validate the output location before any work: a bad path is a usage error. */
     snprintf(partial_path, sizeof partial_path, "%s.partial", c->exp.output);
     signal(SIGINT, on_signal);
@@ -130,22 +181,30 @@ int cmd_run(int argc, char **argv)
                   od_strerror(status));
         goto done;
     }
-    progress prog = { !quiet && isatty(STDERR_FILENO), 0.0 };
+    progress prog = { !quiet && isatty(STDERR_FILENO), 0.0, 0.0, 0 };
     meta_write_root(r, c, sets, nsets);
     meta_write_problem(r, c, pb);
-    status = sim_run_trajectory(c, pb, r, show_progress, &prog);
-    if (prog.on)
-        fputs("\r\033[K", stderr);
-    if (status != OD_OK) {
+    char journal[sizeof partial_path];
+    snprintf(journal, sizeof journal, "%s.journal", c->exp.output);
+    if (c->exp.kind == KIND_SWEEP) {
+        if ((status = run_sweep(c, pb, r, threads, journal, resume, &prog, err, sizeof err)) != OD_OK) {
+            code = cli_error(status == OD_EINPUT ? EXIT_USAGE : code, "run", "%s", err);
+            goto done;
+        }
+    } else if ((status = sim_run_trajectory(c, pb, r, show_progress, &prog)) != OD_OK) {
         cli_error(code, "run", "%s", od_strerror(status));
         goto done;
     }
+    if (prog.on)
+        fputs("\r\033[K", stderr);
     status = rec_commit(r, err, sizeof err);
     r = NULL;
     if (status != OD_OK) {
         cli_error(code, "run", "%s", err);
         goto done;
     }
+    if (c->exp.kind == KIND_SWEEP)
+        unlink(journal);          /* the committed file supersedes it */
     code = EXIT_OK;
 done:
     rec_abort(r);

@@ -27,6 +27,58 @@ hid_t h5r_open(const char *path, char *err, size_t len)
     return f;
 }
 
+/* Numeric dataset of any rank, flattened row-major into out->v (dims[0] = element count). */
+int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    hid_t space = H5Dget_space(dset), type = H5Dget_type(dset);
+    hssize_t n = H5Sget_simple_extent_npoints(space);
+    H5T_class_t cls = H5Tget_class(type);
+    H5Sclose(space);
+    H5Tclose(type);
+    if (n < 0 || (cls != H5T_INTEGER && cls != H5T_FLOAT)) {
+        snprintf(err, len, "not a numeric dataset");
+        return -1;
+    }
+    out->rank = 1;
+    out->dims[0] = (size_t)n;
+    out->dims[1] = 1;
+    out->integer = cls == H5T_INTEGER;
+    out->v = malloc(((size_t)n + 1) * sizeof *out->v);
+    if (!out->v || H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->v) < 0) {
+        free(out->v);
+        out->v = NULL;
+        snprintf(err, len, "cannot read dataset");
+        return -1;
+    }
+    return 0;
+}
+
+int h5r_read_strings(hid_t dset, char ***out, size_t *n, char *err, size_t len)
+{
+    hid_t space = H5Dget_space(dset), mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5T_CSET_UTF8);
+    hssize_t count = H5Sget_simple_extent_npoints(space);
+    char **v = count >= 0 ? calloc((size_t)count + 1, sizeof *v) : NULL;
+    int ok = v && H5Dread(dset, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    for (hssize_t i = 0; ok && i < count; i++) {      /* own copies, freed with free() */
+        char *copy = strdup(v[i] ? v[i] : "");
+        H5free_memory(v[i]);
+        v[i] = copy;
+    }
+    H5Tclose(mt);
+    H5Sclose(space);
+    if (!ok) {
+        free(v);
+        snprintf(err, len, "cannot read strings");
+        return -1;
+    }
+    *out = v;
+    *n = (size_t)count;
+    return 0;
+}
+
 int h5r_read(hid_t dset, h5r_data *out, char *err, size_t len)
 {
     memset(out, 0, sizeof *out);

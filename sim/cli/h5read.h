@@ -18,6 +18,10 @@ typedef struct h5r_data {
 hid_t h5r_open(const char *path, char *err, size_t len);
 /* Read a rank-1 or rank-2 numeric dataset; -1 with err set otherwise. */
 int h5r_read(hid_t dset, h5r_data *out, char *err, size_t len);
+/* Any numeric dataset, flattened (dims[0] = element count, rank = 1). */
+int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len);
+/* A dataset of variable-length strings into n malloc'd strings (free each, then the array). */
+int h5r_read_strings(hid_t dset, char ***out, size_t *n, char *err, size_t len);
 /* Name (last path component) and full path of the scale attached to dimension dim, or 0. */
 int h5r_scale(hid_t dset, unsigned dim, char *path, size_t len);
 /* Shortest %g text (15 to 17 digits) that reads back as exactly v. */

@@ -4,12 +4,14 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "../problem.h"
 #include "../status.h"
+#include "nqm.h"
 
 typedef struct {
     double *h, *c;   /* curvatures and per-example noise variances, each n */
 } nqm_data;
+
+extern const problem_type problem_nqm;
 
 static int nqm_alloc(problem *pb, const problem_params *pp, uint64_t seed)
 {
@@ -74,6 +76,16 @@ static int nqm_hess_diag(const problem *pb, const double *x, double *diag)
     const nqm_data *d = pb->data;
     for (size_t i = 0; i < pb->n; i++)
         diag[i] = d->h[i];
+    return OD_OK;
+}
+
+int nqm_facts(const problem *pb, const double **h, const double **c)
+{
+    if (pb->type != &problem_nqm)
+        return OD_ENOTSUP;
+    const nqm_data *d = pb->data;
+    *h = d->h;
+    *c = d->c;
     return OD_OK;
 }
 

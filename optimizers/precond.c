@@ -1,0 +1,37 @@
+/* optimizers/precond.c — diagonally preconditioned SGD (Zhang et al. 2019 on the NQM, where
+ * diag H = H):  x <- x - lr * diag(H(x))^-p * g       state: st = [d(n)] (scratch for diag H)
+ * p = 0 is SGD; p = 1 is a diagonal Newton step. Needs the problem's Hessian diagonal. */
+#include <math.h>
+
+#include "../sim/status.h"
+#include "opt.h"
+
+static int precond_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+                        const problem *pb, const batch *b, double *dx)
+{
+    (void)t;
+    if (!pb->type->hess_diag)
+        return OD_ENOTSUP;
+    int status = pb->type->hess_diag(pb, x, st);
+    if (status == OD_OK)
+        status = pb->type->grad(pb, x, b, dx);
+    for (size_t i = 0; i < n; i++)
+        dx[i] *= -p->lr * pow(st[i], -p->precond_power);
+    return status;
+}
+
+static const param_spec precond_params[] = {
+    OPT_PARAM_LR,
+    { "precond_power", PARAM_REAL, offsetof(opt_params, precond_power), "0.5", 0, 1, 0, NULL,
+      "power p of the preconditioner diag(H)^-p" },
+    OPT_PARAM_END,
+};
+
+const opt_type opt_precond = {
+    .name = "precond",
+    .summary = "SGD preconditioned by diag(H)^-p",
+    .rule = "x <- x - lr*diag(H)^-p*g",
+    .params = precond_params,
+    .state_size = opt_state_n,
+    .step = precond_step,
+};

@@ -1,0 +1,217 @@
+/* sim/nqm_exact.c — exact expected-loss dynamics on the NQM, per coordinate (a = lr*h):
+ *  SGD (precond: h -> h^(1-p), c -> c h^(-2p)):  s(k) = s* + r^k (s0 - s*), r = (1-a)^2,
+ *      s* = lr c / (B h (2 - a));
+ *  heavy ball, z = (x, w = lr v):  z' = A z + (-lr, lr) xi,  A = [[1-a, -mu], [a, mu]], so
+ *      M_k = E[z z^T] = M* + A^k (M0 - M*) A^kT with M* the stationary (Lyapunov) solution and
+ *      A^k's first row (p, q) = ((1-a) U_k - mu U_{k-1}, -mu U_k), U_k = (r1^k - r2^k)/(r1 - r2)
+ *      for the roots r1, r2 of z^2 - (1 + mu - a) z + mu (k r^(k-1) for a double root,
+ *      rho^(k-1) sin(k th)/sin(th) for complex roots rho e^(+-i th)). */
+#include "nqm_exact.h"
+#include "problems/nqm.h"
+#include "status.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { ROOTS_REAL, ROOTS_DOUBLE, ROOTS_COMPLEX };
+/* per-coordinate layout, SGD:      [log r, s*, s0 - s*, growth per step when r == 1, r == 1]
+ *                     heavy ball:  [a, roots kind, r1 | rho, r2 | theta, Mxx, Dxx, Dxw, Dww] */
+#define W 8
+
+static double mu_of(const nqm_exact *e) { return e->w[8 * e->n]; }
+
+/* Stationary second moments u = (xx, xw, ww) of u' = T u + q with q = g (1, -1, 1). */
+static void stationary(double a, double mu, double g, double u[3])
+{
+    double T[3][3] = {
+        { (1 - a) * (1 - a), -2 * (1 - a) * mu, mu * mu },
+        { a * (1 - a), mu * (1 - 2 * a), -mu * mu },
+        { a * a, 2 * a * mu, mu * mu },
+    };
+    double M[3][3], q[3] = { g, -g, g };
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++)
+            M[i][j] = (i == j) - T[i][j];
+    double det = M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) -
+                 M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0]) +
+                 M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]);
+    for (int c = 0; c < 3; c++) {          /* Cramer's rule */
+        double C[3][3];
+        memcpy(C, M, sizeof C);
+        for (int i = 0; i < 3; i++)
+            C[i][c] = q[i];
+        u[c] = g == 0 ? 0.0
+                      : (C[0][0] * (C[1][1] * C[2][2] - C[1][2] * C[2][1]) -
+                         C[0][1] * (C[1][0] * C[2][2] - C[1][2] * C[2][0]) +
+                         C[0][2] * (C[1][0] * C[2][1] - C[1][1] * C[2][0])) / det;
+    }
+}
+
+static int init_momentum(nqm_exact *e, const double *h, const double *c, double lr, double mu,
+                         double B, const double *s0)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        double *w = e->w + W * i, a = lr * h[i], b = 1 + mu - a, disc = b * b - 4 * mu;
+        double u[3], radius;
+        stationary(a, mu, isinf(B) ? 0.0 : lr * lr * c[i] / B, u);
+        w[0] = a;
+        if (fabs(disc) <= 1e-12 * (b * b + 4 * mu)) {
+            w[1] = ROOTS_DOUBLE;
+            w[2] = w[3] = b / 2;
+            radius = fabs(b / 2);
+        } else if (disc > 0) {
+            double sq = sqrt(disc);
+            w[1] = ROOTS_REAL;
+            w[2] = (b + copysign(sq, b)) / 2;            /* larger in magnitude, no cancellation */
+            w[3] = w[2] != 0 ? mu / w[2] : (b - copysign(sq, b)) / 2;    /* r1 r2 = mu */
+            radius = fmax(fabs(w[2]), fabs(w[3]));
+        } else {
+            w[1] = ROOTS_COMPLEX;
+            w[2] = sqrt(mu);
+            w[3] = acos(fmax(-1.0, fmin(1.0, b / (2 * w[2]))));
+            radius = w[2];
+        }
+        if (!(radius < 1))
+            e->stable = 0;
+        w[4] = u[0];
+        w[5] = s0[i] - u[0];
+        w[6] = -u[1];
+        w[7] = -u[2];
+    }
+    e->w[W * e->n] = mu;
+    return OD_OK;
+}
+
+static void init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
+                     double B, const double *s0)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        double *w = e->w + W * i, hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
+        double a = lr * hp, r = (1 - a) * (1 - a), noise = isinf(B) ? 0.0 : lr * lr * cp / B;
+        w[4] = r == 1.0;
+        if (r >= 1.0)
+            e->stable = 0;
+        w[0] = log(r);
+        w[1] = w[4] ? 0.0 : noise / (1 - r);                 /* s* = lr c/(B h (2 - a)) */
+        w[2] = s0[i] - w[1];
+        w[3] = noise;                                         /* r == 1: s grows by this */
+    }
+}
+
+int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const opt_params *p,
+                   double B, const double *s0)
+{
+    const double *h, *c;
+    memset(e, 0, sizeof *e);
+    if (nqm_facts(pb, &h, &c) != OD_OK)
+        return OD_ENOTSUP;
+    int momentum = !strcmp(type->name, "momentum"), precond = !strcmp(type->name, "precond");
+    if (!momentum && !precond && strcmp(type->name, "sgd"))
+        return OD_ENOTSUP;
+    e->n = pb->n;
+    e->momentum = momentum;
+    e->stable = 1;
+    e->h = h;
+    if (!(e->w = malloc((W * pb->n + 1) * sizeof *e->w)))
+        return OD_ENOMEM;
+    if (momentum)
+        init_momentum(e, h, c, p->lr, p->mu, B, s0);
+    else
+        init_sgd(e, h, c, p->lr, precond ? p->precond_power : 0.0, B, s0);
+    double l0 = 0.0;
+    for (size_t i = 0; i < pb->n; i++)
+        l0 += h[i] * s0[i];
+    e->loss0 = 0.5 * l0;
+    return OD_OK;
+}
+
+void nqm_exact_free(nqm_exact *e)
+{
+    free(e->w);
+    e->w = NULL;
+}
+
+/* U_k of one coordinate (k >= 0 integer). */
+static double U(const double *w, double k)
+{
+    switch ((int)w[1]) {
+    case ROOTS_DOUBLE:
+        return k == 0 ? 0.0 : k * pow(w[2], k - 1);
+    case ROOTS_REAL:
+        return w[2] == w[3] ? k * pow(w[2], k - 1) : (pow(w[2], k) - pow(w[3], k)) / (w[2] - w[3]);
+    default:
+        return k == 0 ? 0.0 : exp((k - 1) * log(w[2])) * sin(k * w[3]) / sin(w[3]);
+    }
+}
+
+double nqm_exact_loss(const nqm_exact *e, double k)
+{
+    if (k <= 0)
+        return e->loss0;
+    double s = 0.0;
+    if (e->momentum) {
+        double mu = mu_of(e);
+        for (size_t i = 0; i < e->n; i++) {
+            const double *w = e->w + W * i;
+            double uk = U(w, k), p = (1 - w[0]) * uk - mu * U(w, k - 1), q = -mu * uk;
+            s += e->h[i] * (w[4] + p * p * w[5] + 2 * p * q * w[6] + q * q * w[7]);
+        }
+    } else {
+        for (size_t i = 0; i < e->n; i++) {
+            const double *w = e->w + W * i;
+            s += e->h[i] * (w[4] != 0.0 ? w[2] + w[1] + k * w[3] : w[1] + exp(k * w[0]) * w[2]);
+        }
+    }
+    return 0.5 * s;
+}
+
+/* Smallest k in [0, max] with pred(L(k)) true, by doubling then bisection; -1 if none found. */
+static long first_step(const nqm_exact *e, int below, double level, long max, double *frac)
+{
+    double lk = nqm_exact_loss(e, 0), lprev = lk;
+#define HIT(L) (below ? (L) < level : !((L) <= level))
+    if (HIT(lk)) {
+        *frac = 0.0;
+        return 0;
+    }
+    long lo = 0, hi = 1;
+    while (!HIT(lk = nqm_exact_loss(e, (double)hi))) {
+        if (hi == max) {
+            *frac = INFINITY;
+            return -1;
+        }
+        lo = hi;
+        lprev = lk;
+        hi = hi > max / 2 ? max : 2 * hi;
+    }
+    while (hi - lo > 1) {
+        long mid = lo + (hi - lo) / 2;
+        double lm = nqm_exact_loss(e, (double)mid);
+        if (HIT(lm)) {
+            hi = mid;
+            lk = lm;
+        } else {
+            lo = mid;
+            lprev = lm;
+        }
+    }
+#undef HIT
+    /* crossing of log L between lo and hi = lo + 1 */
+    double t = (log(lprev) - log(level)) / (log(lprev) - log(lk));
+    *frac = (double)lo + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+    return hi;
+}
+
+long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *frac)
+{
+    return first_step(e, 1, target, max_steps, frac);
+}
+
+long nqm_exact_diverged_at(const nqm_exact *e, double factor, long max_steps)
+{
+    double frac;
+    if (e->stable)
+        return -1;
+    return first_step(e, 0, factor * fabs(e->loss0), max_steps, &frac);
+}

@@ -1,0 +1,250 @@
+/* sim/sweep.c — cells of a sweep: exact expected-loss cells (nqm_exact) or Monte Carlo runs,
+ * scheduled dynamically over threads (cells differ a lot in cost), journaled as they finish.
+ * A cell's result depends only on (experiment, cell index): replicate s draws its start and its
+ * noise from streams keyed by s, shared by every optimizer, batch size and lr (common numbers). */
+#include "sweep.h"
+#include "draw.h"
+#include "journal.h"
+#include "nqm_exact.h"
+#include "status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef OPTDYN_VERSION
+#define OPTDYN_VERSION "unknown"
+#endif
+
+int sweep_result_alloc(sweep_result *res, const config *c)
+{
+    memset(res, 0, sizeof *res);
+    const sweep_params *sp = &c->sweep;
+    res->O = c->nopt;
+    res->NB = sp->batch.n;
+    res->NL = sp->lr.n;
+    res->S = (size_t)sp->seeds;
+    res->T = sp->target.n;
+    res->cells = res->O * res->NB * res->NL * res->S;
+    size_t nbest = res->O * res->NB * res->T;
+    res->steps = malloc(res->cells * res->T * sizeof *res->steps);
+    res->final_loss = malloc(res->cells * sizeof *res->final_loss);
+    res->diverged_at = malloc(res->cells * sizeof *res->diverged_at);
+    res->done = calloc(res->cells, 1);
+    res->lr_grid = malloc(nbest * sizeof *res->lr_grid);
+    res->lr_opt = malloc(nbest * sizeof *res->lr_opt);
+    res->best_steps = malloc(nbest * sizeof *res->best_steps);
+    res->examples = malloc(nbest * sizeof *res->examples);
+    if (!res->steps || !res->final_loss || !res->diverged_at || !res->done || !res->lr_grid ||
+        !res->lr_opt || !res->best_steps || !res->examples) {
+        sweep_result_free(res);
+        return OD_ENOMEM;
+    }
+    return OD_OK;
+}
+
+void sweep_result_free(sweep_result *res)
+{
+    free(res->steps);
+    free(res->final_loss);
+    free(res->diverged_at);
+    free(res->done);
+    free(res->lr_grid);
+    free(res->lr_opt);
+    free(res->best_steps);
+    free(res->examples);
+    memset(res, 0, sizeof *res);
+}
+
+uint64_t sweep_fingerprint(const config *c)
+{
+    uint64_t h = journal_hash(JOURNAL_FNV_START, OPTDYN_VERSION, strlen(OPTDYN_VERSION));
+    for (size_t i = 0; i < c->doc->ne; i++) {
+        const ini_entry *e = &c->doc->e[i];
+        h = journal_hash(h, e->section, strlen(e->section) + 1);
+        h = journal_hash(h, e->key, strlen(e->key) + 1);
+        h = journal_hash(h, e->value, strlen(e->value) + 1);
+    }
+    return h;
+}
+
+typedef struct cell_index {
+    size_t o, b, l, s;
+} cell_index;
+
+static cell_index split(const sweep_result *r, size_t cell)
+{
+    cell_index k;
+    k.s = cell % r->S;
+    cell /= r->S;
+    k.l = cell % r->NL;
+    cell /= r->NL;
+    k.b = cell % r->NB;
+    k.o = cell / r->NB;
+    return k;
+}
+
+/* E[x_i(0)^2]: init_scale^2 for a random start, x0_i^2 for an explicit one. */
+double *sweep_start_moments(const problem *pb)
+{
+    double *s0 = malloc(pb->n * sizeof *s0);
+    for (size_t i = 0; s0 && i < pb->n; i++)
+        s0[i] = pb->init_scale > 0 ? pb->init_scale * pb->init_scale : pb->x0[i] * pb->x0[i];
+    return s0;
+}
+
+static int exact_cell(const config *c, const problem *pb, const double *s0, const opt_type *type,
+                      const opt_params *p, double B, double *steps, double *final_loss,
+                      double *diverged_at)
+{
+    const sweep_params *sp = &c->sweep;
+    nqm_exact e;
+    int status = nqm_exact_init(&e, pb, type, p, B, s0);
+    if (status != OD_OK)
+        return status;
+    long div = nqm_exact_diverged_at(&e, sp->diverge_factor, sp->max_steps), stop = 0;
+    int all = 1;
+    for (size_t t = 0; t < sp->target.n; t++) {
+        double frac;
+        long k = nqm_exact_steps(&e, sp->target.v[t], div >= 0 ? div : sp->max_steps, &frac);
+        steps[t] = (double)k;
+        all = all && k >= 0;
+        stop = k > stop ? k : stop;
+    }
+    stop = div >= 0 ? div : all ? stop : sp->max_steps;
+    *diverged_at = (double)div;
+    *final_loss = nqm_exact_loss(&e, (double)stop);
+    nqm_exact_free(&e);
+    return OD_OK;
+}
+
+static int montecarlo_cell(const config *c, const problem *pb, const opt_type *type,
+                           const opt_params *p, double B, size_t replicate, double *steps,
+                           double *final_loss, double *diverged_at)
+{
+    const sweep_params *sp = &c->sweep;
+    size_t n = pb->n, T = sp->target.n, left = T;
+    uint64_t seed = (uint64_t)c->exp.seed;
+    double *x = malloc(n * sizeof *x), *dx = malloc(n * sizeof *dx);
+    double *st = opt_state_alloc(type, n, p);
+    draw dr;
+    int status = draw_init(&dr, pb, B, seed, replicate);
+    if (status == OD_OK && (!x || !dx || !st))
+        status = OD_ENOMEM;
+    if (status != OD_OK)
+        goto done;
+    problem_start(pb, seed, replicate, x);
+    double loss = pb->type->loss(pb, x), limit = sp->diverge_factor * (loss != 0 ? fabs(loss) : 1);
+    *diverged_at = isfinite(loss) ? -1.0 : 0.0;
+    for (size_t t = 0; t < T; t++) {
+        steps[t] = loss < sp->target.v[t] ? 0.0 : -1.0;
+        left -= steps[t] == 0.0;
+    }
+    for (long k = 1; k <= sp->max_steps && left > 0 && *diverged_at < 0; k++) {
+        batch b;
+        draw_step(&dr, k, &b);
+        if ((status = type->step(st, n, k, p, x, pb, &b, dx)) != OD_OK)
+            goto done;
+        for (size_t i = 0; i < n; i++)
+            x[i] += dx[i];
+        if (k % sp->eval_every != 0 && k != sp->max_steps)
+            continue;
+        loss = pb->type->loss(pb, x);
+        if (!isfinite(loss) || fabs(loss) > limit) {
+            *diverged_at = (double)k;
+            break;
+        }
+        for (size_t t = 0; t < T; t++)
+            if (steps[t] < 0 && loss < sp->target.v[t]) {
+                steps[t] = (double)k;
+                left--;
+            }
+    }
+    *final_loss = loss;
+done:
+    draw_free(&dr);
+    free(x);
+    free(dx);
+    free(st);
+    return status;
+}
+
+int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
+               const sweep_result *shape, double *steps, double *final_loss, double *diverged_at)
+{
+    cell_index k = split(shape, cell);
+    const cfg_optimizer *o = &c->opt[k.o];
+    opt_params p = o->p;
+    p.lr = c->sweep.lr.v[k.l];
+    double B = c->sweep.batch.v[k.b];
+    if (c->sweep.mode == SWEEP_EXACT)
+        return exact_cell(c, pb, s0, o->type, &p, B, steps, final_loss, diverged_at);
+    return montecarlo_cell(c, pb, o->type, &p, B, k.s, steps, final_loss, diverged_at);
+}
+
+static void store(sweep_result *res, size_t cell, const double *v)
+{
+    memcpy(res->steps + cell * res->T, v, res->T * sizeof *v);
+    res->final_loss[cell] = v[res->T];
+    res->diverged_at[cell] = v[res->T + 1];
+    res->done[cell] = 1;
+}
+
+static void replayed(void *user, uint64_t cell, const double *values)
+{
+    sweep_result *res = user;
+    if (cell < res->cells && !res->done[cell]) {
+        store(res, (size_t)cell, values);
+        res->replayed++;
+    }
+}
+
+int sim_sweep(const config *c, const problem *pb, int threads, const char *journal_path,
+              int resume, sweep_progress_fn progress, void *user, sweep_result *res, char *err,
+              size_t len)
+{
+    journal *j = journal_open(journal_path, sweep_fingerprint(c), res->T + 2, resume, replayed,
+                              res, err, len);
+    if (!j)
+        return OD_EINPUT;
+    size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = res->replayed;
+    double *s0 = c->sweep.mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
+    int status = (!todo || (c->sweep.mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM : OD_OK;
+    for (size_t cell = 0; todo && cell < res->cells; cell++)
+        if (!res->done[cell])
+            todo[ntodo++] = cell;
+    if (progress && status == OD_OK)
+        progress(user, finished, res->cells);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t i = 0; i < ntodo; i++) {
+        int failed;
+#pragma omp atomic read
+        failed = status;
+        if (failed != OD_OK)
+            continue;
+        double *v = malloc((res->T + 2) * sizeof *v);
+        int s = v ? sweep_cell(c, pb, s0, todo[i], res, v, v + res->T, v + res->T + 1) : OD_ENOMEM;
+        if (s == OD_OK)
+            s = journal_append(j, todo[i], v);
+        if (s == OD_OK)
+            store(res, todo[i], v);
+        free(v);
+#pragma omp critical(sweep_progress)
+        {
+            if (s != OD_OK && status == OD_OK) {
+#pragma omp atomic write
+                status = s;
+            }
+            finished++;
+            if (progress && s == OD_OK)
+                progress(user, finished, res->cells);
+        }
+    }
+    if (status != OD_OK)
+        snprintf(err, len, "sweep cell failed: %s", od_strerror(status));
+    journal_close(j, 0);
+    free(todo);
+    free(s0);
+    return status;
+}

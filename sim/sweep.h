@@ -1,0 +1,54 @@
+/* sim/sweep.h — the sweep driver (kind = sweep): every cell (optimizer, batch, lr, replicate) is
+ * a run to one or several target losses, computed in parallel, journaled as it finishes, then
+ * reduced to the best learning rate per batch size. Results never depend on the thread count. */
+#ifndef OPTDYN_SWEEP_H
+#define OPTDYN_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "problem.h"
+#include "rec.h"
+
+typedef struct sweep_result {
+    size_t O, NB, NL, S, T, cells;      /* cells = O*NB*NL*S, index ((o*NB + b)*NL + l)*S + s */
+    double *steps;                      /* [cells][T] first step below each target, -1 if never */
+    double *final_loss;                 /* [cells] loss where the cell stopped */
+    double *diverged_at;                /* [cells] step of divergence, -1 if none */
+    unsigned char *done;                /* [cells] computed (or replayed from the journal) */
+    double *lr_grid, *lr_opt;           /* [O][NB][T] best grid lr, refined lr */
+    double *best_steps, *examples;      /* [O][NB][T] steps at the optimum, batch*steps */
+    size_t replayed;                    /* cells taken from the journal */
+} sweep_result;
+
+int sweep_result_alloc(sweep_result *res, const config *c);
+void sweep_result_free(sweep_result *res);
+
+/* Called after each finished cell (from any thread, serialized). */
+typedef void (*sweep_progress_fn)(void *user, size_t done, size_t total);
+
+/* Fingerprint of the effective experiment (every key after --set, version, shape). */
+uint64_t sweep_fingerprint(const config *c);
+
+/* Compute every cell that is not done, with up to threads threads, appending each to the
+ * journal at journal_path (resume: first replay the cells it holds). */
+int sim_sweep(const config *c, const problem *pb, int threads, const char *journal_path,
+              int resume, sweep_progress_fn progress, void *user, sweep_result *res, char *err,
+              size_t len);
+
+/* Best lr per (optimizer, batch, target): minimum steps (median over replicates) on the grid,
+ * then refined as [sweep] refine says. */
+int sim_sweep_best(const config *c, const problem *pb, sweep_result *res);
+
+/* /sweep/... datasets, axes and attributes (docs/hdf5-schema.md). */
+int sweep_write(rec *r, const config *c, const sweep_result *res);
+
+/* E[x_i(0)^2] per coordinate: init_scale^2 for a random start, x0_i^2 otherwise (malloc'd). */
+double *sweep_start_moments(const problem *pb);
+
+/* One cell, exposed for tests: fills steps[T], *final_loss, *diverged_at. */
+int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
+               const sweep_result *shape, double *steps, double *final_loss, double *diverged_at);
+
+#endif

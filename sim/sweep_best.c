@@ -1,0 +1,142 @@
+/* sim/sweep_best.c — the best learning rate per (optimizer, batch, target): the grid point with
+ * the fewest steps (median over replicates, a miss counting as infinitely many), refined between
+ * its grid neighbours: exact mode by golden-section search on log lr of the interpolated
+ * crossing step; Monte Carlo by the vertex of the parabola through the three grid medians. */
+#include "nqm_exact.h"
+#include "status.h"
+#include "sweep.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Median of steps over replicates, -1 (not reached) counting as +inf. */
+static double median_steps(const sweep_result *r, size_t o, size_t b, size_t l, size_t t,
+                           double *buf)
+{
+    for (size_t s = 0; s < r->S; s++) {
+        double v = r->steps[((((o * r->NB + b) * r->NL + l) * r->S + s) * r->T) + t];
+        buf[s] = v < 0 ? INFINITY : v;
+    }
+    qsort(buf, r->S, sizeof *buf, cmp_double);
+    return r->S % 2 ? buf[r->S / 2] : 0.5 * (buf[r->S / 2 - 1] + buf[r->S / 2]);
+}
+
+typedef struct exact_fn {
+    const config *c;
+    const problem *pb;
+    const cfg_optimizer *o;
+    const double *s0;
+    double B, target;
+} exact_fn;
+
+/* Interpolated crossing step at lr = e^u (inf when unstable or not reached); *steps: integer. */
+static double crossing(const exact_fn *f, double u, long *steps)
+{
+    opt_params p = f->o->p;
+    p.lr = exp(u);
+    nqm_exact e;
+    double frac = INFINITY;
+    *steps = -1;
+    if (nqm_exact_init(&e, f->pb, f->o->type, &p, f->B, f->s0) != OD_OK)
+        return INFINITY;
+    if (e.stable)
+        *steps = nqm_exact_steps(&e, f->target, f->c->sweep.max_steps, &frac);
+    nqm_exact_free(&e);
+    return *steps < 0 ? INFINITY : frac;
+}
+
+/* Golden-section search for the minimum of crossing() on [a, b] (log lr). */
+static double golden(const exact_fn *f, double a, double b, long *steps)
+{
+    const double g = 0.5 * (sqrt(5.0) - 1.0);
+    long k1, k2;
+    double x1 = b - g * (b - a), x2 = a + g * (b - a);
+    double f1 = crossing(f, x1, &k1), f2 = crossing(f, x2, &k2);
+    for (int it = 0; it < 60 && b - a > 1e-9; it++) {
+        if (f1 <= f2) {
+            b = x2;
+            x2 = x1;
+            f2 = f1;
+            x1 = b - g * (b - a);
+            f1 = crossing(f, x1, &k1);
+        } else {
+            a = x1;
+            x1 = x2;
+            f1 = f2;
+            x2 = a + g * (b - a);
+            f2 = crossing(f, x2, &k2);
+        }
+    }
+    double u = f1 <= f2 ? x1 : x2;
+    crossing(f, u, steps);
+    return u;
+}
+
+/* Vertex of the parabola through (u[i], y[i]), i = 0..2, if it opens upwards and lies inside. */
+static double parabola_vertex(const double *u, const double *y)
+{
+    double d1 = (y[1] - y[0]) / (u[1] - u[0]), d2 = (y[2] - y[1]) / (u[2] - u[1]);
+    double curv = (d2 - d1) / (u[2] - u[0]);
+    if (!(curv > 0))
+        return u[1];
+    double v = 0.5 * (u[0] + u[1]) - d1 / (2 * curv);
+    return v > u[0] && v < u[2] ? v : u[1];
+}
+
+int sim_sweep_best(const config *c, const problem *pb, sweep_result *r)
+{
+    const sweep_params *sp = &c->sweep;
+    double *buf = malloc(r->S * sizeof *buf), *obj = malloc(r->NL * sizeof *obj);
+    double *s0 = sweep_start_moments(pb);
+    if (!buf || !obj || !s0) {
+        free(buf), free(obj), free(s0);
+        return OD_ENOMEM;
+    }
+    for (size_t o = 0; o < r->O; o++)
+        for (size_t b = 0; b < r->NB; b++)
+            for (size_t t = 0; t < r->T; t++) {
+                size_t idx = (o * r->NB + b) * r->T + t, lb = r->NL;
+                double best = INFINITY, B = sp->batch.v[b];
+                for (size_t l = 0; l < r->NL; l++) {
+                    obj[l] = median_steps(r, o, b, l, t, buf);
+                    if (obj[l] < best) {
+                        best = obj[l];
+                        lb = l;
+                    }
+                }
+                if (lb == r->NL) {
+                    r->lr_grid[idx] = r->lr_opt[idx] = NAN;
+                    r->best_steps[idx] = r->examples[idx] = -1;
+                    continue;
+                }
+                double lr = sp->lr.v[lb], lo = lb > 0 ? sp->lr.v[lb - 1] : lr,
+                       hi = lb + 1 < r->NL ? sp->lr.v[lb + 1] : lr;
+                r->lr_grid[idx] = r->lr_opt[idx] = lr;
+                r->best_steps[idx] = best;
+                if (sp->refine == REFINE_GOLDEN && lo <= lr && lr <= hi && lo < hi) {
+                    if (sp->mode == SWEEP_EXACT) {
+                        exact_fn f = { c, pb, &c->opt[o], s0, B, sp->target.v[t] };
+                        long k;
+                        double u = golden(&f, log(lo), log(hi), &k);
+                        if (k >= 0 && (double)k <= best) {
+                            r->lr_opt[idx] = exp(u);
+                            r->best_steps[idx] = (double)k;
+                        }
+                    } else if (lb > 0 && lb + 1 < r->NL && isfinite(obj[lb - 1]) &&
+                               isfinite(obj[lb + 1])) {
+                        double u[3] = { log(lo), log(lr), log(hi) };
+                        r->lr_opt[idx] = exp(parabola_vertex(u, obj + lb - 1));
+                    }
+                }
+                r->examples[idx] = isinf(B) ? INFINITY : B * r->best_steps[idx];
+            }
+    free(buf), free(obj), free(s0);
+    return OD_OK;
+}
