@@ -51,7 +51,7 @@ static void on_signal(int sig)
 }
 
 typedef struct progress {
-    int on;
+    int on, quiet;
     double last, start;
     size_t first;          /* cells already done when the run started (resumed) */
 } progress;
@@ -105,6 +105,9 @@ static int run_sweep(const config *c, const problem *pb, rec *r, int threads, co
         return status;
     }
     status = sim_sweep(c, pb, threads, journal, resume, show_cells, prog, &res, err, len);
+    if (status == OD_OK && resume && !prog->quiet)
+        fprintf(stderr, "optdyn run: resumed: %zu of %zu cells taken from %s\n", res.replayed,
+                res.cells, journal);
     if (status == OD_OK && (status = sim_sweep_best(c, pb, &res)) != OD_OK)
         snprintf(err, len, "%s", od_strerror(status));
     if (status == OD_OK && (status = sweep_write(r, c, &res)) != OD_OK)
@@ -181,7 +184,7 @@ int cmd_run(int argc, char **argv)
                   od_strerror(status));
         goto done;
     }
-    progress prog = { !quiet && isatty(STDERR_FILENO), 0.0, 0.0, 0 };
+    progress prog = { !quiet && isatty(STDERR_FILENO), quiet, 0.0, 0.0, 0 };
     meta_write_root(r, c, sets, nsets);
     meta_write_problem(r, c, pb);
     char journal[sizeof partial_path];

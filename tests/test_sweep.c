@@ -1,0 +1,213 @@
+/* tests/test_sweep.c — the exact NQM dynamics against an explicit iteration of the moment
+ * recursions and against closed forms (stationary risks), exact vs Monte Carlo expected loss,
+ * and sweep cells: divergence recorded as data, steps-to-target consistent with the loss. */
+#include "testutil.h"
+#include "../sim/draw.h"
+#include "../sim/nqm_exact.h"
+#include "../sim/problems/nqm.h"
+#include "../sim/status.h"
+#include "../sim/sweep.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static config *nqm_config(const char *extra_problem, const char *opt)
+{
+    char ini[1024];
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 9\n[problem]\ntype = nqm\n%s[run]\nsteps = 1\n"
+             "[optimizer o]\n%s\n", extra_problem, opt);
+    return tu_config(ini);
+}
+
+/* E[L(x_k)] by iterating the second-moment recursions step by step (no closed form). */
+static double iterate_moments(const problem *pb, const opt_params *p, int momentum, double B,
+                              long k, double pw)
+{
+    const double *h, *c;
+    assert_int_equal(nqm_facts(pb, &h, &c), OD_OK);
+    double loss = 0.0;
+    for (size_t i = 0; i < pb->n; i++) {
+        double hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
+        double a = p->lr * (momentum ? h[i] : hp), mu = momentum ? p->mu : 0.0;
+        double g = isinf(B) ? 0.0 : p->lr * p->lr * (momentum ? c[i] : cp) / B;
+        double xx = 1.0, xw = 0.0, ww = 0.0;       /* E x0^2 = 1, w0 = 0 */
+        for (long t = 0; t < k; t++) {
+            double nxx = (1 - a) * (1 - a) * xx - 2 * (1 - a) * mu * xw + mu * mu * ww + g;
+            double nxw = a * (1 - a) * xx + mu * (1 - 2 * a) * xw - mu * mu * ww - g;
+            double nww = a * a * xx + 2 * a * mu * xw + mu * mu * ww + g;
+            xx = nxx, xw = nxw, ww = nww;
+        }
+        loss += h[i] * xx;
+    }
+    return 0.5 * loss;
+}
+
+static void exact_matches_iterated_recursion(void **unused)
+{
+    (void)unused;
+    struct { const char *opt; int momentum; double pw; } cases[] = {
+        { "type = sgd\nlr = 0.7", 0, 0 },
+        { "type = precond\nlr = 0.3\nprecond_power = 0.5", 0, 0.5 },
+        { "type = momentum\nlr = 0.3\nmomentum = 0.9", 1, 0 },       /* complex roots */
+        { "type = momentum\nlr = 1.9\nmomentum = 0.05", 1, 0 },      /* real roots, some negative */
+        { "type = momentum\nlr = 0.5\nmomentum = 0", 1, 0 },
+    };
+    double batches[] = { 3.0, INFINITY };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++)
+        for (int b = 0; b < 2; b++) {
+            config *c = nqm_config("dim = 30\nhessian_power = 1.1\nnoise_power = 0.9\n", cases[k].opt);
+            problem *pb = tu_problem(c);
+            double *s0 = sweep_start_moments(pb);
+            nqm_exact e;
+            assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, batches[b], s0), OD_OK);
+            for (long t = 0; t <= 300; t += 23) {
+                double want = iterate_moments(pb, &c->opt[0].p, cases[k].momentum, batches[b], t,
+                                              cases[k].pw);
+                double got = nqm_exact_loss(&e, (double)t);
+                if (fabs(got - want) > 1e-12 * want)
+                    fail_msg("%s B=%g k=%ld: closed form %.17g, iteration %.17g", cases[k].opt,
+                             batches[b], t, got, want);
+            }
+            nqm_exact_free(&e);
+            free(s0);
+            problem_free(pb);
+            config_free(c);
+        }
+}
+
+static void stationary_risks_match_theory(void **unused)
+{
+    (void)unused;
+    const double lr = 0.37, mu = 0.8, B = 5.0;
+    config *c = nqm_config("dim = 12\n", "type = momentum\nlr = 0.37\nmomentum = 0.8");
+    problem *pb = tu_problem(c);
+    const double *h, *cc;
+    nqm_facts(pb, &h, &cc);
+    double *s0 = sweep_start_moments(pb), want = 0.0, want_sgd = 0.0;
+    for (size_t i = 0; i < pb->n; i++) {
+        /* THEORY.md 3: heavy ball (1+mu) lr c / (2B(1-mu)(2mu+2-lr h)); SGD lr c/(2B(2 - lr h)) */
+        want += (1 + mu) * lr * cc[i] / (2 * B * (1 - mu) * (2 * mu + 2 - lr * h[i]));
+        want_sgd += lr * cc[i] / (2 * B * (2 - lr * h[i]));
+    }
+    nqm_exact e;
+    nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, B, s0);
+    double got = nqm_exact_loss(&e, 1e7);
+    assert_true(fabs(got - want) <= 1e-12 * want);
+    nqm_exact_free(&e);
+    opt_params p = c->opt[0].p;
+    nqm_exact_init(&e, pb, opt_lookup("sgd"), &p, B, s0);
+    got = nqm_exact_loss(&e, 1e7);
+    assert_true(fabs(got - want_sgd) <= 1e-12 * want_sgd);
+    /* SGD's closed form s_i(t) = s* + (1 - lr h)^(2t) (s0 - s*) at t = 17 */
+    double direct = 0.0;
+    for (size_t i = 0; i < pb->n; i++) {
+        double ss = lr * cc[i] / (B * h[i] * (2 - lr * h[i]));
+        direct += 0.5 * h[i] * (ss + pow(1 - lr * h[i], 34) * (1 - ss));
+    }
+    assert_true(fabs(nqm_exact_loss(&e, 17) - direct) <= 1e-12 * direct);
+    nqm_exact_free(&e);
+    free(s0);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Monte Carlo mean of L(x_k) over R replicates (each its own start and noise, as in sweeps). */
+static void monte_carlo_loss(const config *c, const problem *pb, double B, long k, long R,
+                             double *mean, double *se)
+{
+    double s = 0.0, ss = 0.0, *x = malloc(pb->n * sizeof *x), *dx = malloc(pb->n * sizeof *dx);
+    const cfg_optimizer *o = &c->opt[0];
+    for (long r = 0; r < R; r++) {
+        double *st = opt_state_alloc(o->type, pb->n, &o->p);
+        draw dr;
+        draw_init(&dr, pb, B, (uint64_t)c->exp.seed, (uint64_t)r);
+        problem_start(pb, (uint64_t)c->exp.seed, (uint64_t)r, x);
+        for (long t = 1; t <= k; t++) {
+            batch b;
+            draw_step(&dr, t, &b);
+            o->type->step(st, pb->n, t, &o->p, x, pb, &b, dx);
+            for (size_t i = 0; i < pb->n; i++)
+                x[i] += dx[i];
+        }
+        double L = pb->type->loss(pb, x);
+        s += L;
+        ss += L * L;
+        draw_free(&dr);
+        free(st);
+    }
+    *mean = s / (double)R;
+    *se = sqrt((ss / (double)R - *mean * *mean) / (double)(R - 1));
+    free(x);
+    free(dx);
+}
+
+static void exact_agrees_with_monte_carlo(void **unused)
+{
+    (void)unused;
+    const char *opts[] = { "type = sgd\nlr = 0.6", "type = momentum\nlr = 0.2\nmomentum = 0.7",
+                           "type = precond\nlr = 0.2\nprecond_power = 0.5" };
+    for (int k = 0; k < 3; k++) {
+        config *c = nqm_config("dim = 16\n", opts[k]);
+        problem *pb = tu_problem(c);
+        double *s0 = sweep_start_moments(pb), mean, se;
+        nqm_exact e;
+        nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, 4.0, s0);
+        for (long t = 5; t <= 80; t *= 4) {
+            monte_carlo_loss(c, pb, 4.0, t, 4000, &mean, &se);
+            double want = nqm_exact_loss(&e, (double)t);
+            if (fabs(mean - want) > 4 * se)
+                fail_msg("%s k=%ld: Monte Carlo %.6g +- %.2g, exact %.6g", opts[k], t, mean, se, want);
+        }
+        nqm_exact_free(&e);
+        free(s0);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+static void cells_record_divergence_and_targets(void **unused)
+{
+    (void)unused;
+    for (int mode = 0; mode < 2; mode++) {
+        char ini[1024];
+        snprintf(ini, sizeof ini, "[experiment]\nkind = sweep\nseed = 2\n[problem]\ntype = nqm\n"
+                 "dim = 20\n[optimizer s]\ntype = sgd\n[sweep]\nbatch = 8, inf\nlr = 0.3, 2.5\n"
+                 "target = 0.5, 0.05\nmax_steps = 100000\nmode = %s\n",
+                 mode ? "exact" : "montecarlo");
+        config *c = tu_config(ini);
+        problem *pb = tu_problem(c);
+        sweep_result res;
+        assert_int_equal(sweep_result_alloc(&res, c), OD_OK);
+        double *s0 = sweep_start_moments(pb);
+        for (size_t cell = 0; cell < res.cells; cell++) {
+            double steps[2], fl, div;
+            assert_int_equal(sweep_cell(c, pb, s0, cell, &res, steps, &fl, &div), OD_OK);
+            size_t l = cell % 2;           /* S = 1: cell = b*NL + l */
+            if (l == 1) {                  /* lr*h_1 = 2.5 > 2: diverges, no target reached */
+                assert_true(div > 0);
+                assert_true(steps[0] == -1 && steps[1] == -1);
+            } else {
+                assert_true(div == -1);
+                assert_true(steps[0] > 0 && steps[1] > steps[0]);
+                assert_true(fl < 0.05);
+            }
+        }
+        free(s0);
+        sweep_result_free(&res);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(exact_matches_iterated_recursion),
+        cmocka_unit_test(stationary_risks_match_theory),
+        cmocka_unit_test(exact_agrees_with_monte_carlo),
+        cmocka_unit_test(cells_record_divergence_and_targets),
+    };
+    return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
+}
