@@ -10,6 +10,7 @@
 #define RUN "[run]\nsteps = 10\n"
 #define PROB "[problem]\ntype = nqm\ndim = 5\n"
 #define OPT "[optimizer a]\ntype = adam\nlr = 0.01\n"
+#define SOPT "[optimizer a]\ntype = sgd\n"   /* in sweeps lr is an axis */
 
 typedef struct bad_case {
     const char *ini;
@@ -56,8 +57,8 @@ static const bad_case bad[] = {
     { "[experiment]\nkind = sweep\n" PROB OPT "[sweep]\nbatch = 1\nlr = logspace(-3,0,0)\ntarget = 0.1\n", { ":11:", "lr" } },
     { "[experiment]\nkind = sweep\n" PROB "[optimizer a]\ntype = adam\n[sweep]\nbatch = 1\nlr = 1\ntarget = 0.1\nmode = exact\n", { ":7:", "[optimizer a] type", "exact supports" } },
     { "[experiment]\nkind = sweep\n" PROB OPT "[sweep]\nbatch = 1\nlr = 1\ntarget = 0.1\n", { ":8:", "[optimizer a] lr", "swept" } },
-    { "[experiment]\nkind = sweep\n[problem]\ntype = linreg\n" OPT "[sweep]\nbatch = 1\nlr = 1\ntarget = 0.1\nmode = exact\n", { ":4:", "type", "nqm" } },
-    { "[experiment]\nkind = sweep\n[problem]\ntype = linreg\nexamples = 100\n" OPT "[sweep]\nbatch = 10, 1000\nlr = 1\ntarget = 0.1\n", { "batch", "examples = 100" } },
+    { "[experiment]\nkind = sweep\n[problem]\ntype = linreg\n" SOPT "[sweep]\nbatch = 1\nlr = 1\ntarget = 0.1\nmode = exact\n", { ":4:", "type", "nqm" } },
+    { "[experiment]\nkind = sweep\n[problem]\ntype = linreg\nexamples = 100\n" SOPT "[sweep]\nbatch = 10, 1000\nlr = 1\ntarget = 0.1\n", { "batch", "examples = 100" } },
     { "[experiment]\nkind = trajectories\n" PROB RUN OPT, { ":2:", "kind" } },
     { "[experiment]\nseed = -1\n" PROB RUN OPT, { ":2:", "seed" } },
     { "[experiment]\nseed = 1.5\n" PROB RUN OPT, { ":2:", "seed", "integer" } },
