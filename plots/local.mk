@@ -1,7 +1,7 @@
 # plots/local.mk — `make figures`: run each figure's experiment (when the .ini or the binary is
 # newer than its .h5), export TSV with `optdyn export`, render plots/out/<name>.png and .svg.
 
-FIGURES  := rosenbrock-trajectories quadratic-trajectories
+FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 
 figures: $(FIG_PNG)

@@ -64,9 +64,12 @@ int meta_write_root(rec *r, const config *c, const char *const *sets, size_t nse
     return write_conventions(r);
 }
 
-int meta_write_params(rec *r, const char *obj, const param_spec *specs, const void *base)
+int meta_write_params(rec *r, const char *obj, const param_spec *specs, const void *base,
+                      const char *skip)
 {
     for (const param_spec *s = specs; s->key; s++) {
+        if (skip && !strcmp(s->key, skip))
+            continue;
         const char *p = (const char *)base + s->offset;
         switch (s->kind) {
         case PARAM_REAL:
@@ -99,7 +102,7 @@ int meta_write_problem(rec *r, const config *c, const problem *pb)
     rec_attr_str(r, "/problem", "type", pb->type->name);
     rec_attr_str(r, "/problem", "summary", pb->type->summary);
     rec_attr_str(r, "/problem", "noise", noise[pb->noise]);
-    meta_write_params(r, "/problem", pb->type->params, &c->problem);
+    meta_write_params(r, "/problem", pb->type->params, &c->problem, NULL);
     rec_attr_num(r, "/problem", "batch", c->run.batch);
     rec_array(r, "/problem/x0", 1, &n, pb->x0, NULL);
     if (pb->xstar)

@@ -10,8 +10,9 @@
 
 /* Root attributes: experiment text, file, overrides, version, seed, kind, build, conventions. */
 int meta_write_root(rec *r, const config *c, const char *const *sets, size_t nsets);
-/* One attribute per key of specs, read from base (choices as their words). */
-int meta_write_params(rec *r, const char *obj, const param_spec *specs, const void *base);
+/* One attribute per key of specs but `skip` (NULL: none), read from base (choices as words). */
+int meta_write_params(rec *r, const char *obj, const param_spec *specs, const void *base,
+                      const char *skip);
 /* /problem: type, parameters, x0, and the known facts (xstar, fstar, spectrum). */
 int meta_write_problem(rec *r, const config *c, const problem *pb);
 

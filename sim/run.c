@@ -49,7 +49,7 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
         return NULL;
     rec_attr_str(r, group, "type", o->type->name);
     rec_attr_str(r, group, "rule", o->type->rule);
-    meta_write_params(r, group, o->type->params, &o->p);
+    meta_write_params(r, group, o->type->params, &o->p, NULL);
     return tab;
 }
 

@@ -29,7 +29,7 @@ int sweep_write(rec *r, const config *c, const sweep_result *res)
     for (size_t s = 0; s < res->S; s++)
         seeds[s] = (double)s;
     rec_group(r, "/sweep");
-    meta_write_params(r, "/sweep", sweep_specs, sp);
+    meta_write_params(r, "/sweep", sweep_specs, sp, NULL);
     rec_attr_str(r, "/sweep", "steps_definition",
                  sp->mode == SWEEP_EXACT
                      ? "smallest k with E[L(x_k)] < target, by doubling + bisection on the exact "
@@ -49,8 +49,7 @@ int sweep_write(rec *r, const config *c, const sweep_result *res)
         rec_group(r, group);
         rec_attr_str(r, group, "type", c->opt[o].type->name);
         rec_attr_str(r, group, "rule", c->opt[o].type->rule);
-        meta_write_params(r, group, c->opt[o].type->params, &c->opt[o].p);
-        rec_attr_str(r, group, "note", "lr is swept: see /sweep/lr");
+        meta_write_params(r, group, c->opt[o].type->params, &c->opt[o].p, "lr");
     }
 
     static const char *const cube_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",

@@ -57,7 +57,7 @@ do for [fmt in "png svg"] {
     set format y "10^{%T}"
     set key outside right top vertical box opaque
     plot for [i=1:nopt] file(i) skip 1 using 1:($3 > loss_floor ? $3 : loss_floor) with lines lw 2.4 \
-         lc rgb opt_color(word(types, i)) title word(names, i)
+         lc rgb opt_color(word(types, i)) title word(names, i) noenhanced
     unset logscale y
     set format y "% h"
     set colorbox

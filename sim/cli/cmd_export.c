@@ -136,10 +136,34 @@ static int is_long_cube(hid_t f, const char *path)
     return cube && (rank >= 3 || stringy);
 }
 
+/* A 1-D dataset of strings: a header and one value per line. */
+static int export_strings(hid_t d, const char *path, char *err, size_t len)
+{
+    char **v;
+    size_t n;
+    if (h5r_read_strings(d, &v, &n, err, len) != 0)
+        return -1;
+    header_cell(1, path, -1);
+    putchar('\n');
+    for (size_t i = 0; i < n; i++) {
+        puts(v[i]);
+        free(v[i]);
+    }
+    free(v);
+    return 0;
+}
+
 static int export_dataset(hid_t f, const char *path, char *err, size_t len)
 {
     if (is_long_cube(f, path))
         return export_cube(f, 1, &path, err, len);
+    hid_t ds = H5Dopen2(f, path, H5P_DEFAULT), ty = H5Dget_type(ds);
+    int strings = H5Tget_class(ty) == H5T_STRING;
+    int src = strings ? export_strings(ds, path, err, len) : 0;
+    H5Tclose(ty);
+    H5Dclose(ds);
+    if (strings)
+        return src;
     hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
     h5r_data data, axis;
     char s0[1024], s1[1024];
