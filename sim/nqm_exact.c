@@ -6,6 +6,7 @@
  *      A^k's first row (p, q) = ((1-a) U_k - mu U_{k-1}, -mu U_k), U_k = (r1^k - r2^k)/(r1 - r2)
  *      for the roots r1, r2 of z^2 - (1 + mu - a) z + mu (k r^(k-1) for a double root,
  *      rho^(k-1) sin(k th)/sin(th) for complex roots rho e^(+-i th)). */
+#define _GNU_SOURCE     /* sincos */
 #include "nqm_exact.h"
 #include "problems/nqm.h"
 #include "status.h"
@@ -132,17 +133,38 @@ void nqm_exact_free(nqm_exact *e)
     e->w = NULL;
 }
 
-/* U_k of one coordinate (k >= 0 integer). */
-static double U(const double *w, double k)
+/* r^k and r^(k-1) for integer k >= 1 with one pow (0^0 = 1). */
+static void powers(double r, double k, double *pk, double *pk1)
 {
-    switch ((int)w[1]) {
-    case ROOTS_DOUBLE:
-        return k == 0 ? 0.0 : k * pow(w[2], k - 1);
-    case ROOTS_REAL:
-        return w[2] == w[3] ? k * pow(w[2], k - 1) : (pow(w[2], k) - pow(w[3], k)) / (w[2] - w[3]);
-    default:
-        return k == 0 ? 0.0 : exp((k - 1) * log(w[2])) * sin(k * w[3]) / sin(w[3]);
+    if (r == 0.0) {
+        *pk = 0.0;
+        *pk1 = k == 1 ? 1.0 : 0.0;
+        return;
     }
+    *pk1 = pow(r, k - 1);
+    *pk = *pk1 * r;
+}
+
+/* U_k and U_{k-1} of one coordinate, integer k >= 1. */
+static void U2(const double *w, double k, double *uk, double *uk1)
+{
+    if ((int)w[1] == ROOTS_COMPLEX) {      /* rho^(k-1) sin(k th) / sin th */
+        double s, c, rk1 = exp((k - 1) * log(w[2])), st = sin(w[3]), ct = cos(w[3]);
+        sincos(k * w[3], &s, &c);
+        *uk = rk1 * s / st;
+        *uk1 = k == 1 ? 0.0 : rk1 / w[2] * (s * ct - c * st) / st;
+        return;
+    }
+    double p1, p11, p2, p21;
+    powers(w[2], k, &p1, &p11);
+    if ((int)w[1] == ROOTS_DOUBLE || w[2] == w[3]) {    /* k r^(k-1) */
+        *uk = k * p11;
+        *uk1 = k == 1 ? 0.0 : (k - 1) * pow(w[2], k - 2);
+        return;
+    }
+    powers(w[3], k, &p2, &p21);
+    *uk = (p1 - p2) / (w[2] - w[3]);
+    *uk1 = (p11 - p21) / (w[2] - w[3]);
 }
 
 double nqm_exact_loss(const nqm_exact *e, double k)
@@ -154,7 +176,9 @@ double nqm_exact_loss(const nqm_exact *e, double k)
         double mu = mu_of(e);
         for (size_t i = 0; i < e->n; i++) {
             const double *w = e->w + W * i;
-            double uk = U(w, k), p = (1 - w[0]) * uk - mu * U(w, k - 1), q = -mu * uk;
+            double uk, uk1;
+            U2(w, k, &uk, &uk1);
+            double p = (1 - w[0]) * uk - mu * uk1, q = -mu * uk;
             s += e->h[i] * (w[4] + p * p * w[5] + 2 * p * q * w[6] + q * q * w[7]);
         }
     } else {

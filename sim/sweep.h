@@ -38,8 +38,8 @@ int sim_sweep(const config *c, const problem *pb, int threads, const char *journ
               size_t len);
 
 /* Best lr per (optimizer, batch, target): minimum steps (median over replicates) on the grid,
- * then refined as [sweep] refine says. */
-int sim_sweep_best(const config *c, const problem *pb, sweep_result *res);
+ * then refined as [sweep] refine says; in parallel over up to threads threads. */
+int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result *res);
 
 /* /sweep/... datasets, axes and attributes (docs/hdf5-schema.md). */
 int sweep_write(rec *r, const config *c, const sweep_result *res);

@@ -90,53 +90,63 @@ static double parabola_vertex(const double *u, const double *y)
     return v > u[0] && v < u[2] ? v : u[1];
 }
 
-int sim_sweep_best(const config *c, const problem *pb, sweep_result *r)
+/* Best lr of one (optimizer o, batch b, target t); obj and buf are scratch (NL and S). */
+static void best_one(const config *c, const problem *pb, const double *s0, sweep_result *r,
+                     size_t o, size_t b, size_t t, double *obj, double *buf)
 {
     const sweep_params *sp = &c->sweep;
-    double *buf = malloc(r->S * sizeof *buf), *obj = malloc(r->NL * sizeof *obj);
-    double *s0 = sweep_start_moments(pb);
-    if (!buf || !obj || !s0) {
-        free(buf), free(obj), free(s0);
-        return OD_ENOMEM;
+    size_t idx = (o * r->NB + b) * r->T + t, lb = r->NL;
+    double best = INFINITY, B = sp->batch.v[b];
+    for (size_t l = 0; l < r->NL; l++) {
+        obj[l] = median_steps(r, o, b, l, t, buf);
+        if (obj[l] < best) {
+            best = obj[l];
+            lb = l;
+        }
     }
-    for (size_t o = 0; o < r->O; o++)
-        for (size_t b = 0; b < r->NB; b++)
-            for (size_t t = 0; t < r->T; t++) {
-                size_t idx = (o * r->NB + b) * r->T + t, lb = r->NL;
-                double best = INFINITY, B = sp->batch.v[b];
-                for (size_t l = 0; l < r->NL; l++) {
-                    obj[l] = median_steps(r, o, b, l, t, buf);
-                    if (obj[l] < best) {
-                        best = obj[l];
-                        lb = l;
-                    }
-                }
-                if (lb == r->NL) {
-                    r->lr_grid[idx] = r->lr_opt[idx] = NAN;
-                    r->best_steps[idx] = r->examples[idx] = -1;
-                    continue;
-                }
-                double lr = sp->lr.v[lb], lo = lb > 0 ? sp->lr.v[lb - 1] : lr,
-                       hi = lb + 1 < r->NL ? sp->lr.v[lb + 1] : lr;
-                r->lr_grid[idx] = r->lr_opt[idx] = lr;
-                r->best_steps[idx] = best;
-                if (sp->refine == REFINE_GOLDEN && lo <= lr && lr <= hi && lo < hi) {
-                    if (sp->mode == SWEEP_EXACT) {
-                        exact_fn f = { c, pb, &c->opt[o], s0, B, sp->target.v[t] };
-                        long k;
-                        double u = golden(&f, log(lo), log(hi), &k);
-                        if (k >= 0 && (double)k <= best) {
-                            r->lr_opt[idx] = exp(u);
-                            r->best_steps[idx] = (double)k;
-                        }
-                    } else if (lb > 0 && lb + 1 < r->NL && isfinite(obj[lb - 1]) &&
-                               isfinite(obj[lb + 1])) {
-                        double u[3] = { log(lo), log(lr), log(hi) };
-                        r->lr_opt[idx] = exp(parabola_vertex(u, obj + lb - 1));
-                    }
-                }
-                r->examples[idx] = isinf(B) ? INFINITY : B * r->best_steps[idx];
+    if (lb == r->NL) {
+        r->lr_grid[idx] = r->lr_opt[idx] = NAN;
+        r->best_steps[idx] = r->examples[idx] = -1;
+        return;
+    }
+    double lr = sp->lr.v[lb], lo = lb > 0 ? sp->lr.v[lb - 1] : lr,
+           hi = lb + 1 < r->NL ? sp->lr.v[lb + 1] : lr;
+    r->lr_grid[idx] = r->lr_opt[idx] = lr;
+    r->best_steps[idx] = best;
+    if (sp->refine == REFINE_GOLDEN && lo <= lr && lr <= hi && lo < hi) {
+        if (sp->mode == SWEEP_EXACT) {
+            exact_fn f = { c, pb, &c->opt[o], s0, B, sp->target.v[t] };
+            long k;
+            double u = golden(&f, log(lo), log(hi), &k);
+            if (k >= 0 && (double)k <= best) {
+                r->lr_opt[idx] = exp(u);
+                r->best_steps[idx] = (double)k;
             }
-    free(buf), free(obj), free(s0);
-    return OD_OK;
+        } else if (lb > 0 && lb + 1 < r->NL && isfinite(obj[lb - 1]) && isfinite(obj[lb + 1])) {
+            double u[3] = { log(lo), log(lr), log(hi) };
+            r->lr_opt[idx] = exp(parabola_vertex(u, obj + lb - 1));
+        }
+    }
+    r->examples[idx] = isinf(B) ? INFINITY : B * r->best_steps[idx];
+}
+
+int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result *r)
+{
+    double *s0 = sweep_start_moments(pb);
+    size_t jobs = r->O * r->NB * r->T;
+    int status = s0 ? OD_OK : OD_ENOMEM;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t j = 0; j < jobs; j++) {
+        double *buf = malloc(r->S * sizeof *buf), *obj = malloc(r->NL * sizeof *obj);
+        if (buf && obj && s0)
+            best_one(c, pb, s0, r, j / (r->NB * r->T), (j / r->T) % r->NB, j % r->T, obj, buf);
+        else {
+#pragma omp atomic write
+            status = OD_ENOMEM;
+        }
+        free(buf);
+        free(obj);
+    }
+    free(s0);
+    return status;
 }

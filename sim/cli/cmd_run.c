@@ -108,7 +108,7 @@ static int run_sweep(const config *c, const problem *pb, rec *r, int threads, co
     if (status == OD_OK && resume && !prog->quiet)
         fprintf(stderr, "optdyn run: resumed: %zu of %zu cells taken from %s\n", res.replayed,
                 res.cells, journal);
-    if (status == OD_OK && (status = sim_sweep_best(c, pb, &res)) != OD_OK)
+    if (status == OD_OK && (status = sim_sweep_best(c, pb, threads, &res)) != OD_OK)
         snprintf(err, len, "%s", od_strerror(status));
     if (status == OD_OK && (status = sweep_write(r, c, &res)) != OD_OK)
         snprintf(err, len, "writing the sweep: %s", od_strerror(status));
