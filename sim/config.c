@@ -189,7 +189,7 @@ static int load_problem(const ctx *x)
 static int valid_name(const char *s)
 {
     size_t n = strlen(s);
-    if (n == 0 || n >= sizeof ((cfg_optimizer *)0)->name)
+    if (n == 0 || n >= sizeof ((cfg_optimizer *)0)->section)
         return 0;
     for (; *s; s++)
         if (!isalnum((unsigned char)*s) && *s != '_' && *s != '-' && *s != '.')
@@ -213,12 +213,15 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
         return status;
     memset(o, 0, sizeof *o);
     strcpy(o->name, name);
+    strcpy(o->section, name);
     o->type = opt_types[type];
     param_defaults(o->type->params, &o->p);
-    if (c->exp.kind == KIND_SWEEP) {      /* lr is an axis of the sweep, not a key here */
-        const ini_entry *lr = entry(c->doc, s->name, "lr");
+    if (c->exp.kind == KIND_SWEEP) {      /* lr (and a momentum grid) are axes, not keys here */
+        const ini_entry *lr = entry(c->doc, s->name, "lr"), *mu = entry(c->doc, s->name, "momentum");
         if (lr)
             return entry_error(x, lr, "the learning rate is swept: set it in [sweep] lr, not here");
+        if (mu && c->sweep.momentum.n)
+            return entry_error(x, mu, "momentum is swept by [sweep] momentum: remove it here");
     }
     status = apply_section_except(x, s->name, o->type->params, &o->p, "type",
                                   c->exp.kind == KIND_SWEEP ? "lr" : NULL);
@@ -360,6 +363,11 @@ int config_load(const char *path, const char *const *sets, size_t nsets, config 
         (status = load_kind_sections(&x)) != OD_OK ||
         (status = load_sections(&x)) != OD_OK || (status = check_consistency(&x)) != OD_OK)
         goto fail;
+    if (c->exp.kind == KIND_SWEEP && c->sweep.momentum.n && (status = sweep_expand_momentum(c)) != OD_OK) {
+        if (status == OD_EINPUT)
+            key_error(&x, "sweep", "momentum", "no optimizer has a momentum key (momentum, nesterov)");
+        goto fail;
+    }
     if (!c->exp.output[0])
         default_output(c);
     *out = c;

@@ -35,6 +35,7 @@ enum { REFINE_NONE, REFINE_GOLDEN };
 typedef struct sweep_params {
     param_list batch;        /* batch sizes (inf allowed) */
     param_list lr;           /* learning rates */
+    param_list momentum;     /* momentum grid (optional): momentum optimizers become variants */
     long seeds;              /* Monte Carlo replicates */
     param_list target;       /* target losses */
     long max_steps;          /* give up (steps = -1) beyond this */
@@ -45,7 +46,8 @@ typedef struct sweep_params {
 } sweep_params;
 
 typedef struct cfg_optimizer {
-    char name[64];           /* the NAME of [optimizer NAME]: HDF5 group and legend label */
+    char name[96];           /* [optimizer NAME]'s NAME (variants: NAME@mu=...): HDF5 group, label */
+    char section[64];        /* the NAME of its [optimizer NAME] section */
     const opt_type *type;
     opt_params p;
 } cfg_optimizer;
@@ -61,6 +63,10 @@ typedef struct config {
 } config;
 
 extern const param_spec experiment_specs[], run_specs[], sweep_specs[];
+
+/* With a [sweep] momentum grid, replace each optimizer that has a momentum key by one variant
+ * per grid value (named NAME@mu=VALUE). */
+int sweep_expand_momentum(config *c);
 
 /* Checks of a sweep against the problem and optimizers: the key at fault, or NULL. */
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len);

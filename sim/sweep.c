@@ -37,11 +37,27 @@ int sweep_result_alloc(sweep_result *res, const config *c)
     res->best_steps = malloc(nbest * sizeof *res->best_steps);
     res->examples = malloc(nbest * sizeof *res->examples);
     if (!res->steps || !res->final_loss || !res->diverged_at || !res->done || !res->lr_grid ||
-        !res->lr_opt || !res->best_steps || !res->examples) {
-        sweep_result_free(res);
-        return OD_ENOMEM;
+        !res->lr_opt || !res->best_steps || !res->examples)
+        goto nomem;
+    if (!sp->momentum.n)
+        return OD_OK;
+    if (!(res->section_of = malloc(res->O * sizeof *res->section_of)))
+        goto nomem;
+    for (size_t o = 0; o < res->O; o++) {          /* variants of a section are adjacent */
+        if (o == 0 || strcmp(c->opt[o].section, c->opt[o - 1].section) != 0)
+            res->NS++;
+        res->section_of[o] = res->NS - 1;
     }
-    return OD_OK;
+    size_t ntuned = res->NS * res->NB * res->T;
+    res->tuned_lr = malloc(ntuned * sizeof *res->tuned_lr);
+    res->tuned_mu = malloc(ntuned * sizeof *res->tuned_mu);
+    res->tuned_steps = malloc(ntuned * sizeof *res->tuned_steps);
+    res->tuned_examples = malloc(ntuned * sizeof *res->tuned_examples);
+    if (res->tuned_lr && res->tuned_mu && res->tuned_steps && res->tuned_examples)
+        return OD_OK;
+nomem:
+    sweep_result_free(res);
+    return OD_ENOMEM;
 }
 
 void sweep_result_free(sweep_result *res)
@@ -54,6 +70,11 @@ void sweep_result_free(sweep_result *res)
     free(res->lr_opt);
     free(res->best_steps);
     free(res->examples);
+    free(res->section_of);
+    free(res->tuned_lr);
+    free(res->tuned_mu);
+    free(res->tuned_steps);
+    free(res->tuned_examples);
     memset(res, 0, sizeof *res);
 }
 

@@ -20,6 +20,10 @@ typedef struct sweep_result {
     double *lr_grid, *lr_opt;           /* [O][NB][T] best grid lr, refined lr */
     double *best_steps, *examples;      /* [O][NB][T] steps at the optimum, batch*steps */
     size_t replayed;                    /* cells taken from the journal */
+    /* with a momentum grid: the best over every variant of a section, [NS][NB][T] */
+    size_t NS;                          /* sections (0 without a momentum grid) */
+    size_t *section_of;                 /* [O] section index of each optimizer variant */
+    double *tuned_lr, *tuned_mu, *tuned_steps, *tuned_examples;
 } sweep_result;
 
 int sweep_result_alloc(sweep_result *res, const config *c);

@@ -130,6 +130,26 @@ static void best_one(const config *c, const problem *pb, const double *s0, sweep
     r->examples[idx] = isinf(B) ? INFINITY : B * r->best_steps[idx];
 }
 
+/* Best over the momentum variants of each section: the variant with the fewest steps. */
+static void best_tuned(const config *c, sweep_result *r)
+{
+    for (size_t k = 0; k < r->NS * r->NB * r->T; k++) {
+        r->tuned_lr[k] = r->tuned_mu[k] = NAN;
+        r->tuned_steps[k] = r->tuned_examples[k] = -1;
+    }
+    for (size_t o = 0; o < r->O; o++)
+        for (size_t bt = 0; bt < r->NB * r->T; bt++) {
+            size_t from = o * r->NB * r->T + bt, to = r->section_of[o] * r->NB * r->T + bt;
+            double s = r->best_steps[from];
+            if (s >= 0 && (r->tuned_steps[to] < 0 || s < r->tuned_steps[to])) {
+                r->tuned_steps[to] = s;
+                r->tuned_lr[to] = r->lr_opt[from];
+                r->tuned_mu[to] = param_find(c->opt[o].type->params, "momentum") ? c->opt[o].p.mu : 0;
+                r->tuned_examples[to] = r->examples[from];
+            }
+        }
+}
+
 int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result *r)
 {
     double *s0 = sweep_start_moments(pb);
@@ -148,5 +168,7 @@ int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result
         free(obj);
     }
     free(s0);
+    if (status == OD_OK && r->NS)
+        best_tuned(c, r);
     return status;
 }

@@ -1,8 +1,10 @@
 /* sim/sweep_config.c — the [sweep] section: its keys, and the checks a sweep needs across
  * sections (exact mode exists for the NQM with sgd, momentum and precond only). */
 #include "config.h"
+#include "status.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,6 +16,9 @@ const param_spec sweep_specs[] = {
       "batch sizes (required), e.g. pow2(0,21), inf" },
     { "lr", PARAM_GRID, offsetof(sweep_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
       "learning rates (required), e.g. logspace(-5,0.5,100); overrides each optimizer's lr" },
+    { "momentum", PARAM_GRID, offsetof(sweep_params, momentum), NULL, 0, 1, PARAM_HI_OPEN |
+      PARAM_OPTIONAL, NULL, "momentum grid, e.g. 1 - logspace(-3,0,10): each momentum optimizer "
+      "runs once per value (variants NAME@mu=VALUE), and best_tuned takes the best over them" },
     { "target", PARAM_GRID, offsetof(sweep_params, target), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
       "target losses (required); steps-to-target is recorded for each" },
     { "seeds", PARAM_INT, offsetof(sweep_params, seeds), "1", 1, 1e6, 0, NULL,
@@ -31,6 +36,38 @@ const param_spec sweep_specs[] = {
       PARAM_LO_OPEN, NULL, "a cell diverges when loss > diverge_factor * |initial loss| or not finite" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
+
+int sweep_expand_momentum(config *c)
+{
+    const param_list *mu = &c->sweep.momentum;
+    size_t total = 0, with = 0;
+    for (size_t i = 0; i < c->nopt; i++) {
+        int has = param_find(c->opt[i].type->params, "momentum") != NULL;
+        total += has ? mu->n : 1;
+        with += has;
+    }
+    if (!with)
+        return OD_EINPUT;
+    cfg_optimizer *v = calloc(total, sizeof *v);
+    if (!v)
+        return OD_ENOMEM;
+    size_t k = 0;
+    for (size_t i = 0; i < c->nopt; i++) {
+        if (!param_find(c->opt[i].type->params, "momentum")) {
+            v[k++] = c->opt[i];
+            continue;
+        }
+        for (size_t j = 0; j < mu->n; j++, k++) {
+            v[k] = c->opt[i];
+            v[k].p.mu = mu->v[j];
+            snprintf(v[k].name, sizeof v[k].name, "%s@mu=%.6g", c->opt[i].section, mu->v[j]);
+        }
+    }
+    free(c->opt);
+    c->opt = v;
+    c->nopt = total;
+    return OD_OK;
+}
 
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len)
 {

@@ -14,6 +14,31 @@ static void attach_all(rec *r, const char *path, int rank, const char *const *ax
         rec_attach_scale(r, path, (unsigned)k, axes[k]);
 }
 
+/* The datasets of /sweep/best_tuned, [section][batch][target]: best over lr and momentum. */
+static void write_tuned(rec *r, const config *c, const sweep_result *res)
+{
+    const char **sections = malloc(res->NS * sizeof *sections);
+    if (!sections)
+        return;
+    for (size_t o = 0; o < res->O; o++)
+        sections[res->section_of[o]] = c->opt[o].section;
+    rec_strings(r, "/sweep/section", res->NS, sections);
+    rec_group(r, "/sweep/best_tuned");
+    rec_attr_str(r, "/sweep/best_tuned", "description", "per [optimizer] section, the best over "
+                 "the momentum grid and the learning rate (from /sweep/best of its variants)");
+    size_t bd[3] = { res->NS, res->NB, res->T };
+    static const char *const axes[] = { "/sweep/section", "/sweep/batch", "/sweep/target" };
+    const char *what[] = { "lr_opt", "momentum", "steps", "examples" };
+    const double *data[] = { res->tuned_lr, res->tuned_mu, res->tuned_steps, res->tuned_examples };
+    for (int k = 0; k < 4; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "/sweep/best_tuned/%s", what[k]);
+        rec_array(r, path, 3, bd, data[k], NULL);
+        attach_all(r, path, 3, axes);
+    }
+    free(sections);
+}
+
 int sweep_write(rec *r, const config *c, const sweep_result *res)
 {
     const sweep_params *sp = &c->sweep;
@@ -88,6 +113,8 @@ int sweep_write(rec *r, const config *c, const sweep_result *res)
         snprintf(path, sizeof path, "/sweep/best/%s", best[k]);
         attach_all(r, path, 3, best_axes);
     }
+    if (res->NS)
+        write_tuned(r, c, res);
     free(names);
     free(seeds);
     return rec_status(r);

@@ -69,18 +69,31 @@ static const bad_case bad[] = {
     { PROB RUN "[optimizer a]\ntype = sgd\nlr = 0.1\n[optimizer a ]\ntype = sgd\n", { ":9:", "got 'a '" } },
 };
 
+static const bad_case bad_sweeps[] = {
+    { "[experiment]\nkind = sweep\n" PROB "[optimizer m]\ntype = momentum\nmomentum = 0.9\n"
+      "[sweep]\nbatch = 1\nlr = 1\nmomentum = 0.5, 0.9\ntarget = 0.1\n", { ":8:", "momentum", "swept" } },
+    { "[experiment]\nkind = sweep\n" PROB SOPT "[sweep]\nbatch = 1\nlr = 1\nmomentum = 0.5\ntarget = 0.1\n",
+      { "[sweep]", "momentum", "no optimizer has a momentum key" } },
+    { "[experiment]\nkind = sweep\n" PROB SOPT "[sweep]\nbatch = 1\nlr = 1\nmomentum = 1 - logspace(-3,0.5,4)\ntarget = 0.1\n",
+      { "momentum", "[0, 1)" } },
+};
+
 static void bad_files_are_rejected_with_location(void **unused)
 {
     (void)unused;
-    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
-        char err[4096] = "";
-        int status = tu_config_status(bad[k].ini, err, sizeof err);
-        if (status != OD_EINPUT)
-            fail_msg("case %zu accepted (status %d):\n%s", k, status, bad[k].ini);
-        for (int j = 0; j < 3 && bad[k].expect[j]; j++)
-            if (!strstr(err, bad[k].expect[j]))
-                fail_msg("case %zu: message lacks '%s':\n  %s", k, bad[k].expect[j], err);
-    }
+    const bad_case *tables[] = { bad, bad_sweeps };
+    size_t sizes[] = { sizeof bad / sizeof bad[0], sizeof bad_sweeps / sizeof bad_sweeps[0] };
+    for (int t = 0; t < 2; t++)
+        for (size_t k = 0; k < sizes[t]; k++) {
+            const bad_case *b = &tables[t][k];
+            char err[4096] = "";
+            int status = tu_config_status(b->ini, err, sizeof err);
+            if (status != OD_EINPUT)
+                fail_msg("table %d case %zu accepted (status %d):\n%s", t, k, status, b->ini);
+            for (int j = 0; j < 3 && b->expect[j]; j++)
+                if (!strstr(err, b->expect[j]))
+                    fail_msg("table %d case %zu: message lacks '%s':\n  %s", t, k, b->expect[j], err);
+        }
 }
 
 static void defaults_are_filled(void **unused)

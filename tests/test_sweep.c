@@ -201,6 +201,43 @@ static void cells_record_divergence_and_targets(void **unused)
     }
 }
 
+/* A momentum grid: variants per value, mu = 0 equal to SGD, best_tuned the best variant. */
+static void momentum_grid_variants(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = sweep\n[problem]\ntype = nqm\ndim = 200\n"
+                          "[sweep]\nmode = exact\nbatch = 1, 64, inf\nlr = logspace(-3, 0.5, 12)\n"
+                          "momentum = 0, 0.5, 0.9\ntarget = 0.05\nmax_steps = 1e8\n"
+                          "[optimizer sgd]\ntype = sgd\n[optimizer hb]\ntype = momentum\n");
+    assert_int_equal(c->nopt, 4);
+    assert_string_equal(c->opt[1].name, "hb@mu=0");
+    assert_string_equal(c->opt[3].name, "hb@mu=0.9");
+    assert_string_equal(c->opt[3].section, "hb");
+    assert_true(c->opt[2].p.mu == 0.5);
+    problem *pb = tu_problem(c);
+    sweep_result res;
+    char path[256], err[512];
+    snprintf(path, sizeof path, "%s/mg.journal", tu_tmpdir());
+    assert_int_equal(sweep_result_alloc(&res, c), OD_OK);
+    assert_int_equal(res.NS, 2);
+    assert_int_equal(sim_sweep(c, pb, 2, path, 0, NULL, NULL, &res, err, sizeof err), OD_OK);
+    assert_int_equal(sim_sweep_best(c, pb, 2, &res), OD_OK);
+    for (size_t b = 0; b < 3; b++) {
+        /* heavy ball with mu = 0 is SGD, step for step */
+        assert_true(res.best_steps[0 * 3 + b] == res.best_steps[1 * 3 + b]);
+        double tuned = res.tuned_steps[1 * 3 + b];
+        for (size_t o = 1; o < 4; o++)
+            assert_true(tuned <= res.best_steps[o * 3 + b] || res.best_steps[o * 3 + b] < 0);
+        assert_true(res.tuned_steps[0 * 3 + b] == res.best_steps[b]);
+    }
+    /* tuned momentum beats SGD clearly with exact gradients, and uses mu > 0 there */
+    assert_true(res.tuned_steps[1 * 3 + 2] < 0.5 * res.tuned_steps[0 * 3 + 2]);
+    assert_true(res.tuned_mu[1 * 3 + 2] > 0);
+    sweep_result_free(&res);
+    problem_free(pb);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +245,7 @@ int main(void)
         cmocka_unit_test(stationary_risks_match_theory),
         cmocka_unit_test(exact_agrees_with_monte_carlo),
         cmocka_unit_test(cells_record_divergence_and_targets),
+        cmocka_unit_test(momentum_grid_variants),
     };
     return cmocka_run_group_tests_name("sweep", tests, NULL, NULL);
 }
