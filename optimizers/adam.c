@@ -27,7 +27,7 @@ static const param_spec adam_params[] = {
     { "beta2", PARAM_REAL, offsetof(opt_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL,
       "decay b2 of the second-moment average" },
     OPT_PARAM_EPS("1e-8"),
-    OPT_PARAM_END,
+    OPT_PARAM_EMA, OPT_PARAM_END,
 };
 
 const opt_type opt_adam = {

@@ -16,7 +16,7 @@ static int momentum_step(double *st, size_t n, long t, const opt_params *p, cons
 }
 
 static const param_spec momentum_params[] = {
-    OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_END,
+    OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_EMA, OPT_PARAM_END,
 };
 
 const opt_type opt_momentum = {

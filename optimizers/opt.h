@@ -17,6 +17,7 @@ typedef struct opt_params {
     double eps;     /* adam, rmsprop: denominator offset */
     double alpha;   /* rmsprop: decay of the squared-gradient average */
     double precond_power;   /* precond: p in diag(H)^-p */
+    double ema;     /* every type: iterate averaging xbar <- ema*xbar + (1-ema)*x (0: off) */
 } opt_params;
 
 typedef struct opt_type {
@@ -53,6 +54,11 @@ const opt_type *opt_lookup(const char *name);
 #define OPT_PARAM_MOMENTUM(def) \
     { "momentum", PARAM_REAL, offsetof(opt_params, mu), def, 0, 1, PARAM_HI_OPEN, NULL, \
       "momentum coefficient mu" }
+/* Iterate averaging is applied by the run loop around any update rule: the loss (trajectory
+ * column loss_ema, sweep targets) is then evaluated at xbar, with xbar(0) = x0. */
+#define OPT_PARAM_EMA \
+    { "ema", PARAM_REAL, offsetof(opt_params, ema), "0", 0, 1, PARAM_HI_OPEN, NULL, \
+      "iterate averaging gamma: xbar <- gamma*xbar + (1-gamma)*x, loss at xbar (0: off)" }
 #define OPT_PARAM_END { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 
 /* Shared helpers for the update rules. */

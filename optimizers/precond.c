@@ -24,7 +24,7 @@ static const param_spec precond_params[] = {
     OPT_PARAM_LR,
     { "precond_power", PARAM_REAL, offsetof(opt_params, precond_power), "0.5", 0, 1, 0, NULL,
       "power p of the preconditioner diag(H)^-p" },
-    OPT_PARAM_END,
+    OPT_PARAM_EMA, OPT_PARAM_END,
 };
 
 const opt_type opt_precond = {

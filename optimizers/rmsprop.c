@@ -23,7 +23,7 @@ static const param_spec rmsprop_params[] = {
     { "alpha", PARAM_REAL, offsetof(opt_params, alpha), "0.99", 0, 1, PARAM_HI_OPEN, NULL,
       "decay a of the squared-gradient average" },
     OPT_PARAM_EPS("1e-8"),
-    OPT_PARAM_END,
+    OPT_PARAM_EMA, OPT_PARAM_END,
 };
 
 const opt_type opt_rmsprop = {

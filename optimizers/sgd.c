@@ -12,7 +12,7 @@ static int sgd_step(double *st, size_t n, long t, const opt_params *p, const dou
     return status;
 }
 
-static const param_spec sgd_params[] = { OPT_PARAM_LR, OPT_PARAM_END };
+static const param_spec sgd_params[] = { OPT_PARAM_LR, OPT_PARAM_EMA, OPT_PARAM_END };
 
 const opt_type opt_sgd = {
     .name = "sgd",

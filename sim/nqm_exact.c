@@ -5,7 +5,10 @@
  *      M_k = E[z z^T] = M* + A^k (M0 - M*) A^kT with M* the stationary (Lyapunov) solution and
  *      A^k's first row (p, q) = ((1-a) U_k - mu U_{k-1}, -mu U_k), U_k = (r1^k - r2^k)/(r1 - r2)
  *      for the roots r1, r2 of z^2 - (1 + mu - a) z + mu (k r^(k-1) for a double root,
- *      rho^(k-1) sin(k th)/sin(th) for complex roots rho e^(+-i th)). */
+ *      rho^(k-1) sin(k th)/sin(th) for complex roots rho e^(+-i th));
+ *  SGD with iterate averaging xbar' = g xbar + (1-g) x' (g = ema): the moments (xx, x xbar,
+ *      xbar xbar) follow a triangular recursion with eigenvalues l1 = (1-a)^2, l2 = g(1-a),
+ *      l3 = g^2, so E[xbar_k^2] = A + B l1^k + C l2^k + E l3^k (coefficients below). */
 #define _GNU_SOURCE     /* sincos */
 #include "nqm_exact.h"
 #include "problems/nqm.h"
@@ -17,7 +20,8 @@
 
 enum { ROOTS_REAL, ROOTS_DOUBLE, ROOTS_COMPLEX };
 /* per-coordinate layout, SGD:      [log r, s*, s0 - s*, growth per step when r == 1, r == 1]
- *                     heavy ball:  [a, roots kind, r1 | rho, r2 | theta, Mxx, Dxx, Dxw, Dww] */
+ *                     heavy ball:  [a, roots kind, r1 | rho, r2 | theta, Mxx, Dxx, Dxw, Dww]
+ *                     SGD + EMA:   [A, B, C, E, l1, l2, l3] */
 #define W 8
 
 static double mu_of(const nqm_exact *e) { return e->w[8 * e->n]; }
@@ -100,6 +104,35 @@ static void init_sgd(nqm_exact *e, const double *h, const double *c, double lr, 
     }
 }
 
+/* Coefficients of E[xbar_k^2] (see the header comment). With s = lr^2 sigma^2, S = s/(1-l1)
+ * the stationary E x^2 and D1 = s0 - S:  E[x xbar]_k = A2 + B2 l1^k + C2 l2^k with
+ * A2 = (1-g) S / (1-l2), B2 = (1-g) l1 D1 / (l1-l2), C2 = s0 - A2 - B2; then with
+ * b = 2 g (1-g)(1-a): A = (b A2 + (1-g)^2 S) / (1-l3), B = (b B2 + (1-g)^2 l1 D1) / (l1-l3),
+ * C = b C2 / (l2-l3), E = s0 - A - B - C. Where two eigenvalues (nearly) coincide, g is moved by
+ * 2e-6 in that coordinate (an error of order 1e-6 in that coordinate's loss). */
+static void init_ema(nqm_exact *e, const double *h, const double *c, double lr, double pw,
+                     double g, double B, const double *s0)
+{
+    for (size_t i = 0; i < e->n; i++) {
+        double *w = e->w + W * i, hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
+        double a = lr * hp, q = 1 - a, gi = g;
+        if (!(fabs(q) < 1))
+            e->stable = 0;
+        while (fabs(q - gi) < 1e-6 || fabs(q + gi) < 1e-6 || fabs(q) < 1e-6 || gi < 1e-6)
+            gi += 2e-6;
+        double l1 = q * q, l2 = gi * q, l3 = gi * gi, s = isinf(B) ? 0.0 : lr * lr * cp / B;
+        double ss = s / (1 - l1), D1 = s0[i] - ss, b = 2 * gi * (1 - gi) * q, m = 1 - gi;
+        double A2 = m * ss / (1 - l2), B2 = m * l1 * D1 / (l1 - l2), C2 = s0[i] - A2 - B2;
+        w[0] = (b * A2 + m * m * ss) / (1 - l3);
+        w[1] = (b * B2 + m * m * l1 * D1) / (l1 - l3);
+        w[2] = b * C2 / (l2 - l3);
+        w[3] = s0[i] - w[0] - w[1] - w[2];
+        w[4] = l1;
+        w[5] = l2;
+        w[6] = l3;
+    }
+}
+
 int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const opt_params *p,
                    double B, const double *s0)
 {
@@ -108,7 +141,7 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     if (nqm_facts(pb, &h, &c) != OD_OK)
         return OD_ENOTSUP;
     int momentum = !strcmp(type->name, "momentum"), precond = !strcmp(type->name, "precond");
-    if (!momentum && !precond && strcmp(type->name, "sgd"))
+    if ((!momentum && !precond && strcmp(type->name, "sgd")) || (momentum && p->ema > 0))
         return OD_ENOTSUP;
     e->n = pb->n;
     e->momentum = momentum;
@@ -116,8 +149,11 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     e->h = h;
     if (!(e->w = malloc((W * pb->n + 1) * sizeof *e->w)))
         return OD_ENOMEM;
+    e->ema = p->ema > 0;
     if (momentum)
         init_momentum(e, h, c, p->lr, p->mu, B, s0);
+    else if (e->ema)
+        init_ema(e, h, c, p->lr, precond ? p->precond_power : 0.0, p->ema, B, s0);
     else
         init_sgd(e, h, c, p->lr, precond ? p->precond_power : 0.0, B, s0);
     double l0 = 0.0;
@@ -180,6 +216,11 @@ double nqm_exact_loss(const nqm_exact *e, double k)
             U2(w, k, &uk, &uk1);
             double p = (1 - w[0]) * uk - mu * uk1, q = -mu * uk;
             s += e->h[i] * (w[4] + p * p * w[5] + 2 * p * q * w[6] + q * q * w[7]);
+        }
+    } else if (e->ema) {
+        for (size_t i = 0; i < e->n; i++) {
+            const double *w = e->w + W * i;
+            s += e->h[i] * (w[0] + w[1] * pow(w[4], k) + w[2] * pow(w[5], k) + w[3] * pow(w[6], k));
         }
     } else {
         for (size_t i = 0; i < e->n; i++) {

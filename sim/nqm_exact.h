@@ -10,6 +10,7 @@
 typedef struct nqm_exact {
     size_t n;
     int momentum;         /* heavy ball (3x3 second-moment recursion) or SGD (scalar) */
+    int ema;              /* SGD with iterate averaging: loss at the average */
     int stable;           /* spectral radius < 1 in every coordinate */
     const double *h;      /* curvatures (loss weights) */
     double *w;            /* per-coordinate precomputed data, 8 doubles each */
@@ -17,7 +18,8 @@ typedef struct nqm_exact {
 } nqm_exact;
 
 /* Prepare the dynamics of optimizer type (sgd, precond or momentum) with hyperparameters p at
- * batch size B (inf: deterministic), from E[x_i(0)^2] = s0[i], E[v(0)] = 0. */
+ * batch size B (inf: deterministic), from E[x_i(0)^2] = s0[i], E[v(0)] = 0. With p->ema > 0
+ * (sgd and precond only) the loss is that of the iterate average xbar, xbar(0) = x(0). */
 int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const opt_params *p,
                    double B, const double *s0);
 void nqm_exact_free(nqm_exact *e);

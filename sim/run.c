@@ -1,7 +1,7 @@
-/* sim/run.c — the trajectory run loop: draw batch -> opt->step -> x += dx -> finite? -> record.
+/* sim/run.c — the trajectory run loop: step the replicate -> finite? -> record.
  * Step 0, every record_every-th step and the last step (or the divergence step) are recorded. */
 #include "run.h"
-#include "draw.h"
+#include "replicate.h"
 #include "landscape.h"
 #include "meta.h"
 #include "status.h"
@@ -12,16 +12,25 @@
 #include <string.h>
 
 typedef struct row_state {
-    long t;
-    double step, loss, gnorm, lr;
+    double step, loss, gnorm, lr, loss_ema;
 } row_state;
 
-static int record(rec_table *tab, const problem *pb, const double *x, double *g, row_state *rs)
+/* Append the row of step t; the columns are those open_table opened, in its order. */
+static int record(rec_table *tab, const config *c, const replicate *r, double *g, row_state *rs)
 {
-    int status = pb->type->grad(pb, x, NULL, g);
-    rs->step = (double)rs->t;
-    rs->gnorm = sqrt(problem_dot(pb->n, g, g));
-    const double *row[] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr, x };
+    int status = r->pb->type->grad(r->pb, r->x, NULL, g);
+    rs->step = (double)r->t;
+    rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
+    if (r->xbar)
+        rs->loss_ema = replicate_judged_loss(r);
+    const double *row[7] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
+    int k = 4;
+    if (r->xbar)
+        row[k++] = &rs->loss_ema;
+    if (c->run.record_x)
+        row[k++] = r->x;
+    if (c->run.record_x && r->xbar)
+        row[k++] = r->xbar;
     return status != OD_OK ? status : rec_table_append(tab, row);
 }
 
@@ -37,14 +46,22 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
 {
     char group[128];
     snprintf(group, sizeof group, "/trajectory/%s", o->name);
-    const rec_column cols[] = {
+    rec_column cols[7] = {
         { "step", 1, 1, NULL, "optimizer step t (0 = initial point)" },
         { "loss", 1, 0, NULL, "full-data loss L(x_t)" },
         { "grad_norm", 1, 0, NULL, "norm of the exact full gradient at x_t" },
         { "lr", 1, 0, NULL, "learning rate used at step t" },
-        { "x", pb->n, 0, NULL, "iterate x_t" },
     };
-    rec_table *tab = rec_table_open(r, group, c->run.record_x ? 5 : 4, cols);
+    size_t k = 4;
+    int ema = o->p.ema > 0;
+    if (ema)
+        cols[k++] = (rec_column){ "loss_ema", 1, 0, NULL, "loss at the iterate average xbar_t" };
+    if (c->run.record_x)
+        cols[k++] = (rec_column){ "x", pb->n, 0, NULL, "iterate x_t" };
+    if (c->run.record_x && ema)
+        cols[k++] = (rec_column){ "x_ema", pb->n, 0, NULL,
+                                  "iterate average xbar_t = ema*xbar_(t-1) + (1-ema)*x_t" };
+    rec_table *tab = rec_table_open(r, group, k, cols);
     if (!tab)
         return NULL;
     rec_attr_str(r, group, "type", o->type->name);
@@ -65,47 +82,38 @@ static void write_outcome(rec *r, const cfg_optimizer *o, const run_outcome *out
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
                       run_progress_fn progress, void *user, run_outcome *out, run_box *box)
 {
-    size_t n = pb->n;
     const run_params *rp = &c->run;
     *out = (run_outcome){ 0, -1, NAN };
-    double *x = malloc(n * sizeof *x), *dx = malloc(n * sizeof *dx), *g = malloc(n * sizeof *g);
-    double *st = opt_state_alloc(o->type, n, &o->p);
-    draw dr;
-    int status = draw_init(&dr, pb, rp->batch, (uint64_t)c->exp.seed, 0);
+    replicate rep;
+    double *g = malloc(pb->n * sizeof *g);
     rec_table *tab = NULL;
-    if (status == OD_OK && (!x || !dx || !g || !st))
+    int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
+    if (status != OD_OK) {
+        free(g);
+        return status;
+    }
+    if (!g)
         status = OD_ENOMEM;
     if (status != OD_OK || !(tab = open_table(c, pb, o, r)))
         goto done;
-    memcpy(x, pb->x0, n * sizeof *x);
-    row_state rs = { 0, 0.0, pb->type->loss(pb, x), 0.0, o->p.lr };
+    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0 };
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
-    *out = (run_outcome){ 0, -1, loss0 };
-    if (!isfinite(loss0)) {
-        out->diverged_at = 0;
-        status = record(tab, pb, x, g, &rs);
-        goto done;
-    }
-    if ((status = record(tab, pb, x, g, &rs)) != OD_OK)
+    *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
+    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK || out->diverged_at == 0)
         goto done;
     for (long t = 1; t <= rp->steps; t++) {
-        batch b;
-        draw_step(&dr, t, &b);
-        if ((status = o->type->step(st, n, t, &o->p, x, pb, &b, dx)) != OD_OK)
+        if ((status = replicate_step(&rep)) != OD_OK)
             goto done;
-        for (size_t i = 0; i < n; i++)
-            x[i] += dx[i];
-        rs.t = t;
-        rs.loss = pb->type->loss(pb, x);
+        rs.loss = replicate_loss(&rep);
         out->steps_done = t;
         out->final_loss = rs.loss;
         int diverged = !isfinite(rs.loss) || fabs(rs.loss) > limit;
         if (diverged)
             out->diverged_at = t;
-        if (n == 2 && box && rs.loss <= 4.0 * fabs(loss0))
-            grow_box(box, x);
+        if (pb->n == 2 && box && rs.loss <= 4.0 * fabs(loss0))
+            grow_box(box, rep.x);
         if (diverged || t % rp->record_every == 0 || t == rp->steps)
-            if ((status = record(tab, pb, x, g, &rs)) != OD_OK)
+            if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
                 goto done;
         if (progress && (t & 1023) == 0)
             progress(user, o->name, t, rp->steps);
@@ -119,11 +127,8 @@ done:
     }
     if (status == OD_OK)
         write_outcome(r, o, out);
-    draw_free(&dr);
-    free(x);
-    free(dx);
+    replicate_free(&rep);
     free(g);
-    free(st);
     return status != OD_OK ? status : rec_status(r);
 }
 

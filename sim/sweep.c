@@ -3,7 +3,7 @@
  * A cell's result depends only on (experiment, cell index): replicate s draws its start and its
  * noise from streams keyed by s, shared by every optimizer, batch size and lr (common numbers). */
 #include "sweep.h"
-#include "draw.h"
+#include "replicate.h"
 #include "journal.h"
 #include "nqm_exact.h"
 #include "status.h"
@@ -140,39 +140,33 @@ static int exact_cell(const config *c, const problem *pb, const double *s0, cons
     return OD_OK;
 }
 
+/* Monte Carlo cell: run replicate `stream` until every target is reached (judged at the iterate
+ * average when ema > 0), the run diverges (raw loss), or max_steps. */
 static int montecarlo_cell(const config *c, const problem *pb, const opt_type *type,
-                           const opt_params *p, double B, size_t replicate, double *steps,
+                           const opt_params *p, double B, size_t stream, double *steps,
                            double *final_loss, double *diverged_at)
 {
     const sweep_params *sp = &c->sweep;
-    size_t n = pb->n, T = sp->target.n, left = T;
-    uint64_t seed = (uint64_t)c->exp.seed;
-    double *x = malloc(n * sizeof *x), *dx = malloc(n * sizeof *dx);
-    double *st = opt_state_alloc(type, n, p);
-    draw dr;
-    int status = draw_init(&dr, pb, B, seed, replicate);
-    if (status == OD_OK && (!x || !dx || !st))
-        status = OD_ENOMEM;
+    size_t T = sp->target.n, left = T;
+    replicate r;
+    int status = replicate_init(&r, pb, type, p, B, (uint64_t)c->exp.seed, stream);
     if (status != OD_OK)
-        goto done;
-    problem_start(pb, seed, replicate, x);
-    double loss = pb->type->loss(pb, x), limit = sp->diverge_factor * (loss != 0 ? fabs(loss) : 1);
-    *diverged_at = isfinite(loss) ? -1.0 : 0.0;
+        return status;
+    double raw = replicate_loss(&r), loss = replicate_judged_loss(&r);
+    double limit = sp->diverge_factor * (raw != 0 ? fabs(raw) : 1);
+    *diverged_at = isfinite(raw) ? -1.0 : 0.0;
     for (size_t t = 0; t < T; t++) {
         steps[t] = loss < sp->target.v[t] ? 0.0 : -1.0;
         left -= steps[t] == 0.0;
     }
     for (long k = 1; k <= sp->max_steps && left > 0 && *diverged_at < 0; k++) {
-        batch b;
-        draw_step(&dr, k, &b);
-        if ((status = type->step(st, n, k, p, x, pb, &b, dx)) != OD_OK)
-            goto done;
-        for (size_t i = 0; i < n; i++)
-            x[i] += dx[i];
+        if ((status = replicate_step(&r)) != OD_OK)
+            break;
         if (k % sp->eval_every != 0 && k != sp->max_steps)
             continue;
-        loss = pb->type->loss(pb, x);
-        if (!isfinite(loss) || fabs(loss) > limit) {
+        raw = replicate_loss(&r);
+        loss = r.xbar ? replicate_judged_loss(&r) : raw;
+        if (!isfinite(raw) || fabs(raw) > limit) {
             *diverged_at = (double)k;
             break;
         }
@@ -183,11 +177,7 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
             }
     }
     *final_loss = loss;
-done:
-    draw_free(&dr);
-    free(x);
-    free(dx);
-    free(st);
+    replicate_free(&r);
     return status;
 }
 

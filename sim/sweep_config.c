@@ -92,6 +92,11 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
             snprintf(why, len, "mode = exact supports sgd, momentum and precond, got '%s'", t);
             return "type";
         }
+        if (!strcmp(t, "momentum") && c->opt[i].p.ema > 0) {
+            snprintf(section, slen, "optimizer %s", c->opt[i].name);
+            snprintf(why, len, "mode = exact supports iterate averaging with sgd and precond only");
+            return "ema";
+        }
     }
     return NULL;
 }

@@ -2,7 +2,7 @@
  * recursions and against closed forms (stationary risks), exact vs Monte Carlo expected loss,
  * and sweep cells: divergence recorded as data, steps-to-target consistent with the loss. */
 #include "testutil.h"
-#include "../sim/draw.h"
+#include "../sim/replicate.h"
 #include "../sim/nqm_exact.h"
 #include "../sim/problems/nqm.h"
 #include "../sim/status.h"
@@ -77,6 +77,56 @@ static void exact_matches_iterated_recursion(void **unused)
         }
 }
 
+/* E[L(xbar_k)] of SGD with iterate averaging, iterating the (xx, x xbar, xbar xbar) recursion. */
+static double iterate_ema(const problem *pb, double lr, double gam, double B, long k)
+{
+    const double *h, *c;
+    nqm_facts(pb, &h, &c);
+    double loss = 0.0;
+    for (size_t i = 0; i < pb->n; i++) {
+        double q = 1 - lr * h[i], g = isinf(B) ? 0.0 : lr * lr * c[i] / B, m = 1 - gam;
+        double xx = 1, xm = 1, mm = 1;
+        for (long t = 0; t < k; t++) {
+            double nxx = q * q * xx + g;
+            double nxm = q * gam * xm + m * q * q * xx + m * g;
+            double nmm = gam * gam * mm + 2 * gam * m * q * xm + m * m * (q * q * xx + g);
+            xx = nxx, xm = nxm, mm = nmm;
+        }
+        loss += h[i] * mm;
+    }
+    return 0.5 * loss;
+}
+
+static void exact_ema_matches_iterated_recursion(void **unused)
+{
+    (void)unused;
+    double batches[] = { 2.0, INFINITY };
+    for (int b = 0; b < 2; b++) {
+        config *c = nqm_config("dim = 30\nhessian_power = 1.1\n", "type = sgd\nlr = 0.7\nema = 0.9");
+        problem *pb = tu_problem(c);
+        double *s0 = sweep_start_moments(pb);
+        nqm_exact e;
+        assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, batches[b], s0), OD_OK);
+        for (long t = 0; t <= 400; t += 37) {
+            double want = iterate_ema(pb, 0.7, 0.9, batches[b], t), got = nqm_exact_loss(&e, (double)t);
+            if (fabs(got - want) > 1e-10 * want)
+                fail_msg("ema B=%g k=%ld: closed form %.17g, iteration %.17g", batches[b], t, got, want);
+        }
+        /* averaging lowers the noise floor: stationary loss below plain SGD's */
+        opt_params p = c->opt[0].p;
+        p.ema = 0;
+        nqm_exact plain;
+        nqm_exact_init(&plain, pb, c->opt[0].type, &p, batches[b], s0);
+        if (!isinf(batches[b]))
+            assert_true(nqm_exact_loss(&e, 1e6) < 0.5 * nqm_exact_loss(&plain, 1e6));
+        nqm_exact_free(&plain);
+        nqm_exact_free(&e);
+        free(s0);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
 static void stationary_risks_match_theory(void **unused)
 {
     (void)unused;
@@ -113,42 +163,34 @@ static void stationary_risks_match_theory(void **unused)
     config_free(c);
 }
 
-/* Monte Carlo mean of L(x_k) over R replicates (each its own start and noise, as in sweeps). */
+/* Monte Carlo mean of the judged loss L(x_k) (L(xbar_k) with averaging) over R replicates, each
+ * with its own start and noise, exactly as sweep cells run them. */
 static void monte_carlo_loss(const config *c, const problem *pb, double B, long k, long R,
                              double *mean, double *se)
 {
-    double s = 0.0, ss = 0.0, *x = malloc(pb->n * sizeof *x), *dx = malloc(pb->n * sizeof *dx);
-    const cfg_optimizer *o = &c->opt[0];
+    double s = 0.0, ss = 0.0;
     for (long r = 0; r < R; r++) {
-        double *st = opt_state_alloc(o->type, pb->n, &o->p);
-        draw dr;
-        draw_init(&dr, pb, B, (uint64_t)c->exp.seed, (uint64_t)r);
-        problem_start(pb, (uint64_t)c->exp.seed, (uint64_t)r, x);
-        for (long t = 1; t <= k; t++) {
-            batch b;
-            draw_step(&dr, t, &b);
-            o->type->step(st, pb->n, t, &o->p, x, pb, &b, dx);
-            for (size_t i = 0; i < pb->n; i++)
-                x[i] += dx[i];
-        }
-        double L = pb->type->loss(pb, x);
+        replicate rep;
+        assert_int_equal(replicate_init(&rep, pb, c->opt[0].type, &c->opt[0].p, B,
+                                        (uint64_t)c->exp.seed, (uint64_t)r), OD_OK);
+        while (rep.t < k)
+            replicate_step(&rep);
+        double L = replicate_judged_loss(&rep);
         s += L;
         ss += L * L;
-        draw_free(&dr);
-        free(st);
+        replicate_free(&rep);
     }
     *mean = s / (double)R;
     *se = sqrt((ss / (double)R - *mean * *mean) / (double)(R - 1));
-    free(x);
-    free(dx);
 }
 
 static void exact_agrees_with_monte_carlo(void **unused)
 {
     (void)unused;
     const char *opts[] = { "type = sgd\nlr = 0.6", "type = momentum\nlr = 0.2\nmomentum = 0.7",
-                           "type = precond\nlr = 0.2\nprecond_power = 0.5" };
-    for (int k = 0; k < 3; k++) {
+                           "type = precond\nlr = 0.2\nprecond_power = 0.5",
+                           "type = sgd\nlr = 0.6\nema = 0.8" };
+    for (int k = 0; k < 4; k++) {
         config *c = nqm_config("dim = 16\n", opts[k]);
         problem *pb = tu_problem(c);
         double *s0 = sweep_start_moments(pb), mean, se;
@@ -242,6 +284,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(exact_matches_iterated_recursion),
+        cmocka_unit_test(exact_ema_matches_iterated_recursion),
         cmocka_unit_test(stationary_risks_match_theory),
         cmocka_unit_test(exact_agrees_with_monte_carlo),
         cmocka_unit_test(cells_record_divergence_and_targets),

@@ -1,7 +1,7 @@
 /* tests/testutil.c — build configs and problems from inline INI text for the C tests.
  * Temporary files live in one mkdtemp directory per test binary. */
 #include "testutil.h"
-#include "../sim/draw.h"
+#include "../sim/replicate.h"
 #include "../sim/status.h"
 
 #include <stdio.h>
@@ -61,21 +61,10 @@ problem *tu_problem(const config *c)
 void tu_iterate(const config *c, const problem *pb, const cfg_optimizer *o, double B, long steps,
                 double *x)
 {
-    size_t n = pb->n;
-    double *dx = malloc(n * sizeof *dx), *st = opt_state_alloc(o->type, n, &o->p);
-    draw dr;
-    assert_int_equal(draw_init(&dr, pb, B, (uint64_t)c->exp.seed, 0), OD_OK);
-    assert_non_null(dx);
-    assert_non_null(st);
-    memcpy(x, pb->x0, n * sizeof *x);
-    for (long t = 1; t <= steps; t++) {
-        batch b;
-        draw_step(&dr, t, &b);
-        assert_int_equal(o->type->step(st, n, t, &o->p, x, pb, &b, dx), OD_OK);
-        for (size_t i = 0; i < n; i++)
-            x[i] += dx[i];
-    }
-    draw_free(&dr);
-    free(dx);
-    free(st);
+    replicate r;
+    assert_int_equal(replicate_init(&r, pb, o->type, &o->p, B, (uint64_t)c->exp.seed, 0), OD_OK);
+    while (r.t < steps)
+        assert_int_equal(replicate_step(&r), OD_OK);
+    memcpy(x, r.x, pb->n * sizeof *x);
+    replicate_free(&r);
 }

@@ -19,8 +19,8 @@ config *tu_config(const char *ini);
 int tu_config_status(const char *ini, char *err, size_t len);
 /* The experiment's problem (fails the test when it cannot be built). */
 problem *tu_problem(const config *c);
-/* Iterate optimizer o of c for steps with batch size B (noise drawn as in the run loop);
- * x (n) starts at pb->x0 and ends at x_steps. */
+/* Iterate optimizer o of c for steps with batch size B (replicate 0, as trajectories run);
+ * x (n) ends at x_steps. */
 void tu_iterate(const config *c, const problem *pb, const cfg_optimizer *o, double B, long steps,
                 double *x);
 /* A path under a fresh temporary directory (removed at exit is not needed: /tmp). */
