@@ -32,11 +32,16 @@ int sweep_result_alloc(sweep_result *res, const config *c)
     res->final_loss = malloc(res->cells * sizeof *res->final_loss);
     res->diverged_at = malloc(res->cells * sizeof *res->diverged_at);
     res->done = calloc(res->cells, 1);
+    size_t nq = res->O * res->NB * res->NL * res->T;
+    res->steps_median = malloc(nq * sizeof *res->steps_median);
+    res->steps_q1 = malloc(nq * sizeof *res->steps_q1);
+    res->steps_q3 = malloc(nq * sizeof *res->steps_q3);
     res->lr_grid = malloc(nbest * sizeof *res->lr_grid);
     res->lr_opt = malloc(nbest * sizeof *res->lr_opt);
     res->best_steps = malloc(nbest * sizeof *res->best_steps);
     res->examples = malloc(nbest * sizeof *res->examples);
     if (!res->steps || !res->final_loss || !res->diverged_at || !res->done || !res->lr_grid ||
+        !res->steps_median || !res->steps_q1 || !res->steps_q3 ||
         !res->lr_opt || !res->best_steps || !res->examples)
         goto nomem;
     if (!sp->momentum.n)
@@ -66,6 +71,9 @@ void sweep_result_free(sweep_result *res)
     free(res->final_loss);
     free(res->diverged_at);
     free(res->done);
+    free(res->steps_median);
+    free(res->steps_q1);
+    free(res->steps_q3);
     free(res->lr_grid);
     free(res->lr_opt);
     free(res->best_steps);

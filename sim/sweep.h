@@ -17,6 +17,7 @@ typedef struct sweep_result {
     double *final_loss;                 /* [cells] loss where the cell stopped */
     double *diverged_at;                /* [cells] step of divergence, -1 if none */
     unsigned char *done;                /* [cells] computed (or replayed from the journal) */
+    double *steps_median, *steps_q1, *steps_q3;   /* [O][NB][NL][T] over replicates, -1: inf */
     double *lr_grid, *lr_opt;           /* [O][NB][T] best grid lr, refined lr */
     double *best_steps, *examples;      /* [O][NB][T] steps at the optimum, batch*steps */
     size_t replayed;                    /* cells taken from the journal */

@@ -16,16 +16,31 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median of steps over replicates, -1 (not reached) counting as +inf. */
-static double median_steps(const sweep_result *r, size_t o, size_t b, size_t l, size_t t,
-                           double *buf)
+/* Quantile q of the sorted values v[0..n) (linear interpolation; inf stays inf). */
+static double quantile(const double *v, size_t n, double q)
 {
+    double pos = q * (double)(n - 1), lo = floor(pos);
+    size_t i = (size_t)lo;
+    if (i + 1 >= n || pos == lo)
+        return v[i];
+    return isinf(v[i + 1]) ? INFINITY : v[i] + (pos - lo) * (v[i + 1] - v[i]);
+}
+
+/* Steps over replicates, -1 (not reached) counting as +inf: records the median and quartiles
+ * of the cell (-1 where infinite) and returns the median. */
+static double median_steps(sweep_result *r, size_t o, size_t b, size_t l, size_t t, double *buf)
+{
+    size_t cell = (o * r->NB + b) * r->NL + l;
     for (size_t s = 0; s < r->S; s++) {
-        double v = r->steps[((((o * r->NB + b) * r->NL + l) * r->S + s) * r->T) + t];
+        double v = r->steps[(cell * r->S + s) * r->T + t];
         buf[s] = v < 0 ? INFINITY : v;
     }
     qsort(buf, r->S, sizeof *buf, cmp_double);
-    return r->S % 2 ? buf[r->S / 2] : 0.5 * (buf[r->S / 2 - 1] + buf[r->S / 2]);
+    double q[3] = { quantile(buf, r->S, 0.25), quantile(buf, r->S, 0.5), quantile(buf, r->S, 0.75) };
+    double *out[3] = { r->steps_q1, r->steps_median, r->steps_q3 };
+    for (int k = 0; k < 3; k++)
+        out[k][cell * r->T + t] = isinf(q[k]) ? -1.0 : q[k];
+    return q[1];
 }
 
 typedef struct exact_fn {

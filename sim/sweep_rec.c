@@ -88,6 +88,17 @@ int sweep_write(rec *r, const config *c, const sweep_result *res)
     attach_all(r, "/sweep/diverged_at", 4, cube_axes);
     rec_attr_str(r, "/sweep/diverged_at", "description", "step at which the loss became "
                  "non-finite or exceeded diverge_factor x the initial loss; -1: never");
+    static const char *const q_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",
+                                          "/sweep/target" };
+    size_t qd[4] = { res->O, res->NB, res->NL, res->T };
+    const char *qn[] = { "/sweep/steps_median", "/sweep/steps_q1", "/sweep/steps_q3" };
+    const double *qv[] = { res->steps_median, res->steps_q1, res->steps_q3 };
+    for (int k = 0; k < 3; k++) {
+        rec_array(r, qn[k], 4, qd, qv[k], NULL);
+        attach_all(r, qn[k], 4, q_axes);
+        rec_attr_str(r, qn[k], "description", "median / first / third quartile over replicates "
+                     "of steps_to_target (a miss counting as infinity); -1: infinite");
+    }
 
     static const char *const best_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/target" };
     size_t bd[3] = { res->O, res->NB, res->T };
