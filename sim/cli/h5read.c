@@ -27,24 +27,10 @@ hid_t h5r_open(const char *path, char *err, size_t len)
     return f;
 }
 
-/* Numeric dataset of any rank, flattened row-major into out->v (dims[0] = element count). */
-int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len)
+/* Read every element of a numeric dataset as doubles into out (shape fields set by caller). */
+static int read_values(hid_t dset, h5r_data *out, char *err, size_t len)
 {
-    memset(out, 0, sizeof *out);
-    hid_t space = H5Dget_space(dset), type = H5Dget_type(dset);
-    hssize_t n = H5Sget_simple_extent_npoints(space);
-    H5T_class_t cls = H5Tget_class(type);
-    H5Sclose(space);
-    H5Tclose(type);
-    if (n < 0 || (cls != H5T_INTEGER && cls != H5T_FLOAT)) {
-        snprintf(err, len, "not a numeric dataset");
-        return -1;
-    }
-    out->rank = 1;
-    out->dims[0] = (size_t)n;
-    out->dims[1] = 1;
-    out->integer = cls == H5T_INTEGER;
-    out->v = malloc(((size_t)n + 1) * sizeof *out->v);
+    out->v = malloc((out->dims[0] * out->dims[1] + 1) * sizeof *out->v);
     if (!out->v || H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->v) < 0) {
         free(out->v);
         out->v = NULL;
@@ -52,6 +38,39 @@ int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len)
         return -1;
     }
     return 0;
+}
+
+/* Rank (or -1) and element class of a dataset; dims filled up to 8 entries. */
+static int shape_of(hid_t dset, hsize_t *dims, H5T_class_t *cls)
+{
+    hid_t space = H5Dget_space(dset), type = H5Dget_type(dset);
+    int rank = H5Sget_simple_extent_ndims(space);
+    if (rank < 0 || rank > 8 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        rank = -1;
+    *cls = H5Tget_class(type);
+    H5Sclose(space);
+    H5Tclose(type);
+    return rank;
+}
+
+/* Numeric dataset of any rank, flattened row-major into out->v (dims[0] = element count). */
+int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len)
+{
+    memset(out, 0, sizeof *out);
+    hsize_t dims[8];
+    H5T_class_t cls;
+    int rank = shape_of(dset, dims, &cls);
+    if (rank < 0 || (cls != H5T_INTEGER && cls != H5T_FLOAT)) {
+        snprintf(err, len, "not a numeric dataset");
+        return -1;
+    }
+    out->rank = 1;
+    out->dims[0] = 1;
+    for (int k = 0; k < rank; k++)
+        out->dims[0] *= (size_t)dims[k];
+    out->dims[1] = 1;
+    out->integer = cls == H5T_INTEGER;
+    return read_values(dset, out, err, len);
 }
 
 int h5r_read_strings(hid_t dset, char ***out, size_t *n, char *err, size_t len)
@@ -82,16 +101,10 @@ int h5r_read_strings(hid_t dset, char ***out, size_t *n, char *err, size_t len)
 int h5r_read(hid_t dset, h5r_data *out, char *err, size_t len)
 {
     memset(out, 0, sizeof *out);
-    hid_t space = H5Dget_space(dset), type = H5Dget_type(dset);
-    hsize_t dims[2] = { 1, 1 };
-    int rank = H5Sget_simple_extent_ndims(space);
-    H5T_class_t cls = H5Tget_class(type);
-    int ok = rank >= 1 && rank <= 2 && (cls == H5T_INTEGER || cls == H5T_FLOAT);
-    if (ok)
-        H5Sget_simple_extent_dims(space, dims, NULL);
-    H5Sclose(space);
-    H5Tclose(type);
-    if (!ok) {
+    hsize_t dims[8];
+    H5T_class_t cls;
+    int rank = shape_of(dset, dims, &cls);
+    if (rank < 1 || rank > 2 || (cls != H5T_INTEGER && cls != H5T_FLOAT)) {
         snprintf(err, len, "not a numeric dataset of rank 1 or 2");
         return -1;
     }
@@ -99,14 +112,7 @@ int h5r_read(hid_t dset, h5r_data *out, char *err, size_t len)
     out->dims[0] = dims[0];
     out->dims[1] = rank > 1 ? dims[1] : 1;
     out->integer = cls == H5T_INTEGER;
-    out->v = malloc((out->dims[0] * out->dims[1] + 1) * sizeof *out->v);
-    if (!out->v || H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->v) < 0) {
-        free(out->v);
-        out->v = NULL;
-        snprintf(err, len, "cannot read dataset");
-        return -1;
-    }
-    return 0;
+    return read_values(dset, out, err, len);
 }
 
 typedef struct scale_hit {
