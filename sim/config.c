@@ -340,6 +340,12 @@ static void default_output(config *c)
 int config_load(const char *path, const char *const *sets, size_t nsets, config **out,
                 char *err, size_t errlen)
 {
+    return config_load_from(path, NULL, sets, nsets, out, err, errlen);
+}
+
+int config_load_from(const char *path, const char *text, const char *const *sets, size_t nsets,
+                     config **out, char *err, size_t errlen)
+{
     *out = NULL;
     config *c = calloc(1, sizeof *c);
     if (!c) {
@@ -347,7 +353,8 @@ int config_load(const char *path, const char *const *sets, size_t nsets, config 
         return OD_ENOMEM;
     }
     ctx x = { c, err, errlen };
-    int status = ini_doc_read(path, &c->doc, err, errlen);
+    int status = text ? ini_doc_parse(path, text, &c->doc, err, errlen)
+                      : ini_doc_read(path, &c->doc, err, errlen);
     for (size_t i = 0; status == OD_OK && i < nsets; i++)
         status = ini_doc_set(c->doc, sets[i], err, errlen);
     if (status != OD_OK)

@@ -75,6 +75,9 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
  * what was expected) or OD_ENOMEM, and *out = NULL. */
 int config_load(const char *path, const char *const *sets, size_t nsets, config **out,
                 char *err, size_t errlen);
+/* The same from text in memory (text NULL: read path); path names it in messages. */
+int config_load_from(const char *path, const char *text, const char *const *sets, size_t nsets,
+                     config **out, char *err, size_t errlen);
 void config_free(config *c);
 
 #endif

@@ -197,15 +197,36 @@ static char *slurp(const char *path, int *err)
     return buf;
 }
 
-int ini_doc_read(const char *path, ini_doc **out, char *err, size_t errlen)
+/* Parse d->text (already set, valid UTF-8) into entries. */
+static int parse(ini_doc *d, char *err, size_t errlen)
 {
-    *out = NULL;
+    reader r = { d, d->text, 0, OD_OK, err, errlen };
+    int bad = ini_parse_stream(read_line, &r, on_value, &r);
+    if (r.status == OD_OK && bad != 0) {
+        snprintf(err, errlen, "%s:%d: syntax error: expected '[section]' or 'key = value'",
+                 d->path, bad);
+        r.status = OD_EINPUT;
+    }
+    return r.status;
+}
+
+static ini_doc *new_doc(const char *path, char *err, size_t errlen)
+{
     ini_doc *d = calloc(1, sizeof *d);
     if (!d || !(d->path = dupstr(path))) {
         free(d);
         snprintf(err, errlen, "out of memory");
-        return OD_ENOMEM;
+        return NULL;
     }
+    return d;
+}
+
+int ini_doc_read(const char *path, ini_doc **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    ini_doc *d = new_doc(path, err, errlen);
+    if (!d)
+        return OD_ENOMEM;
     int e;
     if (!(d->text = slurp(path, &e))) {
         snprintf(err, errlen, "%s: cannot read experiment file: %s", path,
@@ -213,16 +234,30 @@ int ini_doc_read(const char *path, ini_doc **out, char *err, size_t errlen)
         ini_doc_free(d);
         return OD_EINPUT;
     }
-    reader r = { d, d->text, 0, OD_OK, err, errlen };
-    int bad = ini_parse_stream(read_line, &r, on_value, &r);
-    if (r.status == OD_OK && bad != 0) {
-        snprintf(err, errlen, "%s:%d: syntax error: expected '[section]' or 'key = value'",
-                 path, bad);
-        r.status = OD_EINPUT;
-    }
-    if (r.status != OD_OK) {
+    int status = parse(d, err, errlen);
+    if (status != OD_OK) {
         ini_doc_free(d);
-        return r.status;
+        return status;
+    }
+    *out = d;
+    return OD_OK;
+}
+
+int ini_doc_parse(const char *name, const char *text, ini_doc **out, char *err, size_t errlen)
+{
+    *out = NULL;
+    ini_doc *d = new_doc(name, err, errlen);
+    if (!d)
+        return OD_ENOMEM;
+    if (!(d->text = dupstr(text))) {
+        ini_doc_free(d);
+        snprintf(err, errlen, "out of memory");
+        return OD_ENOMEM;
+    }
+    int status = parse(d, err, errlen);
+    if (status != OD_OK) {
+        ini_doc_free(d);
+        return status;
     }
     *out = d;
     return OD_OK;

@@ -29,6 +29,10 @@ typedef struct ini_doc {
  * OD_EINPUT (or OD_ENOMEM) with a message "path:line: ..." in err, and *out = NULL. */
 int ini_doc_read(const char *path, ini_doc **out, char *err, size_t errlen);
 
+/* The same from text already in memory (e.g. an experiment recorded in an output file); name
+ * stands for the path in messages. */
+int ini_doc_parse(const char *name, const char *text, ini_doc **out, char *err, size_t errlen);
+
 /* Apply "section.key=value" (the last '.' before '=' splits section from key): replaces the
  * value of an existing entry or adds one (and its section). */
 int ini_doc_set(ini_doc *d, const char *assignment, char *err, size_t errlen);

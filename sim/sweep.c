@@ -219,23 +219,33 @@ static void replayed(void *user, uint64_t cell, const double *values)
     }
 }
 
-int sim_sweep(const config *c, const problem *pb, int threads, const char *journal_path,
-              int resume, sweep_progress_fn progress, void *user, sweep_result *res, char *err,
-              size_t len)
+int sweep_owns(size_t cell, size_t shard, size_t nshards)
 {
-    journal *j = journal_open(journal_path, sweep_fingerprint(c), res->T + 2, resume, replayed,
-                              res, err, len);
+    return nshards <= 1 || cell % nshards == shard;
+}
+
+int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
+              char *err, size_t len)
+{
+    journal *j = journal_open(opt->journal, sweep_fingerprint(c), res->T + 2, opt->resume,
+                              replayed, res, err, len);
     if (!j)
         return OD_EINPUT;
-    size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = res->replayed;
+    size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
     double *s0 = c->sweep.mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
     int status = (!todo || (c->sweep.mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM : OD_OK;
-    for (size_t cell = 0; todo && cell < res->cells; cell++)
-        if (!res->done[cell])
+    for (size_t cell = 0; todo && cell < res->cells; cell++) {
+        if (!sweep_owns(cell, opt->shard, opt->nshards))
+            continue;
+        owned++;
+        if (res->done[cell])
+            finished++;
+        else
             todo[ntodo++] = cell;
-    if (progress && status == OD_OK)
-        progress(user, finished, res->cells);
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    }
+    if (opt->progress && status == OD_OK)
+        opt->progress(opt->user, finished, owned);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
     for (size_t i = 0; i < ntodo; i++) {
         int failed;
 #pragma omp atomic read
@@ -256,8 +266,8 @@ int sim_sweep(const config *c, const problem *pb, int threads, const char *journ
                 status = s;
             }
             finished++;
-            if (progress && s == OD_OK)
-                progress(user, finished, res->cells);
+            if (opt->progress && s == OD_OK)
+                opt->progress(opt->user, finished, owned);
         }
     }
     if (status != OD_OK)

@@ -36,18 +36,29 @@ typedef void (*sweep_progress_fn)(void *user, size_t done, size_t total);
 /* Fingerprint of the effective experiment (every key after --set, version, shape). */
 uint64_t sweep_fingerprint(const config *c);
 
-/* Compute every cell that is not done, with up to threads threads, appending each to the
- * journal at journal_path (resume: first replay the cells it holds). */
-int sim_sweep(const config *c, const problem *pb, int threads, const char *journal_path,
-              int resume, sweep_progress_fn progress, void *user, sweep_result *res, char *err,
-              size_t len);
+typedef struct sweep_run_opts {
+    int threads;                 /* worker threads */
+    const char *journal;         /* journal path */
+    int resume;                  /* replay the journal first */
+    size_t shard, nshards;       /* compute only cells with cell % nshards == shard (1: all) */
+    sweep_progress_fn progress;  /* may be NULL */
+    void *user;
+} sweep_run_opts;
+
+/* Compute every owned cell that is not done, appending each to the journal. */
+int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
+              char *err, size_t len);
+
+/* Is cell owned by shard `shard` of `nshards`? (Round robin: neighbours differ in cost.) */
+int sweep_owns(size_t cell, size_t shard, size_t nshards);
 
 /* Best lr per (optimizer, batch, target): minimum steps (median over replicates) on the grid,
  * then refined as [sweep] refine says; in parallel over up to threads threads. */
 int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result *res);
 
-/* /sweep/... datasets, axes and attributes (docs/hdf5-schema.md). */
-int sweep_write(rec *r, const config *c, const sweep_result *res);
+/* /sweep/... datasets, axes and attributes (docs/hdf5-schema.md). partial: a shard's file, with
+ * the cells it holds marked in /sweep/done and no best-lr reduction. */
+int sweep_write(rec *r, const config *c, const sweep_result *res, int partial);
 
 /* E[x_i(0)^2] per coordinate: init_scale^2 for a random start, x0_i^2 otherwise (malloc'd). */
 double *sweep_start_moments(const problem *pb);

@@ -39,7 +39,7 @@ static void write_tuned(rec *r, const config *c, const sweep_result *res)
     free(sections);
 }
 
-int sweep_write(rec *r, const config *c, const sweep_result *res)
+int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
 {
     const sweep_params *sp = &c->sweep;
     const char **names = malloc(res->O * sizeof *names);
@@ -88,6 +88,19 @@ int sweep_write(rec *r, const config *c, const sweep_result *res)
     attach_all(r, "/sweep/diverged_at", 4, cube_axes);
     rec_attr_str(r, "/sweep/diverged_at", "description", "step at which the loss became "
                  "non-finite or exceeded diverge_factor x the initial loss; -1: never");
+    if (partial) {
+        double *done = malloc(res->cells * sizeof *done);
+        for (size_t k = 0; done && k < res->cells; k++)
+            done[k] = res->done[k];
+        if (done)
+            rec_array_int(r, "/sweep/done", 4, dims, done);
+        attach_all(r, "/sweep/done", 4, cube_axes);
+        rec_attr_str(r, "/sweep/done", "description", "1: this shard holds the cell");
+        free(done);
+        free(names);
+        free(seeds);
+        return done ? rec_status(r) : OD_ENOMEM;
+    }
     static const char *const q_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",
                                           "/sweep/target" };
     size_t qd[4] = { res->O, res->NB, res->NL, res->T };

@@ -47,5 +47,22 @@ wait $pid 2>/dev/null
 "$OPTDYN" info "$tmp/j1.h5" | grep -q "/sweep/steps_to_target  \[3 x 4 x 10 x 3 x 2\] int64" && ok || bad "info"
 "$OPTDYN" export "$tmp/j1.h5" /sweep/best | head -1 | grep -q "^optimizer	batch	target	examples	lr_grid	lr_opt	steps$" && ok || bad "export /sweep/best header"
 [ "$("$OPTDYN" export "$tmp/j1.h5" /sweep/steps_to_target | grep -c .)" -eq 721 ] && ok || bad "export of the 5-D cube"
+# job-array shards: 3 shards merged (in any order) equal the unsharded run
+for i in 0 1 2; do
+    "$OPTDYN" run -q --shard $i/3 -o "$tmp/s$i.h5" "$exp" && ok || bad "shard $i/3"
+done
+"$OPTDYN" merge "$tmp/merged.h5" "$tmp/s2.h5" "$tmp/s0.h5" "$tmp/s1.h5" && ok || bad "merge"
+same "$tmp/j1.h5" "$tmp/merged.h5" "3 merged shards differ from the unsharded run"
+"$OPTDYN" merge "$tmp/m2.h5" "$tmp/s0.h5" "$tmp/s2.h5" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "120 of 360 cells missing" "$tmp/err" && [ ! -e "$tmp/m2.h5" ] && ok ||
+    bad "missing shard not reported: $(cat "$tmp/err")"
+"$OPTDYN" run -q --shard 1/3 --set experiment.seed=6 -o "$tmp/other.h5" "$exp" && ok || bad "other shard"
+"$OPTDYN" merge "$tmp/m3.h5" "$tmp/s0.h5" "$tmp/other.h5" "$tmp/s2.h5" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "different experiment" "$tmp/err" && ok || bad "foreign shard accepted"
+"$OPTDYN" run -q --shard 3/3 -o "$tmp/x.h5" "$exp" 2> "$tmp/err"
+[ $? -eq 2 ] && grep -q "expected i/n" "$tmp/err" && ok || bad "--shard 3/3 accepted"
+"$OPTDYN" merge "$tmp/m4.h5" experiments/rosenbrock-trajectories.ini 2> "$tmp/err"
+[ $? -eq 2 ] && ok || bad "merge of a non-HDF5 file"
+
 echo "sweep cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

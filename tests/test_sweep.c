@@ -262,7 +262,8 @@ static void momentum_grid_variants(void **unused)
     snprintf(path, sizeof path, "%s/mg.journal", tu_tmpdir());
     assert_int_equal(sweep_result_alloc(&res, c), OD_OK);
     assert_int_equal(res.NS, 2);
-    assert_int_equal(sim_sweep(c, pb, 2, path, 0, NULL, NULL, &res, err, sizeof err), OD_OK);
+    sweep_run_opts so = { 2, path, 0, 0, 1, NULL, NULL };
+    assert_int_equal(sim_sweep(c, pb, &so, &res, err, sizeof err), OD_OK);
     assert_int_equal(sim_sweep_best(c, pb, 2, &res), OD_OK);
     for (size_t b = 0; b < 3; b++) {
         /* heavy ball with mu = 0 is SGD, step for step */

@@ -19,9 +19,11 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--resume] [-q]";
+    "optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--shard i/n]\n"
+    "                   [--resume] [-q]";
 static const char help[] =
-    "Usage: optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--resume] [-q]\n"
+    "Usage: optdyn run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--shard i/n]\n"
+    "                  [--resume] [-q]\n"
     "Run the experiment described by EXP.ini and write an HDF5 file.\n"
     "\n"
     "  -o, --output OUT.h5    output file (default: [experiment] output, else\n"
@@ -31,6 +33,8 @@ static const char help[] =
     "                         --set run.steps=500 --set 'optimizer adam.lr=0.01'\n"
     "  -j, --threads N        worker threads for sweep cells (default 1); results are\n"
     "                         identical for any N. Trajectories run one optimizer after another\n"
+    "      --shard i/n        sweeps: compute only cells with index %% n == i and write them\n"
+    "                         to OUT.h5 (a shard file; combine with `optdyn merge`)\n"
     "  -r, --resume           sweeps: keep the cells recorded in OUT.h5.journal by an\n"
     "                         interrupted run of the same experiment, compute the rest\n"
     "  -q, --quiet            no progress display\n"
@@ -94,9 +98,10 @@ static void show_progress(void *user, const char *name, long t, long steps)
     fprintf(stderr, "\r%-16s step %ld/%ld (%3.0f%%)  ", name, t, steps, 100.0 * (double)t / (double)steps);
 }
 
-/* Cells (journaled, resumable), best lr per batch, then /sweep into r. */
-static int run_sweep(const config *c, const problem *pb, rec *r, int threads, const char *journal,
-                     int resume, progress *prog, char *err, size_t len)
+/* Cells (journaled, resumable), best lr per batch, then /sweep into r; a shard writes only
+ * its cells. */
+static int run_sweep(const config *c, const problem *pb, rec *r, sweep_run_opts *o,
+                     progress *prog, char *err, size_t len)
 {
     sweep_result res;
     int status = sweep_result_alloc(&res, c);
@@ -104,16 +109,42 @@ static int run_sweep(const config *c, const problem *pb, rec *r, int threads, co
         snprintf(err, len, "%s", od_strerror(status));
         return status;
     }
-    status = sim_sweep(c, pb, threads, journal, resume, show_cells, prog, &res, err, len);
-    if (status == OD_OK && resume && !prog->quiet)
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
+    rec_attr_str(r, "/", "fingerprint", fp);
+    o->progress = show_cells;
+    o->user = prog;
+    status = sim_sweep(c, pb, o, &res, err, len);
+    if (status == OD_OK && o->resume && !prog->quiet)
         fprintf(stderr, "optdyn run: resumed: %zu of %zu cells taken from %s\n", res.replayed,
-                res.cells, journal);
-    if (status == OD_OK && (status = sim_sweep_best(c, pb, threads, &res)) != OD_OK)
+                res.cells, o->journal);
+    if (o->nshards > 1) {
+        char shard[64];
+        snprintf(shard, sizeof shard, "%zu/%zu", o->shard, o->nshards);
+        rec_attr_str(r, "/", "shard", shard);
+    } else if (status == OD_OK && (status = sim_sweep_best(c, pb, o->threads, &res)) != OD_OK) {
         snprintf(err, len, "%s", od_strerror(status));
-    if (status == OD_OK && (status = sweep_write(r, c, &res)) != OD_OK)
+    }
+    if (status == OD_OK && (status = sweep_write(r, c, &res, o->nshards > 1)) != OD_OK)
         snprintf(err, len, "writing the sweep: %s", od_strerror(status));
     sweep_result_free(&res);
     return status;
+}
+
+/* "i/n" with 0 <= i < n. */
+static int parse_shard(const char *text, size_t *i, size_t *n)
+{
+    char *end;
+    long a = strtol(text, &end, 10);
+    if (end == text || *end != '/')
+        return 0;
+    const char *p = end + 1;
+    long b = strtol(p, &end, 10);
+    if (end == p || *end || a < 0 || b < 1 || a >= b || b > 1000000)
+        return 0;
+    *i = (size_t)a;
+    *n = (size_t)b;
+    return 1;
 }
 
 int cmd_run(int argc, char **argv)
@@ -121,13 +152,14 @@ int cmd_run(int argc, char **argv)
     static const struct option opts[] = {
         { "output", required_argument, NULL, 'o' }, { "set", required_argument, NULL, 's' },
         { "threads", required_argument, NULL, 'j' }, { "quiet", no_argument, NULL, 'q' },
-        { "resume", no_argument, NULL, 'r' }, { "help", no_argument, NULL, 'h' },
-        { 0, 0, 0, 0 },
+        { "resume", no_argument, NULL, 'r' }, { "shard", required_argument, NULL, 'S' },
+        { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
     };
     const char *output = NULL;
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
-    int quiet = 0, resume = 0, threads = 1, ch, code = EXIT_USAGE;
+    int quiet = 0, ch, code = EXIT_USAGE;
+    sweep_run_opts so = { 1, NULL, 0, 0, 1, NULL, NULL };
     if (!sets)
         return cli_error(EXIT_FAILURE_OTHER, "run", "out of memory");
     optind = 1;
@@ -137,9 +169,16 @@ int cmd_run(int argc, char **argv)
         case 'o': output = optarg; break;
         case 's': sets[nsets++] = optarg; break;
         case 'q': quiet = 1; break;
-        case 'r': resume = 1; break;
+        case 'r': so.resume = 1; break;
+        case 'S':
+            if (!parse_shard(optarg, &so.shard, &so.nshards)) {
+                free(sets);
+                return cli_error(EXIT_USAGE, "run", "--shard: expected i/n with 0 <= i < n, got '%s'",
+                                 optarg);
+            }
+            break;
         case 'j':
-            if ((threads = (int)strtol(optarg, &end, 10)) < 1 || threads > 1024 || *end) {
+            if ((so.threads = (int)strtol(optarg, &end, 10)) < 1 || so.threads > 1024 || *end) {
                 free(sets);
                 return cli_error(EXIT_USAGE, "run", "-j: expected an integer in [1, 1024], got '%s'",
                                  optarg);
@@ -165,8 +204,9 @@ int cmd_run(int argc, char **argv)
     }
     if (output)
         snprintf(c->exp.output, sizeof c->exp.output, "%s", output);
-    if (resume && c->exp.kind != KIND_SWEEP) {
-        code = cli_error(EXIT_USAGE, "run", "--resume: only sweeps (kind = sweep) can be resumed");
+    if ((so.resume || so.nshards > 1) && c->exp.kind != KIND_SWEEP) {
+        code = cli_error(EXIT_USAGE, "run", "%s: only sweeps (kind = sweep) can be %s",
+                         so.resume ? "--resume" : "--shard", so.resume ? "resumed" : "sharded");
         goto done;
     }
     /* Validate the output location before any work: a bad path is a usage error. */
@@ -190,7 +230,8 @@ int cmd_run(int argc, char **argv)
     char journal[sizeof partial_path];
     snprintf(journal, sizeof journal, "%s.journal", c->exp.output);
     if (c->exp.kind == KIND_SWEEP) {
-        if ((status = run_sweep(c, pb, r, threads, journal, resume, &prog, err, sizeof err)) != OD_OK) {
+        so.journal = journal;
+        if ((status = run_sweep(c, pb, r, &so, &prog, err, sizeof err)) != OD_OK) {
             code = cli_error(status == OD_EINPUT ? EXIT_USAGE : code, "run", "%s", err);
             goto done;
         }

@@ -191,3 +191,24 @@ void h5r_attr_text(hid_t attr, char *buf, size_t len)
     H5Sclose(space);
     H5Tclose(type);
 }
+
+char *h5r_attr_dup(hid_t loc, const char *obj, const char *name)
+{
+    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
+        return NULL;
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT), t = H5Aget_type(a);
+    char *s = NULL, *copy = NULL;
+    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5T_CSET_UTF8);
+        if (H5Aread(a, mt, &s) >= 0 && s) {
+            copy = strdup(s);
+            H5free_memory(s);
+        }
+        H5Tclose(mt);
+    }
+    H5Tclose(t);
+    H5Aclose(a);
+    return copy;
+}

@@ -28,6 +28,8 @@ int h5r_scale(hid_t dset, unsigned dim, char *path, size_t len);
 void h5r_format(double v, char *buf, size_t len);
 /* Print a number as the TSV writer does: integers exactly, reals by h5r_format. */
 void h5r_print_value(double v, int integer);
+/* A string attribute of object obj (a path under loc) as a malloc'd copy; NULL if absent. */
+char *h5r_attr_dup(hid_t loc, const char *obj, const char *name);
 /* An attribute as text (numbers, vectors, strings) into buf. */
 void h5r_attr_text(hid_t attr, char *buf, size_t len);
 

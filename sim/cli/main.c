@@ -21,6 +21,8 @@ static const char usage[] =
     "                         run an experiment, write an HDF5 file\n"
     "  export OUT.h5 PATH     a dataset or group of an output file as TSV on stdout\n"
     "  info OUT.h5            what is in an output file (attributes, datasets, axes)\n"
+    "  merge OUT.h5 SHARD.h5...\n"
+    "                         combine the shard files of a sweep run with --shard i/n\n"
     "  list [optimizers|problems|kinds]\n"
     "                         what optdyn knows, with every parameter and default\n"
     "\n"
@@ -90,10 +92,10 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = { { "run", cmd_run }, { "export", cmd_export }, { "info", cmd_info },
-                 { "list", cmd_list } };
+                 { "list", cmd_list }, { "merge", cmd_merge } };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name))
             return cmds[i].fn(argc - 1, argv + 1);
-    cli_error(EXIT_USAGE, NULL, "unknown command '%s' (expected run, export, info or list)", cmd);
+    cli_error(EXIT_USAGE, NULL, "unknown command '%s' (expected run, export, info, list or merge)", cmd);
     return EXIT_USAGE;
 }
