@@ -8,6 +8,14 @@ CC      ?= gcc
 VERSION := 0.1.0
 .DEFAULT_GOAL := all
 
+# MPI=1: sweeps distributed over MPI ranks (OpenMPI from Debian), in a separate build tree.
+ifeq ($(MPI),1)
+BUILD    := $(BUILD)-mpi
+CC       := mpicc
+MPIFLAGS  = -DOPTDYN_MPI
+DEPS_ARGS = mpi
+endif
+
 # SAN=1: address + undefined-behaviour sanitizers, in a separate build tree.
 ifeq ($(SAN),1)
 BUILD   := $(BUILD)-san
@@ -17,7 +25,7 @@ endif
 OPTFLAGS ?= -O2
 CFLAGS   ?= $(OPTFLAGS)
 WARN      = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-ALL_CFLAGS = -std=c11 -fopenmp $(CFLAGS) $(WARN) $(SANFLAGS) -D_POSIX_C_SOURCE=200809L \
+ALL_CFLAGS = -std=c11 -fopenmp $(CFLAGS) $(WARN) $(SANFLAGS) $(MPIFLAGS) -D_POSIX_C_SOURCE=200809L \
              -DOPTDYN_VERSION='"$(VERSION)"' -DOPTDYN_CFLAGS='"$(CFLAGS) $(SANFLAGS)"' \
              $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -fopenmp $(SANFLAGS) $(LDFLAGS)
@@ -28,7 +36,7 @@ ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
 -include $(BUILD)/config.mk
 endif
 $(BUILD)/config.mk: scripts/deps.sh
-	@sh scripts/deps.sh
+	@sh scripts/deps.sh $(DEPS_ARGS)
 	@mkdir -p $(BUILD)
 	@echo "PKG_CFLAGS = $$(pkg-config --cflags gsl hdf5-serial inih)" > $@.tmp
 	@echo "PKG_LIBS = $$(pkg-config --libs gsl hdf5-serial inih)" >> $@.tmp
@@ -69,6 +77,6 @@ uninstall:
 	rm -rf $(DESTDIR)$(PREFIX)/share/optdyn
 
 clean:
-	rm -rf build build-san plots/out results/*.h5 results/*.partial
+	rm -rf build build-san build-mpi plots/out results/*.h5 results/*.partial results/*.journal
 
 -include $(LIB_OBJ:.o=.d) $(CLI_OBJ:.o=.d)

@@ -3,7 +3,9 @@
  * A cell's result depends only on (experiment, cell index): replicate s draws its start and its
  * noise from streams keyed by s, shared by every optimizer, batch size and lr (common numbers). */
 #include "sweep.h"
+#include "par.h"
 #include "replicate.h"
+#include "sweep_internal.h"
 #include "journal.h"
 #include "nqm_exact.h"
 #include "status.h"
@@ -202,7 +204,7 @@ int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell
     return montecarlo_cell(c, pb, o->type, &p, B, k.s, steps, final_loss, diverged_at);
 }
 
-static void store(sweep_result *res, size_t cell, const double *v)
+void sweep_store(sweep_result *res, size_t cell, const double *v)
 {
     memcpy(res->steps + cell * res->T, v, res->T * sizeof *v);
     res->final_loss[cell] = v[res->T];
@@ -214,7 +216,7 @@ static void replayed(void *user, uint64_t cell, const double *values)
 {
     sweep_result *res = user;
     if (cell < res->cells && !res->done[cell]) {
-        store(res, (size_t)cell, values);
+        sweep_store(res, (size_t)cell, values);
         res->replayed++;
     }
 }
@@ -227,13 +229,17 @@ int sweep_owns(size_t cell, size_t shard, size_t nshards)
 int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
               char *err, size_t len)
 {
-    journal *j = journal_open(opt->journal, sweep_fingerprint(c), res->T + 2, opt->resume,
-                              replayed, res, err, len);
-    if (!j)
+    /* only rank 0 (every process, without MPI) keeps the journal */
+    journal *j = par_rank() == 0 ? journal_open(opt->journal, sweep_fingerprint(c), res->T + 2,
+                                                opt->resume, replayed, res, err, len)
+                                 : NULL;
+    if (!j && par_size() == 1)
         return OD_EINPUT;
     size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
     double *s0 = c->sweep.mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
-    int status = (!todo || (c->sweep.mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM : OD_OK;
+    int status = (!todo || (c->sweep.mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
+                 : (!j && par_rank() == 0)                         ? OD_EINPUT
+                                                                   : OD_OK;
     for (size_t cell = 0; todo && cell < res->cells; cell++) {
         if (!sweep_owns(cell, opt->shard, opt->nshards))
             continue;
@@ -243,6 +249,17 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
         else
             todo[ntodo++] = cell;
     }
+#ifdef OPTDYN_MPI
+    if (par_size() > 1) {
+        int s = sweep_mpi(c, pb, opt, res, j, todo, ntodo, s0, finished, owned, status);
+        if (s != OD_OK && status == OD_OK)
+            snprintf(err, len, "sweep cell failed: %s", od_strerror(s));
+        journal_close(j, 0);
+        free(todo);
+        free(s0);
+        return s;
+    }
+#endif
     if (opt->progress && status == OD_OK)
         opt->progress(opt->user, finished, owned);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
@@ -257,7 +274,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
         if (s == OD_OK)
             s = journal_append(j, todo[i], v);
         if (s == OD_OK)
-            store(res, todo[i], v);
+            sweep_store(res, todo[i], v);
         free(v);
 #pragma omp critical(sweep_progress)
         {

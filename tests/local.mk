@@ -14,4 +14,10 @@ test-bins: $(TEST_BINS) $(OPTDYN)
 test: test-bins
 	@sh tests/run.sh $(BUILD) $(TEST_NAMES)
 
+# make MPI=1 test-mpi: the MPI build against the serial one (tests/mpi_test.sh)
+.PHONY: test-mpi
+test-mpi: $(OPTDYN)
+	@$(MAKE) --no-print-directory MPI= SAN= build/optdyn
+	@sh tests/mpi_test.sh build/optdyn $(OPTDYN)
+
 -include $(TEST_BINS:%=%.d) $(TEST_UTIL:.o=.d)

@@ -3,6 +3,7 @@
  * ever replaced by a complete file. */
 #include "../config.h"
 #include "../meta.h"
+#include "../par.h"
 #include "../problem.h"
 #include "../rec.h"
 #include "../run.h"
@@ -109,12 +110,16 @@ static int run_sweep(const config *c, const problem *pb, rec *r, sweep_run_opts 
         snprintf(err, len, "%s", od_strerror(status));
         return status;
     }
-    char fp[32];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
-    rec_attr_str(r, "/", "fingerprint", fp);
     o->progress = show_cells;
     o->user = prog;
     status = sim_sweep(c, pb, o, &res, err, len);
+    if (par_rank() != 0) {           /* MPI workers: their cells went to rank 0 */
+        sweep_result_free(&res);
+        return status;
+    }
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
+    rec_attr_str(r, "/", "fingerprint", fp);
     if (status == OD_OK && o->resume && !prog->quiet)
         fprintf(stderr, "optdyn run: resumed: %zu of %zu cells taken from %s\n", res.replayed,
                 res.cells, o->journal);
@@ -209,13 +214,22 @@ int cmd_run(int argc, char **argv)
                          so.resume ? "--resume" : "--shard", so.resume ? "resumed" : "sharded");
         goto done;
     }
+    int rank = par_rank();
+    if (rank != 0 && c->exp.kind != KIND_SWEEP) {
+        code = EXIT_OK;               /* under mpirun only sweeps are distributed */
+        goto done;
+    }
     /* Validate the output location before any work: a bad path is a usage error. */
-    snprintf(partial_path, sizeof partial_path, "%s.partial", c->exp.output);
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
-    if (!(r = rec_create(c->exp.output, err, sizeof err))) {
-        code = cli_error(EXIT_USAGE, "run", "output '%s' (%s): %s", c->exp.output,
-                         output ? "-o" : "[experiment] output", err);
+    if (rank == 0) {
+        snprintf(partial_path, sizeof partial_path, "%s.partial", c->exp.output);
+        signal(SIGINT, on_signal);
+        signal(SIGTERM, on_signal);
+    }
+    if (rank == 0 && !(r = rec_create(c->exp.output, err, sizeof err)))
+        cli_error(EXIT_USAGE, "run", "output '%s' (%s): %s", c->exp.output,
+                  output ? "-o" : "[experiment] output", err);
+    if (!par_all(rank != 0 || r != NULL)) {      /* every rank stops, none waits */
+        code = EXIT_USAGE;
         goto done;
     }
     code = EXIT_FAILURE_OTHER;
@@ -224,9 +238,11 @@ int cmd_run(int argc, char **argv)
                   od_strerror(status));
         goto done;
     }
-    progress prog = { !quiet && isatty(STDERR_FILENO), quiet, 0.0, 0.0, 0 };
-    meta_write_root(r, c, sets, nsets);
-    meta_write_problem(r, c, pb);
+    progress prog = { !quiet && rank == 0 && isatty(STDERR_FILENO), quiet || rank != 0, 0.0, 0.0, 0 };
+    if (r) {
+        meta_write_root(r, c, sets, nsets);
+        meta_write_problem(r, c, pb);
+    }
     char journal[sizeof partial_path];
     snprintf(journal, sizeof journal, "%s.journal", c->exp.output);
     if (c->exp.kind == KIND_SWEEP) {
@@ -241,6 +257,10 @@ int cmd_run(int argc, char **argv)
     }
     if (prog.on)
         fputs("\r\033[K", stderr);
+    if (rank != 0) {
+        code = EXIT_OK;
+        goto done;
+    }
     status = rec_commit(r, err, sizeof err);
     r = NULL;
     if (status != OD_OK) {

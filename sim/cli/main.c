@@ -1,5 +1,6 @@
 /* sim/cli/main.c — `optdyn` entry point: global options and dispatch to the subcommands.
  * Exit status: 0 success, 2 bad usage or experiment file, 1 any other failure. */
+#include "../par.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -36,6 +37,8 @@ static const char usage[] =
 int cli_error(int code, const char *cmd, const char *fmt, ...)
 {
     va_list ap;
+    if (par_rank() != 0)          /* one message per MPI job, from rank 0 */
+        return code;
     fprintf(stderr, "optdyn%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
     vfprintf(stderr, fmt, ap);
@@ -94,8 +97,12 @@ int main(int argc, char **argv)
     } cmds[] = { { "run", cmd_run }, { "export", cmd_export }, { "info", cmd_info },
                  { "list", cmd_list }, { "merge", cmd_merge } };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
-        if (!strcmp(cmd, cmds[i].name))
-            return cmds[i].fn(argc - 1, argv + 1);
+        if (!strcmp(cmd, cmds[i].name)) {
+            par_init(&argc, &argv);
+            int code = cmds[i].fn(argc - 1, argv + 1);
+            par_finalize();
+            return code;
+        }
     cli_error(EXIT_USAGE, NULL, "unknown command '%s' (expected run, export, info, list or merge)", cmd);
     return EXIT_USAGE;
 }
