@@ -86,13 +86,17 @@ int problem_is_full(const batch *b)
     return !b || isinf(b->B);
 }
 
-void problem_add_gauss_noise(size_t n, const batch *b, const double *c, double s, double *g)
+void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g)
 {
     if (problem_is_full(b) || s == 0.0 || !b->z)
         return;
-    double k = s / b->B;
-    for (size_t i = 0; i < n; i++)
-        g[i] += sqrt(k * (c ? c[i] : 1.0)) * b->z[i];
+    const double k = sqrt(s / b->B), *z = b->z;
+    if (sd)
+        for (size_t i = 0; i < n; i++)
+            g[i] += k * sd[i] * z[i];
+    else
+        for (size_t i = 0; i < n; i++)
+            g[i] += k * z[i];
 }
 
 double problem_dot(size_t n, const double *a, const double *b)

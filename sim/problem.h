@@ -91,8 +91,9 @@ void problem_free(problem *pb);
 const char *problem_check(const problem_params *pp, char *why, size_t len);
 
 /* Shared pieces of the types' implementations. */
-/* g_i += sqrt(s * c_i / B) * z_i, with c_i = 1 when c is NULL; nothing for B = inf or s = 0. */
-void problem_add_gauss_noise(size_t n, const batch *b, const double *c, double s, double *g);
+/* g_i += sqrt(s / B) * sd_i * z_i, with sd_i = 1 when sd is NULL (sd: per-coordinate standard
+ * deviations of one example's gradient noise); nothing for B = inf or s = 0. */
+void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g);
 double problem_dot(size_t n, const double *a, const double *b);
 int problem_is_full(const batch *b);                /* exact gradient wanted? */
 void problem_init_gauss(problem *pb, uint64_t seed, double scale);   /* x0 ~ N(0, scale^2 I) */

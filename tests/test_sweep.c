@@ -227,9 +227,11 @@ static void cells_record_divergence_and_targets(void **unused)
             double steps[2], fl, div;
             assert_int_equal(sweep_cell(c, pb, s0, cell, &res, steps, &fl, &div), OD_OK);
             size_t l = cell % 2;           /* S = 1: cell = b*NL + l */
-            if (l == 1) {                  /* lr*h_1 = 2.5 > 2: diverges, no target reached */
+            if (l == 1) {                  /* lr*h_1 = 2.5 > 2: diverges; the loose target may be
+                                              crossed on the way (the other coordinates shrink) */
                 assert_true(div > 0);
-                assert_true(steps[0] == -1 && steps[1] == -1);
+                assert_true(steps[0] == -1 || steps[0] < div);
+                assert_true(steps[1] == -1);
             } else {
                 assert_true(div == -1);
                 assert_true(steps[0] > 0 && steps[1] > steps[0]);

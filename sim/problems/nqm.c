@@ -9,6 +9,7 @@
 
 typedef struct {
     double *h, *c;   /* curvatures and per-example noise variances, each n */
+    double *sd;      /* sqrt(c), the noise standard deviations */
 } nqm_data;
 
 extern const problem_type problem_nqm;
@@ -22,12 +23,14 @@ static int nqm_alloc(problem *pb, const problem_params *pp, uint64_t seed)
     pb->data = d;
     d->h = malloc(n * sizeof *d->h);
     d->c = malloc(n * sizeof *d->c);
+    d->sd = malloc(n * sizeof *d->sd);
     pb->xstar = calloc(n, sizeof *pb->xstar);
-    if (!d->h || !d->c || !pb->xstar)
+    if (!d->h || !d->c || !d->sd || !pb->xstar)
         return OD_ENOMEM;
     for (size_t i = 0; i < n; i++) {
         d->h[i] = pow((double)(i + 1), -pp->hessian_power);
         d->c[i] = pow((double)(i + 1), -pp->noise_power);
+        d->sd[i] = sqrt(d->c[i]);
     }
     pb->fstar = 0.0;
     pb->noise = PROBLEM_NOISE_GAUSS;
@@ -40,6 +43,7 @@ static void nqm_free(problem *pb)
     nqm_data *d = pb->data;
     free(d->h);
     free(d->c);
+    free(d->sd);
     free(d);
 }
 
@@ -57,7 +61,7 @@ static int nqm_grad(const problem *pb, const double *x, const batch *b, double *
     const nqm_data *d = pb->data;
     for (size_t i = 0; i < pb->n; i++)
         g[i] = d->h[i] * x[i];
-    problem_add_gauss_noise(pb->n, b, d->c, 1.0, g);
+    problem_add_gauss_noise(pb->n, b, d->sd, 1.0, g);
     return OD_OK;
 }
 
