@@ -62,11 +62,14 @@ $(BUILD)/%.o: %.c $(BUILD)/config.mk
 ifneq ($(NATIVE),0)
 RNG_ARCH = -march=native
 endif
-$(BUILD)/sim/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH)
+$(BUILD)/sim/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH) $(RNG_WIDTH)
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
 # errno from sqrt (IEEE results unchanged).
 HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/replicate.c sim/problems/nqm.c)
 $(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
+# Exact NQM sums over coordinates: vector exp (sim/vecmath.h) and a reassociated sum; no
+# -ffinite-math-only, infinities are data there.
+$(BUILD)/sim/nqm_exact.o: FILE_CFLAGS = -O3 -fno-math-errno -funsafe-math-optimizations $(RNG_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@

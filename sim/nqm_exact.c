@@ -13,6 +13,7 @@
 #include "nqm_exact.h"
 #include "problems/nqm.h"
 #include "status.h"
+#include "vecmath.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -88,20 +89,28 @@ static int init_momentum(nqm_exact *e, const double *h, const double *c, double 
     return OD_OK;
 }
 
-static void init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
-                     double B, const double *s0)
+static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
+                    double B, const double *s0)
 {
+    e->logr = malloc(e->n * sizeof *e->logr);
+    e->ss = malloc(e->n * sizeof *e->ss);
+    e->dd = malloc(e->n * sizeof *e->dd);
+    if (!e->logr || !e->ss || !e->dd)
+        return OD_ENOMEM;
     for (size_t i = 0; i < e->n; i++) {
-        double *w = e->w + W * i, hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
+        double *w = e->w + W * i, hp = pw == 0 ? h[i] : pow(h[i], 1 - pw);
+        double cp = pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
         double a = lr * hp, r = (1 - a) * (1 - a), noise = isinf(B) ? 0.0 : lr * lr * cp / B;
         w[4] = r == 1.0;
+        e->unit |= r == 1.0;
         if (r >= 1.0)
             e->stable = 0;
-        w[0] = log(r);
-        w[1] = w[4] ? 0.0 : noise / (1 - r);                 /* s* = lr c/(B h (2 - a)) */
-        w[2] = s0[i] - w[1];
+        w[0] = e->logr[i] = log(r);
+        w[1] = e->ss[i] = w[4] ? 0.0 : noise / (1 - r);      /* s* = lr c/(B h (2 - a)) */
+        w[2] = e->dd[i] = s0[i] - w[1];
         w[3] = noise;                                         /* r == 1: s grows by this */
     }
+    return OD_OK;
 }
 
 /* Coefficients of E[xbar_k^2] (see the header comment). With s = lr^2 sigma^2, S = s/(1-l1)
@@ -154,8 +163,10 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         init_momentum(e, h, c, p->lr, p->mu, B, s0);
     else if (e->ema)
         init_ema(e, h, c, p->lr, precond ? p->precond_power : 0.0, p->ema, B, s0);
-    else
-        init_sgd(e, h, c, p->lr, precond ? p->precond_power : 0.0, B, s0);
+    else if (init_sgd(e, h, c, p->lr, precond ? p->precond_power : 0.0, B, s0) != OD_OK) {
+        nqm_exact_free(e);
+        return OD_ENOMEM;
+    }
     double l0 = 0.0;
     for (size_t i = 0; i < pb->n; i++)
         l0 += h[i] * s0[i];
@@ -166,7 +177,10 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
 void nqm_exact_free(nqm_exact *e)
 {
     free(e->w);
-    e->w = NULL;
+    free(e->logr);
+    free(e->ss);
+    free(e->dd);
+    e->w = e->logr = e->ss = e->dd = NULL;
 }
 
 /* r^k and r^(k-1) for integer k >= 1 with one pow (0^0 = 1). */
@@ -222,6 +236,10 @@ double nqm_exact_loss(const nqm_exact *e, double k)
             const double *w = e->w + W * i;
             s += e->h[i] * (w[0] + w[1] * pow(w[4], k) + w[2] * pow(w[5], k) + w[3] * pow(w[6], k));
         }
+    } else if (!e->unit) {            /* the hot loop: vectorized, exp from libmvec */
+        const double *h = e->h, *lr = e->logr, *ss = e->ss, *dd = e->dd;
+        for (size_t i = 0; i < e->n; i++)
+            s += h[i] * (ss[i] + exp(k * lr[i]) * dd[i]);
     } else {
         for (size_t i = 0; i < e->n; i++) {
             const double *w = e->w + W * i;

@@ -14,6 +14,8 @@ typedef struct nqm_exact {
     int stable;           /* spectral radius < 1 in every coordinate */
     const double *h;      /* curvatures (loss weights) */
     double *w;            /* per-coordinate precomputed data, 8 doubles each */
+    double *logr, *ss, *dd;   /* SGD, structure of arrays: log r_i, s*_i, s0_i - s*_i */
+    int unit;             /* SGD: some r_i == 1 (noise accumulates linearly) */
     double loss0;
 } nqm_exact;
 
