@@ -41,21 +41,17 @@ lr = 0.01:0.01"; do
     ours=$(median_run "$B" mc "$name" "$spec" $D $STEPS $BATCH $R)
     peer=$(median_run $PY bench/peers/nqm_numpy.py mc "$name" "$name" $D $STEPS $BATCH $R "$lr")
     row "Monte Carlo $name vs NumPy" "$ours" "$peer" numpy
-    echo "$name $(field "$ours" ns_per_coord_step)" >> "$tmp/ours"
+    echo "$ours" > "$tmp/$name.line"
 done
-ours=$(grep '^adam ' "$tmp/ours" | cut -d' ' -f2)
-ours_line="case adam ns_per_coord_step $ours stat $(field "$(median_run "$B" mc adam "type = adam
-lr = 0.01" $D $STEPS $BATCH $R)" stat) se 0"
 torch=$(median_run $PY bench/peers/adam_torch.py $D $STEPS $BATCH $R 0.01)
-row "Adam vs torch.optim.Adam(foreach)" "$(median_run "$B" mc adam "type = adam
-lr = 0.01" $D $STEPS $BATCH $R)" "$torch" torch
+row "Adam vs torch.optim.Adam(foreach)" "$(cat "$tmp/adam.line")" "$torch" torch
 fl=$(field "$floor" ns_per_coord_step)
-sg=$(grep '^sgd ' "$tmp/ours" | cut -d' ' -f2)
+sg=$(field "$(cat "$tmp/sgd.line")" ns_per_coord_step)
 printf "%-34s %10.3f   (SGD step = %.2fx the cost of its Gaussians alone)\n" "floor: N(0,1) draws alone" "$fl" \
     "$(awk -v a="$sg" -v b="$fl" 'BEGIN { print a / b }')"
 
 z1=$("$B" zhang $D 22 100)
-z2=$($PY bench/peers/nqm_numpy.py zhang $D 22 100)
+z2=$($PY -W ignore bench/peers/nqm_numpy.py zhang $D 22 100)
 printf "%-34s %9.2fs %9.2fs %-7s %7.1fx  %s\n" "exact NQM steps, 22 B x 100 lr" "$(field "$z1" seconds)" \
     "$(field "$z2" seconds)" numpy "$(awk -v a="$(field "$z1" seconds)" -v b="$(field "$z2" seconds)" 'BEGIN { print b / a }')" \
     "$( [ "$(field "$z1" stat)" = "$(field "$z2" stat)" ] && echo "same steps" || echo "DIFFERENT steps ($(field "$z1" stat) vs $(field "$z2" stat))")"
