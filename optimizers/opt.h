@@ -20,6 +20,20 @@ typedef struct opt_params {
     double ema;     /* every type: iterate averaging xbar <- ema*xbar + (1-ema)*x (0: off) */
 } opt_params;
 
+/* A continuous-time limit of an update rule: an ODE dy/dt = f(y) whose solution the iterates
+ * follow at times t_k = k * time_step(p) as lr -> 0 (THEORY.md section 2). */
+typedef struct opt_flow {
+    const char *name;            /* e.g. "gradient", "modified", "rescaled" */
+    const char *equation;        /* the ODE in ASCII math, recorded in output files */
+    const char *time_map;        /* e.g. "t = k*lr" */
+    double (*time_step)(const opt_params *p);        /* continuous time per discrete step */
+    size_t (*dim)(size_t n);                          /* size of the ODE state y */
+    void (*start)(const double *x0, size_t n, const opt_params *p, double *y0);
+    /* dydt = f(y); work holds 2n doubles of scratch; x is y[0..n). Returns a status. */
+    int (*rhs)(const double *y, double *dydt, size_t n, const opt_params *p, const problem *pb,
+               double *work);
+} opt_flow;
+
 typedef struct opt_type {
     const char *name;          /* key in configs and HDF5 attributes */
     const char *summary;
@@ -33,10 +47,8 @@ typedef struct opt_type {
      * run loop drew for this step. Returns a status code (sim/status.h). */
     int (*step)(double *st, size_t n, long t, const opt_params *p, const double *x,
                 const problem *pb, const batch *b, double *dx);
-    /* Right-hand side of the continuous-time limit, dy/dt = f(t, y); NULL until implemented
-     * (the flow/ODE work fills this slot). */
-    int (*flow)(double t, size_t n, const double *y, double *dydt, const opt_params *p,
-                const problem *pb);
+    /* Continuous-time limits, NULL-terminated (NULL: none implemented yet). */
+    const opt_flow *const *flows;
 } opt_type;
 
 extern const opt_type *const opt_types[];       /* NULL-terminated registry */
@@ -65,6 +77,12 @@ const opt_type *opt_lookup(const char *name);
 size_t opt_state_none(size_t n);
 size_t opt_state_n(size_t n);          /* one n-vector of state */
 size_t opt_state_2n(size_t n);         /* two n-vectors of state */
+/* Shared pieces of flows: t = k*lr, y = x. */
+double opt_time_lr(const opt_params *p);
+size_t opt_flow_dim_n(size_t n);
+void opt_flow_start_x(const double *x0, size_t n, const opt_params *p, double *y0);
+const opt_flow *opt_flow_lookup(const opt_type *type, const char *name);
+
 /* Allocate a zeroed state for type and run its init; free() it. NULL when out of memory. */
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p);
 

@@ -29,6 +29,23 @@ size_t opt_state_none(size_t n) { (void)n; return 0; }
 size_t opt_state_n(size_t n) { return n; }
 size_t opt_state_2n(size_t n) { return 2 * n; }
 
+double opt_time_lr(const opt_params *p) { return p->lr; }
+size_t opt_flow_dim_n(size_t n) { return n; }
+
+void opt_flow_start_x(const double *x0, size_t n, const opt_params *p, double *y0)
+{
+    (void)p;
+    memcpy(y0, x0, n * sizeof *y0);
+}
+
+const opt_flow *opt_flow_lookup(const opt_type *type, const char *name)
+{
+    for (size_t i = 0; type->flows && type->flows[i]; i++)
+        if (strcmp(type->flows[i]->name, name) == 0)
+            return type->flows[i];
+    return NULL;
+}
+
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p)
 {
     size_t len = type->state_size(n);

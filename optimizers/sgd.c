@@ -1,5 +1,8 @@
 /* optimizers/sgd.c — plain (stochastic) gradient descent, the explicit Euler step of the
- * gradient flow.   x <- x - lr*g        state: none */
+ * gradient flow.   x <- x - lr*g        state: none
+ * Limits (t = k*lr): gradient flow dx/dt = -g (global error O(lr)); the modified flow of
+ * L + (lr/4)|g|^2, dx/dt = -(g + (lr/2) H g) (Barrett & Dherin 2021; error O(lr^2)). */
+#include "../sim/status.h"
 #include "opt.h"
 
 static int sgd_step(double *st, size_t n, long t, const opt_params *p, const double *x,
@@ -12,6 +15,41 @@ static int sgd_step(double *st, size_t n, long t, const opt_params *p, const dou
     return status;
 }
 
+static int gradient_rhs(const double *y, double *dydt, size_t n, const opt_params *p,
+                        const problem *pb, double *work)
+{
+    (void)p;
+    (void)work;
+    int status = pb->type->grad(pb, y, NULL, dydt);
+    for (size_t i = 0; i < n; i++)
+        dydt[i] = -dydt[i];
+    return status;
+}
+
+static int modified_rhs(const double *y, double *dydt, size_t n, const opt_params *p,
+                        const problem *pb, double *work)
+{
+    if (!pb->type->hvp)
+        return OD_ENOTSUP;
+    double *g = work, *hg = work + n;
+    int status = pb->type->grad(pb, y, NULL, g);
+    if (status == OD_OK)
+        status = pb->type->hvp(pb, y, g, hg);
+    for (size_t i = 0; i < n; i++)
+        dydt[i] = -(g[i] + 0.5 * p->lr * hg[i]);
+    return status;
+}
+
+static const opt_flow sgd_gradient_flow = {
+    "gradient", "dx/dt = -g(x)", "t = k*lr", opt_time_lr, opt_flow_dim_n, opt_flow_start_x,
+    gradient_rhs,
+};
+static const opt_flow sgd_modified_flow = {
+    "modified", "dx/dt = -(g + (lr/2) H g), the gradient flow of L + (lr/4)|g|^2", "t = k*lr",
+    opt_time_lr, opt_flow_dim_n, opt_flow_start_x, modified_rhs,
+};
+static const opt_flow *const sgd_flows[] = { &sgd_gradient_flow, &sgd_modified_flow, NULL };
+
 static const param_spec sgd_params[] = { OPT_PARAM_LR, OPT_PARAM_EMA, OPT_PARAM_END };
 
 const opt_type opt_sgd = {
@@ -21,4 +59,5 @@ const opt_type opt_sgd = {
     .params = sgd_params,
     .state_size = opt_state_none,
     .step = sgd_step,
+    .flows = sgd_flows,
 };

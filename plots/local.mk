@@ -1,14 +1,15 @@
 # plots/local.mk — `make figures`: run each figure's experiment (when the .ini or the binary is
 # newer than its .h5), export TSV with `optdyn export`, render plots/out/<name>.png and .svg.
 
-FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch
+FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch flow-gd-quadratic
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
+JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
 figures: $(FIG_PNG)
 
 results/%.h5: experiments/%.ini $(OPTDYN)
 	@mkdir -p results
-	$(OPTDYN) run -q -o $@ $<
+	$(OPTDYN) run -q -j $(JOBS) -o $@ $<
 
 plots/out/%.png: plots/%.gp results/%.h5 $(wildcard plots/lib/*.gp) scripts/figure-data.sh
 	sh scripts/figure-data.sh $(OPTDYN) results/$*.h5 plots/out/data/$*

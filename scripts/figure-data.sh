@@ -12,7 +12,16 @@ names() {   # group of optimizer groups -> "name type" lines
     awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next }
                 { print $1, $c }' "$dir/summary.tsv" > "$dir/names.txt"
 }
-if "$optdyn" export "$h5" /trajectory > /dev/null 2>&1; then
+if "$optdyn" export "$h5" /flow > /dev/null 2>&1; then
+    # "optimizer limit" lines; per pair the order table and the matched trajectories
+    "$optdyn" export "$h5" /flow | tail -n +2 | while read -r opt; do
+        "$optdyn" export "$h5" "/flow/$opt" | tail -n +2 | cut -f1 | while read -r lim; do
+            echo "$opt $lim"
+            "$optdyn" export "$h5" "/flow/$opt/$lim/order" > "$dir/${opt}_$lim.order.tsv"
+            "$optdyn" export "$h5" "/flow/$opt/$lim" > "$dir/${opt}_$lim.tsv"
+        done
+    done > "$dir/names.txt"
+elif "$optdyn" export "$h5" /trajectory > /dev/null 2>&1; then
     names /trajectory
     while read -r name type; do
         "$optdyn" export "$h5" "/trajectory/$name" > "$dir/$name.tsv"

@@ -14,11 +14,23 @@ static const char *const yes_no[] = { "no", "yes", NULL };
 
 const param_spec experiment_specs[] = {
     { "kind", PARAM_CHOICE, offsetof(experiment_params, kind), "trajectory", 0, 0, 0,
-      experiment_kind_names, "what to run (this version runs: trajectory)" },
+      experiment_kind_names, "what to run: trajectory, sweep or flow (onestep: not yet)" },
     { "seed", PARAM_INT, offsetof(experiment_params, seed), "1", 0, 9007199254740991.0, 0, NULL,
       "key of every random stream (data, x0, noise, batches)" },
     { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
       NULL, "HDF5 file to write (default results/<file stem>.h5; -o overrides)" },
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+const param_spec flow_specs[] = {
+    { "lr", PARAM_GRID, offsetof(flow_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
+      "learning-rate ladder (required), e.g. 0.04, 0.02, 0.01, 0.005" },
+    { "time", PARAM_REAL, offsetof(flow_params, time), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
+      "continuous time T at which discrete and continuous are compared (required)" },
+    { "points", PARAM_INT, offsetof(flow_params, points), "101", 2, 100000, 0, NULL,
+      "matched points of the recorded trajectories (at the smallest lr)" },
+    { "tol", PARAM_REAL, offsetof(flow_params, tol), "1e-12", 1e-15, 1e-3, 0, NULL,
+      "ODE integrator tolerance, absolute and relative" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -244,11 +256,12 @@ static int load_sections(const ctx *x)
             if ((status = load_optimizer(x, s, name)) != OD_OK)
                 return status;
         } else if (strcmp(s->name, "experiment") && strcmp(s->name, "problem") &&
-                   strcmp(s->name, "run") && strcmp(s->name, "sweep")) {
+                   strcmp(s->name, "run") && strcmp(s->name, "sweep") &&
+                   strcmp(s->name, "flow")) {
             char where[512];
             section_where(x, s->name, where, sizeof where);
             snprintf(x->err, x->errlen, "%s: unknown section (expected [experiment], [problem], "
-                     "[run], [sweep] or [optimizer NAME])", where);
+                     "[run], [sweep], [flow] or [optimizer NAME])", where);
             return OD_EINPUT;
         }
     }
@@ -260,31 +273,33 @@ static int load_sections(const ctx *x)
     return OD_OK;
 }
 
-/* [run] belongs to trajectories, [sweep] to sweeps; flow and onestep are not available yet. */
+/* Each kind has its own section: [run] (trajectory), [sweep], [flow]; onestep is not available
+ * yet. The sections of other kinds are errors. */
 static int load_kind_sections(const ctx *x)
 {
     config *c = x->c;
-    static const char *const own[] = { "run", "sweep" };
+    static const char *const own[] = { "run", "sweep", "flow" };
+    const param_spec *specs[] = { run_specs, sweep_specs, flow_specs };
+    void *bases[] = { &c->run, &c->sweep, &c->flow };
     int kind = c->exp.kind;
-    if (kind != KIND_TRAJECTORY && kind != KIND_SWEEP) {
+    if (kind == KIND_ONESTEP) {
         char why[256];
         snprintf(why, sizeof why, "kind '%s' is not available in this version (expected: "
-                 "trajectory or sweep)", experiment_kind_names[kind]);
+                 "trajectory, sweep or flow)", experiment_kind_names[kind]);
         return key_error(x, "experiment", "kind", why);
     }
-    const char *mine = own[kind == KIND_SWEEP], *other = own[kind != KIND_SWEEP];
-    if (section(c->doc, other)) {
-        char where[512];
-        section_where(x, other, where, sizeof where);
-        snprintf(x->err, x->errlen, "%s: section not used by kind = %s (expected [%s])", where,
-                 experiment_kind_names[kind], mine);
-        return OD_EINPUT;
-    }
-    int status = require_section(x, mine);
+    for (int k = 0; k < 3; k++)
+        if (k != kind && section(c->doc, own[k])) {
+            char where[512];
+            section_where(x, own[k], where, sizeof where);
+            snprintf(x->err, x->errlen, "%s: section not used by kind = %s (expected [%s])",
+                     where, experiment_kind_names[kind], own[kind]);
+            return OD_EINPUT;
+        }
+    int status = require_section(x, own[kind]);
     if (status != OD_OK)
         return status;
-    return kind == KIND_SWEEP ? apply_section(x, "sweep", sweep_specs, &c->sweep, NULL)
-                              : apply_section(x, "run", run_specs, &c->run, NULL);
+    return apply_section(x, own[kind], specs[kind], bases[kind], NULL);
 }
 
 /* Checks that involve several sections. */
@@ -304,6 +319,14 @@ static int check_consistency(const ctx *x)
             return key_error(x, sweep ? "sweep" : "run", "batch", why);
         }
     }
+    for (size_t i = 0; c->exp.kind == KIND_FLOW && i < c->nopt; i++)
+        if (!c->opt[i].type->flows) {
+            char sec[128];
+            snprintf(sec, sizeof sec, "optimizer %s", c->opt[i].name);
+            snprintf(why, sizeof why, "kind = flow: no continuous-time limit is implemented for "
+                     "'%s' in this version (available: sgd, momentum)", c->opt[i].type->name);
+            return key_error(x, sec, "type", why);
+        }
     if (sweep) {
         char section[128];
         const char *bad = sweep_config_check(c, section, sizeof section, why, sizeof why);
@@ -365,6 +388,7 @@ int config_load_from(const char *path, const char *text, const char *const *sets
     param_defaults(experiment_specs, &c->exp);
     param_defaults(run_specs, &c->run);
     param_defaults(sweep_specs, &c->sweep);
+    param_defaults(flow_specs, &c->flow);
     if ((status = apply_section(&x, "experiment", experiment_specs, &c->exp, NULL)) != OD_OK ||
         (status = load_problem(&x)) != OD_OK ||
         (status = load_kind_sections(&x)) != OD_OK ||

@@ -45,6 +45,13 @@ typedef struct sweep_params {
     double diverge_factor;
 } sweep_params;
 
+typedef struct flow_params {
+    param_list lr;           /* the learning-rate ladder */
+    double time;             /* continuous time T at which errors are measured */
+    long points;             /* matched points of the recorded trajectories */
+    double tol;              /* ODE integrator tolerance (absolute and relative) */
+} flow_params;
+
 typedef struct cfg_optimizer {
     char name[96];           /* [optimizer NAME]'s NAME (variants: NAME@mu=...): HDF5 group, label */
     char section[64];        /* the NAME of its [optimizer NAME] section */
@@ -58,11 +65,12 @@ typedef struct config {
     problem_params problem;
     run_params run;          /* kind = trajectory */
     sweep_params sweep;      /* kind = sweep */
+    flow_params flow;        /* kind = flow */
     cfg_optimizer *opt;      /* in file order */
     size_t nopt;
 } config;
 
-extern const param_spec experiment_specs[], run_specs[], sweep_specs[];
+extern const param_spec experiment_specs[], run_specs[], sweep_specs[], flow_specs[];
 
 /* With a [sweep] momentum grid, replace each optimizer that has a momentum key by one variant
  * per grid value (named NAME@mu=VALUE). */

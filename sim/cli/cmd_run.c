@@ -2,6 +2,7 @@
  * rename on success. Any failure (or SIGINT/SIGTERM) removes the .partial file; OUT.h5 is only
  * ever replaced by a complete file. */
 #include "../config.h"
+#include "../flow.h"
 #include "../meta.h"
 #include "../par.h"
 #include "../problem.h"
@@ -249,6 +250,11 @@ int cmd_run(int argc, char **argv)
         so.journal = journal;
         if ((status = run_sweep(c, pb, r, &so, &prog, err, sizeof err)) != OD_OK) {
             code = cli_error(status == OD_EINPUT ? EXIT_USAGE : code, "run", "%s", err);
+            goto done;
+        }
+    } else if (c->exp.kind == KIND_FLOW) {
+        if ((status = sim_run_flow(c, pb, r, err, sizeof err)) != OD_OK) {
+            cli_error(code, "run", "%s", err);
             goto done;
         }
     } else if ((status = sim_run_trajectory(c, pb, r, show_progress, &prog)) != OD_OK) {

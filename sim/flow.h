@@ -1,0 +1,34 @@
+/* sim/flow.h — optimizers as integrators (kind = flow): each optimizer's iterates against the
+ * solution of each of its continuous-time limits (integrated with GSL's rk8pd), the error at
+ * matched times, and its order p in error ~ lr^p fitted over a ladder of learning rates. */
+#ifndef OPTDYN_FLOW_H
+#define OPTDYN_FLOW_H
+
+#include "../optimizers/opt.h"
+#include "config.h"
+#include "problem.h"
+#include "rec.h"
+
+/* Integrate limit f (hyperparameters p) from x0 over the sorted times t[0..m), writing the x
+ * part of the state at each into xs (m x n). On an integrator failure returns OD_EDOM with
+ * err saying the time reached and GSL's reason. */
+int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const double *x0,
+               double tol, size_t m, const double *t, double *xs, char *err, size_t len);
+
+/* The discrete optimizer at lr with exact gradients from x0 (seed as in the experiment),
+ * recorded at the ascending steps ks[0..m) into xs (m x n). */
+int flow_discrete(const cfg_optimizer *o, const problem *pb, uint64_t seed, double lr, size_t m,
+                  const long *ks, double *xs);
+
+/* |x_K - X(K dt)| for the discrete optimizer at lr after K = round(T / dt) steps (exact
+ * gradients), dt = f->time_step; *steps gets K. */
+int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uint64_t seed,
+               double lr, double T, double tol, long *steps, double *error, char *err, size_t len);
+
+/* Least-squares slope of log(error) against log(lr), with its standard error. */
+int flow_order(size_t m, const double *lr, const double *error, double *slope, double *se);
+
+/* The whole experiment into /flow/<optimizer>/<limit>/... */
+int sim_run_flow(const config *c, const problem *pb, rec *r, char *err, size_t len);
+
+#endif
