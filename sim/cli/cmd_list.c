@@ -32,6 +32,9 @@ static void list_optimizers(void)
     for (size_t i = 0; opt_types[i]; i++) {
         printf("  %-10s %s\n             %s\n", opt_types[i]->name, opt_types[i]->summary,
                opt_types[i]->rule);
+        for (size_t k = 0; opt_types[i]->flows && opt_types[i]->flows[k]; k++)
+            printf("             limit %s: %s (%s)\n", opt_types[i]->flows[k]->name,
+                   opt_types[i]->flows[k]->equation, opt_types[i]->flows[k]->time_map);
         print_specs(opt_types[i]->params);
     }
 }
@@ -48,8 +51,10 @@ static void list_problems(void)
 static void list_kinds(void)
 {
     printf("experiment kinds ([experiment] kind = ...):\n"
-           "  trajectory  every optimizer from the same x0 with the same noise, recorded\n"
-           "  sweep, flow, onestep  reserved for later versions (rejected with exit 2)\n");
+           "  trajectory  every optimizer from the same x0 with the same noise, recorded ([run])\n"
+           "  sweep       batch x lr x seeds x optimizers to target losses ([sweep])\n"
+           "  flow        iterates vs continuous-time limits, errors and orders ([flow])\n"
+           "  onestep     reserved for a later version (rejected with exit 2)\n");
 }
 
 static void list_keys(void)
@@ -58,6 +63,10 @@ static void list_keys(void)
     print_specs(experiment_specs);
     printf("[run] keys:\n");
     print_specs(run_specs);
+    printf("[sweep] keys:\n");
+    print_specs(sweep_specs);
+    printf("[flow] keys:\n");
+    print_specs(flow_specs);
 }
 
 int cmd_list(int argc, char **argv)
