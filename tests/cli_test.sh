@@ -3,12 +3,7 @@
 # and a list of bad command lines exit 2 with a message naming the key, leaving no output file;
 # help, version, list, run/export/info succeed; an interrupted run leaves no final file.
 OPTDYN=${1:-build/optdyn}
-tmp=$(mktemp -d /tmp/optdyn-cli-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+. tests/lib.sh
 
 # expect_exit CODE PATTERN CMD... : exit status CODE and stderr containing PATTERN
 expect_exit() {
@@ -97,5 +92,4 @@ for sig in INT KILL; do
     if [ $sig = INT ]; then [ ! -e "$tmp/long.h5.partial" ] && ok || bad "SIGINT left long.h5.partial"; fi
 done
 
-echo "cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "cli"

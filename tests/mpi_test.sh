@@ -7,14 +7,8 @@ SERIAL=${1:-build/optdyn}
 MPI=${2:-build-mpi/optdyn}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
 exp=tests/data/mc-sweep.ini
-tmp=$(mktemp -d /tmp/optdyn-mpi-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
 command -v mpirun > /dev/null || { echo "mpi: mpirun missing (scripts/deps.sh mpi)"; echo "mpi: 0 passed, 1 failed"; exit 1; }
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-same() { /usr/bin/python3 tests/h5_same.py "$1" "$2" && ok || bad "$3"; }
+. tests/lib.sh
 now() { date +%s.%N; }
 
 "$SERIAL" run -q -o "$tmp/serial.h5" "$exp" && ok || bad "serial run"
@@ -44,5 +38,4 @@ mpirun -np 2 "$MPI" run --resume -o "$tmp/k.h5" "$exp" 2> "$tmp/resume.err" && o
 grep -q "resumed: [1-9][0-9]* of 360 cells" "$tmp/resume.err" && ok || bad "resume took no cells: $(cat "$tmp/resume.err")"
 same "$tmp/serial.h5" "$tmp/k.h5" "killed + resumed under MPI differs from serial"
 
-echo "mpi: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "mpi"

@@ -4,13 +4,7 @@
 # uninterrupted one; a journal of another experiment is refused; info and export read the file.
 OPTDYN=${1:-build/optdyn}
 exp=tests/data/mc-sweep.ini
-tmp=$(mktemp -d /tmp/optdyn-sweep-XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
-pass=0
-fail=0
-ok() { pass=$((pass + 1)); }
-bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
-same() { /usr/bin/python3 tests/h5_same.py "$1" "$2" && ok || bad "$3"; }
+. tests/lib.sh
 
 "$OPTDYN" run -q -j 1 -o "$tmp/j1.h5" "$exp" && ok || bad "run -j 1"
 "$OPTDYN" run -q -j 2 -o "$tmp/j2.h5" "$exp" && ok || bad "run -j 2"
@@ -64,5 +58,4 @@ same "$tmp/j1.h5" "$tmp/merged.h5" "3 merged shards differ from the unsharded ru
 "$OPTDYN" merge "$tmp/m4.h5" experiments/rosenbrock-trajectories.ini 2> "$tmp/err"
 [ $? -eq 2 ] && ok || bad "merge of a non-HDF5 file"
 
-echo "sweep cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish "sweep cli"
