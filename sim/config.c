@@ -66,26 +66,10 @@ typedef struct ctx {
     size_t errlen;
 } ctx;
 
-static ini_entry *entry(const ini_doc *d, const char *section, const char *key)
-{
-    for (size_t i = 0; i < d->ne; i++)
-        if (strcmp(d->e[i].section, section) == 0 && strcmp(d->e[i].key, key) == 0)
-            return &d->e[i];
-    return NULL;
-}
-
-static const ini_section *section(const ini_doc *d, const char *name)
-{
-    for (size_t i = 0; i < d->ns; i++)
-        if (strcmp(d->s[i].name, name) == 0)
-            return &d->s[i];
-    return NULL;
-}
-
 /* "path:line: [name]" for a section (line 0: it exists only through --set, or not at all). */
 static void section_where(const ctx *x, const char *name, char *buf, size_t len)
 {
-    const ini_section *s = section(x->c->doc, name);
+    const ini_section *s = ini_doc_section(x->c->doc, name);
     if (s && s->line > 0)
         snprintf(buf, len, "%s:%d: [%s]", x->c->doc->path, s->line, name);
     else
@@ -131,7 +115,7 @@ static int apply_section_except(const ctx *x, const char *name, const param_spec
             return status;
     }
     for (const param_spec *s = specs; s->key; s++)
-        if (!s->def && !(s->flags & PARAM_OPTIONAL) && !entry(d, name, s->key) &&
+        if (!s->def && !(s->flags & PARAM_OPTIONAL) && !ini_doc_entry(d, name, s->key) &&
             !(exempt && !strcmp(s->key, exempt))) {
             char where[512];
             section_where(x, name, where, sizeof where);
@@ -150,7 +134,7 @@ static int apply_section(const ctx *x, const char *name, const param_spec *specs
 /* The `type` key of a section: required, one of the registry's names. */
 static int section_type(const ctx *x, const char *name, const param_spec *spec, int *type)
 {
-    const ini_entry *e = entry(x->c->doc, name, "type");
+    const ini_entry *e = ini_doc_entry(x->c->doc, name, "type");
     if (!e) {
         char where[512], want[512];
         section_where(x, name, where, sizeof where);
@@ -163,7 +147,7 @@ static int section_type(const ctx *x, const char *name, const param_spec *spec, 
 
 static int require_section(const ctx *x, const char *name)
 {
-    if (section(x->c->doc, name))
+    if (ini_doc_section(x->c->doc, name))
         return OD_OK;
     snprintf(x->err, x->errlen, "%s: missing section [%s]", x->c->doc->path, name);
     return OD_EINPUT;
@@ -172,7 +156,7 @@ static int require_section(const ctx *x, const char *name)
 /* Error about `key` of section `name`, at the key's line when present, else the section's. */
 static int key_error(const ctx *x, const char *name, const char *key, const char *why)
 {
-    const ini_entry *e = entry(x->c->doc, name, key);
+    const ini_entry *e = ini_doc_entry(x->c->doc, name, key);
     if (e)
         return entry_error(x, e, why);
     char where[512];
@@ -229,7 +213,7 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     o->type = opt_types[type];
     param_defaults(o->type->params, &o->p);
     if (c->exp.kind == KIND_SWEEP) {      /* lr (and a momentum grid) are axes, not keys here */
-        const ini_entry *lr = entry(c->doc, s->name, "lr"), *mu = entry(c->doc, s->name, "momentum");
+        const ini_entry *lr = ini_doc_entry(c->doc, s->name, "lr"), *mu = ini_doc_entry(c->doc, s->name, "momentum");
         if (lr)
             return entry_error(x, lr, "the learning rate is swept: set it in [sweep] lr, not here");
         if (mu && c->sweep.momentum.n)
@@ -289,7 +273,7 @@ static int load_kind_sections(const ctx *x)
         return key_error(x, "experiment", "kind", why);
     }
     for (int k = 0; k < 3; k++)
-        if (k != kind && section(c->doc, own[k])) {
+        if (k != kind && ini_doc_section(c->doc, own[k])) {
             char where[512];
             section_where(x, own[k], where, sizeof where);
             snprintf(x->err, x->errlen, "%s: section not used by kind = %s (expected [%s])",

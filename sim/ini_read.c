@@ -42,7 +42,7 @@ static int add_section(ini_doc *d, const char *name, int line)
     return OD_OK;
 }
 
-static ini_section *find_section(ini_doc *d, const char *name)
+ini_section *ini_doc_section(const ini_doc *d, const char *name)
 {
     for (size_t i = 0; i < d->ns; i++)
         if (strcmp(d->s[i].name, name) == 0)
@@ -50,7 +50,7 @@ static ini_section *find_section(ini_doc *d, const char *name)
     return NULL;
 }
 
-static ini_entry *find_entry(ini_doc *d, const char *section, const char *key)
+ini_entry *ini_doc_entry(const ini_doc *d, const char *section, const char *key)
 {
     for (size_t i = 0; i < d->ne; i++)
         if (strcmp(d->e[i].section, section) == 0 && strcmp(d->e[i].key, key) == 0)
@@ -115,7 +115,7 @@ static char *read_line(char *str, int num, void *stream)
     r->pos += n;
     char name[256];
     if (section_header(str, name, sizeof name)) {
-        ini_section *prev = find_section(r->doc, name);
+        ini_section *prev = ini_doc_section(r->doc, name);
         if (prev) {
             snprintf(r->err, r->errlen, "%s:%d: section [%s] repeated (first at line %d)",
                      r->doc->path, r->line, name, prev->line);
@@ -138,7 +138,7 @@ static int on_value(void *user, const char *section, const char *key, const char
         r->status = OD_EINPUT;
         return 0;
     }
-    ini_entry *prev = find_entry(r->doc, section, key);
+    ini_entry *prev = ini_doc_entry(r->doc, section, key);
     if (prev) {
         snprintf(r->err, r->errlen, "%s:%d: [%s] key '%s' given twice (first at line %d)",
                  r->doc->path, r->line, section, key, prev->line);
@@ -285,7 +285,7 @@ int ini_doc_set(ini_doc *d, const char *assignment, char *err, size_t errlen)
     memcpy(key, dot + 1, lk);
     key[lk] = '\0';
     const char *value = eq + 1;
-    ini_entry *e = find_entry(d, section, key);
+    ini_entry *e = ini_doc_entry(d, section, key);
     if (e) {
         char *v = dupstr(value);
         if (!v)
@@ -295,7 +295,7 @@ int ini_doc_set(ini_doc *d, const char *assignment, char *err, size_t errlen)
         e->line = 0;
         return OD_OK;
     }
-    if (!find_section(d, section) && add_section(d, section, 0) != OD_OK)
+    if (!ini_doc_section(d, section) && add_section(d, section, 0) != OD_OK)
         return OD_ENOMEM;
     return add_entry(d, section, key, value, 0);
 }

@@ -39,6 +39,10 @@ int ini_doc_set(ini_doc *d, const char *assignment, char *err, size_t errlen);
 
 void ini_doc_free(ini_doc *d);
 
+/* The entry of key in section, or the section named name; NULL when absent. */
+ini_entry *ini_doc_entry(const ini_doc *d, const char *section, const char *key);
+ini_section *ini_doc_section(const ini_doc *d, const char *name);
+
 /* Prefix of a message about entry e: "path:line: [section] key" or "--set section.key". */
 void ini_entry_where(const ini_doc *d, const ini_entry *e, char *buf, size_t len);
 
