@@ -20,7 +20,7 @@
 #include <string.h>
 
 enum { ROOTS_REAL, ROOTS_DOUBLE, ROOTS_COMPLEX };
-/* per-coordinate layout, SGD:      [log r, s*, s0 - s*, growth per step when r == 1, r == 1]
+/* SGD keeps its data in arrays (nqm_exact.logr, ss, dd, gr); per-coordinate layout of w,
  *                     heavy ball:  [a, roots kind, r1 | rho, r2 | theta, Mxx, Dxx, Dxw, Dww]
  *                     SGD + EMA:   [A, B, C, E, l1, l2, l3] */
 #define W 8
@@ -92,23 +92,30 @@ static int init_momentum(nqm_exact *e, const double *h, const double *c, double 
 static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
                     double B, const double *s0)
 {
-    e->logr = malloc(e->n * sizeof *e->logr);
-    e->ss = malloc(e->n * sizeof *e->ss);
-    e->dd = malloc(e->n * sizeof *e->dd);
-    if (!e->logr || !e->ss || !e->dd)
+    /* one block, each array on its own 64-byte line and offset by 576 bytes from the
+     * previous modulo 4 KiB, so the streams of the hot loop do not alias in the cache */
+    size_t stride = (e->n * sizeof(double) + 63) / 64 * 64 + 576;
+    char *block = aligned_alloc(64, 4 * stride);
+    if (!block)
         return OD_ENOMEM;
+    e->logr = (double *)block;
+    e->ss = (double *)(block + stride);
+    e->dd = (double *)(block + 2 * stride);
+    e->gr = (double *)(block + 3 * stride);
+    memset(e->gr, 0, e->n * sizeof *e->gr);
     for (size_t i = 0; i < e->n; i++) {
-        double *w = e->w + W * i, hp = pw == 0 ? h[i] : pow(h[i], 1 - pw);
+        double hp = pw == 0 ? h[i] : pow(h[i], 1 - pw);
         double cp = pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
         double a = lr * hp, r = (1 - a) * (1 - a), noise = isinf(B) ? 0.0 : lr * lr * cp / B;
-        w[4] = r == 1.0;
-        e->unit |= r == 1.0;
         if (r >= 1.0)
             e->stable = 0;
-        w[0] = e->logr[i] = log(r);
-        w[1] = e->ss[i] = w[4] ? 0.0 : noise / (1 - r);      /* s* = lr c/(B h (2 - a)) */
-        w[2] = e->dd[i] = s0[i] - w[1];
-        w[3] = noise;                                         /* r == 1: s grows by this */
+        e->logr[i] = log(r);
+        if (r == 1.0) {               /* s(k) = s0 + k * noise: no stationary point */
+            e->unit = 1;
+            e->gr[i] = noise;
+        }
+        e->ss[i] = r == 1.0 ? 0.0 : noise / (1 - r);          /* s* = lr c/(B h (2 - a)) */
+        e->dd[i] = s0[i] - e->ss[i];
     }
     return OD_OK;
 }
@@ -156,9 +163,9 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     e->momentum = momentum;
     e->stable = 1;
     e->h = h;
-    if (!(e->w = malloc((W * pb->n + 1) * sizeof *e->w)))
-        return OD_ENOMEM;
     e->ema = p->ema > 0;
+    if ((momentum || e->ema) && !(e->w = malloc((W * pb->n + 1) * sizeof *e->w)))
+        return OD_ENOMEM;
     if (momentum)
         init_momentum(e, h, c, p->lr, p->mu, B, s0);
     else if (e->ema)
@@ -177,10 +184,8 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
 void nqm_exact_free(nqm_exact *e)
 {
     free(e->w);
-    free(e->logr);
-    free(e->ss);
-    free(e->dd);
-    e->w = e->logr = e->ss = e->dd = NULL;
+    free(e->logr);                 /* the block holding ss, dd and gr too */
+    e->w = e->logr = e->ss = e->dd = e->gr = NULL;
 }
 
 /* r^k and r^(k-1) for integer k >= 1 with one pow (0^0 = 1). */
@@ -240,11 +245,10 @@ double nqm_exact_loss(const nqm_exact *e, double k)
         const double *h = e->h, *lr = e->logr, *ss = e->ss, *dd = e->dd;
         for (size_t i = 0; i < e->n; i++)
             s += h[i] * (ss[i] + exp(k * lr[i]) * dd[i]);
-    } else {
-        for (size_t i = 0; i < e->n; i++) {
-            const double *w = e->w + W * i;
-            s += e->h[i] * (w[4] != 0.0 ? w[2] + w[1] + k * w[3] : w[1] + exp(k * w[0]) * w[2]);
-        }
+    } else {                          /* some r_i == 1: their variance grows linearly */
+        const double *h = e->h, *lr = e->logr, *ss = e->ss, *dd = e->dd, *gr = e->gr;
+        for (size_t i = 0; i < e->n; i++)
+            s += h[i] * (ss[i] + exp(k * lr[i]) * dd[i] + k * gr[i]);
     }
     return 0.5 * s;
 }

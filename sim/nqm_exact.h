@@ -13,8 +13,8 @@ typedef struct nqm_exact {
     int ema;              /* SGD with iterate averaging: loss at the average */
     int stable;           /* spectral radius < 1 in every coordinate */
     const double *h;      /* curvatures (loss weights) */
-    double *w;            /* per-coordinate precomputed data, 8 doubles each */
-    double *logr, *ss, *dd;   /* SGD, structure of arrays: log r_i, s*_i, s0_i - s*_i */
+    double *w;            /* heavy ball, SGD + EMA: per-coordinate data, 8 doubles each */
+    double *logr, *ss, *dd, *gr;   /* SGD: log r_i, s*_i, s0_i - s*_i, growth when r_i == 1 */
     int unit;             /* SGD: some r_i == 1 (noise accumulates linearly) */
     double loss0;
 } nqm_exact;
