@@ -158,21 +158,35 @@ void h5r_print_value(double v, int integer)
     }
 }
 
+/* A scalar variable-length string attribute as a malloc'd copy, NULL if it is not one. */
+static char *read_string_attr(hid_t a)
+{
+    hid_t t = H5Aget_type(a);
+    char *s = NULL, *copy = NULL;
+    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(t));
+        if (H5Aread(a, mt, &s) >= 0 && s) {
+            copy = strdup(s);
+            H5free_memory(s);
+        }
+        H5Tclose(mt);
+    }
+    H5Tclose(t);
+    return copy;
+}
+
 void h5r_attr_text(hid_t attr, char *buf, size_t len)
 {
     hid_t type = H5Aget_type(attr), space = H5Aget_space(attr);
     hssize_t n = H5Sget_simple_extent_npoints(space);
     buf[0] = '\0';
     if (H5Tget_class(type) == H5T_STRING && H5Tis_variable_str(type) > 0 && n == 1) {
-        char *s = NULL;
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5Tget_cset(type));
-        if (H5Aread(attr, mt, &s) >= 0 && s) {
+        char *s = read_string_attr(attr);
+        if (s)
             snprintf(buf, len, "%s", s);
-            H5free_memory(s);
-        }
-        H5Tclose(mt);
+        free(s);
     } else if ((H5Tget_class(type) == H5T_FLOAT || H5Tget_class(type) == H5T_INTEGER) && n >= 1 &&
                n <= 4096) {
         double *v = malloc((size_t)n * sizeof *v);
@@ -196,19 +210,8 @@ char *h5r_attr_dup(hid_t loc, const char *obj, const char *name)
 {
     if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
         return NULL;
-    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT), t = H5Aget_type(a);
-    char *s = NULL, *copy = NULL;
-    if (H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5T_VARIABLE);
-        H5Tset_cset(mt, H5T_CSET_UTF8);
-        if (H5Aread(a, mt, &s) >= 0 && s) {
-            copy = strdup(s);
-            H5free_memory(s);
-        }
-        H5Tclose(mt);
-    }
-    H5Tclose(t);
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    char *copy = read_string_attr(a);
     H5Aclose(a);
     return copy;
 }
