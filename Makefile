@@ -4,7 +4,6 @@
 PREFIX  ?= /usr/local
 DESTDIR ?=
 BUILD   ?= build
-CC      ?= gcc
 VERSION := 0.1.0
 .DEFAULT_GOAL := all
 

@@ -80,8 +80,7 @@ int flow_discrete(const cfg_optimizer *o, const problem *pb, uint64_t seed, doub
             status = replicate_step(&r);
         memcpy(xs + j * pb->n, r.x, pb->n * sizeof *r.x);
     }
-    if (status == OD_OK || r.x)
-        replicate_free(&r);
+    replicate_free(&r);            /* safe after a failed init too */
     return status;
 }
 
