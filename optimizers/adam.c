@@ -1,8 +1,13 @@
 /* optimizers/adam.c — Adam with bias correction (Kingma & Ba 2015; torch defaults).
  *   m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2;  mh = m/(1-b1^t);  vh = v/(1-b2^t)
- *   x <- x - lr*mh/(sqrt(vh)+eps)                               state: st = [m(n) | v(n)] */
+ *   x <- x - lr*mh/(sqrt(vh)+eps)                               state: st = [m(n) | v(n)]
+ * Limits: with 1 - b_i = c_i*lr (t = k*lr) the ODE x' = -mh/(sqrt(vh)+eps), m' = c1 (g - m),
+ * v' = c2 (g^2 - v), mh = m/(1 - exp(-c1 t)), vh = v/(1 - exp(-c2 t)); with the betas fixed, the
+ * sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
 #include <math.h>
+#include <string.h>
 
+#include "../sim/status.h"
 #include "opt.h"
 
 static int adam_step(double *st, size_t n, long t, const opt_params *p, const double *x,
@@ -20,6 +25,59 @@ static int adam_step(double *st, size_t n, long t, const opt_params *p, const do
     return status;
 }
 
+/* 1 - b1 = c1*lr, 1 - b2 = c2*lr (keys beta1_rate, beta2_rate). */
+static int scaled_couple(opt_params *p)
+{
+    p->b1 = 1.0 - p->rate1 * p->lr;
+    p->b2 = 1.0 - p->rate2 * p->lr;
+    return p->b1 >= 0.0 && p->b2 >= 0.0 ? OD_OK : OD_EDOM;
+}
+
+static size_t scaled_dim(size_t n) { return 3 * n; }
+
+/* y = (x, m, v); at t = 0 the bias-corrected ratio is 0/0, so start at t0 = 1e-9 with
+ * m = (1 - e^(-c1 t0)) g0, v = (1 - e^(-c2 t0)) g0^2, x = x0 - t0 g0/(|g0| + eps): error O(t0^2). */
+static double scaled_start(const double *x0, size_t n, const opt_params *p, const problem *pb,
+                           double *y0, double *work)
+{
+    (void)work;
+    const double t0 = 1e-9;
+    double *g = y0 + n, *v = y0 + 2 * n, c1 = -expm1(-p->rate1 * t0), c2 = -expm1(-p->rate2 * t0);
+    pb->type->grad(pb, x0, NULL, g);
+    for (size_t i = 0; i < n; i++) {
+        y0[i] = x0[i] - t0 * g[i] / (fabs(g[i]) + p->eps);
+        v[i] = c2 * g[i] * g[i];
+        g[i] *= c1;                       /* m */
+    }
+    return t0;
+}
+
+static int scaled_rhs(double t, const double *y, double *dydt, size_t n, const opt_params *p,
+                      const problem *pb, double *work)
+{
+    (void)work;
+    const double *m = y + n, *v = y + 2 * n;
+    double *g = dydt + n, c1 = -expm1(-p->rate1 * t), c2 = -expm1(-p->rate2 * t);
+    int status = pb->type->grad(pb, y, NULL, g);
+    for (size_t i = 0; i < n; i++) {
+        double gi = g[i];
+        dydt[i] = -(m[i] / c1) / (sqrt(fmax(v[i], 0.0) / c2) + p->eps);
+        dydt[n + i] = p->rate1 * (gi - m[i]);
+        dydt[2 * n + i] = p->rate2 * (gi * gi - v[i]);
+    }
+    return status;
+}
+
+static const opt_flow adam_scaled_flow = {
+    .name = "scaled",
+    .equation = "x' = -mh/(sqrt(vh)+eps), m' = c1 (g - m), v' = c2 (g^2 - v), "
+                "mh = m/(1 - exp(-c1 t)), vh = v/(1 - exp(-c2 t))",
+    .time_map = "t = k*lr, 1 - b1 = c1*lr, 1 - b2 = c2*lr (keys beta1_rate, beta2_rate)",
+    .time_step = opt_time_lr, .couple = scaled_couple, .dim = scaled_dim,
+    .start = scaled_start, .rhs = scaled_rhs,
+};
+static const opt_flow *const adam_flows[] = { &adam_scaled_flow, &opt_flow_sign, NULL };
+
 static const param_spec adam_params[] = {
     OPT_PARAM_LR,
     { "beta1", PARAM_REAL, offsetof(opt_params, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL,
@@ -27,7 +85,12 @@ static const param_spec adam_params[] = {
     { "beta2", PARAM_REAL, offsetof(opt_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL,
       "decay b2 of the second-moment average" },
     OPT_PARAM_EPS("1e-8"),
-    OPT_PARAM_EMA, OPT_PARAM_END,
+    OPT_PARAM_EMA,
+    { "beta1_rate", PARAM_REAL, offsetof(opt_params, rate1), "10", 0, 1e300, PARAM_LO_OPEN, NULL,
+      "kind = flow, limit 'scaled': c1 in 1 - beta1 = c1*lr (beta1 is then ignored)" },
+    { "beta2_rate", PARAM_REAL, offsetof(opt_params, rate2), "0.1", 0, 1e300, PARAM_LO_OPEN, NULL,
+      "kind = flow, limit 'scaled': c2 in 1 - beta2 = c2*lr (beta2 is then ignored)" },
+    OPT_PARAM_END,
 };
 
 const opt_type opt_adam = {
@@ -38,4 +101,5 @@ const opt_type opt_adam = {
     .params = adam_params,
     .state_size = opt_state_2n,
     .step = adam_step,
+    .flows = adam_flows,
 };

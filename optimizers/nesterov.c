@@ -20,8 +20,12 @@ static int nesterov_step(double *st, size_t n, long t, const opt_params *p, cons
     return status;
 }
 
+/* The look-ahead moves the gradient by O(lr*v): both limits are heavy ball's (the difference is
+ * the sqrt(lr)*H*x' term of the high-resolution ODE, Shi, Du, Jordan & Su 2018). */
+static const opt_flow *const nesterov_flows[] = { &opt_flow_rescaled, &opt_flow_damped, NULL };
+
 static const param_spec nesterov_params[] = {
-    OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_EMA, OPT_PARAM_END,
+    OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_EMA, OPT_PARAM_DAMPING, OPT_PARAM_END,
 };
 
 const opt_type opt_nesterov = {
@@ -31,4 +35,5 @@ const opt_type opt_nesterov = {
     .params = nesterov_params,
     .state_size = opt_state_2n,
     .step = nesterov_step,
+    .flows = nesterov_flows,
 };

@@ -18,20 +18,39 @@ typedef struct opt_params {
     double alpha;   /* rmsprop: decay of the squared-gradient average */
     double precond_power;   /* precond: p in diag(H)^-p */
     double ema;     /* every type: iterate averaging xbar <- ema*xbar + (1-ema)*x (0: off) */
+    /* Flow limits only (kind = flow), ties of hyperparameters to lr: */
+    double damping; /* momentum, nesterov: gamma in mu = 1 - gamma*sqrt(lr) */
+    double rate1;   /* adam: c1 in 1 - b1 = c1*lr */
+    double rate2;   /* adam: c2 in 1 - b2 = c2*lr; rmsprop: c in 1 - a = c*lr */
 } opt_params;
 
-/* A continuous-time limit of an update rule: an ODE dy/dt = f(y) whose solution the iterates
- * follow at times t_k = k * time_step(p) as lr -> 0 (THEORY.md section 2). */
+/* A continuous-time limit of an update rule: an ODE dy/dt = f(t, y) whose solution the iterates
+ * follow at times t_k = k * time_step(p) as lr -> 0 (THEORY.md section 2). Optional slots are
+ * NULL where they do not apply. */
 typedef struct opt_flow {
     const char *name;            /* e.g. "gradient", "modified", "rescaled" */
     const char *equation;        /* the ODE in ASCII math, recorded in output files */
-    const char *time_map;        /* e.g. "t = k*lr" */
+    const char *time_map;        /* e.g. "t = k*lr", with any hyperparameter tied to lr */
     double (*time_step)(const opt_params *p);        /* continuous time per discrete step */
+    /* Optional: sets the hyperparameters this limit ties to lr (mu = 1 - gamma*sqrt(lr), ...);
+     * OD_EDOM when lr is too large for the tie to give a valid optimizer. */
+    int (*couple)(opt_params *p);
     size_t (*dim)(size_t n);                          /* size of the ODE state y */
-    void (*start)(const double *x0, size_t n, const opt_params *p, double *y0);
-    /* dydt = f(y); work holds 2n doubles of scratch; x is y[0..n). Returns a status. */
-    int (*rhs)(const double *y, double *dydt, size_t n, const opt_params *p, const problem *pb,
-               double *work);
+    /* y at the starting time, which it returns: 0, or a small t0 past a singularity at t = 0
+     * where y(t0) comes from the series solution. work: 4n doubles of scratch. */
+    double (*start)(const double *x0, size_t n, const opt_params *p, const problem *pb,
+                    double *y0, double *work);
+    /* dydt = f(t, y); x is y[0..n). Returns a status. */
+    int (*rhs)(double t, const double *y, double *dydt, size_t n, const opt_params *p,
+               const problem *pb, double *work);
+    /* Optional analytic Jacobian df/dy (dim x dim, row-major), for implicit integrators. */
+    int (*jac)(double t, const double *y, double *dfdy, size_t n, const opt_params *p,
+               const problem *pb, double *work);
+    /* Optional: a proven bound on f(X(t)) - f* given r0sq = |x0 - x*|^2. */
+    double (*gap_bound)(double t, double r0sq);
+    /* Optional: name of the stochastic modified equation with this flow as drift,
+     * dX = f dt + sqrt(lr/B) Sigma^(1/2) dW (Li, Tai & E 2017), e.g. "sme1". */
+    const char *sde;
 } opt_flow;
 
 typedef struct opt_type {
@@ -71,17 +90,34 @@ const opt_type *opt_lookup(const char *name);
 #define OPT_PARAM_EMA \
     { "ema", PARAM_REAL, offsetof(opt_params, ema), "0", 0, 1, PARAM_HI_OPEN, NULL, \
       "iterate averaging gamma: xbar <- gamma*xbar + (1-gamma)*x, loss at xbar (0: off)" }
+#define OPT_PARAM_DAMPING \
+    { "damping", PARAM_REAL, offsetof(opt_params, damping), "1", 0, 1e300, PARAM_LO_OPEN, NULL, \
+      "kind = flow, limit 'damped': gamma in mu = 1 - gamma*sqrt(lr) (momentum is then ignored)" }
 #define OPT_PARAM_END { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 
 /* Shared helpers for the update rules. */
 size_t opt_state_none(size_t n);
 size_t opt_state_n(size_t n);          /* one n-vector of state */
 size_t opt_state_2n(size_t n);         /* two n-vectors of state */
-/* Shared pieces of flows: t = k*lr, y = x. */
+/* Shared pieces of flows (optimizers/flow_common.c): t = k*lr, y = x, the dense Hessian. */
 double opt_time_lr(const opt_params *p);
+double opt_time_sqrt_lr(const opt_params *p);
 size_t opt_flow_dim_n(size_t n);
-void opt_flow_start_x(const double *x0, size_t n, const opt_params *p, double *y0);
+size_t opt_flow_dim_2n(size_t n);
+double opt_flow_start_x(const double *x0, size_t n, const opt_params *p, const problem *pb,
+                        double *y0, double *work);
+/* y0 = (x0, 0): a second-order system started at rest. */
+double opt_flow_start_rest(const double *x0, size_t n, const opt_params *p, const problem *pb,
+                           double *y0, double *work);
+/* H (n x n, row-major, leading dimension ld) at x from n Hessian-vector products; work: 2n. */
+int opt_flow_hessian(const problem *pb, const double *x, size_t n, double *H, size_t ld,
+                     double *work);
 const opt_flow *opt_flow_lookup(const opt_type *type, const char *name);
+/* Limits shared by several update rules. */
+extern const opt_flow opt_flow_gradient;   /* dx/dt = -g */
+extern const opt_flow opt_flow_rescaled;   /* dx/dt = -g/(1-mu) */
+extern const opt_flow opt_flow_damped;     /* x'' + gamma x' + g = 0, mu = 1 - gamma sqrt(lr) */
+extern const opt_flow opt_flow_sign;       /* dx/dt = -g/(|g|+eps) */
 
 /* Allocate a zeroed state for type and run its init; free() it. NULL when out of memory. */
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p);

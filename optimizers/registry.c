@@ -5,16 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_rmsprop, opt_adam, opt_signsgd,
-    opt_precond;
+extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_nag_c, opt_rmsprop, opt_adam,
+    opt_signsgd, opt_precond, opt_euler, opt_heun, opt_rk4;
 
 const opt_type *const opt_types[] = {
-    &opt_sgd, &opt_momentum, &opt_nesterov, &opt_rmsprop, &opt_adam, &opt_signsgd, &opt_precond,
-    NULL,
+    &opt_sgd, &opt_momentum, &opt_nesterov, &opt_nag_c, &opt_rmsprop, &opt_adam, &opt_signsgd,
+    &opt_precond, &opt_euler, &opt_heun, &opt_rk4, NULL,
 };
 
 const char *const opt_type_names[] = {
-    "sgd", "momentum", "nesterov", "rmsprop", "adam", "signsgd", "precond", NULL,
+    "sgd", "momentum", "nesterov", "nag_c", "rmsprop", "adam", "signsgd", "precond", "euler",
+    "heun", "rk4", NULL,
 };
 
 const opt_type *opt_lookup(const char *name)
@@ -28,23 +29,6 @@ const opt_type *opt_lookup(const char *name)
 size_t opt_state_none(size_t n) { (void)n; return 0; }
 size_t opt_state_n(size_t n) { return n; }
 size_t opt_state_2n(size_t n) { return 2 * n; }
-
-double opt_time_lr(const opt_params *p) { return p->lr; }
-size_t opt_flow_dim_n(size_t n) { return n; }
-
-void opt_flow_start_x(const double *x0, size_t n, const opt_params *p, double *y0)
-{
-    (void)p;
-    memcpy(y0, x0, n * sizeof *y0);
-}
-
-const opt_flow *opt_flow_lookup(const opt_type *type, const char *name)
-{
-    for (size_t i = 0; type->flows && type->flows[i]; i++)
-        if (strcmp(type->flows[i]->name, name) == 0)
-            return type->flows[i];
-    return NULL;
-}
 
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p)
 {

@@ -15,20 +15,10 @@ static int sgd_step(double *st, size_t n, long t, const opt_params *p, const dou
     return status;
 }
 
-static int gradient_rhs(const double *y, double *dydt, size_t n, const opt_params *p,
+static int modified_rhs(double t, const double *y, double *dydt, size_t n, const opt_params *p,
                         const problem *pb, double *work)
 {
-    (void)p;
-    (void)work;
-    int status = pb->type->grad(pb, y, NULL, dydt);
-    for (size_t i = 0; i < n; i++)
-        dydt[i] = -dydt[i];
-    return status;
-}
-
-static int modified_rhs(const double *y, double *dydt, size_t n, const opt_params *p,
-                        const problem *pb, double *work)
-{
+    (void)t;
     if (!pb->type->hvp)
         return OD_ENOTSUP;
     double *g = work, *hg = work + n;
@@ -40,15 +30,12 @@ static int modified_rhs(const double *y, double *dydt, size_t n, const opt_param
     return status;
 }
 
-static const opt_flow sgd_gradient_flow = {
-    "gradient", "dx/dt = -g(x)", "t = k*lr", opt_time_lr, opt_flow_dim_n, opt_flow_start_x,
-    gradient_rhs,
-};
 static const opt_flow sgd_modified_flow = {
-    "modified", "dx/dt = -(g + (lr/2) H g), the gradient flow of L + (lr/4)|g|^2", "t = k*lr",
-    opt_time_lr, opt_flow_dim_n, opt_flow_start_x, modified_rhs,
+    .name = "modified", .equation = "dx/dt = -(g + (lr/2) H g), the gradient flow of L + (lr/4)|g|^2",
+    .time_map = "t = k*lr", .time_step = opt_time_lr, .dim = opt_flow_dim_n,
+    .start = opt_flow_start_x, .rhs = modified_rhs, .sde = "sme2",
 };
-static const opt_flow *const sgd_flows[] = { &sgd_gradient_flow, &sgd_modified_flow, NULL };
+static const opt_flow *const sgd_flows[] = { &opt_flow_gradient, &sgd_modified_flow, NULL };
 
 static const param_spec sgd_params[] = { OPT_PARAM_LR, OPT_PARAM_EMA, OPT_PARAM_END };
 

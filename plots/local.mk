@@ -1,7 +1,8 @@
 # plots/local.mk — `make figures`: run each figure's experiment (when the .ini or the binary is
 # newer than its .h5), export TSV with `optdyn export`, render plots/out/<name>.png and .svg.
 
-FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch flow-gd-quadratic
+FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch flow-gd-quadratic \
+            flow-runge-kutta flow-quadratic-paths flow-rosenbrock-paths nag-c-sbc sme-weak-order
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 

@@ -1,6 +1,7 @@
 /* sim/config.c — interpret an ini_doc as an experiment: sections and keys checked against the
  * param_spec tables of the experiment, the run, the problem type and each optimizer type. */
 #include "config.h"
+#include "flow.h"
 #include "status.h"
 
 #include <ctype.h>
@@ -22,15 +23,39 @@ const param_spec experiment_specs[] = {
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
+/* [run] and [flow] both record the loss landscape of 2-D problems. */
+#define LANDSCAPE_SPECS(type) \
+    { "landscape", PARAM_LIST, offsetof(type, landscape), NULL, -1e300, 1e300, PARAM_OPTIONAL, \
+      NULL, "2-D problems: xmin, xmax, ymin, ymax of the recorded loss grid " \
+      "(default: around x0, the minimizer and the iterates)" }, \
+    { "landscape_points", PARAM_INT, offsetof(type, landscape_points), "201", 2, 2001, 0, NULL, \
+      "grid points per axis of the loss landscape (2-D problems)" }
+
 const param_spec flow_specs[] = {
     { "lr", PARAM_GRID, offsetof(flow_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
       "learning-rate ladder (required), e.g. 0.04, 0.02, 0.01, 0.005" },
     { "time", PARAM_REAL, offsetof(flow_params, time), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
       "continuous time T at which discrete and continuous are compared (required)" },
     { "points", PARAM_INT, offsetof(flow_params, points), "101", 2, 100000, 0, NULL,
-      "matched points of the recorded trajectories (at the smallest lr)" },
+      "matched points of each recorded trajectory" },
+    { "limits", PARAM_STRING, offsetof(flow_params, limits), NULL, 0, 0, PARAM_OPTIONAL, NULL,
+      "comma-separated continuous limits to compare (default: every limit of every optimizer; "
+      "`optdyn list` names them)" },
+    { "trajectory_lr", PARAM_GRID, offsetof(flow_params, trajectory_lr), NULL, 0, 1e300,
+      PARAM_LO_OPEN | PARAM_OPTIONAL, NULL,
+      "learning rates whose trajectories are recorded (default: the smallest of lr)" },
     { "tol", PARAM_REAL, offsetof(flow_params, tol), "1e-12", 1e-15, 1e-3, 0, NULL,
       "ODE integrator tolerance, absolute and relative" },
+    { "integrator", PARAM_CHOICE, offsetof(flow_params, integrator), "rk8pd", 0, 0, 0,
+      flow_integrator_names, "GSL stepper: rk8pd (explicit) or msbdf (implicit BDF with the "
+      "analytic Jacobian, for stiff limits; limits without a Jacobian still use rk8pd)" },
+    { "batch", PARAM_REAL, offsetof(flow_params, batch), "inf", 1, INFINITY, PARAM_ALLOW_INF,
+      NULL, "batch size B of the stochastic modified equations (inf: no SDE part)" },
+    { "paths", PARAM_INT, offsetof(flow_params, paths), "10000", 2, 1e9, 0, NULL,
+      "Monte Carlo paths of the SGD / SDE pairs per learning rate" },
+    { "substeps", PARAM_INT, offsetof(flow_params, substeps), "100", 1, 1e7, 0, NULL,
+      "Euler-Maruyama steps of the SDE per optimizer step (dt = lr/substeps)" },
+    LANDSCAPE_SPECS(flow_params),
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -45,11 +70,7 @@ const param_spec run_specs[] = {
       PARAM_LO_OPEN, NULL, "a run diverges when loss > diverge_factor * |initial loss| or not finite" },
     { "record_x", PARAM_CHOICE, offsetof(run_params, record_x), "yes", 0, 0, 0, yes_no,
       "record the iterates x (no: only scalars, for large dim)" },
-    { "landscape", PARAM_LIST, offsetof(run_params, landscape), NULL, -1e300, 1e300,
-      PARAM_OPTIONAL, NULL, "2-D problems: xmin, xmax, ymin, ymax of the recorded loss grid "
-      "(default: around x0, the minimizer and the iterates)" },
-    { "landscape_points", PARAM_INT, offsetof(run_params, landscape_points), "201", 2, 2001, 0,
-      NULL, "grid points per axis of the loss landscape (2-D problems)" },
+    LANDSCAPE_SPECS(run_params),
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -307,22 +328,34 @@ static int check_consistency(const ctx *x)
         if (!c->opt[i].type->flows) {
             char sec[128];
             snprintf(sec, sizeof sec, "optimizer %s", c->opt[i].name);
+            char have[512];
+            size_t used = 0;
+            have[0] = 0;
+            for (size_t k = 0; opt_types[k] && used < sizeof have; k++)
+                if (opt_types[k]->flows)
+                    used += (size_t)snprintf(have + used, sizeof have - used, "%s%s",
+                                             used ? ", " : "", opt_types[k]->name);
             snprintf(why, sizeof why, "kind = flow: no continuous-time limit is implemented for "
-                     "'%s' in this version (available: sgd, momentum)", c->opt[i].type->name);
+                     "'%s' (available: %s)", c->opt[i].type->name, have);
             return key_error(x, sec, "type", why);
         }
+    if (c->exp.kind == KIND_FLOW && c->flow.limits[0]) {
+        const char *bad = flow_limits_check(c, why, sizeof why);
+        if (bad)
+            return key_error(x, "flow", "limits", why);
+    }
     if (sweep) {
         char section[128];
         const char *bad = sweep_config_check(c, section, sizeof section, why, sizeof why);
         if (bad)
             return key_error(x, section, bad, why);
     }
-    if (c->run.landscape.n && (c->run.landscape.n != 4 || pp->dim != 2 ||
-                               !(c->run.landscape.v[0] < c->run.landscape.v[1]) ||
-                               !(c->run.landscape.v[2] < c->run.landscape.v[3]))) {
+    const param_list *land = c->exp.kind == KIND_FLOW ? &c->flow.landscape : &c->run.landscape;
+    if (land->n && (land->n != 4 || pp->dim != 2 || !(land->v[0] < land->v[1]) ||
+                    !(land->v[2] < land->v[3]))) {
         snprintf(why, sizeof why, "expected xmin, xmax, ymin, ymax with xmin < xmax, ymin < ymax "
                  "for a 2-D problem (dim = %ld)", pp->dim);
-        return key_error(x, "run", "landscape", why);
+        return key_error(x, c->exp.kind == KIND_FLOW ? "flow" : "run", "landscape", why);
     }
     for (size_t i = 0; i < c->nopt; i++)
         for (size_t j = 0; j < i; j++)

@@ -49,7 +49,15 @@ typedef struct flow_params {
     param_list lr;           /* the learning-rate ladder */
     double time;             /* continuous time T at which errors are measured */
     long points;             /* matched points of the recorded trajectories */
+    param_list trajectory_lr;    /* whose trajectories are recorded (empty: smallest lr) */
     double tol;              /* ODE integrator tolerance (absolute and relative) */
+    int integrator;          /* FLOW_RK8PD or FLOW_MSBDF (sim/flow.h) */
+    double batch;            /* SDE part: batch size (inf: none) */
+    long paths;              /* SDE part: Monte Carlo pairs per lr */
+    long substeps;           /* SDE part: Euler-Maruyama steps per optimizer step */
+    char limits[PARAM_STRING_MAX];   /* comma-separated limit names to run ("": all) */
+    param_list landscape;    /* 2-D problems: as in run_params */
+    long landscape_points;
 } flow_params;
 
 typedef struct cfg_optimizer {

@@ -1,6 +1,7 @@
 /* sim/flow.c — discrete iterates vs continuous limits. The ODE is integrated by GSL's explicit
- * Runge-Kutta-Prince-Dormand (8,9) with absolute and relative tolerance `tol`; failures
- * (non-finite right-hand side, step size underflow) are reported with the time reached. */
+ * Runge-Kutta-Prince-Dormand (8,9) or, for stiff limits, its implicit multistep BDF (msbdf) with
+ * the limit's analytic Jacobian, at absolute and relative tolerance `tol`; failures (non-finite
+ * right-hand side, step size underflow, too many steps) are reported with the time reached. */
 #include "flow.h"
 #include "replicate.h"
 #include "status.h"
@@ -17,15 +18,14 @@ typedef struct ode_ctx {
     const opt_flow *f;
     const opt_params *p;
     const problem *pb;
-    double *work;
+    double *work;          /* 4n for the limit, then dim for the time derivative */
 } ode_ctx;
 
 static int ode_rhs(double t, const double y[], double dydt[], void *params)
 {
-    (void)t;
     const ode_ctx *o = params;
     size_t n = o->pb->n, m = o->f->dim(n);
-    if (o->f->rhs(y, dydt, n, o->p, o->pb, o->work) != OD_OK)
+    if (o->f->rhs(t, y, dydt, n, o->p, o->pb, o->work) != OD_OK)
         return GSL_EBADFUNC;
     for (size_t i = 0; i < m; i++)
         if (!isfinite(dydt[i]))
@@ -33,32 +33,65 @@ static int ode_rhs(double t, const double y[], double dydt[], void *params)
     return GSL_SUCCESS;
 }
 
+/* df/dy from the limit; df/dt by a central difference (zero for the autonomous limits). */
+static int ode_jac(double t, const double y[], double *dfdy, double dfdt[], void *params)
+{
+    const ode_ctx *o = params;
+    size_t n = o->pb->n, m = o->f->dim(n);
+    double h = 1e-6 * fmax(fabs(t), 1e-3), *fm = o->work + 4 * n;
+    if (o->f->jac(t, y, dfdy, n, o->p, o->pb, o->work) != OD_OK ||
+        ode_rhs(t + h, y, dfdt, params) != GSL_SUCCESS ||
+        ode_rhs(t - h, y, fm, params) != GSL_SUCCESS)
+        return GSL_EBADFUNC;
+    for (size_t i = 0; i < m; i++)
+        dfdt[i] = (dfdt[i] - fm[i]) / (2.0 * h);
+    return GSL_SUCCESS;
+}
+
+#define FLOW_MAX_STEPS 2000000
+#define FLOW_MAX_STEPS_TEXT "2000000"
+
+const char *const flow_integrator_names[] = { "rk8pd", "msbdf", NULL };
+
+int flow_integrator_used(const opt_flow *f, int integrator)
+{
+    return integrator == FLOW_MSBDF && f->jac ? FLOW_MSBDF : FLOW_RK8PD;
+}
+
 int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const double *x0,
-               double tol, size_t m, const double *t, double *xs, char *err, size_t len)
+               int integrator, double tol, size_t m, const double *t, double *xs, char *err,
+               size_t len)
 {
     size_t n = pb->n, dim = f->dim(n);
-    double *y = malloc(dim * sizeof *y), *work = malloc(2 * n * sizeof *work);
+    int implicit = flow_integrator_used(f, integrator) == FLOW_MSBDF;
+    double *y = malloc(dim * sizeof *y), *work = malloc((4 * n + dim) * sizeof *work);
     ode_ctx ctx = { f, p, pb, work };
-    gsl_odeiv2_system sys = { ode_rhs, NULL, dim, &ctx };
-    gsl_odeiv2_driver *d = y && work ? gsl_odeiv2_driver_alloc_y_new(
-                                           &sys, gsl_odeiv2_step_rk8pd, 1e-6, tol, tol)
+    gsl_odeiv2_system sys = { ode_rhs, implicit ? ode_jac : NULL, dim, &ctx };
+    const gsl_odeiv2_step_type *stepper = implicit ? gsl_odeiv2_step_msbdf : gsl_odeiv2_step_rk8pd;
+    gsl_odeiv2_driver *d = y && work ? gsl_odeiv2_driver_alloc_y_new(&sys, stepper, 1e-6, tol, tol)
                                      : NULL;
     int status = d ? OD_OK : OD_ENOMEM;
-    if (d) {
-        gsl_odeiv2_driver_set_nmax(d, 100000000);
-        f->start(x0, n, p, y);
-    }
     double now = 0.0;
+    if (d) {
+        gsl_odeiv2_driver_set_nmax(d, FLOW_MAX_STEPS);
+        now = f->start(x0, n, p, pb, y, work);
+    }
     for (size_t j = 0; status == OD_OK && j < m; j++) {
         int s = t[j] > now ? gsl_odeiv2_driver_apply(d, &now, t[j], y) : GSL_SUCCESS;
         if (s != GSL_SUCCESS) {
-            snprintf(err, len, "ODE integration of the %s flow failed at t = %.6g of %.6g: %s",
-                     f->name, now, t[m - 1], s == GSL_EBADFUNC ? "non-finite right-hand side"
-                                                              : gsl_strerror(s));
+            snprintf(err, len, "ODE integration of the %s flow (%s) failed at t = %.6g of %.6g: "
+                     "%s", f->name, flow_integrator_names[implicit], now, t[m - 1],
+                     s == GSL_EBADFUNC  ? "non-finite right-hand side"
+                     : s == GSL_EMAXITER ? "more than " FLOW_MAX_STEPS_TEXT " steps (stiff? "
+                                           "try integrator = msbdf)"
+                                         : gsl_strerror(s));
             status = OD_EDOM;
             break;
         }
-        memcpy(xs + j * n, y, n * sizeof *y);
+        if (t[j] <= 0.0)
+            memcpy(xs + j * n, x0, n * sizeof *x0);
+        else
+            memcpy(xs + j * n, y, n * sizeof *y);   /* 0 < t_j < t0: the series start */
     }
     if (d)
         gsl_odeiv2_driver_free(d);
@@ -67,14 +100,25 @@ int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const 
     return status;
 }
 
-int flow_discrete(const cfg_optimizer *o, const problem *pb, uint64_t seed, double lr, size_t m,
-                    const long *ks, double *xs)
+int flow_params_at(const cfg_optimizer *o, const opt_flow *f, double lr, opt_params *p,
+                   char *err, size_t len)
 {
-    opt_params p = o->p;
-    p.lr = lr;
-    p.ema = 0.0;
+    *p = o->p;
+    p->lr = lr;
+    p->ema = 0.0;
+    if (f->couple && f->couple(p) != OD_OK) {
+        snprintf(err, len, "optimizer %s, limit %s: lr = %g is too large for the tie \"%s\"",
+                 o->name, f->name, lr, f->time_map);
+        return OD_EDOM;
+    }
+    return OD_OK;
+}
+
+int flow_discrete(const opt_type *type, const opt_params *p, const problem *pb, uint64_t seed,
+                  size_t m, const long *ks, double *xs)
+{
     replicate r;
-    int status = replicate_init(&r, pb, o->type, &p, INFINITY, seed, 0);   /* starts at x0 */
+    int status = replicate_init(&r, pb, type, p, INFINITY, seed, 0);   /* starts at x0 */
     for (size_t j = 0; status == OD_OK && j < m; j++) {
         while (status == OD_OK && r.t < ks[j])
             status = replicate_step(&r);
@@ -93,16 +137,17 @@ static double distance(size_t n, const double *a, const double *b)
 }
 
 int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uint64_t seed,
-               double lr, double T, double tol, long *steps, double *error, char *err, size_t len)
+               double lr, const flow_params *fp, long *steps, double *error, char *err, size_t len)
 {
-    opt_params p = o->p;
-    p.lr = lr;
+    opt_params p;
+    int status = flow_params_at(o, f, lr, &p, err, len);
     double dt = f->time_step(&p);
-    long K = lround(T / dt);
+    long K = lround(fp->time / dt);
     double tk = (double)K * dt, *xd = malloc(pb->n * sizeof *xd), *xc = malloc(pb->n * sizeof *xc);
-    int status = xd && xc ? flow_discrete(o, pb, seed, lr, 1, &K, xd) : OD_ENOMEM;
     if (status == OD_OK)
-        status = flow_solve(f, &p, pb, pb->x0, tol, 1, &tk, xc, err, len);
+        status = xd && xc ? flow_discrete(o->type, &p, pb, seed, 1, &K, xd) : OD_ENOMEM;
+    if (status == OD_OK)
+        status = flow_solve(f, &p, pb, pb->x0, fp->integrator, fp->tol, 1, &tk, xc, err, len);
     *steps = K;
     *error = status == OD_OK ? distance(pb->n, xd, xc) : NAN;
     free(xd);

@@ -1,8 +1,11 @@
 /* sim/flow_run.c — kind = flow: for every optimizer and each of its continuous limits, the
- * error at time T over the lr ladder with the fitted order, and, at the smallest lr, both
- * trajectories at `points` matched times. Layout: docs/hdf5-schema.md (/flow). */
+ * error at time T over the lr ladder with the fitted order, matched trajectories at the chosen
+ * learning rates, and for limits with a stochastic version (SME) the weak errors when [flow]
+ * batch is finite. Layout: docs/hdf5-schema.md (/flow). */
 #include "flow.h"
+#include "landscape.h"
 #include "meta.h"
+#include "sme.h"
 #include "status.h"
 
 #include <math.h>
@@ -10,30 +13,70 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Matched trajectories at the smallest lr: steps k_j = round(j K / (P-1)), times k_j dt. */
+static void rec_vector(rec *r, const char *group, const char *name, size_t m, const double *v,
+                       const char *scale)
+{
+    char path[400], spath[400];
+    snprintf(path, sizeof path, "%s/%s", group, name);
+    rec_array(r, path, 1, &m, v, NULL);
+    if (scale) {
+        snprintf(spath, sizeof spath, "%s/%s", group, scale);
+        rec_attach_scale(r, path, 0, spath);
+    }
+}
+
+/* f(x) - f* along a trajectory and the limit's bound on it, where x* is known. */
+static void record_gap(rec *r, const char *group, const problem *pb, const opt_flow *f,
+                       size_t P, const double *t, const double *ld, const double *lc, double *buf)
+{
+    if (!pb->xstar || !isfinite(pb->fstar))
+        return;
+    double r0sq = 0.0;
+    for (size_t i = 0; i < pb->n; i++)
+        r0sq += (pb->x0[i] - pb->xstar[i]) * (pb->x0[i] - pb->xstar[i]);
+    for (size_t j = 0; j < P; j++)
+        buf[j] = ld[j] - pb->fstar;
+    rec_vector(r, group, "gap_discrete", P, buf, "t");
+    for (size_t j = 0; j < P; j++)
+        buf[j] = lc[j] - pb->fstar;
+    rec_vector(r, group, "gap_continuous", P, buf, "t");
+    if (f->gap_bound) {
+        for (size_t j = 0; j < P; j++)
+            buf[j] = f->gap_bound(t[j], r0sq);
+        rec_vector(r, group, "gap_bound", P, buf, "t");
+    }
+}
+
+/* Matched trajectories at lr into group: steps k_j = round(j K / (P-1)), times k_j dt, with
+ * P = min(points, K + 1) so that the steps are distinct. */
 static int record_trajectory(rec *r, const char *group, const config *c, const problem *pb,
                              const cfg_optimizer *o, const opt_flow *f, double lr, char *err,
                              size_t len)
 {
     const flow_params *fp = &c->flow;
-    size_t P = (size_t)fp->points, n = pb->n;
-    opt_params p = o->p;
-    p.lr = lr;
+    size_t n = pb->n;
+    opt_params p;
+    int status = flow_params_at(o, f, lr, &p, err, len);
     double dt = f->time_step(&p);
-    long K = lround(fp->time / dt), *ks = malloc(P * sizeof *ks);
+    long K = lround(fp->time / dt);
+    size_t P = K + 1 < fp->points ? (size_t)K + 1 : (size_t)fp->points;
+    if (P < 2)
+        P = 2;
+    long *ks = malloc(P * sizeof *ks);
     double *t = malloc(P * sizeof *t), *step = malloc(P * sizeof *step);
     double *xd = malloc(P * n * sizeof *xd), *xc = malloc(P * n * sizeof *xc);
     double *ld = malloc(P * sizeof *ld), *lc = malloc(P * sizeof *lc), *e = malloc(P * sizeof *e);
-    int status = ks && t && step && xd && xc && ld && lc && e ? OD_OK : OD_ENOMEM;
+    if (status == OD_OK && !(ks && t && step && xd && xc && ld && lc && e))
+        status = OD_ENOMEM;
     for (size_t j = 0; status == OD_OK && j < P; j++) {
         ks[j] = lround((double)j * (double)K / (double)(P - 1));
         step[j] = (double)ks[j];
         t[j] = (double)ks[j] * dt;
     }
     if (status == OD_OK)
-        status = flow_discrete(o, pb, (uint64_t)c->exp.seed, lr, P, ks, xd);
+        status = flow_discrete(o->type, &p, pb, (uint64_t)c->exp.seed, P, ks, xd);
     if (status == OD_OK)
-        status = flow_solve(f, &p, pb, pb->x0, fp->tol, P, t, xc, err, len);
+        status = flow_solve(f, &p, pb, pb->x0, fp->integrator, fp->tol, P, t, xc, err, len);
     if (status == OD_OK) {
         for (size_t j = 0; j < P; j++) {
             ld[j] = pb->type->loss(pb, xd + j * n);
@@ -45,31 +88,62 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
         }
         char path[400];
         size_t dims[2] = { P, n };
-        const char *names[] = { "t", "step", "loss_discrete", "loss_continuous", "error" };
-        const double *data[] = { t, step, ld, lc, e };
-        for (int k = 0; k < 5; k++) {
-            snprintf(path, sizeof path, "%s/%s", group, names[k]);
-            if (k == 1)
-                rec_array_int(r, path, 1, &P, data[k]);
-            else
-                rec_array(r, path, 1, &P, data[k], NULL);
+        rec_group(r, group);
+        rec_attr_num(r, group, "lr", lr);
+        rec_vector(r, group, "t", P, t, NULL);
+        snprintf(path, sizeof path, "%s/step", group);
+        rec_array_int(r, path, 1, &P, step);
+        rec_vector(r, group, "loss_discrete", P, ld, "t");
+        rec_vector(r, group, "loss_continuous", P, lc, "t");
+        rec_vector(r, group, "error", P, e, "t");
+        const char *xs[] = { "x_discrete", "x_continuous" };
+        const double *xv[] = { xd, xc };
+        for (int k = 0; k < 2; k++) {
+            snprintf(path, sizeof path, "%s/%s", group, xs[k]);
+            rec_array(r, path, 2, dims, xv[k], NULL);
         }
-        snprintf(path, sizeof path, "%s/x_discrete", group);
-        rec_array(r, path, 2, dims, xd, NULL);
-        snprintf(path, sizeof path, "%s/x_continuous", group);
-        rec_array(r, path, 2, dims, xc, NULL);
-        const char *scaled[] = { "step", "loss_discrete", "loss_continuous", "error",
-                                 "x_discrete", "x_continuous" };
         char tpath[400];
         snprintf(tpath, sizeof tpath, "%s/t", group);
-        for (int k = 0; k < 6; k++) {
+        const char *scaled[] = { "step", "x_discrete", "x_continuous" };
+        for (int k = 0; k < 3; k++) {
             snprintf(path, sizeof path, "%s/%s", group, scaled[k]);
             rec_attach_scale(r, path, 0, tpath);
         }
-        rec_attr_num(r, group, "trajectory_lr", lr);
+        record_gap(r, group, pb, f, P, t, ld, lc, e);
     }
     free(ks), free(t), free(step), free(xd), free(xc), free(ld), free(lc), free(e);
     return status;
+}
+
+/* The order table at group/order: lr, steps, error (+ error_se) with the fitted slope. */
+static void record_order(rec *r, const char *group, size_t m, const double *lr,
+                         const double *steps, const double *error, const double *error_se,
+                         const char *description)
+{
+    char og[320], path[400];
+    snprintf(og, sizeof og, "%s/order", group);
+    rec_group(r, og);
+    rec_vector(r, og, "lr", m, lr, NULL);
+    snprintf(path, sizeof path, "%s/steps", og);
+    rec_array_int(r, path, 1, &m, steps);
+    snprintf(path, sizeof path, "%s/lr", og);
+    char steps_path[400];
+    snprintf(steps_path, sizeof steps_path, "%s/steps", og);
+    rec_attach_scale(r, steps_path, 0, path);
+    rec_vector(r, og, "error", m, error, "lr");
+    if (error_se)
+        rec_vector(r, og, "error_se", m, error_se, "lr");
+    double *abs_err = malloc(m * sizeof *abs_err), slope = NAN, se = NAN;
+    if (abs_err) {
+        for (size_t i = 0; i < m; i++)
+            abs_err[i] = fabs(error[i]);
+        if (flow_order(m, lr, abs_err, &slope, &se) != OD_OK)
+            slope = se = NAN;
+    }
+    free(abs_err);
+    rec_attr_num(r, og, "slope", slope);
+    rec_attr_num(r, og, "slope_se", se);
+    rec_attr_str(r, og, "description", description);
 }
 
 static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
@@ -77,66 +151,183 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
 {
     const flow_params *fp = &c->flow;
     size_t m = fp->lr.n;
-    char group[256], path[300];
+    char group[256];
     snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->name);
     rec_group(r, group);
     rec_attr_str(r, group, "equation", f->equation);
     rec_attr_str(r, group, "time_map", f->time_map);
     rec_attr_str(r, group, "type", o->type->name);
     rec_attr_str(r, group, "rule", o->type->rule);
+    rec_attr_str(r, group, "integrator",
+                 flow_integrator_names[flow_integrator_used(f, fp->integrator)]);
     meta_write_params(r, group, o->type->params, &o->p, "lr");
-    double *err_v = malloc(m * sizeof *err_v), *steps = malloc(m * sizeof *steps), smallest = INFINITY;
+    double *err_v = malloc(m * sizeof *err_v), *steps = malloc(m * sizeof *steps);
     int status = err_v && steps ? OD_OK : OD_ENOMEM;
     for (size_t i = 0; status == OD_OK && i < m; i++) {
         long k;
-        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp->time, fp->tol, &k,
-                            &err_v[i], err, len);
+        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i], err,
+                            len);
         steps[i] = (double)k;
-        smallest = fmin(smallest, fp->lr.v[i]);
     }
-    double slope = NAN, se = NAN;
-    if (status == OD_OK && flow_order(m, fp->lr.v, err_v, &slope, &se) != OD_OK)
-        slope = se = NAN;
-    if (status == OD_OK) {
-        snprintf(path, sizeof path, "%s/order/lr", group);
-        rec_array(r, path, 1, &m, fp->lr.v, NULL);
-        snprintf(path, sizeof path, "%s/order/steps", group);
-        rec_array_int(r, path, 1, &m, steps);
-        snprintf(path, sizeof path, "%s/order/error", group);
-        rec_array(r, path, 1, &m, err_v, NULL);
-        char scale[300];
-        snprintf(scale, sizeof scale, "%s/order/lr", group);
-        rec_attach_scale(r, path, 0, scale);
-        snprintf(path, sizeof path, "%s/order/steps", group);
-        rec_attach_scale(r, path, 0, scale);
-        snprintf(path, sizeof path, "%s/order", group);
-        rec_attr_num(r, path, "slope", slope);
-        rec_attr_num(r, path, "slope_se", se);
-        rec_attr_num(r, path, "time", fp->time);
-        rec_attr_str(r, path, "description", "error = |x_K - X(K dt)| at K = round(time/dt) "
-                     "steps; slope: least-squares fit of log error on log lr, with its "
-                     "standard error");
-        status = record_trajectory(r, group, c, pb, o, f, smallest, err, len);
-    }
+    if (status == OD_OK)
+        record_order(r, group, m, fp->lr.v, steps, err_v, NULL,
+                     "error = |x_K - X(K dt)| at K = round(time/dt) steps; slope: least-squares "
+                     "fit of log error on log lr, with its standard error");
     free(err_v), free(steps);
+    const param_list *tl = &fp->trajectory_lr;
+    double smallest = INFINITY;
+    for (size_t i = 0; i < m; i++)
+        smallest = fmin(smallest, fp->lr.v[i]);
+    size_t nt = tl->n ? tl->n : 1;
+    for (size_t j = 0; status == OD_OK && j < nt; j++) {
+        char tg[300];
+        snprintf(tg, sizeof tg, "%s/trajectory/%zu", group, j);
+        status = record_trajectory(r, tg, c, pb, o, f, tl->n ? tl->v[j] : smallest, err, len);
+    }
     return status != OD_OK ? status : rec_status(r);
 }
 
-int sim_run_flow(const config *c, const problem *pb, rec *r, char *err, size_t len)
+/* Weak errors of SGD against the SME with drift f, over the lr ladder, into /flow/O/<f->sde>. */
+static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
+                   const opt_flow *f, int threads, char *err, size_t len)
+{
+    const flow_params *fp = &c->flow;
+    size_t m = fp->lr.n;
+    char group[256];
+    snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->sde);
+    double *col[10];
+    int status = OD_OK;
+    for (int k = 0; k < 10; k++)
+        if (!(col[k] = malloc(m * sizeof(double))))
+            status = OD_ENOMEM;
+    for (size_t i = 0; status == OD_OK && i < m; i++) {
+        sme_result s;
+        status = sme_weak_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, threads, &s);
+        double v[10] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
+                         s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd };
+        for (int k = 0; status == OD_OK && k < 10; k++)
+            col[k][i] = v[k];
+    }
+    if (status == OD_ENOTSUP)
+        snprintf(err, len, "optimizer %s: the %s equation needs a problem with Gaussian gradient "
+                 "noise of constant covariance (nqm, quadratic with noise = isotropic or hessian)",
+                 o->name, f->sde);
+    if (status == OD_OK) {
+        char eq[512];
+        snprintf(eq, sizeof eq, "dX = f(X) dt + sqrt(lr/B) Sigma^(1/2) dW, drift f: %s",
+                 f->equation);
+        rec_group(r, group);
+        rec_attr_str(r, group, "equation", eq);
+        rec_attr_str(r, group, "time_map", "t = k*lr; Euler-Maruyama with dt = lr/substeps");
+        rec_attr_str(r, group, "drift", f->name);
+        rec_attr_num(r, group, "batch", fp->batch);
+        rec_attr_num(r, group, "paths", (double)fp->paths);
+        rec_attr_num(r, group, "substeps", (double)fp->substeps);
+        record_order(r, group, m, fp->lr.v, col[0], col[1], col[2],
+                     "weak error = E[L(x_K)] - E[L(X_T)] at T = K*lr over paths sharing their "
+                     "Brownian increments, with its standard error; slope: fit of log|error| on "
+                     "log lr");
+        char og[320];
+        snprintf(og, sizeof og, "%s/order", group);
+        const char *names[] = { "error_sq", "error_sq_se", "loss_sgd", "loss_sgd_se", "loss_sde",
+                                "loss_sde_se", "sq_sgd" };
+        for (int k = 0; k < 7; k++)
+            rec_vector(r, og, names[k], m, col[3 + k], "lr");
+    }
+    for (int k = 0; k < 10; k++)
+        free(col[k]);
+    return status != OD_OK ? status : rec_status(r);
+}
+
+/* Does the comma-separated list contain word (spaces around items ignored)? */
+static int list_has(const char *list, const char *word)
+{
+    size_t n = strlen(word);
+    for (const char *p = list; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        const char *end = p;
+        while (*end && *end != ',')
+            end++;
+        const char *last = end;
+        while (last > p && last[-1] == ' ')
+            last--;
+        if ((size_t)(last - p) == n && strncmp(p, word, n) == 0)
+            return 1;
+        p = end;
+    }
+    return 0;
+}
+
+int flow_limit_selected(const flow_params *fp, const opt_flow *f)
+{
+    return !fp->limits[0] || list_has(fp->limits, f->name);
+}
+
+const char *flow_limits_check(const config *c, char *why, size_t len)
+{
+    char word[128];
+    for (const char *p = c->flow.limits; *p;) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t k = 0;
+        while (*p && *p != ',' && k + 1 < sizeof word)
+            word[k++] = *p++;
+        while (k && word[k - 1] == ' ')
+            k--;
+        word[k] = 0;
+        int found = !k;
+        for (size_t i = 0; !found && i < c->nopt; i++)
+            found = opt_flow_lookup(c->opt[i].type, word) != NULL;
+        if (!found) {
+            snprintf(why, len, "no optimizer of this experiment has a limit named '%s' (see "
+                     "`optdyn list`)", word);
+            return "limits";
+        }
+    }
+    for (size_t i = 0; i < c->nopt; i++) {
+        int any = 0;
+        for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++)
+            any |= flow_limit_selected(&c->flow, c->opt[i].type->flows[k]);
+        if (!any) {
+            snprintf(why, len, "selects none of the limits of optimizer '%s'", c->opt[i].name);
+            return "limits";
+        }
+    }
+    return NULL;
+}
+
+int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *err, size_t len)
 {
     rec_group(r, "/flow");
     rec_attr_num(r, "/flow", "time", c->flow.time);
     rec_attr_num(r, "/flow", "tol", c->flow.tol);
-    rec_attr_str(r, "/flow", "integrator", "GSL gsl_odeiv2 rk8pd (explicit Runge-Kutta "
-                 "Prince-Dormand 8/9), absolute and relative tolerance tol");
+    rec_attr_str(r, "/flow", "integrator", c->flow.integrator == FLOW_MSBDF
+                 ? "GSL gsl_odeiv2 msbdf (implicit multistep BDF with the analytic Jacobian; "
+                   "rk8pd for limits without one), absolute and relative tolerance tol"
+                 : "GSL gsl_odeiv2 rk8pd (explicit Runge-Kutta Prince-Dormand 8/9), absolute "
+                   "and relative tolerance tol");
     for (size_t i = 0; i < c->nopt; i++)
         for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++) {
-            int status = one_limit(r, c, pb, &c->opt[i], c->opt[i].type->flows[k], err, len);
+            const opt_flow *f = c->opt[i].type->flows[k];
+            if (!flow_limit_selected(&c->flow, f))
+                continue;
+            int status = one_limit(r, c, pb, &c->opt[i], f, err, len);
+            if (status == OD_OK && f->sde && !isinf(c->flow.batch))
+                status = one_sde(r, c, pb, &c->opt[i], f, threads, err, len);
             if (status != OD_OK) {
-                if (status != OD_EDOM)
+                if (status != OD_EDOM && status != OD_ENOTSUP)
                     snprintf(err, len, "%s", od_strerror(status));
                 return status;
             }
         }
+    if (pb->n == 2) {      /* around x0 and the minimizer unless [flow] landscape says */
+        run_box box = { { pb->x0[0], pb->x0[1] }, { pb->x0[0], pb->x0[1] } };
+        for (int k = 0; pb->xstar && k < 2; k++) {
+            box.lo[k] = fmin(box.lo[k], pb->xstar[k]);
+            box.hi[k] = fmax(box.hi[k], pb->xstar[k]);
+        }
+        return landscape_write(r, &c->flow.landscape, c->flow.landscape_points, pb, &box);
+    }
     return rec_status(r);
 }

@@ -6,14 +6,15 @@
 #include <math.h>
 #include <stdlib.h>
 
-int landscape_write(rec *r, const config *c, const problem *pb, const run_box *box)
+int landscape_write(rec *r, const param_list *range, long points, const problem *pb,
+                    const run_box *box)
 {
-    size_t m = (size_t)c->run.landscape_points;
+    size_t m = (size_t)points;
     double lo[2], hi[2];
     for (int k = 0; k < 2; k++) {
-        if (c->run.landscape.n == 4) {
-            lo[k] = c->run.landscape.v[2 * k];
-            hi[k] = c->run.landscape.v[2 * k + 1];
+        if (range->n == 4) {
+            lo[k] = range->v[2 * k];
+            hi[k] = range->v[2 * k + 1];
         } else {
             double span = box->hi[k] - box->lo[k];
             double pad = span > 0 ? 0.1 * span : 0.5 * (1.0 + fabs(box->lo[k]));

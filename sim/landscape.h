@@ -8,7 +8,9 @@
 #include "rec.h"
 #include "run.h"
 
-/* Grid over [run] landscape when given, else over box padded by 10% of its span. */
-int landscape_write(rec *r, const config *c, const problem *pb, const run_box *box);
+/* m x m grid over range (xmin, xmax, ymin, ymax) when given (4 values), else over box padded
+ * by 10% of its span. */
+int landscape_write(rec *r, const param_list *range, long m, const problem *pb,
+                    const run_box *box);
 
 #endif

@@ -148,6 +148,6 @@ int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_
             return status;
     }
     if (pb->n == 2)
-        return landscape_write(r, c, pb, &box);
+        return landscape_write(r, &c->run.landscape, c->run.landscape_points, pb, &box);
     return rec_status(r);
 }

@@ -39,7 +39,9 @@ static void every_optimizer_on_every_problem(void **unused)
             char ini[1024];
             snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n%s[run]\nsteps = 1\n"
                      "[optimizer o]\ntype = %s\nlr = %.17g\n", cases[k].body, t->name,
-                     sign_like(t) ? cases[k].lr_sign : cases[k].lr_gd);
+                     sign_like(t) ? cases[k].lr_sign
+                     : t == opt_lookup("nag_c") ? cases[k].lr_gd / 2   /* NAG-C needs s <= 1/L */
+                                               : cases[k].lr_gd);
             config *c = tu_config(ini);
             problem *pb = tu_problem(c);
             double *x = malloc(pb->n * sizeof *x);

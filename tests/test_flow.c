@@ -1,10 +1,13 @@
-/* tests/test_flow.c — optimizers as integrators: the limits' trajectories match closed forms on
- * (lambda/2) x^2; measured orders (GD vs gradient flow 1, vs modified flow 2, heavy ball vs
- * rescaled flow 1); integrator failures are reported with the time reached. */
+/* tests/test_flow.c — optimizers as integrators: limits match closed forms (exponentials on
+ * (lambda/2) x^2, the Su-Boyd-Candes Bessel solution and its 2/t^2 bound); measured orders of
+ * every limit; SME weak orders 1 and 2; stiff limits fail clearly under rk8pd and succeed under
+ * msbdf; integrator failures are reported with the time reached. */
 #include "testutil.h"
 #include "../sim/flow.h"
+#include "../sim/sme.h"
 #include "../sim/status.h"
 
+#include <gsl/gsl_sf_bessel.h>
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,74 +21,228 @@ static config *quad(double lambda, double x0, const char *opt)
     return tu_config(ini);
 }
 
+static void solve(const config *c, const problem *pb, const char *limit, int integrator,
+                  double tol, size_t m, const double *t, double *x)
+{
+    char err[512] = "";
+    const opt_flow *f = opt_flow_lookup(c->opt[0].type, limit);
+    assert_non_null(f);
+    if (flow_solve(f, &c->opt[0].p, pb, pb->x0, integrator, tol, m, t, x, err, sizeof err) != OD_OK)
+        fail_msg("%s: %s", limit, err);
+}
+
 static void limits_match_closed_forms(void **unused)
 {
     (void)unused;
     const double lambda = 2.385, x0 = 1.739, lr = 0.1;
     double t[4] = { 0.2, 0.7, 1.3, 2.9 }, x[4];
-    char err[512];
     config *c = quad(lambda, x0, "type = sgd\nlr = 0.1");
     problem *pb = tu_problem(c);
-    const opt_flow *grad = opt_flow_lookup(c->opt[0].type, "gradient");
-    const opt_flow *mod = opt_flow_lookup(c->opt[0].type, "modified");
-    assert_non_null(grad);
-    assert_non_null(mod);
-    assert_int_equal(flow_solve(grad, &c->opt[0].p, pb, pb->x0, 1e-12, 4, t, x, err, sizeof err), OD_OK);
-    for (int j = 0; j < 4; j++)
-        assert_true(fabs(x[j] - x0 * exp(-lambda * t[j])) <= 1e-9 * fabs(x[j]));
-    assert_int_equal(flow_solve(mod, &c->opt[0].p, pb, pb->x0, 1e-12, 4, t, x, err, sizeof err), OD_OK);
+    for (int in = FLOW_RK8PD; in <= FLOW_MSBDF; in++) {
+        solve(c, pb, "gradient", in, 1e-12, 4, t, x);
+        double rel = in == FLOW_RK8PD ? 1e-9 : 1e-6;   /* BDF: tolerance-limited, order <= 5 */
+        for (int j = 0; j < 4; j++)
+            assert_true(fabs(x[j] - x0 * exp(-lambda * t[j])) <= rel * fabs(x[j]));
+    }
+    solve(c, pb, "modified", FLOW_RK8PD, 1e-12, 4, t, x);
     for (int j = 0; j < 4; j++)   /* modified rate lambda + lr lambda^2 / 2 */
         assert_true(fabs(x[j] - x0 * exp(-(lambda + lr * lambda * lambda / 2) * t[j])) <= 1e-9 * fabs(x[j]));
     problem_free(pb);
     config_free(c);
-    c = quad(lambda, x0, "type = momentum\nlr = 0.1\nmomentum = 0.6");
+    c = quad(lambda, x0, "type = momentum\nlr = 0.1\nmomentum = 0.6\ndamping = 3");
     pb = tu_problem(c);
-    const opt_flow *res = opt_flow_lookup(c->opt[0].type, "rescaled");
     double ts[4] = { 0.05, 0.2, 0.5, 0.9 };     /* values above the absolute tolerance */
-    assert_int_equal(flow_solve(res, &c->opt[0].p, pb, pb->x0, 1e-12, 4, ts, x, err, sizeof err), OD_OK);
+    solve(c, pb, "rescaled", FLOW_RK8PD, 1e-12, 4, ts, x);
     for (int j = 0; j < 4; j++)   /* rate lambda / (1 - mu) */
         assert_true(fabs(x[j] - x0 * exp(-lambda / 0.4 * ts[j])) <= 1e-9 * fabs(x[j]));
+    /* x'' + 3x' + 2.385x = 0, x(0) = x0, x'(0) = 0: roots r = (-3 +- sqrt(9 - 4*2.385))/2 */
+    double d = sqrt(4 * lambda - 9.0) / 2;           /* underdamped: -1.5 +- i d */
+    for (int in = FLOW_RK8PD; in <= FLOW_MSBDF; in++) {
+        solve(c, pb, "damped", in, 1e-12, 4, t, x);
+        for (int j = 0; j < 4; j++) {
+            double want = x0 * exp(-1.5 * t[j]) * (cos(d * t[j]) + 1.5 / d * sin(d * t[j]));
+            assert_true(fabs(x[j] - want) <= (in == FLOW_RK8PD ? 1e-9 : 1e-6));
+        }
+    }
     problem_free(pb);
     config_free(c);
 }
 
-/* Fitted order of optimizer `opt` against its limit `limit` on a rotated 2-D quadratic. */
-static double measured_order(const char *opt, const char *limit, double *se)
+/* SBC on (lambda/2)x^2: X(t) = x0 * 2 J1(sqrt(lambda) t) / (sqrt(lambda) t). */
+static void sbc_matches_bessel(void **unused)
+{
+    (void)unused;
+    const double lambda = 0.37, x0 = -1.3;
+    double t[6] = { 0.01, 0.5, 2.0, 7.5, 20.0, 41.0 }, x[6];
+    config *c = quad(lambda, x0, "type = nag_c\nlr = 0.1");
+    problem *pb = tu_problem(c);
+    for (int in = FLOW_RK8PD; in <= FLOW_MSBDF; in++) {
+        solve(c, pb, "sbc", in, 1e-12, 6, t, x);
+        for (int j = 0; j < 6; j++) {
+            double z = sqrt(lambda) * t[j], want = x0 * 2.0 * gsl_sf_bessel_J1(z) / z;
+            double tol = in == FLOW_RK8PD ? 1e-9 : 1e-5;
+            if (fabs(x[j] - want) > tol)
+                fail_msg("%s: t = %g: X = %.12g, Bessel form %.12g", flow_integrator_names[in],
+                         t[j], x[j], want);
+        }
+    }
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Su-Boyd-Candes Fig. 1 problem: f = 0.02 x1^2 + 0.005 x2^2, x0 = (1, 1). The bound
+ * f(X(t)) - f* <= 2|x0 - x*|^2 / t^2 at every recorded time, and the discrete NAG-C error
+ * against the ODE shrinks monotonically with s. */
+static void sbc_bound_and_monotone_error(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = flow\n[problem]\ntype = quadratic\ndim = 2\n"
+                          "eigenvalues = 0.04, 0.01\nrotate = no\nx0 = 1, 1\n[flow]\n"
+                          "lr = 1, 0.25, 0.05, 0.01, 0.002\ntime = 150\n[optimizer nag]\n"
+                          "type = nag_c\nlr = 1\n");
+    problem *pb = tu_problem(c);
+    enum { M = 300 };
+    double t[M], x[2 * M];
+    for (int j = 0; j < M; j++)
+        t[j] = 0.5 * (j + 1);
+    solve(c, pb, "sbc", FLOW_RK8PD, 1e-12, M, t, x);
+    for (int j = 0; j < M; j++) {
+        double gap = pb->type->loss(pb, x + 2 * j) - pb->fstar, bound = 2.0 * 2.0 / (t[j] * t[j]);
+        if (!(gap <= bound))
+            fail_msg("t = %g: f - f* = %g above 2|x0-x*|^2/t^2 = %g", t[j], gap, bound);
+    }
+    const opt_flow *f = opt_flow_lookup(c->opt[0].type, "sbc");
+    double prev = INFINITY;
+    char err[512];
+    for (size_t i = 0; i < c->flow.lr.n; i++) {
+        long k;
+        double e;
+        assert_int_equal(flow_error(&c->opt[0], f, pb, 0, c->flow.lr.v[i], &c->flow, &k, &e, err,
+                                    sizeof err), OD_OK);
+        if (!(e < prev))
+            fail_msg("NAG-C error %g at s = %g is not below %g at the previous s", e,
+                     c->flow.lr.v[i], prev);
+        prev = e;
+    }
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Fitted order of optimizer `opt` against its limit on a rotated 2-D quadratic. */
+static double measured_order(const char *opt, const char *limit, const char *ladder, double *se)
 {
     char ini[1024];
     snprintf(ini, sizeof ini, "[experiment]\nkind = flow\nseed = 3\n[problem]\ntype = quadratic\n"
-             "dim = 2\neigenvalues = 2.385, 0.5\nx0 = 1.5, -1\n[flow]\nlr = 0.1\ntime = 2\n"
-             "[optimizer o]\n%s\n", opt);
+             "dim = 2\neigenvalues = 2.385, 0.5\nx0 = 1.5, -1\n[flow]\nlr = %s\ntime = 2\n"
+             "tol = 1e-13\n[optimizer o]\n%s\n", ladder, opt);
     config *c = tu_config(ini);
     problem *pb = tu_problem(c);
     const opt_flow *f = opt_flow_lookup(c->opt[0].type, limit);
-    double lrs[5] = { 0.04, 0.02, 0.01, 0.005, 0.0025 }, e[5], slope;
+    assert_non_null(f);
+    size_t m = c->flow.lr.n;
+    double e[16], slope;
     char err[512];
-    for (int i = 0; i < 5; i++) {
+    for (size_t i = 0; i < m; i++) {
         long k;
-        assert_int_equal(flow_error(&c->opt[0], f, pb, 3, lrs[i], 2.0, 1e-13, &k, &e[i], err,
-                                    sizeof err), OD_OK);
-        assert_int_equal(k, lround(2.0 / lrs[i]));
+        if (flow_error(&c->opt[0], f, pb, 3, c->flow.lr.v[i], &c->flow, &k, &e[i], err,
+                       sizeof err) != OD_OK)
+            fail_msg("%s", err);
     }
-    assert_int_equal(flow_order(5, lrs, e, &slope, se), OD_OK);
+    assert_int_equal(flow_order(m, c->flow.lr.v, e, &slope, se), OD_OK);
     problem_free(pb);
     config_free(c);
     return slope;
 }
 
+static void expect_order(const char *opt, const char *limit, const char *ladder, double want,
+                         double tol)
+{
+    double se, p = measured_order(opt, limit, ladder, &se);
+    char label[256];
+    snprintf(label, sizeof label, "%s", opt);
+    for (char *q = label; *q; q++)
+        if (*q == '\n')
+            *q = ' ';
+    printf("# %-40s vs %-9s order %.4f +- %.4f (expected %g +- %g)\n", label, limit, p, se, want,
+           tol);
+    if (fabs(p - want) > tol)
+        fail_msg("%s vs %s: order %.4f +- %.4f, expected %g +- %g", opt, limit, p, se, want, tol);
+}
+
 static void measured_orders(void **unused)
 {
     (void)unused;
-    double se, p;
-    p = measured_order("type = sgd\nlr = 0.1", "gradient", &se);
-    if (fabs(p - 1.0) > 0.05)
-        fail_msg("GD vs gradient flow: order %.4f +- %.4f", p, se);
-    p = measured_order("type = sgd\nlr = 0.1", "modified", &se);
-    if (fabs(p - 2.0) > 0.1)
-        fail_msg("GD vs modified flow: order %.4f +- %.4f", p, se);
-    p = measured_order("type = momentum\nlr = 0.1\nmomentum = 0.5", "rescaled", &se);
-    if (fabs(p - 1.0) > 0.1)
-        fail_msg("heavy ball vs rescaled flow: order %.4f +- %.4f", p, se);
+    const char *ladder = "0.04, 0.02, 0.01, 0.005, 0.0025";
+    expect_order("type = sgd\nlr = 0.1", "gradient", ladder, 1.0, 0.05);
+    expect_order("type = sgd\nlr = 0.1", "modified", ladder, 2.0, 0.1);
+    expect_order("type = momentum\nlr = 0.1\nmomentum = 0.5", "rescaled", ladder, 1.0, 0.1);
+    expect_order("type = nesterov\nlr = 0.1\nmomentum = 0.5", "rescaled", ladder, 1.0, 0.1);
+    /* t = k*sqrt(lr): first order in h = sqrt(lr), i.e. slope 1/2 against lr */
+    expect_order("type = momentum\nlr = 0.1\ndamping = 2", "damped", ladder, 0.5, 0.05);
+    expect_order("type = nesterov\nlr = 0.1\ndamping = 2", "damped", ladder, 0.5, 0.05);
+    expect_order("type = nag_c\nlr = 0.1", "sbc", ladder, 0.5, 0.05);
+    expect_order("type = heun\nlr = 0.1", "gradient", "0.2, 0.1, 0.05, 0.025", 2.0, 0.1);
+    expect_order("type = rk4\nlr = 0.1", "gradient", "0.2, 0.1, 0.05, 0.025", 4.0, 0.2);
+    expect_order("type = adam\nlr = 0.1\neps = 0.1", "scaled", ladder, 1.0, 0.05);
+    const char *fine = "0.004, 0.002, 0.001, 0.0005";   /* lr << (1 - beta) * time */
+    expect_order("type = adam\nlr = 0.1\nbeta1 = 0.5\nbeta2 = 0.9\neps = 0.1", "sign", fine,
+                 1.0, 0.1);
+    expect_order("type = rmsprop\nlr = 0.1\nalpha = 0.9\neps = 0.1", "sign", fine, 1.0, 0.1);
+}
+
+/* Euler on the gradient flow is sgd, bit for bit. */
+static void euler_is_sgd(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = trajectory\n[problem]\ntype = rosenbrock\n"
+                          "[run]\nsteps = 500\n[optimizer a]\ntype = sgd\nlr = 0.001\n"
+                          "[optimizer b]\ntype = euler\nlr = 0.001\n");
+    problem *pb = tu_problem(c);
+    double xa[2], xb[2];
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 500, xa);
+    tu_iterate(c, pb, &c->opt[1], INFINITY, 500, xb);
+    assert_memory_equal(xa, xb, sizeof xa);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Weak orders of SGD against SME1 (drift -g) and SME2 (drift of L + (lr/4)|g|^2) on
+ * L = x^2/2 with Sigma = 0.5, B = 1, x0 = 1, T = 1. */
+static void sme_weak_orders(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = flow\nseed = 3\n[problem]\ntype = quadratic\n"
+                          "dim = 1\neigenvalues = 1\nx0 = 1\nnoise = isotropic\nnoise_scale = 0.5\n"
+                          "[flow]\nlr = 0.1, 0.05, 0.025, 0.0125\ntime = 1\nbatch = 1\n"
+                          "paths = 4000\nsubsteps = 200\n[optimizer gd]\ntype = sgd\nlr = 0.1\n");
+    problem *pb = tu_problem(c);
+    const char *limits[2] = { "gradient", "modified" };
+    const double want[2] = { 1.0, 2.0 };
+    for (int l = 0; l < 2; l++) {
+        const opt_flow *f = opt_flow_lookup(c->opt[0].type, limits[l]);
+        double lr[4], e[4], slope, se;
+        for (int i = 0; i < 4; i++) {
+            sme_result r;
+            lr[i] = c->flow.lr.v[i];
+            assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, lr[i], &c->flow, 2, &r), OD_OK);
+            e[i] = fabs(r.error);
+            printf("# %s lr %-7g weak error %.4e +- %.1e (paths %ld)\n", f->sde, lr[i], r.error,
+                   r.error_se, c->flow.paths);
+            assert_true(r.error_se < 0.25 * e[i]);       /* the error is resolved */
+        }
+        assert_int_equal(flow_order(4, lr, e, &slope, &se), OD_OK);
+        printf("# %s weak order %.3f +- %.3f\n", f->sde, slope, se);
+        if (fabs(slope - want[l]) > 0.15)
+            fail_msg("%s weak order %.3f, expected %g +- 0.15", f->sde, slope, want[l]);
+    }
+    /* the result does not depend on the number of threads */
+    sme_result a, b;
+    const opt_flow *f = opt_flow_lookup(c->opt[0].type, "gradient");
+    assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, 0.1, &c->flow, 1, &a), OD_OK);
+    assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, 0.1, &c->flow, 2, &b), OD_OK);
+    assert_memory_equal(&a, &b, sizeof a);
+    problem_free(pb);
+    config_free(c);
 }
 
 static void integrator_failure_is_reported(void **unused)
@@ -97,11 +254,38 @@ static void integrator_failure_is_reported(void **unused)
     const opt_flow *mod = opt_flow_lookup(c->opt[0].type, "modified");
     opt_params p = c->opt[0].p;
     p.lr = -40.0;                   /* dx/dt = 19 x: e^(19 t) overflows before t = 50 */
-    double t = 50.0, x;
+    double t = 50.0, x[2];
     char err[512] = "";
-    assert_int_equal(flow_solve(mod, &p, pb, pb->x0, 1e-12, 1, &t, &x, err, sizeof err), OD_EDOM);
+    assert_int_equal(flow_solve(mod, &p, pb, pb->x0, FLOW_RK8PD, 1e-12, 1, &t, x, err, sizeof err),
+                     OD_EDOM);
     assert_non_null(strstr(err, "failed at t = "));
     problem_free(pb);
+    config_free(c);
+    /* the sign flow with eps = 1e-8 is stiff (rate lambda/eps) near g = 0: rk8pd gives up with
+     * the time reached; msbdf with the analytic Jacobian integrates it */
+    c = tu_config("[experiment]\nkind = flow\n[problem]\ntype = quadratic\ndim = 2\n"
+                  "eigenvalues = 2.385, 0.5\nx0 = 1.5, -1\n[flow]\nlr = 0.001\ntime = 4\n"
+                  "[optimizer a]\ntype = adam\nlr = 0.001\nbeta1 = 0.5\nbeta2 = 0.9\neps = 1e-8\n");
+    pb = tu_problem(c);
+    const opt_flow *sign = opt_flow_lookup(c->opt[0].type, "sign");
+    t = 4.0;
+    assert_int_equal(flow_solve(sign, &c->opt[0].p, pb, pb->x0, FLOW_RK8PD, 1e-12, 1, &t, x, err,
+                                sizeof err), OD_EDOM);
+    assert_non_null(strstr(err, "failed at t = "));
+    assert_non_null(strstr(err, "msbdf"));
+    assert_int_equal(flow_solve(sign, &c->opt[0].p, pb, pb->x0, FLOW_MSBDF, 1e-12, 1, &t, x, err,
+                                sizeof err), OD_OK);
+    assert_true(fabs(x[0]) < 1e-6 && fabs(x[1]) < 1e-6);   /* at the minimum by t = 4 */
+    /* a tie that lr breaks: mu = 1 - gamma*sqrt(lr) < 0 */
+    problem_free(pb);
+    config_free(c);
+    c = quad(1.0, 1.0, "type = momentum\nlr = 0.1\ndamping = 4");
+    opt_params q;
+    assert_int_equal(flow_params_at(&c->opt[0], &opt_flow_damped, 0.25, &q, err, sizeof err),
+                     OD_EDOM);
+    assert_non_null(strstr(err, "too large"));
+    assert_int_equal(flow_params_at(&c->opt[0], &opt_flow_damped, 0.04, &q, err, sizeof err), OD_OK);
+    assert_true(fabs(q.mu - 0.2) < 1e-15);
     config_free(c);
 }
 
@@ -109,7 +293,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(limits_match_closed_forms),
+        cmocka_unit_test(sbc_matches_bessel),
+        cmocka_unit_test(sbc_bound_and_monotone_error),
         cmocka_unit_test(measured_orders),
+        cmocka_unit_test(euler_is_sgd),
+        cmocka_unit_test(sme_weak_orders),
         cmocka_unit_test(integrator_failure_is_reported),
     };
     return cmocka_run_group_tests_name("flow", tests, NULL, NULL);

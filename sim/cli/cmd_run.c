@@ -253,7 +253,7 @@ int cmd_run(int argc, char **argv)
             goto done;
         }
     } else if (c->exp.kind == KIND_FLOW) {
-        if ((status = sim_run_flow(c, pb, r, err, sizeof err)) != OD_OK) {
+        if ((status = sim_run_flow(c, pb, so.threads, r, err, sizeof err)) != OD_OK) {
             cli_error(code, "run", "%s", err);
             goto done;
         }
