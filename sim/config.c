@@ -15,11 +15,26 @@ static const char *const yes_no[] = { "no", "yes", NULL };
 
 const param_spec experiment_specs[] = {
     { "kind", PARAM_CHOICE, offsetof(experiment_params, kind), "trajectory", 0, 0, 0,
-      experiment_kind_names, "what to run: trajectory, sweep or flow (onestep: not yet)" },
+      experiment_kind_names, "what to run: trajectory, sweep, flow or onestep" },
     { "seed", PARAM_INT, offsetof(experiment_params, seed), "1", 0, 9007199254740991.0, 0, NULL,
       "key of every random stream (data, x0, noise, batches)" },
     { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
       NULL, "HDF5 file to write (default results/<file stem>.h5; -o overrides)" },
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const char *const onestep_points[] = { "init", "minimizer", NULL };
+
+const param_spec onestep_specs[] = {
+    { "batch", PARAM_GRID, offsetof(onestep_params, batch), NULL, 1, INFINITY, 0, NULL,
+      "batch sizes B (required), e.g. pow2(0, 12)" },
+    { "samples", PARAM_INT, offsetof(onestep_params, samples), "2000", 10, 1e9, 0, NULL,
+      "Monte Carlo draws of the update direction per batch size" },
+    { "point", PARAM_CHOICE, offsetof(onestep_params, point), "init", 0, 0, 0, onestep_points,
+      "where the gradient is frozen: init (the problem's x0) or minimizer (pure noise)" },
+    { "steady_steps", PARAM_INT, offsetof(onestep_params, steady_steps), "200", 0, 1e7, 0, NULL,
+      "frozen-gradient steps before the steady-state direction of stateful optimizers is "
+      "sampled (0: first step only)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -240,8 +255,15 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
         if (mu && c->sweep.momentum.n)
             return entry_error(x, mu, "momentum is swept by [sweep] momentum: remove it here");
     }
+    if (c->exp.kind == KIND_ONESTEP) {    /* the update direction is -dx/lr: lr = 1 */
+        const ini_entry *lr = ini_doc_entry(c->doc, s->name, "lr");
+        if (lr)
+            return entry_error(x, lr, "kind = onestep measures the optimal lr: do not set it");
+        o->p.lr = 1.0;
+    }
     status = apply_section_except(x, s->name, o->type->params, &o->p, "type",
-                                  c->exp.kind == KIND_SWEEP ? "lr" : NULL);
+                                  c->exp.kind == KIND_SWEEP || c->exp.kind == KIND_ONESTEP
+                                      ? "lr" : NULL);
     if (status != OD_OK)
         return status;
     c->nopt++;
@@ -262,11 +284,11 @@ static int load_sections(const ctx *x)
                 return status;
         } else if (strcmp(s->name, "experiment") && strcmp(s->name, "problem") &&
                    strcmp(s->name, "run") && strcmp(s->name, "sweep") &&
-                   strcmp(s->name, "flow")) {
+                   strcmp(s->name, "flow") && strcmp(s->name, "onestep")) {
             char where[512];
             section_where(x, s->name, where, sizeof where);
             snprintf(x->err, x->errlen, "%s: unknown section (expected [experiment], [problem], "
-                     "[run], [sweep], [flow] or [optimizer NAME])", where);
+                     "[run], [sweep], [flow], [onestep] or [optimizer NAME])", where);
             return OD_EINPUT;
         }
     }
@@ -278,22 +300,16 @@ static int load_sections(const ctx *x)
     return OD_OK;
 }
 
-/* Each kind has its own section: [run] (trajectory), [sweep], [flow]; onestep is not available
- * yet. The sections of other kinds are errors. */
+/* Each kind has its own section: [run] (trajectory), [sweep], [flow], [onestep]. The sections
+ * of other kinds are errors. */
 static int load_kind_sections(const ctx *x)
 {
     config *c = x->c;
-    static const char *const own[] = { "run", "sweep", "flow" };
-    const param_spec *specs[] = { run_specs, sweep_specs, flow_specs };
-    void *bases[] = { &c->run, &c->sweep, &c->flow };
+    static const char *const own[] = { "run", "sweep", "flow", "onestep" };
+    const param_spec *specs[] = { run_specs, sweep_specs, flow_specs, onestep_specs };
+    void *bases[] = { &c->run, &c->sweep, &c->flow, &c->onestep };
     int kind = c->exp.kind;
-    if (kind == KIND_ONESTEP) {
-        char why[256];
-        snprintf(why, sizeof why, "kind '%s' is not available in this version (expected: "
-                 "trajectory, sweep or flow)", experiment_kind_names[kind]);
-        return key_error(x, "experiment", "kind", why);
-    }
-    for (int k = 0; k < 3; k++)
+    for (int k = 0; k < 4; k++)
         if (k != kind && ini_doc_section(c->doc, own[k])) {
             char where[512];
             section_where(x, own[k], where, sizeof where);
@@ -406,6 +422,7 @@ int config_load_from(const char *path, const char *text, const char *const *sets
     param_defaults(run_specs, &c->run);
     param_defaults(sweep_specs, &c->sweep);
     param_defaults(flow_specs, &c->flow);
+    param_defaults(onestep_specs, &c->onestep);
     if ((status = apply_section(&x, "experiment", experiment_specs, &c->exp, NULL)) != OD_OK ||
         (status = load_problem(&x)) != OD_OK ||
         (status = load_kind_sections(&x)) != OD_OK ||

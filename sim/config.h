@@ -60,6 +60,15 @@ typedef struct flow_params {
     long landscape_points;
 } flow_params;
 
+typedef struct onestep_params {
+    param_list batch;        /* batch sizes */
+    long samples;            /* Monte Carlo draws per batch size */
+    int point;               /* ONESTEP_INIT or ONESTEP_MINIMIZER */
+    long steady_steps;       /* frozen-gradient steps before steady-state sampling */
+} onestep_params;
+
+enum { ONESTEP_INIT, ONESTEP_MINIMIZER };
+
 typedef struct cfg_optimizer {
     char name[96];           /* [optimizer NAME]'s NAME (variants: NAME@mu=...): HDF5 group, label */
     char section[64];        /* the NAME of its [optimizer NAME] section */
@@ -74,11 +83,13 @@ typedef struct config {
     run_params run;          /* kind = trajectory */
     sweep_params sweep;      /* kind = sweep */
     flow_params flow;        /* kind = flow */
+    onestep_params onestep;  /* kind = onestep */
     cfg_optimizer *opt;      /* in file order */
     size_t nopt;
 } config;
 
-extern const param_spec experiment_specs[], run_specs[], sweep_specs[], flow_specs[];
+extern const param_spec experiment_specs[], run_specs[], sweep_specs[], flow_specs[],
+    onestep_specs[];
 
 /* With a [sweep] momentum grid, replace each optimizer that has a momentum key by one variant
  * per grid value (named NAME@mu=VALUE). */

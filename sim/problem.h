@@ -33,7 +33,7 @@ typedef struct problem_params {
     double cond;              /* quadratic: lambda_max / lambda_min */
     double lambda_max;        /* quadratic: largest eigenvalue */
     param_list eigenvalues;   /* quadratic: explicit spectrum (overrides cond) */
-    int rotate;               /* quadratic: 0 = axis-aligned, 1 = seeded random rotation */
+    int rotate;               /* quadratic: 0 = axis-aligned, 1 = seeded random, 2 = ones */
     int noise;                /* quadratic: 0 none, 1 isotropic, 2 hessian (Sigma = s*H) */
     double noise_scale;       /* s: per-example gradient covariance scale */
     double b;                 /* rosenbrock: curvature of the valley */

@@ -3,6 +3,7 @@
  * ever replaced by a complete file. */
 #include "../config.h"
 #include "../flow.h"
+#include "../onestep.h"
 #include "../meta.h"
 #include "../par.h"
 #include "../problem.h"
@@ -250,6 +251,11 @@ int cmd_run(int argc, char **argv)
         so.journal = journal;
         if ((status = run_sweep(c, pb, r, &so, &prog, err, sizeof err)) != OD_OK) {
             code = cli_error(status == OD_EINPUT ? EXIT_USAGE : code, "run", "%s", err);
+            goto done;
+        }
+    } else if (c->exp.kind == KIND_ONESTEP) {
+        if ((status = sim_run_onestep(c, pb, so.threads, r, err, sizeof err)) != OD_OK) {
+            cli_error(code, "run", "%s", err);
             goto done;
         }
     } else if (c->exp.kind == KIND_FLOW) {

@@ -24,6 +24,8 @@ static const char usage[] =
     "  info OUT.h5            what is in an output file (attributes, datasets, axes)\n"
     "  merge OUT.h5 SHARD.h5...\n"
     "                         combine the shard files of a sweep run with --shard i/n\n"
+    "  theory EXP.ini [--set section.key=value]...\n"
+    "                         closed-form one-step optimal lr*(B) for a kind = onestep file\n"
     "  list [optimizers|problems|kinds]\n"
     "                         what optdyn knows, with every parameter and default\n"
     "\n"
@@ -95,7 +97,8 @@ int main(int argc, char **argv)
         const char *name;
         int (*fn)(int, char **);
     } cmds[] = { { "run", cmd_run }, { "export", cmd_export }, { "info", cmd_info },
-                 { "list", cmd_list }, { "merge", cmd_merge } };
+                 { "list", cmd_list }, { "merge", cmd_merge },
+                 { "theory", cmd_theory } };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) {
             par_init(&argc, &argv);

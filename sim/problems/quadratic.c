@@ -14,7 +14,8 @@
 
 enum { NOISE_NONE, NOISE_ISOTROPIC, NOISE_HESSIAN };
 static const char *const noise_names[] = { "none", "isotropic", "hessian", NULL };
-static const char *const yes_no[] = { "no", "yes", NULL };
+static const char *const rotations[] = { "no", "yes", "ones", NULL };
+enum { ROTATE_NO, ROTATE_HAAR, ROTATE_ONES };
 
 typedef struct {
     double *H;       /* n x n row-major */
@@ -49,6 +50,18 @@ done:
     return status;
 }
 
+/* Q: the Householder reflection taking e_1 to (1, ..., 1)/sqrt(n), so that the first eigenvalue
+ * lies along the all-ones direction (off-diagonal H_ij of one sign: the signsgd surge). */
+static void ones_rotation(size_t n, gsl_matrix *Q)
+{
+    double u = 1.0 / sqrt((double)n), vv = 2.0 * (1.0 - u);   /* v = e_1 - u 1, |v|^2 */
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < n; j++) {
+            double vi = (i == 0) - u, vj = (j == 0) - u;
+            gsl_matrix_set(Q, i, j, (i == j) - (vv > 0 ? 2.0 * vi * vj / vv : 0.0));
+        }
+}
+
 /* out = Q diag(f) Q^T, row-major n x n. */
 static void congruence(size_t n, const gsl_matrix *Q, const double *f, double *out)
 {
@@ -81,9 +94,11 @@ static int quad_alloc(problem *pb, const problem_params *pp, uint64_t seed)
         lam[i] = pp->eigenvalues.n ? pp->eigenvalues.v[i]
                  : n == 1          ? pp->lambda_max
                                    : pp->lambda_max * pow(pp->cond, -(double)i / (double)(n - 1));
-    if (pp->rotate) {
+    if (pp->rotate == ROTATE_HAAR) {
         if ((status = haar_rotation(n, seed, Q)) != OD_OK)
             goto done;
+    } else if (pp->rotate == ROTATE_ONES) {
+        ones_rotation(n, Q);
     } else {
         gsl_matrix_set_identity(Q);
     }
@@ -179,8 +194,9 @@ static const param_spec quad_params[] = {
       PARAM_LO_OPEN, NULL, "largest eigenvalue" },
     { "eigenvalues", PARAM_LIST, offsetof(problem_params, eigenvalues), NULL, 0, 1e300,
       PARAM_LO_OPEN | PARAM_OPTIONAL, NULL, "explicit spectrum, dim numbers > 0 (overrides cond)" },
-    { "rotate", PARAM_CHOICE, offsetof(problem_params, rotate), "yes", 0, 0, 0, yes_no,
-      "seeded Haar-random eigenbasis (no: axis-aligned)" },
+    { "rotate", PARAM_CHOICE, offsetof(problem_params, rotate), "yes", 0, 0, 0, rotations,
+      "eigenbasis: yes (seeded Haar-random), no (axis-aligned), ones (the first eigenvalue along "
+      "(1, ..., 1), a Householder reflection: off-diagonal entries of one sign)" },
     { "noise", PARAM_CHOICE, offsetof(problem_params, noise), "none", 0, 0, 0, noise_names,
       "gradient noise covariance: none, isotropic (s*I/B), hessian (s*H/B)" },
     PROBLEM_PARAM_NOISE_SCALE("s, scale of the per-example gradient covariance"),

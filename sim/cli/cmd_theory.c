@@ -1,0 +1,122 @@
+/* sim/cli/cmd_theory.c — `optdyn theory EXP.ini`: the closed forms of THEORY.md section 4 for a
+ * kind = onestep experiment, without Monte Carlo: the moments at the frozen point as `# key =
+ * value` lines, then TSV with B and lr*(B) of every optimizer, direction and form. */
+#include "../config.h"
+#include "../grad_moments.h"
+#include "../onestep.h"
+#include "../problem.h"
+#include "../scaling_theory.h"
+#include "../status.h"
+#include "cli.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char usage[] = "optdyn theory EXP.ini [--set section.key=value]...";
+static const char help[] =
+    "Usage: optdyn theory EXP.ini [--set section.key=value]...\n"
+    "Closed-form one-step optimal learning rates (THEORY.md section 4) for a kind = onestep\n"
+    "experiment, at its frozen point ([onestep] point) and batch sizes ([onestep] batch).\n"
+    "Prints '# key = value' lines (lr_max, B_noise, B_simple, dL_max, A, C, the sign surge,\n"
+    "Goh's optimal momentum for a quadratic spectrum), then a TSV table: column B, then\n"
+    "OPTIMIZER.DIRECTION.FORM (first: first update; steady: stateful optimizers' steady state)\n"
+    "with lr*(B). `optdyn run` on the same file adds the Monte Carlo estimates.\n";
+
+typedef struct column {
+    const cfg_optimizer *o;
+    int dir;
+    size_t form;
+} column;
+
+static void print_moments(const grad_moments *m, const problem *pb)
+{
+    printf("# lr_max = %.17g\n# dL_max = %.17g\n# B_noise = %.17g\n# B_simple = %.17g\n",
+           m->lr_max, m->dL_max, m->B_noise, m->B_simple);
+    printf("# A = %.17g\n# C = %.17g\n# sum_abs_g = %.17g\n", m->A, m->C, m->abs_g);
+    double Bp, lp;
+    if (sign_surge(m, &Bp, &lp))
+        printf("# sign_surge_B_peak = %.17g\n# sign_surge_lr_peak = %.17g\n", Bp, lp);
+    else
+        printf("# sign_surge = none (C <= A)\n");
+    if (pb->spectrum) {
+        double lr, mu, rate;
+        goh_optimum(pb->spectrum[0], pb->spectrum[pb->n - 1], &lr, &mu, &rate);
+        printf("# goh_lr = %.17g\n# goh_momentum = %.17g\n# goh_rate = %.17g\n", lr, mu, rate);
+    }
+}
+
+int cmd_theory(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        { "set", required_argument, NULL, 's' }, { "help", no_argument, NULL, 'h' }, { 0, 0, 0, 0 },
+    };
+    const char *sets[64];
+    size_t nsets = 0;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "s:h", opts, NULL)) != -1) {
+        if (ch == 'h') {
+            fputs(help, stdout);
+            return EXIT_OK;
+        }
+        if (ch != 's' || nsets == 64)
+            return cli_usage_error("theory", usage);
+        sets[nsets++] = optarg;
+    }
+    if (argc - optind != 1)
+        return cli_usage_error("theory", usage);
+    char err[4096];
+    config *c = NULL;
+    int status = config_load(argv[optind], sets, nsets, &c, err, sizeof err);
+    if (status != OD_OK)
+        return cli_error(status == OD_EINPUT ? EXIT_USAGE : EXIT_FAILURE_OTHER, "theory", "%s", err);
+    if (c->exp.kind != KIND_ONESTEP) {
+        config_free(c);
+        return cli_error(EXIT_USAGE, "theory", "%s: [experiment] kind: expected onestep, got %s",
+                         argv[optind], experiment_kind_names[c->exp.kind]);
+    }
+    int code = EXIT_FAILURE_OTHER;
+    problem *pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status);
+    const double *x = pb ? onestep_point(c, pb) : NULL;
+    grad_moments m = { 0 };
+    if (!pb)
+        cli_error(code, "theory", "building the problem: %s", od_strerror(status));
+    else if (!x)
+        cli_error(EXIT_USAGE, "theory", "[onestep] point = minimizer: no known minimizer");
+    else if ((status = grad_moments_compute(pb, x, &m)) != OD_OK)
+        cli_error(code, "theory", "gradient moments: %s", od_strerror(status));
+    else {
+        column cols[256];
+        size_t nc = 0;
+        theory_value tv[THEORY_FORMS_MAX];
+        for (size_t i = 0; i < c->nopt; i++)
+            for (int dir = 0; dir < 1 + onestep_stateful(c->opt[i].type); dir++) {
+                size_t nf = scaling_theory(&c->opt[i], dir, &m, pb, x, c->onestep.batch.v[0], tv);
+                for (size_t f = 0; f < nf && nc < 256; f++)
+                    cols[nc++] = (column){ &c->opt[i], dir, f };
+            }
+        print_moments(&m, pb);
+        printf("B");
+        for (size_t k = 0; k < nc; k++) {
+            scaling_theory(cols[k].o, cols[k].dir, &m, pb, x, c->onestep.batch.v[0], tv);
+            printf("\t%s.%s.%s", cols[k].o->name, cols[k].dir ? "steady" : "first",
+                   tv[cols[k].form].form);
+        }
+        putchar('\n');
+        for (size_t ib = 0; ib < c->onestep.batch.n; ib++) {
+            double B = c->onestep.batch.v[ib];
+            printf("%.17g", B);
+            for (size_t k = 0; k < nc; k++) {
+                scaling_theory(cols[k].o, cols[k].dir, &m, pb, x, B, tv);
+                printf("\t%.17g", tv[cols[k].form].lr);
+            }
+            putchar('\n');
+        }
+        code = EXIT_OK;
+    }
+    grad_moments_free(&m);
+    problem_free(pb);
+    config_free(c);
+    return code;
+}

@@ -1,0 +1,195 @@
+/* sim/onestep_run.c — kind = onestep into /onestep: the gradient moments and noise scales at the
+ * frozen point, then per optimizer and direction (first update; steady state for stateful rules)
+ * the Monte Carlo lr*(B), dL(B) with standard errors beside every closed form that applies.
+ * Cells (optimizer, direction, B) run in parallel into their own slots, recorded in order. */
+#include "meta.h"
+#include "onestep.h"
+#include "scaling_theory.h"
+#include "status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int onestep_stateful(const opt_type *t)
+{
+    return !strcmp(t->name, "momentum") || !strcmp(t->name, "nesterov") ||
+           !strcmp(t->name, "rmsprop") || !strcmp(t->name, "adam");
+}
+
+static void record_moments(rec *r, const grad_moments *m, const problem *pb)
+{
+    const char *g = "/onestep";
+    const char *names[] = { "lr_max", "dL_max", "B_noise", "B_simple", "g_norm2", "gHg", "trace_Sigma",
+                            "trace_Sigma_H", "A", "C", "sum_abs_g" };
+    double v[] = { m->lr_max, m->dL_max, m->B_noise, m->B_simple, m->gg, m->gHg, m->trS, m->trSH,
+                   m->A, m->C, m->abs_g };
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+        rec_attr_num(r, g, names[i], v[i]);
+    double Bp, lp;
+    sign_surge(m, &Bp, &lp);
+    rec_attr_num(r, g, "sign_surge_B_peak", Bp);
+    rec_attr_num(r, g, "sign_surge_lr_peak", lp);
+    if (pb->spectrum) {
+        double lr, mu, rate;
+        goh_optimum(pb->spectrum[0], pb->spectrum[pb->n - 1], &lr, &mu, &rate);
+        rec_attr_num(r, g, "goh_lr", lr);
+        rec_attr_num(r, g, "goh_momentum", mu);
+        rec_attr_num(r, g, "goh_rate", rate);
+    }
+    rec_attr_str(r, g, "description", "moments at the frozen point x: lr_max = |g|^2/g^T H g, "
+                 "dL_max = |g|^4/(2 g^T H g), B_noise = tr(Sigma H)/g^T H g, B_simple = "
+                 "tr(Sigma)/|g|^2, A = sum H_ii, C = sum_{i!=j} H_ij sign(g_i g_j); sign surge "
+                 "(mean field, C > A) at B_peak = A B_simple/(C - A); goh_*: Goh 2017 optimum "
+                 "for the spectrum's [min, max]");
+}
+
+typedef struct cell {
+    const cfg_optimizer *o;
+    int dir;
+    size_t ib;
+    onestep_estimate e;
+    int status;
+} cell;
+
+static void record_direction(rec *r, const config *c, const problem *pb, const double *x,
+                             const grad_moments *m, const cell *cells, size_t nb)
+{
+    const cfg_optimizer *o = cells[0].o;
+    int dir = cells[0].dir;
+    char gpath[300], path[400], scale[] = "/onestep/batch";
+    snprintf(gpath, sizeof gpath, "/onestep/%s/%s", o->name, dir == ONESTEP_FIRST ? "first" : "steady");
+    rec_group(r, gpath);
+    rec_attr_str(r, gpath, "type", o->type->name);
+    rec_attr_str(r, gpath, "rule", o->type->rule);
+    meta_write_params(r, gpath, o->type->params, &o->p, "lr");
+    rec_attr_str(r, gpath, "direction", dir == ONESTEP_FIRST
+                 ? "phi = -dx/lr of the first update from a zero state"
+                 : "phi = -dx/lr along one chain after steady_steps frozen-gradient steps");
+    double *col = malloc(nb * sizeof *col);
+    if (!col)
+        return;
+    const char *names[] = { "lr_mc", "lr_mc_se", "dL_mc", "dL_mc_se", "dL_direct", "update_rms" };
+    for (int k = 0; k < 6; k++) {
+        for (size_t i = 0; i < nb; i++) {
+            const onestep_estimate *e = &cells[i].e;
+            double v[] = { e->lr, e->lr_se, e->dL, e->dL_se, e->dL_direct, e->rms };
+            col[i] = v[k];
+        }
+        if (k == 4 && dir != ONESTEP_FIRST)
+            continue;
+        snprintf(path, sizeof path, "%s/%s", gpath, names[k]);
+        rec_array(r, path, 1, &nb, col, NULL);
+        rec_attach_scale(r, path, 0, scale);
+    }
+    theory_value tv[THEORY_FORMS_MAX];
+    size_t nf = scaling_theory(o, dir, m, pb, x, c->onestep.batch.v[0], tv);
+    for (size_t f = 0; f < nf; f++) {
+        const char *form = tv[f].form;
+        for (int k = 0; k < 2; k++) {
+            for (size_t i = 0; i < nb; i++) {
+                theory_value all[THEORY_FORMS_MAX];
+                scaling_theory(o, dir, m, pb, x, c->onestep.batch.v[i], all);
+                col[i] = k == 0 ? all[f].lr : all[f].dL;
+            }
+            snprintf(path, sizeof path, "%s/%s_%s", gpath, k == 0 ? "lr" : "dL", form);
+            rec_array(r, path, 1, &nb, col, NULL);
+            rec_attach_scale(r, path, 0, scale);
+            rec_attr_str(r, path, "formula", scaling_theory_describe(form));
+        }
+    }
+    if (!strcmp(o->type->name, "adam") && dir == ONESTEP_STEADY) {
+        for (size_t i = 0; i < nb; i++)
+            col[i] = adam_update_rms(o->p.b1, c->onestep.batch.v[i] / m->B_simple);
+        snprintf(path, sizeof path, "%s/update_rms_theory", gpath);
+        rec_array(r, path, 1, &nb, col, NULL);
+        rec_attach_scale(r, path, 0, scale);
+        rec_attr_str(r, path, "formula", "sqrt((s + a)/(s + 1)), s = B/B_simple, a = (1-b1)/(1+b1)");
+        for (size_t i = 0; i < nb; i++)
+            col[i] = adam_update_rms_coords(m, o->p.b1, c->onestep.batch.v[i]);
+        snprintf(path, sizeof path, "%s/update_rms_theory_coords", gpath);
+        rec_array(r, path, 1, &nb, col, NULL);
+        rec_attach_scale(r, path, 0, scale);
+        rec_attr_str(r, path, "formula", "sqrt(mean_i (s_i + a)/(s_i + 1)), s_i = B g_i^2/Sigma_ii");
+        rec_attr_num(r, gpath, "surge_B", adam_surge_batch(m, o->p.b1));
+    }
+    if (dir == ONESTEP_FIRST && cells[0].e.mean_phi) {
+        size_t dims[2] = { nb, pb->n };
+        double *buf = malloc(nb * pb->n * sizeof *buf);
+        for (int k = 0; buf && k < 2; k++) {
+            for (size_t i = 0; i < nb; i++)
+                memcpy(buf + i * pb->n, k ? cells[i].e.mean_phi_se : cells[i].e.mean_phi,
+                       pb->n * sizeof *buf);
+            snprintf(path, sizeof path, "%s/%s", gpath, k ? "mean_phi_se" : "mean_phi");
+            rec_array(r, path, 2, dims, buf, NULL);
+            rec_attach_scale(r, path, 0, scale);
+        }
+        free(buf);
+    }
+    free(col);
+}
+
+int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, char *err,
+                    size_t len)
+{
+    const double *x = onestep_point(c, pb);
+    if (!x) {
+        snprintf(err, len, "[onestep] point = minimizer: the %s problem has no known minimizer",
+                 pb->type->name);
+        return OD_EDOM;
+    }
+    grad_moments m;
+    int status = grad_moments_compute(pb, x, &m);
+    if (status != OD_OK) {
+        snprintf(err, len, "gradient moments at the frozen point: %s", od_strerror(status));
+        return status;
+    }
+    size_t nb = c->onestep.batch.n, nc = 0;
+    cell *cells = calloc(c->nopt * 2 * nb, sizeof *cells);
+    status = cells ? OD_OK : OD_ENOMEM;
+    for (size_t i = 0; status == OD_OK && i < c->nopt; i++)
+        for (int dir = 0; dir < 2; dir++) {
+            if (dir == ONESTEP_STEADY && (!onestep_stateful(c->opt[i].type) || !c->onestep.steady_steps))
+                continue;
+            for (size_t ib = 0; ib < nb; ib++, nc++) {
+                cells[nc].o = &c->opt[i];
+                cells[nc].dir = dir;
+                cells[nc].ib = ib;
+                if (dir == ONESTEP_FIRST) {
+                    cells[nc].e.mean_phi = malloc(pb->n * sizeof(double));
+                    cells[nc].e.mean_phi_se = malloc(pb->n * sizeof(double));
+                    if (!cells[nc].e.mean_phi || !cells[nc].e.mean_phi_se)
+                        status = OD_ENOMEM;
+                }
+            }
+        }
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t k = 0; k < (status == OD_OK ? nc : 0); k++) {
+        cell *cl = &cells[k];
+        uint64_t id = (uint64_t)(cl->o - c->opt) * 2 + (uint64_t)cl->dir;
+        cl->status = onestep_mc(c, cl->o, cl->dir, pb, x, c->onestep.batch.v[cl->ib],
+                                id * 1000003 + cl->ib, &cl->e);
+    }
+    for (size_t k = 0; status == OD_OK && k < nc; k++)
+        status = cells[k].status;
+    if (status == OD_OK) {
+        rec_group(r, "/onestep");
+        rec_attr_str(r, "/onestep", "point", c->onestep.point == ONESTEP_MINIMIZER ? "minimizer" : "init");
+        rec_attr_num(r, "/onestep", "samples", (double)c->onestep.samples);
+        rec_attr_num(r, "/onestep", "steady_steps", (double)c->onestep.steady_steps);
+        rec_array(r, "/onestep/batch", 1, &nb, c->onestep.batch.v, NULL);
+        rec_array(r, "/onestep/x", 1, &pb->n, x, NULL);
+        record_moments(r, &m, pb);
+        for (size_t k = 0; k < nc; k += nb)
+            record_direction(r, c, pb, x, &m, cells + k, nb);
+        status = rec_status(r);
+    } else {
+        snprintf(err, len, "%s", od_strerror(status));
+    }
+    for (size_t k = 0; cells && k < c->nopt * 2 * nb; k++)
+        free(cells[k].e.mean_phi), free(cells[k].e.mean_phi_se);
+    free(cells);
+    grad_moments_free(&m);
+    return status;
+}
