@@ -1,0 +1,7 @@
+#!/bin/sh
+# tests/theory_test.sh OPTDYN — `optdyn theory` on the NQM (d = 1e4, h = c = 1/i, x = 1) against
+# the formulas of THEORY.md section 4 evaluated independently in NumPy (tests/theory_check.py).
+tmp=$(mktemp -d /tmp/optdyn-theory-XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+"${1:-build/optdyn}" theory experiments/nqm-onestep.ini > "$tmp/t.tsv" &&
+    /usr/bin/python3 tests/theory_check.py "$tmp/t.tsv"
