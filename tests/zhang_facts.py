@@ -50,5 +50,16 @@ for p in ["0.25", "0.5", "0.75"]:
     bc = critical_batch(s)
     check(bc > prev, f"precond p = {p} raises the critical batch size ({prev} -> {bc})")
     prev = bc
+# fits (/fit): the steps-vs-examples hyperbola S = S_min (1 + B_crit/B) with 95% intervals, and
+# the saturating law lr_max/(1 + B_noise/B) as the best lr*(B) law for SGD by residual
+hyp = f["fit/sgd/0/hyperbola"].attrs
+check(hyp["status"] == "ok" and hyp["B_crit_lo"] < hyp["B_crit"] < hyp["B_crit_hi"]
+      and hyp["S_min_lo"] < hyp["S_min"] < hyp["S_min_hi"]
+      and hyp["E_min_lo"] < hyp["E_min"] < hyp["E_min_hi"], "hyperbola fit with intervals")
+check(abs(hyp["E_min"] / (hyp["S_min"] * hyp["B_crit"]) - 1) < 1e-12, "E_min = S_min B_crit")
+check(hyp["rms_log_residual"] < 0.15, f"hyperbola fits the SGD steps ({hyp['rms_log_residual']:.3f})")
+rms = {law: f["fit/sgd/0/" + law].attrs["rms_log_residual"]
+       for law in ("linear", "sqrt", "power", "saturating", "surge")}
+check(min(rms, key=rms.get) == "saturating", f"saturating law fits SGD's lr* best: {rms}")
 print(f"zhang facts: {results['pass']} passed, {results['fail']} failed")
 sys.exit(1 if results["fail"] else 0)

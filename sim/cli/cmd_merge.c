@@ -3,6 +3,7 @@
  * another experiment (file, --set, seed or program version) are refused; missing cells are
  * reported and nothing is written. */
 #include "../config.h"
+#include "../fit.h"
 #include "../meta.h"
 #include "../rec.h"
 #include "../status.h"
@@ -166,7 +167,8 @@ int cmd_merge(int argc, char **argv)
     meta_write_problem(r, c, pb);
     rec_attr_str(r, "/", "fingerprint", fp);
     if ((status = sim_sweep_best(c, pb, 1, &res)) != OD_OK ||
-        (status = sweep_write(r, c, &res, 0)) != OD_OK) {
+        (status = sweep_write(r, c, &res, 0)) != OD_OK ||
+        (status = sweep_fit_write(r, c, &res)) != OD_OK) {
         cli_error(code, "merge", "%s", od_strerror(status));
         goto done;
     }

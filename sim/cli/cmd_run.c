@@ -2,6 +2,7 @@
  * rename on success. Any failure (or SIGINT/SIGTERM) removes the .partial file; OUT.h5 is only
  * ever replaced by a complete file. */
 #include "../config.h"
+#include "../fit.h"
 #include "../flow.h"
 #include "../onestep.h"
 #include "../meta.h"
@@ -134,6 +135,8 @@ static int run_sweep(const config *c, const problem *pb, rec *r, sweep_run_opts 
     }
     if (status == OD_OK && (status = sweep_write(r, c, &res, o->nshards > 1)) != OD_OK)
         snprintf(err, len, "writing the sweep: %s", od_strerror(status));
+    if (status == OD_OK && o->nshards == 1 && (status = sweep_fit_write(r, c, &res)) != OD_OK)
+        snprintf(err, len, "writing the fits: %s", od_strerror(status));
     sweep_result_free(&res);
     return status;
 }
