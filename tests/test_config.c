@@ -50,7 +50,7 @@ static const bad_case bad[] = {
     { "[problem]\ntype = quadratic\nnoise = loud\n" RUN OPT, { ":3:", "noise", "none isotropic hessian" } },
     { "[experiment]\nkind = onestep\n" PROB RUN OPT, { ":6:", "[run]", "not used by kind = onestep" } },
     { "[experiment]\nkind = onestep\n" PROB "[onestep]\nbatch = 1, 2\n[optimizer a]\ntype = sgd\nlr = 0.1\n", { ":10:", "lr", "measures the optimal lr" } },
-    { "[experiment]\nkind = onestep\n" PROB "[onestep]\nbatch = 0.5\n[optimizer a]\ntype = sgd\n", { ":6:", "batch" } },
+    { "[experiment]\nkind = onestep\n" PROB "[onestep]\nbatch = 0.5\n[optimizer a]\ntype = sgd\n", { ":7:", "batch", "[1, inf)" } },
     { "[experiment]\nkind = flow\n" PROB "[optimizer a]\ntype = signsgd\nlr = 0.1\n[flow]\nlr = 0.1\ntime = 1\n", { ":7:", "[optimizer a] type", "no continuous-time limit" } },
     { "[experiment]\nkind = flow\n" PROB "[optimizer a]\ntype = sgd\nlr = 0.1\n[flow]\nlr = 0.1\ntime = 1\nlimits = gradient, sbc\n", { "[flow] limits", "no optimizer", "'sbc'" } },
     { "[experiment]\nkind = flow\n" PROB "[optimizer a]\ntype = sgd\nlr = 0.1\n[optimizer b]\ntype = adam\nlr = 0.1\n[flow]\nlr = 0.1\ntime = 1\nlimits = gradient\n", { "[flow] limits", "none of the limits", "'b'" } },
