@@ -2,7 +2,9 @@
 # newer than its .h5), export TSV with `optdyn export`, render plots/out/<name>.png and .svg.
 
 FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch flow-gd-quadratic \
-            flow-runge-kutta flow-quadratic-paths flow-rosenbrock-paths nag-c-sbc sme-weak-order
+            nqm-steps-vs-examples flow-runge-kutta flow-quadratic-paths flow-rosenbrock-paths \
+            nag-c-sbc sme-weak-order nqm-onestep sign-surge adam-surge adam-eps adam-rms \
+            goh-momentum sign-erf
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
@@ -15,4 +17,9 @@ results/%.h5: experiments/%.ini $(OPTDYN)
 plots/out/%.png: plots/%.gp results/%.h5 $(wildcard plots/lib/*.gp) scripts/figure-data.sh
 	sh scripts/figure-data.sh $(OPTDYN) results/$*.h5 plots/out/data/$*
 	gnuplot -e "data='plots/out/data/$*'; out='plots/out/$*'" plots/$*.gp
+# figures drawn from another figure's experiment
+plots/out/nqm-steps-vs-examples.png: plots/nqm-steps-vs-examples.gp results/nqm-steps-vs-batch.h5 \
+                                     $(wildcard plots/lib/*.gp) scripts/figure-data.sh
+	sh scripts/figure-data.sh $(OPTDYN) results/nqm-steps-vs-batch.h5 plots/out/data/nqm-steps-vs-examples
+	gnuplot -e "data='plots/out/data/nqm-steps-vs-examples'; out='plots/out/nqm-steps-vs-examples'" $<
 .PRECIOUS: results/%.h5

@@ -8,12 +8,37 @@ set -eu
 optdyn=$1 h5=$2 dir=$3
 mkdir -p "$dir"
 rm -f "$dir"/*.tsv "$dir"/names.txt
-names() {   # group of optimizer groups -> "name type" lines
+names() {   # group of optimizer groups -> "name type momentum" lines (momentum 0 if none)
     "$optdyn" export "$h5" "$1" > "$dir/summary.tsv"
-    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next }
-                { print $1, $c }' "$dir/summary.tsv" > "$dir/names.txt"
+    awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "type") c = i; if ($i == "momentum") m = i }; next }
+                { print $1, $c, (m && $m != "" ? $m : 0) }' "$dir/summary.tsv" > "$dir/names.txt"
 }
-if "$optdyn" export "$h5" /flow > /dev/null 2>&1; then
+if "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
+    # "optimizer direction type" lines; per pair <opt>_<dir>.tsv (batch + every 1-D dataset) and,
+    # for first updates, <opt>_first.coords.tsv (batch, coordinate, u, mean_phi, mean_phi_se)
+    "$optdyn" export "$h5" /onestep > "$dir/batch.tsv"
+    "$optdyn" export "$h5" /onestep/moments > "$dir/moments.tsv"
+    "$optdyn" export "$h5" /onestep/optimizer | tail -n +2 | while read -r opt; do
+        "$optdyn" export "$h5" "/onestep/$opt" | tail -n +2 | while IFS="$(printf '\t')" read -r d rest; do
+            type=$("$optdyn" export "$h5" "/onestep/$opt" | awk -F'\t' -v d="$d" \
+                'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next } $1 == d { print $c }')
+            echo "$opt $d $type"
+            "$optdyn" export "$h5" "/onestep/$opt/$d" > "$dir/tmp.tsv"
+            paste "$dir/batch.tsv" "$dir/tmp.tsv" > "$dir/${opt}_$d.tsv"
+            c="/onestep/$opt/$d/coordinates"
+            if "$optdyn" export "$h5" "$c/u" > "$dir/u.tsv" 2>/dev/null; then
+                "$optdyn" export "$h5" "$c/mean_phi" | cut -f3 > "$dir/m.tsv"
+                "$optdyn" export "$h5" "$c/mean_phi_se" | cut -f3 > "$dir/s.tsv"
+                paste "$dir/u.tsv" "$dir/m.tsv" "$dir/s.tsv" > "$dir/${opt}_$d.coords.tsv"
+                rm -f "$dir/u.tsv" "$dir/m.tsv" "$dir/s.tsv"
+            fi
+        done
+    done > "$dir/names.txt"
+    rm -f "$dir/tmp.tsv" "$dir/u.tsv"
+    "$optdyn" export "$h5" /onestep/goh/rate > "$dir/goh.tsv" 2>/dev/null || rm -f "$dir/goh.tsv"
+    "$optdyn" export "$h5" /onestep/goh/optimum > "$dir/goh_optimum.tsv" 2>/dev/null ||
+        rm -f "$dir/goh_optimum.tsv"
+elif "$optdyn" export "$h5" /flow > /dev/null 2>&1; then
     # "optimizer limit type" lines; per pair the order table and the matched trajectories
     "$optdyn" export "$h5" /flow | tail -n +2 | while read -r opt; do
         "$optdyn" export "$h5" "/flow/$opt" | tail -n +2 | cut -f1 | while read -r lim; do
@@ -50,4 +75,7 @@ else
         grep "^$name " "$dir/names.txt"
     done > "$dir/names.sorted" && mv "$dir/names.sorted" "$dir/names.txt"
     "$optdyn" export "$h5" /sweep/best > "$dir/best.tsv"
+    while read -r name type mu; do      # the fitted laws of the first target, one row per law
+        "$optdyn" export "$h5" "/fit/$name/0" > "$dir/fit_$name.tsv" 2>/dev/null || rm -f "$dir/fit_$name.tsv"
+    done < "$dir/names.txt"
 fi

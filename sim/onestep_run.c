@@ -25,8 +25,14 @@ static void record_moments(rec *r, const grad_moments *m, const problem *pb)
                             "trace_Sigma_H", "A", "C", "sum_abs_g" };
     double v[] = { m->lr_max, m->dL_max, m->B_noise, m->B_simple, m->gg, m->gHg, m->trS, m->trSH,
                    m->A, m->C, m->abs_g };
-    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+    size_t one = 1;
+    rec_group(r, "/onestep/moments");
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++) {
+        char path[128];
         rec_attr_num(r, g, names[i], v[i]);
+        snprintf(path, sizeof path, "/onestep/moments/%s", names[i]);   /* one-row table */
+        rec_array(r, path, 1, &one, &v[i], NULL);
+    }
     double Bp, lp;
     sign_surge(m, &Bp, &lp);
     rec_attr_num(r, g, "sign_surge_B_peak", Bp);
@@ -43,6 +49,48 @@ static void record_moments(rec *r, const grad_moments *m, const problem *pb)
                  "tr(Sigma)/|g|^2, A = sum H_ii, C = sum_{i!=j} H_ij sign(g_i g_j); sign surge "
                  "(mean field, C > A) at B_peak = A B_simple/(C - A); goh_*: Goh 2017 optimum "
                  "for the spectrum's [min, max]");
+}
+
+/* Heavy ball's rate max_lambda rho(lr, mu, lambda) over the spectrum on a 201 x 200 grid,
+ * lr in (0, 2.2 * 4/(sqrt(lmin)+sqrt(lmax))^2 ...], mu in [0, 1), beside Goh's optimum. */
+static void record_goh(rec *r, const problem *pb)
+{
+    enum { NL = 201, NM = 200 };
+    double lr0, mu0, rate0, *lr = malloc(NL * sizeof *lr), *mu = malloc(NM * sizeof *mu);
+    double *rate = malloc(NL * NM * sizeof *rate);
+    goh_optimum(pb->spectrum[0], pb->spectrum[pb->n - 1], &lr0, &mu0, &rate0);
+    for (size_t i = 0; lr && i < NL; i++)
+        lr[i] = 2.5 * lr0 * (double)(i + 1) / NL;
+    for (size_t j = 0; mu && j < NM; j++)
+        mu[j] = (double)j / NM;
+    for (size_t i = 0; lr && mu && rate && i < NL; i++)
+        for (size_t j = 0; j < NM; j++) {
+            double worst = 0.0;
+            for (size_t k = 0; k < pb->n; k++)
+                worst = fmax(worst, heavy_ball_radius(lr[i], mu[j], pb->spectrum[k]));
+            rate[i * NM + j] = worst;
+        }
+    if (lr && mu && rate) {
+        size_t nl = NL, nm = NM, dims[2] = { NL, NM };
+        rec_group(r, "/onestep/goh");
+        rec_attr_str(r, "/onestep/goh", "description", "heavy ball v <- mu v + g, x <- x - lr v "
+                     "on the problem's spectrum: convergence rate max over eigenvalues of the "
+                     "spectral radius of the 2x2 iteration (>= 1: no convergence); optimum (Goh "
+                     "2017) in the attributes");
+        rec_attr_num(r, "/onestep/goh", "lr_opt", lr0);
+        rec_attr_num(r, "/onestep/goh", "momentum_opt", mu0);
+        rec_attr_num(r, "/onestep/goh", "rate_opt", rate0);
+        rec_array(r, "/onestep/goh/lr", 1, &nl, lr, NULL);
+        rec_array(r, "/onestep/goh/momentum", 1, &nm, mu, NULL);
+        rec_array(r, "/onestep/goh/rate", 2, dims, rate, NULL);
+        rec_attach_scale(r, "/onestep/goh/rate", 0, "/onestep/goh/lr");
+        rec_attach_scale(r, "/onestep/goh/rate", 1, "/onestep/goh/momentum");
+        double opt[3] = { lr0, mu0, rate0 };
+        size_t three = 3;
+        rec_array(r, "/onestep/goh/optimum", 1, &three, opt, NULL);
+        rec_attr_str(r, "/onestep/goh/optimum", "description", "lr, mu, rate");
+    }
+    free(lr), free(mu), free(rate);
 }
 
 typedef struct cell {
@@ -114,16 +162,25 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
         rec_attr_str(r, path, "formula", "sqrt(mean_i (s_i + a)/(s_i + 1)), s_i = B g_i^2/Sigma_ii");
         rec_attr_num(r, gpath, "surge_B", adam_surge_batch(m, o->p.b1));
     }
-    if (dir == ONESTEP_FIRST && cells[0].e.mean_phi) {
-        size_t dims[2] = { nb, pb->n };
-        double *buf = malloc(nb * pb->n * sizeof *buf);
-        for (int k = 0; buf && k < 2; k++) {
+    if (dir == ONESTEP_FIRST && cells[0].e.mean_phi) {   /* per coordinate: long table */
+        size_t n = pb->n, dims[2] = { nb, n };
+        double *buf = malloc(nb * n * sizeof *buf);
+        const char *axes[2] = { "/onestep/batch", "/onestep/coordinate" };
+        char cg[340];
+        snprintf(cg, sizeof cg, "%s/coordinates", gpath);
+        rec_group(r, cg);
+        rec_attr_str(r, cg, "description", "per batch size and coordinate: u = g_i sqrt(B/2)/"
+                     "sigma_i (the argument of erf for sign), the Monte Carlo mean of phi_i and "
+                     "its standard error");
+        for (int k = 0; buf && k < 3; k++) {
             for (size_t i = 0; i < nb; i++)
-                memcpy(buf + i * pb->n, k ? cells[i].e.mean_phi_se : cells[i].e.mean_phi,
-                       pb->n * sizeof *buf);
-            snprintf(path, sizeof path, "%s/%s", gpath, k ? "mean_phi_se" : "mean_phi");
+                for (size_t j = 0; j < n; j++)
+                    buf[i * n + j] = k == 0 ? m->g[j] * sqrt(c->onestep.batch.v[i] / 2.0) / m->sd[j]
+                                     : k == 1 ? cells[i].e.mean_phi[j] : cells[i].e.mean_phi_se[j];
+            snprintf(path, sizeof path, "%s/%s", cg, k == 0 ? "u" : k == 1 ? "mean_phi" : "mean_phi_se");
             rec_array(r, path, 2, dims, buf, NULL);
-            rec_attach_scale(r, path, 0, scale);
+            for (unsigned a = 0; a < 2; a++)
+                rec_attach_scale(r, path, a, axes[a]);
         }
         free(buf);
     }
@@ -180,7 +237,23 @@ int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, cha
         rec_attr_num(r, "/onestep", "steady_steps", (double)c->onestep.steady_steps);
         rec_array(r, "/onestep/batch", 1, &nb, c->onestep.batch.v, NULL);
         rec_array(r, "/onestep/x", 1, &pb->n, x, NULL);
+        double *idx = malloc(pb->n * sizeof *idx);
+        for (size_t i = 0; idx && i < pb->n; i++)
+            idx[i] = (double)i;
+        if (idx)
+            rec_array_int(r, "/onestep/coordinate", 1, &pb->n, idx);
+        free(idx);
+        rec_array(r, "/onestep/g", 1, &pb->n, m.g, NULL);
+        rec_array(r, "/onestep/sigma", 1, &pb->n, m.sd, NULL);
+        const char **names = malloc(c->nopt * sizeof *names);
+        for (size_t i = 0; names && i < c->nopt; i++)
+            names[i] = c->opt[i].name;
+        if (names)
+            rec_strings(r, "/onestep/optimizer", c->nopt, names);
+        free(names);
         record_moments(r, &m, pb);
+        if (pb->spectrum)
+            record_goh(r, pb);
         for (size_t k = 0; k < nc; k += nb)
             record_direction(r, c, pb, x, &m, cells + k, nb);
         status = rec_status(r);

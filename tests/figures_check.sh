@@ -4,7 +4,9 @@
 # canvas compresses below 10 KB; a drawn figure is well above 40 KB).
 pass=0
 fail=0
-for name in $(sed -n 's/^FIGURES *:= *//p' plots/local.mk); do
+names=$(awk '/^FIGURES *:=/ { f = 1 } f { sub(/^FIGURES *:= */, ""); c = sub(/\\$/, "");
+                                     printf "%s ", $0; if (!c) exit }' plots/local.mk)
+for name in $names; do
     png=plots/out/$name.png
     if [ -f "$png" ] && [ "$(head -c 8 "$png" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ] &&
         [ "$(wc -c < "$png")" -gt 40000 ] && [ -s "plots/out/$name.svg" ]; then
