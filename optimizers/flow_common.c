@@ -46,6 +46,32 @@ int opt_flow_hessian(const problem *pb, const double *x, size_t n, double *H, si
     return status;
 }
 
+int opt_flow_friction_rhs(const double *y, double *dydt, size_t n, double friction,
+                          const problem *pb)
+{
+    int status = pb->type->grad(pb, y, NULL, dydt + n);
+    for (size_t i = 0; i < n; i++) {
+        dydt[i] = y[n + i];
+        dydt[n + i] = -friction * y[n + i] - dydt[n + i];
+    }
+    return status;
+}
+
+int opt_flow_friction_jac(const double *y, double *dfdy, size_t n, double friction,
+                          const problem *pb, double *work)
+{
+    size_t m = 2 * n;
+    memset(dfdy, 0, m * m * sizeof *dfdy);
+    int status = opt_flow_hessian(pb, y, n, dfdy + n * m, m, work);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t j = 0; j < n; j++)
+            dfdy[(n + i) * m + j] = -dfdy[(n + i) * m + j];
+        dfdy[i * m + n + i] = 1.0;
+        dfdy[(n + i) * m + n + i] = -friction;
+    }
+    return status;
+}
+
 const opt_flow *opt_flow_lookup(const opt_type *type, const char *name)
 {
     for (size_t i = 0; type->flows && type->flows[i]; i++)
@@ -136,29 +162,14 @@ static int damped_rhs(double t, const double *y, double *dydt, size_t n, const o
                       const problem *pb, double *work)
 {
     (void)t, (void)work;
-    int status = pb->type->grad(pb, y, NULL, dydt + n);
-    for (size_t i = 0; i < n; i++) {
-        dydt[i] = y[n + i];
-        dydt[n + i] = -p->damping * y[n + i] - dydt[n + i];
-    }
-    return status;
+    return opt_flow_friction_rhs(y, dydt, n, p->damping, pb);
 }
 
-/* [[0, I], [-H, -gamma I]] */
 static int damped_jac(double t, const double *y, double *dfdy, size_t n, const opt_params *p,
                       const problem *pb, double *work)
 {
     (void)t;
-    size_t m = 2 * n;
-    memset(dfdy, 0, m * m * sizeof *dfdy);
-    int status = opt_flow_hessian(pb, y, n, dfdy + n * m, m, work);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n; j++)
-            dfdy[(n + i) * m + j] = -dfdy[(n + i) * m + j];
-        dfdy[i * m + n + i] = 1.0;
-        dfdy[(n + i) * m + n + i] = -p->damping;
-    }
-    return status;
+    return opt_flow_friction_jac(y, dfdy, n, p->damping, pb, work);
 }
 
 const opt_flow opt_flow_damped = {

@@ -43,30 +43,14 @@ static int sbc_rhs(double t, const double *y, double *dydt, size_t n, const opt_
                    const problem *pb, double *work)
 {
     (void)p, (void)work;
-    int status = pb->type->grad(pb, y, NULL, dydt + n);
-    for (size_t i = 0; i < n; i++) {
-        dydt[i] = y[n + i];
-        dydt[n + i] = -3.0 / t * y[n + i] - dydt[n + i];
-    }
-    return status;
+    return opt_flow_friction_rhs(y, dydt, n, 3.0 / t, pb);
 }
 
-/* [[0, I], [-H, -(3/t) I]] */
 static int sbc_jac(double t, const double *y, double *dfdy, size_t n, const opt_params *p,
                    const problem *pb, double *work)
 {
     (void)p;
-    size_t m = 2 * n;
-    for (size_t i = 0; i < m * m; i++)
-        dfdy[i] = 0.0;
-    int status = opt_flow_hessian(pb, y, n, dfdy + n * m, m, work);
-    for (size_t i = 0; i < n; i++) {
-        for (size_t j = 0; j < n; j++)
-            dfdy[(n + i) * m + j] = -dfdy[(n + i) * m + j];
-        dfdy[i * m + n + i] = 1.0;
-        dfdy[(n + i) * m + n + i] = -3.0 / t;
-    }
-    return status;
+    return opt_flow_friction_jac(y, dfdy, n, 3.0 / t, pb, work);
 }
 
 /* Su, Boyd & Candes, Theorem 3: f(X(t)) - f* <= 2|x0 - x*|^2 / t^2 for convex f. */

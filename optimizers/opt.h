@@ -112,6 +112,12 @@ double opt_flow_start_rest(const double *x0, size_t n, const opt_params *p, cons
 /* H (n x n, row-major, leading dimension ld) at x from n Hessian-vector products; work: 2n. */
 int opt_flow_hessian(const problem *pb, const double *x, size_t n, double *H, size_t ld,
                      double *work);
+/* Second-order systems, y = (x, v): x' = v, v' = -friction*v - g(x), and their Jacobian
+ * [[0, I], [-H, -friction I]] (dim 2n x 2n, work: 2n). */
+int opt_flow_friction_rhs(const double *y, double *dydt, size_t n, double friction,
+                          const problem *pb);
+int opt_flow_friction_jac(const double *y, double *dfdy, size_t n, double friction,
+                          const problem *pb, double *work);
 const opt_flow *opt_flow_lookup(const opt_type *type, const char *name);
 /* Limits shared by several update rules. */
 extern const opt_flow opt_flow_gradient;   /* dx/dt = -g */
