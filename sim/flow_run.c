@@ -239,44 +239,38 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
     return status != OD_OK ? status : rec_status(r);
 }
 
-/* Does the comma-separated list contain word (spaces around items ignored)? */
-static int list_has(const char *list, const char *word)
+/* The next item of a comma-separated list into word (spaces around it dropped); returns the
+ * rest of the list, or NULL at its end. */
+static const char *list_next(const char *p, char *word, size_t len)
 {
-    size_t n = strlen(word);
-    for (const char *p = list; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        const char *end = p;
-        while (*end && *end != ',')
-            end++;
-        const char *last = end;
-        while (last > p && last[-1] == ' ')
-            last--;
-        if ((size_t)(last - p) == n && strncmp(p, word, n) == 0)
-            return 1;
-        p = end;
-    }
-    return 0;
+    while (*p == ' ' || *p == ',')
+        p++;
+    if (!*p)
+        return NULL;
+    size_t k = 0;
+    for (; *p && *p != ','; p++)
+        if (k + 1 < len)
+            word[k++] = *p;
+    while (k && word[k - 1] == ' ')
+        k--;
+    word[k] = 0;
+    return p;
 }
 
 int flow_limit_selected(const flow_params *fp, const opt_flow *f)
 {
-    return !fp->limits[0] || list_has(fp->limits, f->name);
+    char word[128];
+    for (const char *p = fp->limits; (p = list_next(p, word, sizeof word));)
+        if (strcmp(word, f->name) == 0)
+            return 1;
+    return !fp->limits[0];
 }
 
 const char *flow_limits_check(const config *c, char *why, size_t len)
 {
     char word[128];
-    for (const char *p = c->flow.limits; *p;) {
-        while (*p == ' ' || *p == ',')
-            p++;
-        size_t k = 0;
-        while (*p && *p != ',' && k + 1 < sizeof word)
-            word[k++] = *p++;
-        while (k && word[k - 1] == ' ')
-            k--;
-        word[k] = 0;
-        int found = !k;
+    for (const char *p = c->flow.limits; (p = list_next(p, word, sizeof word));) {
+        int found = 0;
         for (size_t i = 0; !found && i < c->nopt; i++)
             found = opt_flow_lookup(c->opt[i].type, word) != NULL;
         if (!found) {
