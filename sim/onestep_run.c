@@ -131,22 +131,18 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
         rec_array(r, path, 1, &nb, col, NULL);
         rec_attach_scale(r, path, 0, scale);
     }
-    theory_value tv[THEORY_FORMS_MAX];
-    size_t nf = scaling_theory(o, dir, m, pb, x, c->onestep.batch.v[0], tv);
-    for (size_t f = 0; f < nf; f++) {
-        const char *form = tv[f].form;
+    const char *forms[THEORY_FORMS_MAX];
+    double *lr = malloc(THEORY_FORMS_MAX * nb * sizeof *lr), *dL = malloc(THEORY_FORMS_MAX * nb * sizeof *dL);
+    size_t nf = lr && dL ? scaling_theory_table(o, dir, m, pb, x, nb, c->onestep.batch.v, forms,
+                                                lr, dL) : 0;
+    for (size_t f = 0; f < nf; f++)
         for (int k = 0; k < 2; k++) {
-            for (size_t i = 0; i < nb; i++) {
-                theory_value all[THEORY_FORMS_MAX];
-                scaling_theory(o, dir, m, pb, x, c->onestep.batch.v[i], all);
-                col[i] = k == 0 ? all[f].lr : all[f].dL;
-            }
-            snprintf(path, sizeof path, "%s/%s_%s", gpath, k == 0 ? "lr" : "dL", form);
-            rec_array(r, path, 1, &nb, col, NULL);
+            snprintf(path, sizeof path, "%s/%s_%s", gpath, k == 0 ? "lr" : "dL", forms[f]);
+            rec_array(r, path, 1, &nb, (k == 0 ? lr : dL) + f * nb, NULL);
             rec_attach_scale(r, path, 0, scale);
-            rec_attr_str(r, path, "formula", scaling_theory_describe(form));
+            rec_attr_str(r, path, "formula", scaling_theory_describe(forms[f]));
         }
-    }
+    free(lr), free(dL);
     if (!strcmp(o->type->name, "adam") && dir == ONESTEP_STEADY) {
         for (size_t i = 0; i < nb; i++)
             col[i] = adam_update_rms(o->p.b1, c->onestep.batch.v[i] / m->B_simple);

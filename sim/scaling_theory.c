@@ -135,6 +135,23 @@ size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, co
     return 0;
 }
 
+size_t scaling_theory_table(const cfg_optimizer *o, int dir, const grad_moments *m,
+                            const problem *pb, const double *x, size_t nb, const double *B,
+                            const char **forms, double *lr, double *dL)
+{
+    size_t nf = 0;
+    for (size_t i = 0; i < nb; i++) {
+        theory_value tv[THEORY_FORMS_MAX];
+        nf = scaling_theory(o, dir, m, pb, x, B[i], tv);
+        for (size_t k = 0; k < nf; k++) {
+            forms[k] = tv[k].form;
+            lr[k * nb + i] = tv[k].lr;
+            dL[k * nb + i] = tv[k].dL;
+        }
+    }
+    return nf;
+}
+
 int sign_surge(const grad_moments *m, double *B_peak, double *lr_peak)
 {
     if (!(m->C > m->A)) {

@@ -21,6 +21,12 @@ typedef struct theory_value {
 size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, const problem *pb,
                       const double *x, double B, theory_value *out);
 
+/* The same for every batch size B[0..nb) at once: form k is forms[k], its values lr[k*nb + i]
+ * and dL[k*nb + i] (lr, dL: THEORY_FORMS_MAX * nb doubles). Returns the number of forms. */
+size_t scaling_theory_table(const cfg_optimizer *o, int dir, const grad_moments *m,
+                            const problem *pb, const double *x, size_t nb, const double *B,
+                            const char **forms, double *lr, double *dL);
+
 /* One-line description of a form, recorded beside its values. */
 const char *scaling_theory_describe(const char *form);
 

@@ -11,6 +11,7 @@
 
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char usage[] = "optdyn theory EXP.ini [--set section.key=value]...";
@@ -23,11 +24,14 @@ static const char help[] =
     "OPTIMIZER.DIRECTION.FORM (first: first update; steady: stateful optimizers' steady state)\n"
     "with lr*(B). `optdyn run` on the same file adds the Monte Carlo estimates.\n";
 
-typedef struct column {
+/* The closed forms of one optimizer and direction over the batch sizes. */
+typedef struct block {
     const cfg_optimizer *o;
     int dir;
-    size_t form;
-} column;
+    size_t nf;
+    const char *forms[THEORY_FORMS_MAX];
+    double *lr, *dL;
+} block;
 
 static void print_moments(const grad_moments *m, const problem *pb)
 {
@@ -87,32 +91,36 @@ int cmd_theory(int argc, char **argv)
     else if ((status = grad_moments_compute(pb, x, &m)) != OD_OK)
         cli_error(code, "theory", "gradient moments: %s", od_strerror(status));
     else {
-        column cols[256];
-        size_t nc = 0;
-        theory_value tv[THEORY_FORMS_MAX];
-        for (size_t i = 0; i < c->nopt; i++)
-            for (int dir = 0; dir < 1 + onestep_stateful(c->opt[i].type); dir++) {
-                size_t nf = scaling_theory(&c->opt[i], dir, &m, pb, x, c->onestep.batch.v[0], tv);
-                for (size_t f = 0; f < nf && nc < 256; f++)
-                    cols[nc++] = (column){ &c->opt[i], dir, f };
+        size_t nb = c->onestep.batch.n, nblk = 0;
+        block *blk = calloc(2 * c->nopt, sizeof *blk);
+        for (size_t i = 0; blk && i < c->nopt; i++)
+            for (int dir = 0; dir < 1 + onestep_stateful(c->opt[i].type); dir++, nblk++) {
+                block *k = &blk[nblk];
+                k->o = &c->opt[i];
+                k->dir = dir;
+                k->lr = malloc(THEORY_FORMS_MAX * nb * sizeof *k->lr);
+                k->dL = malloc(THEORY_FORMS_MAX * nb * sizeof *k->dL);
+                if (k->lr && k->dL)
+                    k->nf = scaling_theory_table(k->o, dir, &m, pb, x, nb, c->onestep.batch.v,
+                                                 k->forms, k->lr, k->dL);
             }
         print_moments(&m, pb);
         printf("B");
-        for (size_t k = 0; k < nc; k++) {
-            scaling_theory(cols[k].o, cols[k].dir, &m, pb, x, c->onestep.batch.v[0], tv);
-            printf("\t%s.%s.%s", cols[k].o->name, cols[k].dir ? "steady" : "first",
-                   tv[cols[k].form].form);
-        }
+        for (size_t k = 0; k < nblk; k++)
+            for (size_t f = 0; f < blk[k].nf; f++)
+                printf("\t%s.%s.%s", blk[k].o->name, blk[k].dir ? "steady" : "first",
+                       blk[k].forms[f]);
         putchar('\n');
-        for (size_t ib = 0; ib < c->onestep.batch.n; ib++) {
-            double B = c->onestep.batch.v[ib];
-            printf("%.17g", B);
-            for (size_t k = 0; k < nc; k++) {
-                scaling_theory(cols[k].o, cols[k].dir, &m, pb, x, B, tv);
-                printf("\t%.17g", tv[cols[k].form].lr);
-            }
+        for (size_t ib = 0; ib < nb; ib++) {
+            printf("%.17g", c->onestep.batch.v[ib]);
+            for (size_t k = 0; k < nblk; k++)
+                for (size_t f = 0; f < blk[k].nf; f++)
+                    printf("\t%.17g", blk[k].lr[f * nb + ib]);
             putchar('\n');
         }
+        for (size_t k = 0; k < nblk; k++)
+            free(blk[k].lr), free(blk[k].dL);
+        free(blk);
         code = EXIT_OK;
     }
     grad_moments_free(&m);
