@@ -13,15 +13,18 @@ names() {   # group of optimizer groups -> "name type momentum" lines (momentum 
     awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == "type") c = i; if ($i == "momentum") m = i }; next }
                 { print $1, $c, (m && $m != "" ? $m : 0) }' "$dir/summary.tsv" > "$dir/names.txt"
 }
+child_types() {   # group -> "child type" lines, one export of the group ("-": no type)
+    "$optdyn" export "$h5" "$1" | awk -F'\t' '
+        NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next }
+        { print $1, (c && $c != "" ? $c : "-") }'
+}
 if "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
     # "optimizer direction type" lines; per pair <opt>_<dir>.tsv (batch + every 1-D dataset) and,
     # for first updates, <opt>_first.coords.tsv (batch, coordinate, u, mean_phi, mean_phi_se)
     "$optdyn" export "$h5" /onestep > "$dir/batch.tsv"
     "$optdyn" export "$h5" /onestep/moments > "$dir/moments.tsv"
     "$optdyn" export "$h5" /onestep/optimizer | tail -n +2 | while read -r opt; do
-        "$optdyn" export "$h5" "/onestep/$opt" | tail -n +2 | while IFS="$(printf '\t')" read -r d rest; do
-            type=$("$optdyn" export "$h5" "/onestep/$opt" | awk -F'\t' -v d="$d" \
-                'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next } $1 == d { print $c }')
+        child_types "/onestep/$opt" | while read -r d type; do
             echo "$opt $d $type"
             "$optdyn" export "$h5" "/onestep/$opt/$d" > "$dir/tmp.tsv"
             paste "$dir/batch.tsv" "$dir/tmp.tsv" > "$dir/${opt}_$d.tsv"
@@ -41,12 +44,9 @@ if "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
 elif "$optdyn" export "$h5" /flow > /dev/null 2>&1; then
     # "optimizer limit type" lines; per pair the order table and the matched trajectories
     "$optdyn" export "$h5" /flow | tail -n +2 | while read -r opt; do
-        "$optdyn" export "$h5" "/flow/$opt" | tail -n +2 | cut -f1 | while read -r lim; do
+        child_types "/flow/$opt" | while read -r lim type; do
             g="/flow/$opt/$lim"
-            type=$("$optdyn" export "$h5" "/flow/$opt" | awk -F'\t' -v l="$lim" \
-                'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next }
-                 $1 == l { print (c ? $c : "-") }')
-            echo "$opt $lim ${type:--}"
+            echo "$opt $lim $type"
             "$optdyn" export "$h5" "$g/order" > "$dir/${opt}_$lim.order.tsv"
             "$optdyn" export "$h5" "$g/trajectory" > "$dir/${opt}_$lim.trajectories.tsv" 2>/dev/null ||
                 rm -f "$dir/${opt}_$lim.trajectories.tsv"
