@@ -49,7 +49,8 @@ static int ode_jac(double t, const double y[], double *dfdy, double dfdt[], void
 }
 
 #define FLOW_MAX_STEPS 2000000
-#define FLOW_MAX_STEPS_TEXT "2000000"
+#define TEXT_OF(x) #x
+#define TEXT(x) TEXT_OF(x)        /* the macro's value as a string literal */
 
 const char *const flow_integrator_names[] = { "rk8pd", "msbdf", NULL };
 
@@ -82,7 +83,7 @@ int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const 
             snprintf(err, len, "ODE integration of the %s flow (%s) failed at t = %.6g of %.6g: "
                      "%s", f->name, flow_integrator_names[implicit], now, t[m - 1],
                      s == GSL_EBADFUNC  ? "non-finite right-hand side"
-                     : s == GSL_EMAXITER ? "more than " FLOW_MAX_STEPS_TEXT " steps (stiff? "
+                     : s == GSL_EMAXITER ? "more than " TEXT(FLOW_MAX_STEPS) " steps (stiff? "
                                            "try integrator = msbdf)"
                                          : gsl_strerror(s));
             status = OD_EDOM;
