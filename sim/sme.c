@@ -4,6 +4,7 @@
  * SDE's noise over the step exactly. (Sigma/B)^(1/2) xi is the problem's own noise model:
  * grad(X, batch xi) - grad(X), and it enters with the gradient's sign, as it does in SGD. */
 #include "sme.h"
+#include "flow.h"
 #include "rng.h"
 #include "status.h"
 
@@ -111,9 +112,10 @@ int sme_weak_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb,
 {
     if (pb->noise != PROBLEM_NOISE_GAUSS || f->dim(pb->n) != pb->n)
         return OD_ENOTSUP;
-    opt_params p = o->p;
-    p.lr = lr;
-    p.ema = 0.0;
+    opt_params p;
+    char why[256];
+    if (flow_params_at(o, f, lr, &p, why, sizeof why) != OD_OK)
+        return OD_EDOM;
     long K = lround(fp->time / lr);
     size_t N = (size_t)fp->paths;
     double *vals = malloc(N * 4 * sizeof *vals);
