@@ -86,6 +86,18 @@ const param_spec run_specs[] = {
     { "record_x", PARAM_CHOICE, offsetof(run_params, record_x), "yes", 0, 0, 0, yes_no,
       "record the iterates x (no: only scalars, for large dim)" },
     LANDSCAPE_SPECS(run_params),
+    { "noise_scale_every", PARAM_INT, offsetof(run_params, noise_scale_every), "0", 0, 1e15, 0,
+      NULL, "probe the gradient noise scale at step 0 and every k-th step (0: never); "
+      "recorded in /trajectory/<opt>/noise_scale" },
+    { "noise_scale_batches", PARAM_LIST, offsetof(run_params, noise_scale_batches), "8, 64", 1,
+      1e15, 0, NULL, "small and big batch size Bs < Bb of the two-batch estimator (McCandlish "
+      "et al. 2018, App. A); the small batch is nested in the big one" },
+    { "noise_scale_ema", PARAM_REAL, offsetof(run_params, noise_scale_ema), "0.9", 0, 1,
+      PARAM_HI_OPEN, NULL, "smoothing of the estimates of |g|^2 and tr(Sigma): EMA coefficient "
+      "per probe (0: none)" },
+    { "noise_scale_exact", PARAM_CHOICE, offsetof(run_params, noise_scale_exact), "yes", 0, 0, 0,
+      yes_no, "also record the exact B_simple and B_noise (costs N or n gradients and Hessian "
+      "products per probe)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -365,6 +377,23 @@ static int check_consistency(const ctx *x)
         const char *bad = sweep_config_check(c, section, sizeof section, why, sizeof why);
         if (bad)
             return key_error(x, section, bad, why);
+    }
+    const param_list *nsb = &c->run.noise_scale_batches;
+    if (c->exp.kind == KIND_TRAJECTORY && c->run.noise_scale_every > 0) {
+        int data = param_find(problem_types[pp->type]->params, "examples") != NULL;
+        if (nsb->n != 2 || !(nsb->v[0] < nsb->v[1]) ||
+            (data && (nsb->v[0] != floor(nsb->v[0]) || nsb->v[1] != floor(nsb->v[1]) ||
+                      nsb->v[1] > (double)pp->examples))) {
+            char most[64] = "";
+            if (data)
+                snprintf(most, sizeof most, ", integers <= examples = %ld", pp->examples);
+            snprintf(why, sizeof why, "expected two batch sizes Bs < Bb%s, got %zu value%s",
+                     most, nsb->n, nsb->n == 1 ? "" : "s");
+            if (nsb->n == 2)
+                snprintf(why + strlen(why), sizeof why - strlen(why), " (%g, %g)", nsb->v[0],
+                         nsb->v[1]);
+            return key_error(x, "run", "noise_scale_batches", why);
+        }
     }
     const param_list *land = c->exp.kind == KIND_FLOW ? &c->flow.landscape : &c->run.landscape;
     if (land->n && (land->n != 4 || pp->dim != 2 || !(land->v[0] < land->v[1]) ||

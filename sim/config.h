@@ -27,6 +27,10 @@ typedef struct run_params {
     int record_x;
     param_list landscape;    /* 2-D problems: xmin, xmax, ymin, ymax of the loss grid */
     long landscape_points;
+    long noise_scale_every;          /* probe the gradient noise scale every k steps (0: never) */
+    param_list noise_scale_batches;  /* small and big batch of the two-batch estimator */
+    double noise_scale_ema;          /* EMA coefficient per probe */
+    int noise_scale_exact;           /* also the exact B_simple, B_noise (N or n gradients) */
 } run_params;
 
 enum { SWEEP_MONTECARLO, SWEEP_EXACT };

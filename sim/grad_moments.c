@@ -1,12 +1,15 @@
 /* sim/grad_moments.c — gradient, curvature and noise moments at a point by probing the problem:
  * Sigma = S S^T with the columns s_j of S from the noise model, so tr(Sigma) = sum |s_j|^2,
- * Sigma_ii = sum_j s_ij^2 and tr(Sigma H) = sum_j s_j^T H s_j. */
+ * Sigma_ii = sum_j s_ij^2 and tr(Sigma H) = sum_j s_j^T H s_j — or, with more columns than
+ * dimensions (datasets, N > n), Sigma accumulated densely and tr(Sigma H) from n products H e_i. */
 #include "grad_moments.h"
 #include "status.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+
+#define GM_DENSE_MAX 2048     /* largest n for which Sigma is accumulated as a matrix */
 
 void grad_moments_free(grad_moments *m)
 {
@@ -33,6 +36,24 @@ static int noise_column(const problem *pb, const double *x, const double *g, siz
         double k = 1.0 / sqrt((double)pb->examples);
         for (size_t i = 0; i < n; i++)
             s[i] = (s[i] - g[i]) * k;
+    }
+    return status;
+}
+
+/* tr(Sigma H) = sum_i (H e_i)^T Sigma e_i from the lower triangle of Sigma: n Hessian products. */
+static int trace_sigma_h(const problem *pb, const double *x, const double *S, double *e,
+                         double *he, double *out)
+{
+    size_t n = pb->n;
+    int status = OD_OK;
+    *out = 0.0;
+    memset(e, 0, n * sizeof *e);
+    for (size_t i = 0; status == OD_OK && i < n; i++) {
+        e[i] = 1.0;
+        status = pb->type->hvp(pb, x, e, he);
+        e[i] = 0.0;
+        for (size_t k = 0; status == OD_OK && k < n; k++)
+            *out += he[k] * (k <= i ? S[i * n + k] : S[k * n + i]);
     }
     return status;
 }
@@ -82,16 +103,27 @@ int grad_moments_compute(const problem *pb, const double *x, grad_moments *m)
     }
     size_t cols = pb->noise == PROBLEM_NOISE_GAUSS ? n
                   : pb->noise == PROBLEM_NOISE_SAMPLE ? pb->examples : 0;
+    int dense = cols > n && n <= GM_DENSE_MAX;
+    double *S = dense ? calloc(n * n, sizeof *S) : NULL;
+    if (dense && !S)
+        status = OD_ENOMEM;
     for (size_t j = 0; status == OD_OK && j < cols; j++) {
         status = noise_column(pb, x, m->g, j, z, s);
-        if (status == OD_OK)
+        if (status == OD_OK && !dense)
             status = pb->type->hvp(pb, x, s, hs);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; status == OD_OK && i < n; i++) {
             m->trS += s[i] * s[i];
-            m->trSH += s[i] * hs[i];
             m->sd[i] += s[i] * s[i];
+            if (dense)
+                for (size_t k = 0; k <= i; k++)
+                    S[i * n + k] += s[i] * s[k];
+            else
+                m->trSH += s[i] * hs[i];
         }
     }
+    if (status == OD_OK && dense)
+        status = trace_sigma_h(pb, x, S, z, hs, &m->trSH);
+    free(S);
     for (size_t i = 0; status == OD_OK && i < n; i++)
         m->sd[i] = sqrt(m->sd[i]);
     m->lr_max = m->gg / m->gHg;

@@ -13,7 +13,8 @@ typedef enum {
     RNG_BATCH = 2,     /* per-epoch minibatch permutation (counter = epoch) */
     RNG_INIT = 3,      /* initial point x0 */
     RNG_DATA = 4,      /* synthetic dataset, random rotations (counter = purpose index) */
-    RNG_SDE = 5        /* Brownian increments of an SDE path (cell = path, counter = step) */
+    RNG_SDE = 5,       /* Brownian increments of an SDE path (cell = path, counter = step) */
+    RNG_PROBE = 6      /* extra batches of the noise-scale probe (sim/noise_scale.h; counter = step) */
 } rng_purpose;
 
 typedef struct rng_stream {

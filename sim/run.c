@@ -1,9 +1,11 @@
 /* sim/run.c — the trajectory run loop: step the replicate -> finite? -> record.
- * Step 0, every record_every-th step and the last step (or the divergence step) are recorded. */
+ * Step 0, every record_every-th step and the last step (or the divergence step) are recorded;
+ * with [run] noise_scale_every = k, the noise scale is probed at step 0 and every k-th step. */
 #include "run.h"
 #include "replicate.h"
 #include "landscape.h"
 #include "meta.h"
+#include "noise_scale.h"
 #include "status.h"
 
 #include <math.h>
@@ -79,6 +81,51 @@ static void write_outcome(rec *r, const cfg_optimizer *o, const run_outcome *out
     rec_attr_num(r, group, "final_loss", out->final_loss);
 }
 
+/* The noise-scale probe of one optimizer's run: table NULL when [run] asks for none. */
+typedef struct run_probe {
+    noise_probe p;
+    rec_table *tab;
+} run_probe;
+
+static int probe_open(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
+                      run_probe *rp)
+{
+    const run_params *p = &c->run;
+    rp->tab = NULL;
+    if (p->noise_scale_every <= 0)
+        return OD_OK;
+    int status = noise_probe_init(&rp->p, pb, p->noise_scale_batches.v[0],
+                                  p->noise_scale_batches.v[1], p->noise_scale_ema,
+                                  p->noise_scale_exact, (uint64_t)c->exp.seed);
+    if (status != OD_OK)
+        return status;
+    char group[128];
+    snprintf(group, sizeof group, "/trajectory/%s", o->name);
+    if (!(rp->tab = noise_probe_table_open(r, group, &rp->p))) {
+        noise_probe_free(&rp->p);
+        return rec_status(r);
+    }
+    return OD_OK;
+}
+
+/* Probe at step t if it is due (iterates of non-finite loss are not probed). */
+static int probe_step(const config *c, run_probe *rp, const replicate *rep, double loss)
+{
+    if (!rp->tab || rep->t % c->run.noise_scale_every != 0 || !isfinite(loss))
+        return OD_OK;
+    noise_probe_row row;
+    int status = noise_probe_at(&rp->p, rep->x, rep->t, &row);
+    return status != OD_OK ? status : noise_probe_table_append(rp->tab, rep->t, &row);
+}
+
+static int probe_close(run_probe *rp)
+{
+    if (!rp->tab)
+        return OD_OK;
+    noise_probe_free(&rp->p);
+    return rec_table_close(rp->tab);
+}
+
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
                       run_progress_fn progress, void *user, run_outcome *out, run_box *box)
 {
@@ -87,6 +134,7 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     replicate rep;
     double *g = malloc(pb->n * sizeof *g);
     rec_table *tab = NULL;
+    run_probe probe = { .tab = NULL };
     int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
     if (status != OD_OK) {
         free(g);
@@ -94,12 +142,14 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     }
     if (!g)
         status = OD_ENOMEM;
-    if (status != OD_OK || !(tab = open_table(c, pb, o, r)))
+    if (status != OD_OK || !(tab = open_table(c, pb, o, r)) ||
+        (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
         goto done;
     row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0 };
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
-    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK || out->diverged_at == 0)
+    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
+        (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
         goto done;
     for (long t = 1; t <= rp->steps; t++) {
         if ((status = replicate_step(&rep)) != OD_OK)
@@ -115,12 +165,18 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         if (diverged || t % rp->record_every == 0 || t == rp->steps)
             if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
                 goto done;
+        if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK)
+            goto done;
         if (progress && (t & 1023) == 0)
             progress(user, o->name, t, rp->steps);
         if (diverged)
             break;
     }
 done:
+    if (probe.tab) {
+        int s = probe_close(&probe);
+        status = status != OD_OK ? status : s;
+    }
     if (tab) {
         int s = rec_table_close(tab);
         status = status != OD_OK ? status : s;

@@ -1,6 +1,6 @@
 /* tests/test_run.c — the trajectory run loop end to end through the recorder: reruns are
- * bit-identical, optimizers share noise draws, divergence is recorded as data, recording
- * cadence, and crash safety of the .partial file. */
+ * bit-identical, optimizers share noise draws, divergence is recorded as data, recording cadence,
+ * noise-scale probes leave the run untouched, and crash safety of the .partial file. */
 #include "testutil.h"
 #include "../sim/meta.h"
 #include "../sim/rec.h"
@@ -121,6 +121,34 @@ static void optimizers_share_noise(void **unused)
     assert_same_dataset(p2, "/trajectory/a/x", p2, "/trajectory/b/x");
 }
 
+/* [run] noise_scale_every draws its own batches (RNG_PROBE): the trajectory is bit-identical with
+ * and without probes; probes come at step 0 and every k-th step, the same for every optimizer. */
+static void noise_probe_leaves_run_untouched(void **unused)
+{
+    (void)unused;
+    const char *base = "[experiment]\nseed = 4\n[problem]\ntype = linreg\ndim = 6\nexamples = 120\n"
+                       "[run]\nsteps = 50\nbatch = 8\nrecord_every = 3\n%s"
+                       "[optimizer sgd]\ntype = sgd\nlr = 0.05\n"
+                       "[optimizer sgd_again]\ntype = sgd\nlr = 0.05\n";
+    char p1[256], p2[256], ini[1024];
+    snprintf(p1, sizeof p1, "%s/probe0.h5", tu_tmpdir());
+    snprintf(p2, sizeof p2, "%s/probe1.h5", tu_tmpdir());
+    snprintf(ini, sizeof ini, base, "");
+    run_to(ini, p1);
+    snprintf(ini, sizeof ini, base, "noise_scale_every = 7\nnoise_scale_batches = 4, 40\n");
+    run_to(ini, p2);
+    assert_same_dataset(p1, "/trajectory/sgd/x", p2, "/trajectory/sgd/x");
+    assert_same_dataset(p1, "/trajectory/sgd/loss", p2, "/trajectory/sgd/loss");
+    assert_same_dataset(p2, "/trajectory/sgd/noise_scale/B_simple_est", p2,
+                        "/trajectory/sgd_again/noise_scale/B_simple_est");
+    size_t n;
+    double *step = read_all(p2, "/trajectory/sgd/noise_scale/step", &n);
+    assert_int_equal(n, 8);                 /* 0, 7, ..., 49 */
+    for (size_t i = 0; i < n; i++)
+        assert_true(step[i] == 7.0 * (double)i);
+    free(step);
+}
+
 static void recording_cadence(void **unused)
 {
     (void)unused;
@@ -198,6 +226,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(reruns_are_bit_identical),
         cmocka_unit_test(optimizers_share_noise),
+        cmocka_unit_test(noise_probe_leaves_run_untouched),
         cmocka_unit_test(recording_cadence),
         cmocka_unit_test(divergence_is_data),
         cmocka_unit_test(partial_file_never_under_final_name),
