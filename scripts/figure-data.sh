@@ -1,9 +1,10 @@
 #!/bin/sh
 # scripts/figure-data.sh OPTDYN OUT.h5 DIR — export what the figure scripts read, as TSV, with
 # `optdyn export` only. Trajectory files: DIR/names.txt ("name type" per optimizer),
-# DIR/<name>.tsv, DIR/landscape.tsv, DIR/xstar.tsv. Sweep files: DIR/names.txt, DIR/best.tsv
-# (one gnuplot index block per optimizer). Flow files: DIR/names.txt ("optimizer limit type"
-# per limit), DIR/<opt>_<limit>.order.tsv, DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j.
+# DIR/<name>.tsv, DIR/<name>.noise_scale.tsv and .attrs (runs with noise-scale probes),
+# DIR/landscape.tsv, DIR/xstar.tsv. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer).
+# Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
+# DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j.
 set -eu
 optdyn=$1 h5=$2 dir=$3
 mkdir -p "$dir"
@@ -64,6 +65,15 @@ elif "$optdyn" export "$h5" /trajectory > /dev/null 2>&1; then
     names /trajectory
     while read -r name type; do
         "$optdyn" export "$h5" "/trajectory/$name" > "$dir/$name.tsv"
+        if "$optdyn" export "$h5" "/trajectory/$name/noise_scale" > "$dir/$name.noise_scale.tsv" \
+            2>/dev/null; then      # and its attributes: "small_batch big_batch ema"
+            "$optdyn" info "$h5" | awk -v g="/trajectory/$name/noise_scale/" '
+                $1 == g { f = 1; next } f && $1 !~ /^@/ { exit }
+                f { v[$1] = $3 } END { print v["@small_batch"], v["@big_batch"], v["@ema"] }' \
+                > "$dir/$name.noise_scale.attrs"
+        else
+            rm -f "$dir/$name.noise_scale.tsv"
+        fi
     done < "$dir/names.txt"
     for what in landscape xstar; do
         "$optdyn" export "$h5" "/problem/$what" > "$dir/$what.tsv" 2>/dev/null || rm -f "$dir/$what.tsv"
