@@ -19,7 +19,12 @@ static const struct { const char *form, *text; } descriptions[] = {
     { "pi4", "sign with erf(u) ~ u/sqrt(u^2 + pi/4) (Su 2024-11)" },
     { "mean_field", "sign, mean field beta = (1 + B_simple/B)^(-1/2): sum|g_i|/(A/beta + beta C)" },
     { "softsign", "Adam's eps as SoftSign g/sqrt(g^2+eps^2), nu from the exact g: "
-                  "beta sum nu_i g_i/(A + beta^2 (nu^T H nu - A))" },
+                  "beta sum nu_i g_i/(A + beta^2 (nu^T H nu - A)) (THEORY.md as written; keeps "
+                  "the sign's E[phi_i^2] = 1, so it misses lr* ~ eps lr*_SGD for eps >> |g|)" },
+    { "softsign_mf", "SoftSign in mean field with second moments, v = g^2 + sigma^2/B: E = "
+                     "g/sqrt(v + eps^2), E[phi_i^2] = v/(v + eps^2)" },
+    { "eps_mf", "the first update g/(c|g| + eps) itself in mean field (c = 1 Adam, sqrt(1-alpha) "
+                "RMSprop): E = g/(c sqrt(v) + eps), E[phi_i^2] = v/(c sqrt(v) + eps)^2" },
     { "adam_steady", "Adam steady state, eps = 0 (Su 2025): E[phi] = beta sign(g), E[phi phi^T] = "
                      "E E^T + a diag(1 - E^2), a = (1-b1)/(1+b1)" },
 };
@@ -38,17 +43,37 @@ static theory_value value(const char *form, double num, double den)
     return v;
 }
 
-/* Per-coordinate sign means E (pi4: the approximation), then num = E.g, den = A + E^T H E -
- * sum H_ii E_i^2. Scratch from the heap: n can be large. */
+/* From per-coordinate first and second moments E_i = E[phi_i], S_i = E[phi_i^2] (S NULL: 1) and
+ * E[phi_i phi_j] = E_i E_j (i != j): num = E.g, den = sum H_ii (S_i - E_i^2) + E^T H E. */
+static int coordinate_value(const grad_moments *m, const problem *pb, const double *x,
+                            const double *E, const double *S, const char *form, double scale,
+                            theory_value *out)
+{
+    size_t n = m->n;
+    double *HE = malloc(n * sizeof *HE), num = 0.0, diag = 0.0, EHE = 0.0;
+    if (!HE || pb->type->hvp(pb, x, E, HE) != OD_OK) {
+        free(HE);
+        return 0;
+    }
+    for (size_t i = 0; i < n; i++) {
+        num += E[i] * m->g[i];
+        diag += m->hdiag[i] * ((S ? S[i] : 1.0) - E[i] * E[i]);
+        EHE += E[i] * HE[i];
+    }
+    free(HE);
+    *out = value(form, scale * num, scale * scale * (diag + EHE));
+    return 1;
+}
+
+/* Per-coordinate sign means E (pi4: the approximation), S = 1. Scratch from the heap: n can be
+ * large. */
 static int sign_value(const grad_moments *m, const problem *pb, const double *x, double B,
                       int approx, const char *form, double scale, theory_value *out)
 {
     size_t n = m->n;
-    double *E = calloc(n, sizeof *E), *HE = malloc(n * sizeof *HE), num = 0.0, diag = 0.0;
-    if (!E || !HE) {
-        free(E), free(HE);
+    double *E = malloc(n * sizeof *E);
+    if (!E)
         return 0;
-    }
     for (size_t i = 0; i < n; i++) {
         double sgn = m->g[i] > 0 ? 1.0 : m->g[i] < 0 ? -1.0 : 0.0;
         if (m->sd[i] == 0.0) {
@@ -57,17 +82,35 @@ static int sign_value(const grad_moments *m, const problem *pb, const double *x,
             double u = m->g[i] * sqrt(B / 2.0) / m->sd[i];
             E[i] = approx ? u / sqrt(u * u + 0.25 * 3.14159265358979323846) : gsl_sf_erf(u);
         }
-        num += E[i] * m->g[i];
-        diag += m->hdiag[i] * E[i] * E[i];
     }
-    int ok = pb->type->hvp(pb, x, E, HE) == OD_OK;
-    double EHE = 0.0;
-    for (size_t i = 0; i < n; i++)
-        EHE += E[i] * HE[i];
-    free(E), free(HE);
-    if (ok)
-        *out = value(form, scale * num, scale * scale * (m->A + EHE - diag));
+    int ok = coordinate_value(m, pb, x, E, NULL, form, scale, out);
+    free(E);
     return ok;
+}
+
+/* Mean field with second moments for a first update with eps > 0: the expectation moved inside
+ * the map, with E[G_i] = g_i and E[G_i^2] = v_i = g_i^2 + sigma_i^2/B.
+ *   softsign_mf, phi = G/sqrt(G^2 + eps^2):  E_i = g_i/sqrt(v_i + eps^2), S_i = v_i/(v_i + eps^2)
+ *   eps_mf, Adam's own phi = G/(c|G| + eps):  E_i = g_i/(c r_i + eps),    S_i = v_i/(c r_i + eps)^2
+ * (r_i = sqrt(v_i); c = 1 for Adam, sqrt(1 - alpha) for RMSprop). Both reduce to the mean-field
+ * sign form as eps -> 0 and to eps lr*_SGD (diagonal Sigma) as eps -> inf. */
+static size_t eps_forms(const grad_moments *m, const problem *pb, const double *x, double B,
+                        double eps, double c, int with_softsign, theory_value *out)
+{
+    size_t n = m->n, k = 0;
+    double *E = malloc(n * sizeof *E), *S = malloc(n * sizeof *S);
+    for (int form = with_softsign ? 0 : 1; E && S && form < 2; form++) {
+        for (size_t i = 0; i < n; i++) {
+            double v = m->g[i] * m->g[i] + m->sd[i] * m->sd[i] / B;
+            double den = form == 0 ? sqrt(v + eps * eps) : c * sqrt(v) + eps;
+            E[i] = m->g[i] / den;
+            S[i] = form == 0 ? v / (v + eps * eps) : v / (den * den);
+        }
+        k += (size_t)coordinate_value(m, pb, x, E, S, form == 0 ? "softsign_mf" : "eps_mf", 1.0,
+                                      out + k);
+    }
+    free(E), free(S);
+    return k;
 }
 
 static size_t sign_forms(const grad_moments *m, const problem *pb, const double *x, double B,
@@ -121,11 +164,17 @@ size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, co
     }
     if (!strcmp(t, "signsgd"))
         return sign_forms(m, pb, x, B, 1.0, out);
-    if (!strcmp(t, "adam") && dir == ONESTEP_FIRST)
-        return p->eps == 0.0 ? sign_forms(m, pb, x, B, 1.0, out)
-                             : softsign_form(m, pb, x, B, p->eps, out);
-    if (!strcmp(t, "rmsprop") && dir == ONESTEP_FIRST && p->eps == 0.0)
-        return sign_forms(m, pb, x, B, 1.0 / sqrt(1.0 - p->alpha), out);   /* s = (1-a) g^2 */
+    if (!strcmp(t, "adam") && dir == ONESTEP_FIRST) {
+        if (p->eps == 0.0)
+            return sign_forms(m, pb, x, B, 1.0, out);
+        size_t k = softsign_form(m, pb, x, B, p->eps, out);
+        return k + eps_forms(m, pb, x, B, p->eps, 1.0, 1, out + k);
+    }
+    if (!strcmp(t, "rmsprop") && dir == ONESTEP_FIRST) {      /* s = (1-a) g^2 */
+        double c = sqrt(1.0 - p->alpha);
+        return p->eps == 0.0 ? sign_forms(m, pb, x, B, 1.0 / c, out)
+                             : eps_forms(m, pb, x, B, p->eps, c, 0, out);
+    }
     if (!strcmp(t, "adam") && dir == ONESTEP_STEADY) {
         double a = (1.0 - p->b1) / (1.0 + p->b1), beta = 1.0 / sqrt(1.0 + m->B_simple / B);
         out[0] = value("adam_steady", beta * m->abs_g,

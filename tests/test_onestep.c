@@ -2,7 +2,8 @@
  * errors of lr_max/(1 + B_noise/B) on the NQM; SignSGD's E[sign] against erf; the surge on a
  * quadratic with same-sign off-diagonal H (peak within a factor 2 of the mean-field B) and no
  * surge with diagonal H; the expected loss after one step is exactly quadratic in lr on a
- * quadratic; Adam's update RMS under pure noise against sqrt((1-b1)/(1+b1)). */
+ * quadratic; Adam's update RMS under pure noise against sqrt((1-b1)/(1+b1)); the eps forms'
+ * limits (eps lr*_SGD as eps -> inf). */
 #include "testutil.h"
 #include "../sim/grad_moments.h"
 #include "../sim/onestep.h"
@@ -154,6 +155,53 @@ static void adam_update_rms_under_pure_noise(void **unused)
     config_free(c);
 }
 
+/* lr*(B) of form `form` for optimizer k of c at x0 and batch B (fails if the form is absent). */
+static double form_lr(const config *c, size_t k, const problem *pb, const grad_moments *m,
+                      double B, const char *form)
+{
+    theory_value v[THEORY_FORMS_MAX];
+    size_t n = scaling_theory(&c->opt[k], ONESTEP_FIRST, m, pb, pb->x0, B, v);
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i].form, form))
+            return v[i].lr;
+    fail_msg("%s: no form %s", c->opt[k].name, form);
+    return NAN;
+}
+
+/* The eps forms' limits on the NQM (Sigma, H diagonal): eps -> inf gives eps lr*_SGD (for
+ * Adam's g/(|g| + eps) and for RMSprop's g/(sqrt(1-alpha)|g| + eps) alike); eps -> 0 makes
+ * softsign_mf and eps_mf the same sign-like form. THEORY.md's softsign misses the first limit. */
+static void eps_forms_reach_their_limits(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = onestep\n[problem]\ntype = nqm\ndim = 300\n"
+                          "x0 = 1\n[onestep]\nbatch = 1\n[optimizer sgd]\ntype = sgd\n"
+                          "[optimizer big]\ntype = adam\neps = 1e8\n"
+                          "[optimizer rms]\ntype = rmsprop\neps = 1e8\nalpha = 0.99\n"
+                          "[optimizer small]\ntype = adam\neps = 1e-12\n");
+    problem *pb = tu_problem(c);
+    grad_moments m;
+    assert_int_equal(grad_moments_compute(pb, pb->x0, &m), OD_OK);
+    const double Bs[] = { 1, 30, 1000 };
+    for (int i = 0; i < 3; i++) {
+        double B = Bs[i], sgd = form_lr(c, 0, pb, &m, B, "sgd");
+        double mf = form_lr(c, 1, pb, &m, B, "softsign_mf") / 1e8;
+        double adam = form_lr(c, 1, pb, &m, B, "eps_mf") / 1e8;
+        double rms = form_lr(c, 2, pb, &m, B, "eps_mf") / 1e8;
+        double lit = form_lr(c, 1, pb, &m, B, "softsign") / 1e8;
+        printf("# B %-5g lr*_SGD %.6g; eps = 1e8, lr*/eps: softsign_mf %.6g, eps_mf %.6g (rmsprop "
+               "%.6g), THEORY.md softsign %.3g\n", B, sgd, mf, adam, rms, lit);
+        assert_true(fabs(mf - sgd) <= 1e-6 * sgd);
+        assert_true(fabs(adam - sgd) <= 1e-6 * sgd);
+        assert_true(fabs(rms - sgd) <= 1e-6 * sgd);
+        double s0 = form_lr(c, 3, pb, &m, B, "softsign_mf"), e0 = form_lr(c, 3, pb, &m, B, "eps_mf");
+        assert_true(fabs(s0 - e0) <= 1e-8 * e0);
+    }
+    grad_moments_free(&m);
+    problem_free(pb);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +209,7 @@ int main(void)
         cmocka_unit_test(sign_means_are_erf),
         cmocka_unit_test(sign_surge_on_designed_quadratic),
         cmocka_unit_test(adam_update_rms_under_pure_noise),
+        cmocka_unit_test(eps_forms_reach_their_limits),
     };
     return cmocka_run_group_tests_name("onestep", tests, NULL, NULL);
 }

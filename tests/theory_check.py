@@ -1,6 +1,7 @@
-"""tests/theory_check.py T.TSV — the closed forms of THEORY.md section 4 on the NQM at x = 1
+"""tests/theory_check.py T.TSV [EPS] — the closed forms of THEORY.md section 4 on the NQM at x = 1
 (d = 1e4, h = c = 1/i: g = h, Sigma = diag(c), H = diag(h)), computed here from the formulas
-alone, against `optdyn theory experiments/nqm-onestep.ini`. Prints "N passed, N failed"."""
+alone, against `optdyn theory experiments/nqm-onestep.ini`; with EPS, the same run with Adam's
+eps = EPS (its first-update forms softsign, softsign_mf, eps_mf). Prints "N passed, N failed"."""
 import math
 import sys
 
@@ -56,9 +57,19 @@ u = g[None, :] * np.sqrt(B[:, None] / 2) / sd[None, :]
 for form, E in (("erf", erf(u)), ("pi4", u / np.sqrt(u * u + math.pi / 4))):
     # diagonal H: tr(E[phi phi^T] H) = sum H_ii
     check("sign " + form, col["signsgd.first." + form], (E * g).sum(axis=1) / A, rel=1e-9)
-    check("adam first " + form, col["adam.first." + form], (E * g).sum(axis=1) / A, rel=1e-9)
+    if "adam.first." + form in col:
+        check("adam first " + form, col["adam.first." + form], (E * g).sum(axis=1) / A, rel=1e-9)
 beta = (1 + B_simple / B) ** -0.5
 check("sign mean field", col["signsgd.first.mean_field"], abs_g / (A / beta + beta * C))
+if len(sys.argv) > 2:       # Adam with eps > 0: H diagonal, so E^T H E = sum H_ii E_i^2
+    eps = float(sys.argv[2])
+    nu = g / np.sqrt(g * g + eps * eps)
+    check("softsign (THEORY.md)", col["adam.first.softsign"],
+          beta * (nu * g).sum() / (A + beta ** 2 * ((h * nu * nu).sum() - A)))
+    v = g[None, :] ** 2 + c[None, :] / B[:, None]
+    for form, E, S in (("softsign_mf", g / np.sqrt(v + eps * eps), v / (v + eps * eps)),
+                       ("eps_mf", g / (np.sqrt(v) + eps), v / (np.sqrt(v) + eps) ** 2)):
+        check(form, col["adam.first." + form], (E * g).sum(axis=1) / (h * S).sum(axis=1))
 b1 = 0.9
 a = (1 - b1) / (1 + b1)
 check("adam steady", col["adam.steady.adam_steady"],
@@ -67,5 +78,6 @@ lmin, lmax = 1.0 / d, 1.0
 check("goh lr", float(facts["goh_lr"]), (2 / (math.sqrt(lmin) + math.sqrt(lmax))) ** 2)
 k = math.sqrt(lmax / lmin)
 check("goh momentum", float(facts["goh_momentum"]), ((k - 1) / (k + 1)) ** 2)
-print(f"theory: {passed} passed, {failed} failed")
+label = f" (adam eps = {sys.argv[2]})" if len(sys.argv) > 2 else ""
+print(f"theory{label}: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

@@ -1,7 +1,8 @@
 # plots/lib/onestep_lr.gp — one-step optimal lr*(B) (kind = onestep): Monte Carlo points with one
 # standard error and every closed form that applies as lines, against B/B_simple, log-log.
 # Needs: data, out, fig_title, pairs ("opt:dir ..."), normalize (1: divide each curve by its
-# value at the largest B, to compare shapes).
+# value at the largest B, to compare shapes); optional forms_shown ("lr_sgd|lr_erf": the closed
+# forms drawn, default all).
 load "plots/lib/style.gp"
 set datafile columnheaders
 Bs = real(system("awk -F'\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == \"B_simple\") c = i } NR == 2 { print $c }' ".data."/moments.tsv"))
@@ -9,7 +10,8 @@ np = words(pairs)
 pair_opt(i) = system("echo ".word(pairs, i)." | cut -d: -f1")
 pair_dir(i) = system("echo ".word(pairs, i)." | cut -d: -f2")
 file(i) = data."/".pair_opt(i)."_".pair_dir(i).".tsv"
-forms(i) = system("head -1 ".file(i)." | tr '\t' '\n' | grep '^lr_' | grep -v '^lr_mc' | paste -s -d' '")
+shown = exists("forms_shown") ? " | grep -x -E '".forms_shown."'" : ""
+forms(i) = system("head -1 ".file(i)." | tr '\t' '\n' | grep '^lr_' | grep -v '^lr_mc'".shown." | paste -s -d' '")
 palette = "#0072B2 #D55E00 #009E73 #E69F00 #CC79A7 #56B4E9 #555555"
 col(i) = word(palette, (i - 1) % 7 + 1)
 last(i) = real(system("tail -1 ".file(i)." | cut -f1"))
@@ -17,7 +19,7 @@ norm_mc(i) = normalize ? real(system("awk -F'\t' 'NR == 1 { for (k = 1; k <= NF;
 norm_form(i, f) = normalize ? real(system("awk -F'\t' 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == \"".f."\") c = k } END { print $c }' ".file(i))) : 1
 array nmc[np]
 do for [i=1:np] { nmc[i] = norm_mc(i) }
-dash(f) = f eq "lr_erf" || f eq "lr_sgd" || f eq "lr_ema_momentum" || f eq "lr_softsign" || f eq "lr_adam_steady" ? 1 : f eq "lr_pi4" ? 2 : 3
+dash(f) = f eq "lr_erf" || f eq "lr_sgd" || f eq "lr_ema_momentum" || f eq "lr_eps_mf" || f eq "lr_adam_steady" ? 1 : f eq "lr_pi4" || f eq "lr_softsign_mf" ? 2 : f eq "lr_softsign" ? 4 : 3
 flabel(f) = f[4:]
 
 do for [fmt in "png svg"] {
