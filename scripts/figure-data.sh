@@ -21,7 +21,7 @@ child_types() {   # group -> "child type" lines, one export of the group ("-": n
 }
 if "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
     # "optimizer direction type" lines; per pair <opt>_<dir>.tsv (batch + every 1-D dataset) and,
-    # for first updates, <opt>_first.coords.tsv (batch, coordinate, u, mean_phi, mean_phi_se)
+    # for first updates, <opt>_first.coords.tsv (batch, coordinate, mean_phi, mean_phi_se, u)
     "$optdyn" export "$h5" /onestep > "$dir/batch.tsv"
     "$optdyn" export "$h5" /onestep/moments > "$dir/moments.tsv"
     "$optdyn" export "$h5" /onestep/optimizer | tail -n +2 | while read -r opt; do
@@ -29,16 +29,11 @@ if "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
             echo "$opt $d $type"
             "$optdyn" export "$h5" "/onestep/$opt/$d" > "$dir/tmp.tsv"
             paste "$dir/batch.tsv" "$dir/tmp.tsv" > "$dir/${opt}_$d.tsv"
-            c="/onestep/$opt/$d/coordinates"
-            if "$optdyn" export "$h5" "$c/u" > "$dir/u.tsv" 2>/dev/null; then
-                "$optdyn" export "$h5" "$c/mean_phi" | cut -f3 > "$dir/m.tsv"
-                "$optdyn" export "$h5" "$c/mean_phi_se" | cut -f3 > "$dir/s.tsv"
-                paste "$dir/u.tsv" "$dir/m.tsv" "$dir/s.tsv" > "$dir/${opt}_$d.coords.tsv"
-                rm -f "$dir/u.tsv" "$dir/m.tsv" "$dir/s.tsv"
-            fi
+            "$optdyn" export "$h5" "/onestep/$opt/$d/coordinates" > "$dir/${opt}_$d.coords.tsv" \
+                2>/dev/null || rm -f "$dir/${opt}_$d.coords.tsv"
         done
     done > "$dir/names.txt"
-    rm -f "$dir/tmp.tsv" "$dir/u.tsv"
+    rm -f "$dir/tmp.tsv"
     "$optdyn" export "$h5" /onestep/goh/rate > "$dir/goh.tsv" 2>/dev/null || rm -f "$dir/goh.tsv"
     "$optdyn" export "$h5" /onestep/goh/optimum > "$dir/goh_optimum.tsv" 2>/dev/null ||
         rm -f "$dir/goh_optimum.tsv"

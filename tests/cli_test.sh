@@ -74,6 +74,13 @@ expect_exit 0 "" "$OPTDYN" export "$tmp/out.h5" /trajectory
 grep -q "^sgd	" "$tmp/stdout" && ok || bad "export /trajectory lacks sgd"
 expect_exit 0 "" "$OPTDYN" info "$tmp/out.h5"
 grep -q "dim 0: /trajectory/adam/step" "$tmp/stdout" && ok || bad "info lacks the step axis"
+# a group of [B][coordinate] grids exports as one long table (batch, coordinate, then each grid)
+expect_exit 0 "" "$OPTDYN" run -q -o "$tmp/one.h5" --set onestep.samples=40 --set onestep.batch=1,4 \
+    experiments/sign-erf.ini
+expect_exit 0 "" "$OPTDYN" export "$tmp/one.h5" /onestep/signsgd/first/coordinates
+[ "$(head -1 "$tmp/stdout")" = "$(printf 'batch\tcoordinate\tmean_phi\tmean_phi_se\tu')" ] && ok ||
+    bad "coordinates export header: $(head -1 "$tmp/stdout")"
+[ "$(grep -c '^[14]	' "$tmp/stdout")" -eq 400 ] && ok || bad "coordinates export rows"
 
 # A failing rerun leaves the previous file byte for byte.
 cp "$tmp/out.h5" "$tmp/before.h5"

@@ -117,8 +117,9 @@ static void print_table(size_t nc, h5r_data *cols, char **paths)
     }
 }
 
-/* A dataset of rank >= 3, or with a string axis, whose every dimension has an axis. */
-static int is_long_cube(hid_t f, const char *path)
+/* A dataset whose every dimension has an axis, of rank >= 3 or with a string axis (a lone
+ * rank-2 numeric grid prints as a matrix instead); any_rank: of rank >= 2. */
+static int is_cube(hid_t f, const char *path, int any_rank)
 {
     hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
     int rank, stringy = 0;
@@ -133,7 +134,7 @@ static int is_long_cube(hid_t f, const char *path)
     }
     if (d >= 0)
         H5Dclose(d);
-    return cube && (rank >= 3 || stringy);
+    return cube && (rank >= 3 || stringy || (any_rank && rank >= 2));
 }
 
 /* A 1-D dataset of strings: a header and one value per line. */
@@ -155,7 +156,7 @@ static int export_strings(hid_t d, const char *path, char *err, size_t len)
 
 static int export_dataset(hid_t f, const char *path, char *err, size_t len)
 {
-    if (is_long_cube(f, path))
+    if (is_cube(f, path, 0))
         return export_cube(f, 1, &path, err, len);
     hid_t ds = H5Dopen2(f, path, H5P_DEFAULT), ty = H5Dget_type(ds);
     int strings = H5Tget_class(ty) == H5T_STRING;
@@ -284,11 +285,11 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
             free(cp);
         }
     if (!have_axis) {
-        /* datasets that are cubes over the same axes: one long table */
+        /* datasets that are cubes (grids too) over the same axes: one long table */
         size_t nc2 = 0;
         for (size_t i = 0; i < ns.n; i++) {
             char *cp = child_path(path, ns.v[i]);
-            if (cp && is_long_cube(f, cp))
+            if (cp && is_cube(f, cp, 1))
                 paths[nc2++] = cp;
             else
                 free(cp);
