@@ -273,12 +273,16 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
             if (cp && H5Oget_info_by_name2(f, cp, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
                 oi.type == H5O_TYPE_DATASET) {
                 hid_t d = H5Dopen2(f, cp, H5P_DEFAULT);
-                if ((pass == 1 || H5DSis_scale(d) > 0) && h5r_read(d, &cols[0], err, len) == 0 &&
-                    cols[0].rank == 1) {
-                    have_axis = 1;
-                    rows = cols[0].dims[0];
-                    paths[nc++] = cp;
-                    cp = NULL;
+                if ((pass == 1 || H5DSis_scale(d) > 0) && h5r_read(d, &cols[0], err, len) == 0) {
+                    if (cols[0].rank == 1) {
+                        have_axis = 1;
+                        rows = cols[0].dims[0];
+                        paths[nc++] = cp;
+                        cp = NULL;
+                    } else {
+                        free(cols[0].v);
+                        cols[0].v = NULL;
+                    }
                 }
                 H5Dclose(d);
             }
