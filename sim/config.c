@@ -336,6 +336,13 @@ static int load_kind_sections(const ctx *x)
 }
 
 /* Checks that involve several sections. */
+/* A finite-data problem draws B examples: B must be an integer <= examples (or inf). */
+static int batch_misfits_data(const problem_params *pp, double B)
+{
+    return param_find(problem_types[pp->type]->params, "examples") && !isinf(B) &&
+           (B != floor(B) || B > (double)pp->examples);
+}
+
 static int check_consistency(const ctx *x)
 {
     config *c = x->c;
@@ -345,8 +352,7 @@ static int check_consistency(const ctx *x)
     const param_list one = { 1, { c->run.batch } }, *batches = sweep ? &c->sweep.batch : &one;
     for (size_t i = 0; i < batches->n; i++) {
         double B = batches->v[i];
-        if (param_find(problem_types[pp->type]->params, "examples") && !isinf(B) &&
-            (B != floor(B) || B > (double)pp->examples)) {
+        if (batch_misfits_data(pp, B)) {
             snprintf(why, sizeof why, "expected integer batch sizes <= examples = %ld (or inf), "
                      "got %g", pp->examples, B);
             return key_error(x, sweep ? "sweep" : "run", "batch", why);
@@ -381,9 +387,8 @@ static int check_consistency(const ctx *x)
     const param_list *nsb = &c->run.noise_scale_batches;
     if (c->exp.kind == KIND_TRAJECTORY && c->run.noise_scale_every > 0) {
         int data = param_find(problem_types[pp->type]->params, "examples") != NULL;
-        if (nsb->n != 2 || !(nsb->v[0] < nsb->v[1]) ||
-            (data && (nsb->v[0] != floor(nsb->v[0]) || nsb->v[1] != floor(nsb->v[1]) ||
-                      nsb->v[1] > (double)pp->examples))) {
+        if (nsb->n != 2 || !(nsb->v[0] < nsb->v[1]) || batch_misfits_data(pp, nsb->v[0]) ||
+            batch_misfits_data(pp, nsb->v[1])) {
             char most[64] = "";
             if (data)
                 snprintf(most, sizeof most, ", integers <= examples = %ld", pp->examples);
