@@ -41,7 +41,8 @@ $(BUILD)/config.mk: scripts/deps.sh
 	@echo "PKG_LIBS = $$(pkg-config --libs gsl hdf5-serial inih)" >> $@.tmp
 	@mv $@.tmp $@
 
-LIB_SRC := $(wildcard sim/*.c sim/problems/*.c optimizers/*.c)
+LIB_SRC := $(wildcard sim/*/*.c sim/core/problems/*.c optimizers/*.c)
+LIB_SRC := $(filter-out sim/cli/%,$(LIB_SRC))
 CLI_SRC := $(wildcard sim/cli/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
@@ -61,14 +62,14 @@ $(BUILD)/%.o: %.c $(BUILD)/config.mk
 ifneq ($(NATIVE),0)
 RNG_ARCH = -march=native
 endif
-$(BUILD)/sim/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH) $(RNG_WIDTH)
+$(BUILD)/sim/core/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH) $(RNG_WIDTH)
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
 # errno from sqrt (IEEE results unchanged).
-HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/replicate.c sim/problems/nqm.c)
+HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c)
 $(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
-# Exact NQM sums over coordinates: vector exp (sim/vecmath.h) and a reassociated sum; no
+# Exact NQM sums over coordinates: vector exp (sim/core/vecmath.h) and a reassociated sum; no
 # -ffinite-math-only, infinities are data there.
-$(BUILD)/sim/nqm_exact.o: FILE_CFLAGS = -O3 -fno-math-errno -funsafe-math-optimizations $(RNG_ARCH)
+$(BUILD)/sim/theory/nqm_exact.o: FILE_CFLAGS = -O3 -fno-math-errno -funsafe-math-optimizations $(RNG_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@

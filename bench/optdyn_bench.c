@@ -7,12 +7,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "../sim/config.h"
-#include "../sim/nqm_exact.h"
-#include "../sim/replicate.h"
-#include "../sim/rng.h"
-#include "../sim/status.h"
-#include "../sim/sweep.h"
+#include "../sim/input/config.h"
+#include "../sim/theory/nqm_exact.h"
+#include "../sim/core/replicate.h"
+#include "../sim/core/rng.h"
+#include "../sim/core/status.h"
+#include "../sim/kinds/sweep.h"
 
 static double now(void)
 {

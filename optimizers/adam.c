@@ -7,7 +7,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 static int adam_step(double *st, size_t n, long t, const opt_params *p, const double *x,

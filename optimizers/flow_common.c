@@ -4,7 +4,7 @@
 #include <math.h>
 #include <string.h>
 
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 double opt_time_lr(const opt_params *p) { return p->lr; }

@@ -1,7 +1,7 @@
 /* optimizers/nag_c.c — Nesterov's accelerated gradient for convex f (NAG-C, step s = lr) in the
  * form of Su, Boyd & Candes (2016):  y_k = x_k + (k-1)/(k+2) (x_k - x_{k-1});  x_{k+1} = y_k - s g(y_k)
  * state: st = [d(n) = x_k - x_{k-1} | y(n) scratch].  Limit (t = k*sqrt(s)): x'' + (3/t)x' + g = 0. */
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 /* Step t computes x_t from x_{t-1}: k = t - 1, so the momentum is (t-2)/(t+1) (0 at t = 1, 2). */

@@ -5,8 +5,8 @@
 
 #include <stddef.h>
 
-#include "../sim/param.h"
-#include "../sim/problem.h"
+#include "../sim/input/param.h"
+#include "../sim/core/problem.h"
 
 /* Hyperparameters, immutable during a run; each type reads only the keys it lists. */
 typedef struct opt_params {

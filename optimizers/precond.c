@@ -3,7 +3,7 @@
  * p = 0 is SGD; p = 1 is a diagonal Newton step. Needs the problem's Hessian diagonal. */
 #include <math.h>
 
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 static int precond_step(double *st, size_t n, long t, const opt_params *p, const double *x,

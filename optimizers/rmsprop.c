@@ -4,7 +4,7 @@
  * with a fixed, the sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
 #include <math.h>
 
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 static int rmsprop_step(double *st, size_t n, long t, const opt_params *p, const double *x,

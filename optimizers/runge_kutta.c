@@ -4,7 +4,7 @@
  *   k_i = -g(x + lr * sum_j a_ij k_j);  x <- x + lr * sum_i b_i k_i     state: [k(s*n) | y(n)] */
 #include <string.h>
 
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 /* Butcher tableau of an explicit method (a strictly lower triangular). */

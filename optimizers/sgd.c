@@ -2,7 +2,7 @@
  * gradient flow.   x <- x - lr*g        state: none
  * Limits (t = k*lr): gradient flow dx/dt = -g (global error O(lr)); the modified flow of
  * L + (lr/4)|g|^2, dx/dt = -(g + (lr/2) H g) (Barrett & Dherin 2021; error O(lr^2)). */
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 #include "opt.h"
 
 static int sgd_step(double *st, size_t n, long t, const opt_params *p, const double *x,

@@ -1,7 +1,7 @@
 /* tests/test_config.c — the experiment-file interpreter: a catalogue of malformed files, each
  * rejected with OD_EINPUT and a message naming the line and key; defaults; --set overrides. */
 #include "testutil.h"
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 
 #include <math.h>
 #include <stdio.h>

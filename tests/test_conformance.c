@@ -2,7 +2,7 @@
  * gradients a modest step size lowers the loss; with noise or minibatches every run stays
  * finite and returns OD_OK. A new optimizer or problem is covered by adding a table row. */
 #include "testutil.h"
-#include "../sim/status.h"
+#include "../sim/core/status.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -2,8 +2,8 @@
  * a deterministic +-2% multiplicative wobble (inside the 95% intervals), ranks first by residual
  * among the five lr laws, and the steps hyperbola gives E_min = S_min B_crit. */
 #include "testutil.h"
-#include "../sim/fit.h"
-#include "../sim/status.h"
+#include "../sim/theory/fit.h"
+#include "../sim/core/status.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -3,9 +3,9 @@
  * every limit; SME weak orders 1 and 2; stiff limits fail clearly under rk8pd and succeed under
  * msbdf; integrator failures are reported with the time reached. */
 #include "testutil.h"
-#include "../sim/flow.h"
-#include "../sim/sme.h"
-#include "../sim/status.h"
+#include "../sim/kinds/flow.h"
+#include "../sim/kinds/sme.h"
+#include "../sim/core/status.h"
 
 #include <gsl/gsl_sf_bessel.h>
 #include <math.h>

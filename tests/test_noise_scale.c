@@ -3,10 +3,10 @@
  * the bias-corrected EMA, a noiseless problem has no noise, the dense tr(Sigma H) equals the
  * sum over per-example deviations, and along SGD the estimate tracks B_simple while it is < Bb. */
 #include "testutil.h"
-#include "../sim/grad_moments.h"
-#include "../sim/noise_scale.h"
-#include "../sim/replicate.h"
-#include "../sim/status.h"
+#include "../sim/theory/grad_moments.h"
+#include "../sim/theory/noise_scale.h"
+#include "../sim/core/replicate.h"
+#include "../sim/core/status.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -5,10 +5,10 @@
  * quadratic; Adam's update RMS under pure noise against sqrt((1-b1)/(1+b1)); the eps forms'
  * limits (eps lr*_SGD as eps -> inf). */
 #include "testutil.h"
-#include "../sim/grad_moments.h"
-#include "../sim/onestep.h"
-#include "../sim/scaling_theory.h"
-#include "../sim/status.h"
+#include "../sim/theory/grad_moments.h"
+#include "../sim/kinds/onestep.h"
+#include "../sim/theory/scaling_theory.h"
+#include "../sim/core/status.h"
 
 #include <gsl/gsl_sf_erf.h>
 #include <math.h>

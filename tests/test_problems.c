@@ -2,9 +2,9 @@
  * (gradient 0 at xstar, spectrum = eigenvalues of H), and its noise model: unbiased minibatch
  * gradients, NQM noise variance c_i/B, full-batch SGD == GD. */
 #include "testutil.h"
-#include "../sim/draw.h"
-#include "../sim/rng.h"
-#include "../sim/status.h"
+#include "../sim/core/draw.h"
+#include "../sim/core/rng.h"
+#include "../sim/core/status.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_sort_vector.h>

@@ -2,7 +2,7 @@
  * Random123's reference philox4x32 word for word; normals have the moments of N(0, 1); streams
  * with different seeds, purposes, cells or counters are different; permutations are permutations. */
 #include "testutil.h"
-#include "../sim/rng.h"
+#include "../sim/core/rng.h"
 
 #include <Random123/philox.h>
 #include <math.h>

@@ -2,10 +2,10 @@
  * bit-identical, optimizers share noise draws, divergence is recorded as data, recording cadence,
  * noise-scale probes leave the run untouched, and crash safety of the .partial file. */
 #include "testutil.h"
-#include "../sim/meta.h"
-#include "../sim/rec.h"
-#include "../sim/run.h"
-#include "../sim/status.h"
+#include "../sim/output/meta.h"
+#include "../sim/output/rec.h"
+#include "../sim/kinds/run.h"
+#include "../sim/core/status.h"
 
 #include <hdf5.h>
 #include <hdf5_hl.h>

@@ -2,11 +2,11 @@
  * recursions and against closed forms (stationary risks), exact vs Monte Carlo expected loss,
  * and sweep cells: divergence recorded as data, steps-to-target consistent with the loss. */
 #include "testutil.h"
-#include "../sim/replicate.h"
-#include "../sim/nqm_exact.h"
-#include "../sim/problems/nqm.h"
-#include "../sim/status.h"
-#include "../sim/sweep.h"
+#include "../sim/core/replicate.h"
+#include "../sim/theory/nqm_exact.h"
+#include "../sim/core/problems/nqm.h"
+#include "../sim/core/status.h"
+#include "../sim/kinds/sweep.h"
 
 #include <math.h>
 #include <stdio.h>

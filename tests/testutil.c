@@ -1,8 +1,8 @@
 /* tests/testutil.c — build configs and problems from inline INI text for the C tests.
  * Temporary files live in one mkdtemp directory per test binary. */
 #include "testutil.h"
-#include "../sim/replicate.h"
-#include "../sim/status.h"
+#include "../sim/core/replicate.h"
+#include "../sim/core/status.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -10,8 +10,8 @@
 #include <cmocka.h>
 
 #include "../optimizers/opt.h"
-#include "../sim/config.h"
-#include "../sim/problem.h"
+#include "../sim/input/config.h"
+#include "../sim/core/problem.h"
 
 /* Load an experiment from text (written to a temporary file); fails the test on error. */
 config *tu_config(const char *ini);

@@ -4,7 +4,7 @@
 
 #include <getopt.h>
 #include "export_cube.h"
-#include "h5read.h"
+#include "../output/h5read.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -3,7 +3,7 @@
 #include "cli.h"
 
 #include <getopt.h>
-#include "h5read.h"
+#include "../output/h5read.h"
 
 #include <hdf5_hl.h>
 #include <stdio.h>

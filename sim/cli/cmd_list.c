@@ -1,6 +1,6 @@
 /* sim/cli/cmd_list.c — `optdyn list`: optimizers, problems and experiment kinds with every key,
  * its default and its accepted values, straight from the registries' param_spec tables. */
-#include "../config.h"
+#include "../input/config.h"
 #include "cli.h"
 
 #include <getopt.h>

@@ -2,14 +2,14 @@
  * (`optdyn run --shard i/n`) into the file the unsharded run would have written. Shards of
  * another experiment (file, --set, seed or program version) are refused; missing cells are
  * reported and nothing is written. */
-#include "../config.h"
-#include "../fit.h"
-#include "../meta.h"
-#include "../rec.h"
-#include "../status.h"
-#include "../sweep.h"
+#include "../input/config.h"
+#include "../theory/fit.h"
+#include "../output/meta.h"
+#include "../output/rec.h"
+#include "../core/status.h"
+#include "../kinds/sweep.h"
 #include "cli.h"
-#include "h5read.h"
+#include "../output/h5read.h"
 
 #include <getopt.h>
 #include <stdio.h>

@@ -1,17 +1,17 @@
 /* sim/cli/cmd_run.c — `optdyn run`: load and validate the experiment, open OUT.h5.partial, run,
  * rename on success. Any failure (or SIGINT/SIGTERM) removes the .partial file; OUT.h5 is only
  * ever replaced by a complete file. */
-#include "../config.h"
-#include "../fit.h"
-#include "../flow.h"
-#include "../onestep.h"
-#include "../meta.h"
-#include "../par.h"
-#include "../problem.h"
-#include "../rec.h"
-#include "../run.h"
-#include "../status.h"
-#include "../sweep.h"
+#include "../input/config.h"
+#include "../theory/fit.h"
+#include "../kinds/flow.h"
+#include "../kinds/onestep.h"
+#include "../output/meta.h"
+#include "../core/par.h"
+#include "../core/problem.h"
+#include "../output/rec.h"
+#include "../kinds/run.h"
+#include "../core/status.h"
+#include "../kinds/sweep.h"
 #include "cli.h"
 
 #include <getopt.h>

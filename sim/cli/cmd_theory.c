@@ -1,12 +1,12 @@
 /* sim/cli/cmd_theory.c — `optdyn theory EXP.ini`: the closed forms of THEORY.md section 4 for a
  * kind = onestep experiment, without Monte Carlo: the moments at the frozen point as `# key =
  * value` lines, then TSV with B and lr*(B) of every optimizer, direction and form. */
-#include "../config.h"
-#include "../grad_moments.h"
-#include "../onestep.h"
-#include "../problem.h"
-#include "../scaling_theory.h"
-#include "../status.h"
+#include "../input/config.h"
+#include "../theory/grad_moments.h"
+#include "../kinds/onestep.h"
+#include "../core/problem.h"
+#include "../theory/scaling_theory.h"
+#include "../core/status.h"
 #include "cli.h"
 
 #include <getopt.h>

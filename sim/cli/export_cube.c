@@ -3,7 +3,7 @@
  * names), then the value of each dataset; two blank lines whenever the first axis advances
  * (gnuplot `index` blocks, e.g. one per optimizer). */
 #include "export_cube.h"
-#include "h5read.h"
+#include "../output/h5read.h"
 
 #include <stdio.h>
 #include <stdlib.h>

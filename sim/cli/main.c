@@ -1,6 +1,6 @@
 /* sim/cli/main.c — `optdyn` entry point: global options and dispatch to the subcommands.
  * Exit status: 0 success, 2 bad usage or experiment file, 1 any other failure. */
-#include "../par.h"
+#include "../core/par.h"
 #include "cli.h"
 
 #include <getopt.h>

@@ -1,0 +1,29 @@
+/* sim/core/draw.h — the only place gradient noise and minibatches are drawn. A step's draw depends on
+ * (seed, cell, step) alone, so every optimizer run on the same cell sees the same noise. */
+#ifndef OPTDYN_DRAW_H
+#define OPTDYN_DRAW_H
+
+#include <stdint.h>
+
+#include "problem.h"
+#include "rng.h"
+
+typedef struct draw {
+    const problem *pb;
+    double B;
+    rng_stream noise, order;
+    double *z;          /* n normals (Gaussian-noise problems) */
+    size_t *perm;       /* epoch permutation of the N examples (finite-data problems) */
+    long epoch;         /* epoch whose permutation is in perm, -1 for none */
+} draw;
+
+/* Prepare buffers for problem pb at batch size B (INFINITY: exact gradients). */
+int draw_init(draw *d, const problem *pb, double B, uint64_t seed, uint64_t cell);
+void draw_free(draw *d);
+
+/* The batch for step t = 1, 2, ...: Gaussian noise z_t, or the examples of step t, taken
+ * without replacement within an epoch (epoch e is a fresh permutation; floor(N/B) batches per
+ * epoch, the remainder is dropped). B >= N or inf: the exact full gradient. */
+void draw_step(draw *d, long t, batch *b);
+
+#endif

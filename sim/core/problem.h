@@ -1,0 +1,121 @@
+/* sim/core/problem.h — a model problem: loss, gradient (exact or for one batch), Hessian action,
+ * noise model and closed-form facts. Problems never draw noise; the run loop hands it in. */
+#ifndef OPTDYN_PROBLEM_H
+#define OPTDYN_PROBLEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../input/param.h"
+
+/* What a stochastic gradient is made of. */
+typedef enum {
+    PROBLEM_NOISE_NONE,    /* deterministic: the gradient is exact */
+    PROBLEM_NOISE_GAUSS,   /* exact gradient + Gaussian noise of covariance Sigma/B, from batch->z */
+    PROBLEM_NOISE_SAMPLE   /* finite dataset: mean gradient over the examples batch->idx */
+} problem_noise;
+
+/* One step's randomness, drawn by the run loop (sim/run.c) so that every optimizer with the
+ * same seed sees the same draws. A NULL batch, or B = inf, means the exact full gradient. */
+typedef struct batch {
+    double B;              /* batch size, INFINITY for the full data / no noise */
+    const double *z;       /* PROBLEM_NOISE_GAUSS: n independent N(0,1) draws */
+    const size_t *idx;     /* PROBLEM_NOISE_SAMPLE: nidx example indices, distinct */
+    size_t nidx;
+} batch;
+
+/* Every key a [problem] section may hold; each problem type accepts its own subset. */
+typedef struct problem_params {
+    int type;                 /* index into problem_types[] */
+    long dim;
+    double hessian_power;     /* nqm: h_i = i^-hessian_power */
+    double noise_power;       /* nqm: c_i = i^-noise_power */
+    double cond;              /* quadratic: lambda_max / lambda_min */
+    double lambda_max;        /* quadratic: largest eigenvalue */
+    param_list eigenvalues;   /* quadratic: explicit spectrum (overrides cond) */
+    int rotate;               /* quadratic: 0 = axis-aligned, 1 = seeded random, 2 = ones */
+    int noise;                /* quadratic: 0 none, 1 isotropic, 2 hessian (Sigma = s*H) */
+    double noise_scale;       /* s: per-example gradient covariance scale */
+    double b;                 /* rosenbrock: curvature of the valley */
+    long examples;            /* linreg/logreg: dataset size N */
+    double label_noise;       /* linreg: std of the label noise */
+    double l2;                /* logreg: ridge penalty */
+    double init_scale;        /* random initial point: x0 ~ N(0, init_scale^2 I) */
+    param_list x0;            /* explicit initial point (length dim, or 1 to broadcast) */
+} problem_params;
+
+typedef struct problem problem;
+
+typedef struct problem_type {
+    const char *name;
+    const char *summary;
+    const param_spec *params;      /* accepted keys besides `type` */
+    /* Checks that need several keys together; returns the key at fault (why says what was
+     * expected) or NULL when the parameters are consistent. */
+    const char *(*check)(const problem_params *pp, char *why, size_t len);
+    /* Builds data and facts into pb (pb->n is set); default x0 into pb->x0. */
+    int (*alloc)(problem *pb, const problem_params *pp, uint64_t seed);
+    void (*free)(problem *pb);
+    double (*loss)(const problem *pb, const double *x);
+    /* g = gradient at x for batch b (b NULL or B = inf: the exact full gradient). */
+    int (*grad)(const problem *pb, const double *x, const batch *b, double *g);
+    /* hv = H(x) v; NULL where no Hessian exists. */
+    int (*hvp)(const problem *pb, const double *x, const double *v, double *hv);
+    /* d = diag H(x); NULL where not available. */
+    int (*hess_diag)(const problem *pb, const double *x, double *d);
+} problem_type;
+
+struct problem {
+    const problem_type *type;
+    size_t n;              /* dimension */
+    problem_noise noise;   /* what a stochastic gradient is made of (set by the type's alloc) */
+    size_t examples;       /* dataset size for PROBLEM_NOISE_SAMPLE, else 0 */
+    double *x0;            /* initial point (n) */
+    double init_scale;     /* > 0: x0 ~ N(0, init_scale^2 I) was drawn from the seed */
+    double *xstar;         /* minimizer where known in closed form or computed exactly, else NULL */
+    double fstar;          /* minimum value where known, else NAN */
+    double *spectrum;      /* Hessian eigenvalues, ascending, for constant-Hessian problems, else NULL */
+    void *data;            /* owned by the type (type->free); x0, xstar, spectrum by problem_free */
+};
+
+extern const problem_type *const problem_types[];   /* NULL-terminated registry */
+extern const char *const problem_type_names[];      /* same order, for the `type` key */
+
+const problem_type *problem_lookup(const char *name);
+
+/* Build a problem; x0 from pp->x0 when given, else the type's seeded default. */
+problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status);
+void problem_free(problem *pb);
+
+/* Validate pp for its type (key at fault or NULL), as problem_type.check plus x0's length. */
+const char *problem_check(const problem_params *pp, char *why, size_t len);
+
+/* Shared pieces of the types' implementations. */
+/* g_i += sqrt(s / B) * sd_i * z_i, with sd_i = 1 when sd is NULL (sd: per-coordinate standard
+ * deviations of one example's gradient noise); nothing for B = inf or s = 0. */
+void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g);
+double problem_dot(size_t n, const double *a, const double *b);
+int problem_is_full(const batch *b);                /* exact gradient wanted? */
+void problem_init_gauss(problem *pb, uint64_t seed, double scale);   /* x0 ~ N(0, scale^2 I) */
+/* x ~ N(0, scale^2 I) from stream (seed, RNG_INIT, replicate); replicate 0 is pb->x0. */
+void problem_gauss_point(size_t n, uint64_t seed, uint64_t replicate, double scale, double *x);
+/* Starting point of Monte Carlo replicate r: a fresh draw when x0 is random, else x0. */
+void problem_start(const problem *pb, uint64_t seed, uint64_t replicate, double *x);
+/* Ascending copy of the n values v into a new pb->spectrum. */
+int problem_set_spectrum(problem *pb, const double *v);
+
+/* Key specifications shared by several problem types. */
+#define PROBLEM_PARAM_DIM(def, lo, hi) \
+    { "dim", PARAM_INT, offsetof(problem_params, dim), def, lo, hi, 0, NULL, "dimension n" }
+#define PROBLEM_PARAM_X0 \
+    { "x0", PARAM_LIST, offsetof(problem_params, x0), NULL, -1e300, 1e300, PARAM_OPTIONAL, \
+      NULL, "initial point (dim numbers, or one to broadcast); default: the problem's own" }
+#define PROBLEM_PARAM_INIT_SCALE \
+    { "init_scale", PARAM_REAL, offsetof(problem_params, init_scale), "1", 0, 1e300, 0, NULL, \
+      "default x0 ~ N(0, init_scale^2 I) from the seed" }
+#define PROBLEM_PARAM_NOISE_SCALE(doc) \
+    { "noise_scale", PARAM_REAL, offsetof(problem_params, noise_scale), "0", 0, 1e300, 0, \
+      NULL, doc }
+#define PROBLEM_PARAM_END { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
+
+#endif

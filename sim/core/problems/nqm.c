@@ -1,0 +1,117 @@
+/* sim/core/problems/nqm.c — the noisy quadratic model (Zhang et al. 2019):
+ *   L(x) = 1/2 sum_i h_i x_i^2,  g_B = h*x + sqrt(c/B)*z,  h_i = i^-hp, c_i = i^-np (i = 1..n).
+ * Minimizer 0, minimum 0, spectrum {h_i}; gradient noise covariance diag(c)/B. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "../status.h"
+#include "nqm.h"
+
+typedef struct {
+    double *h, *c;   /* curvatures and per-example noise variances, each n */
+    double *sd;      /* sqrt(c), the noise standard deviations */
+} nqm_data;
+
+extern const problem_type problem_nqm;
+
+static int nqm_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+{
+    size_t n = pb->n;
+    nqm_data *d = calloc(1, sizeof *d);
+    if (!d)
+        return OD_ENOMEM;
+    pb->data = d;
+    d->h = malloc(n * sizeof *d->h);
+    d->c = malloc(n * sizeof *d->c);
+    d->sd = malloc(n * sizeof *d->sd);
+    pb->xstar = calloc(n, sizeof *pb->xstar);
+    if (!d->h || !d->c || !d->sd || !pb->xstar)
+        return OD_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        d->h[i] = pow((double)(i + 1), -pp->hessian_power);
+        d->c[i] = pow((double)(i + 1), -pp->noise_power);
+        d->sd[i] = sqrt(d->c[i]);
+    }
+    pb->fstar = 0.0;
+    pb->noise = PROBLEM_NOISE_GAUSS;
+    problem_init_gauss(pb, seed, pp->init_scale);
+    return problem_set_spectrum(pb, d->h);
+}
+
+static void nqm_free(problem *pb)
+{
+    nqm_data *d = pb->data;
+    free(d->h);
+    free(d->c);
+    free(d->sd);
+    free(d);
+}
+
+static double nqm_loss(const problem *pb, const double *x)
+{
+    const nqm_data *d = pb->data;
+    double s = 0.0;
+    for (size_t i = 0; i < pb->n; i++)
+        s += d->h[i] * x[i] * x[i];
+    return 0.5 * s;
+}
+
+static int nqm_grad(const problem *pb, const double *x, const batch *b, double *g)
+{
+    const nqm_data *d = pb->data;
+    for (size_t i = 0; i < pb->n; i++)
+        g[i] = d->h[i] * x[i];
+    problem_add_gauss_noise(pb->n, b, d->sd, 1.0, g);
+    return OD_OK;
+}
+
+static int nqm_hvp(const problem *pb, const double *x, const double *v, double *hv)
+{
+    (void)x;
+    const nqm_data *d = pb->data;
+    for (size_t i = 0; i < pb->n; i++)
+        hv[i] = d->h[i] * v[i];
+    return OD_OK;
+}
+
+static int nqm_hess_diag(const problem *pb, const double *x, double *diag)
+{
+    (void)x;
+    const nqm_data *d = pb->data;
+    for (size_t i = 0; i < pb->n; i++)
+        diag[i] = d->h[i];
+    return OD_OK;
+}
+
+int nqm_facts(const problem *pb, const double **h, const double **c)
+{
+    if (pb->type != &problem_nqm)
+        return OD_ENOTSUP;
+    const nqm_data *d = pb->data;
+    *h = d->h;
+    *c = d->c;
+    return OD_OK;
+}
+
+static const param_spec nqm_params[] = {
+    PROBLEM_PARAM_DIM("10000", 1, 1e8),
+    { "hessian_power", PARAM_REAL, offsetof(problem_params, hessian_power), "1", 0, 10, 0, NULL,
+      "curvatures h_i = i^-hessian_power" },
+    { "noise_power", PARAM_REAL, offsetof(problem_params, noise_power), "1", 0, 10, 0, NULL,
+      "per-example gradient noise variances c_i = i^-noise_power" },
+    PROBLEM_PARAM_INIT_SCALE,
+    PROBLEM_PARAM_X0,
+    PROBLEM_PARAM_END,
+};
+
+const problem_type problem_nqm = {
+    .name = "nqm",
+    .summary = "noisy quadratic model: diagonal h_i = i^-p, Gaussian gradient noise c_i/B",
+    .params = nqm_params,
+    .alloc = nqm_alloc,
+    .free = nqm_free,
+    .loss = nqm_loss,
+    .grad = nqm_grad,
+    .hvp = nqm_hvp,
+    .hess_diag = nqm_hess_diag,
+};

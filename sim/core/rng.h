@@ -1,0 +1,35 @@
+/* sim/core/rng.h — counter-based random streams (Random123 Philox-4x64-10). A draw is a pure
+ * function of (seed, stream, cell, counter, index): no state, so results never depend on
+ * thread count, rank count, order of evaluation or resumption. */
+#ifndef OPTDYN_RNG_H
+#define OPTDYN_RNG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* What a stream is for; distinct purposes never share draws. */
+typedef enum {
+    RNG_NOISE = 1,     /* per-step gradient noise (counter = step) */
+    RNG_BATCH = 2,     /* per-epoch minibatch permutation (counter = epoch) */
+    RNG_INIT = 3,      /* initial point x0 */
+    RNG_DATA = 4,      /* synthetic dataset, random rotations (counter = purpose index) */
+    RNG_SDE = 5,       /* Brownian increments of an SDE path (cell = path, counter = step) */
+    RNG_PROBE = 6      /* extra batches of the noise-scale probe (sim/noise_scale.h; counter = step) */
+} rng_purpose;
+
+typedef struct rng_stream {
+    uint64_t key[2];   /* (seed, purpose | cell << 8) */
+} rng_stream;
+
+rng_stream rng_stream_make(uint64_t seed, rng_purpose purpose, uint64_t cell);
+
+/* out[i] = i-th standard normal of block `counter` (Box-Muller on Philox output), i < n. */
+void rng_normals(const rng_stream *s, uint64_t counter, size_t n, double *out);
+
+/* out[i] = i-th uniform in the open interval (0, 1) of block `counter`. */
+void rng_uniforms(const rng_stream *s, uint64_t counter, size_t n, double *out);
+
+/* A uniformly random permutation of 0..n-1 (Fisher-Yates driven by block `counter`). */
+void rng_permutation(const rng_stream *s, uint64_t counter, size_t n, size_t *perm);
+
+#endif

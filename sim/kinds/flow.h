@@ -1,0 +1,52 @@
+/* sim/kinds/flow.h — optimizers as integrators (kind = flow): each optimizer's iterates against the
+ * solution of each of its continuous-time limits (integrated with GSL's rk8pd), the error at
+ * matched times, and its order p in error ~ lr^p fitted over a ladder of learning rates. */
+#ifndef OPTDYN_FLOW_H
+#define OPTDYN_FLOW_H
+
+#include "../../optimizers/opt.h"
+#include "../input/config.h"
+#include "../core/problem.h"
+#include "../output/rec.h"
+
+enum { FLOW_RK8PD, FLOW_MSBDF };                 /* [flow] integrator */
+extern const char *const flow_integrator_names[];
+/* msbdf needs the limit's analytic Jacobian: limits without one are integrated by rk8pd. */
+int flow_integrator_used(const opt_flow *f, int integrator);
+
+/* Integrate limit f (hyperparameters p, already tied to lr) from x0 over the sorted times
+ * t[0..m), writing the x part of the state at each into xs (m x n). On an integrator failure
+ * returns OD_EDOM with err saying the time reached and GSL's reason. */
+int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const double *x0,
+               int integrator, double tol, size_t m, const double *t, double *xs, char *err,
+               size_t len);
+
+/* o's hyperparameters at lr with the ties of limit f applied (OD_EDOM + err when lr is too
+ * large for them); iterate averaging off. */
+int flow_params_at(const cfg_optimizer *o, const opt_flow *f, double lr, opt_params *p,
+                   char *err, size_t len);
+
+/* The discrete optimizer with exact gradients from x0 (seed as in the experiment), recorded at
+ * the ascending steps ks[0..m) into xs (m x n). */
+int flow_discrete(const opt_type *type, const opt_params *p, const problem *pb, uint64_t seed,
+                  size_t m, const long *ks, double *xs);
+
+/* |x_K - X(K dt)| for the discrete optimizer at lr after K = round(time / dt) steps (exact
+ * gradients), dt = f->time_step; *steps gets K. */
+int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uint64_t seed,
+               double lr, const flow_params *fp, long *steps, double *error, char *err,
+               size_t len);
+
+/* Least-squares slope of log(error) against log(lr), with its standard error. */
+int flow_order(size_t m, const double *lr, const double *error, double *slope, double *se);
+
+/* Is limit f selected by [flow] limits (empty: all)? */
+int flow_limit_selected(const flow_params *fp, const opt_flow *f);
+/* Non-NULL (with why) when [flow] limits names a limit no optimizer has, or leaves an
+ * optimizer without any limit. */
+const char *flow_limits_check(const config *c, char *why, size_t len);
+
+/* The whole experiment into /flow/<optimizer>/<limit>/... */
+int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *err, size_t len);
+
+#endif

@@ -1,0 +1,327 @@
+/* sim/kinds/flow_run.c — kind = flow: for every optimizer and each of its continuous limits, the
+ * error at time T over the lr ladder with the fitted order, matched trajectories at the chosen
+ * learning rates, and for limits with a stochastic version (SME) the weak errors when [flow]
+ * batch is finite. Layout: docs/hdf5-schema.md (/flow). */
+#include "flow.h"
+#include "landscape.h"
+#include "../output/meta.h"
+#include "sme.h"
+#include "../core/status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void rec_vector(rec *r, const char *group, const char *name, size_t m, const double *v,
+                       const char *scale)
+{
+    char path[400], spath[400];
+    snprintf(path, sizeof path, "%s/%s", group, name);
+    rec_array(r, path, 1, &m, v, NULL);
+    if (scale) {
+        snprintf(spath, sizeof spath, "%s/%s", group, scale);
+        rec_attach_scale(r, path, 0, spath);
+    }
+}
+
+/* f(x) - f* along a trajectory and the limit's bound on it, where x* is known. */
+static void record_gap(rec *r, const char *group, const problem *pb, const opt_flow *f,
+                       size_t P, const double *t, const double *ld, const double *lc, double *buf)
+{
+    if (!pb->xstar || !isfinite(pb->fstar))
+        return;
+    double r0sq = 0.0;
+    for (size_t i = 0; i < pb->n; i++)
+        r0sq += (pb->x0[i] - pb->xstar[i]) * (pb->x0[i] - pb->xstar[i]);
+    for (size_t j = 0; j < P; j++)
+        buf[j] = ld[j] - pb->fstar;
+    rec_vector(r, group, "gap_discrete", P, buf, "t");
+    for (size_t j = 0; j < P; j++)
+        buf[j] = lc[j] - pb->fstar;
+    rec_vector(r, group, "gap_continuous", P, buf, "t");
+    if (f->gap_bound) {
+        for (size_t j = 0; j < P; j++)
+            buf[j] = f->gap_bound(t[j], r0sq);
+        rec_vector(r, group, "gap_bound", P, buf, "t");
+    }
+}
+
+/* Matched trajectories at lr into group: steps k_j = round(j K / (P-1)), times k_j dt, with
+ * P = min(points, K + 1) so that the steps are distinct. */
+static int record_trajectory(rec *r, const char *group, const config *c, const problem *pb,
+                             const cfg_optimizer *o, const opt_flow *f, double lr, char *err,
+                             size_t len)
+{
+    const flow_params *fp = &c->flow;
+    size_t n = pb->n;
+    opt_params p;
+    int status = flow_params_at(o, f, lr, &p, err, len);
+    double dt = f->time_step(&p);
+    long K = lround(fp->time / dt);
+    size_t P = K + 1 < fp->points ? (size_t)K + 1 : (size_t)fp->points;
+    if (P < 2)
+        P = 2;
+    long *ks = malloc(P * sizeof *ks);
+    double *t = malloc(P * sizeof *t), *step = malloc(P * sizeof *step);
+    double *xd = malloc(P * n * sizeof *xd), *xc = malloc(P * n * sizeof *xc);
+    double *ld = malloc(P * sizeof *ld), *lc = malloc(P * sizeof *lc), *e = malloc(P * sizeof *e);
+    if (status == OD_OK && !(ks && t && step && xd && xc && ld && lc && e))
+        status = OD_ENOMEM;
+    for (size_t j = 0; status == OD_OK && j < P; j++) {
+        ks[j] = lround((double)j * (double)K / (double)(P - 1));
+        step[j] = (double)ks[j];
+        t[j] = (double)ks[j] * dt;
+    }
+    if (status == OD_OK)
+        status = flow_discrete(o->type, &p, pb, (uint64_t)c->exp.seed, P, ks, xd);
+    if (status == OD_OK)
+        status = flow_solve(f, &p, pb, pb->x0, fp->integrator, fp->tol, P, t, xc, err, len);
+    if (status == OD_OK) {
+        for (size_t j = 0; j < P; j++) {
+            ld[j] = pb->type->loss(pb, xd + j * n);
+            lc[j] = pb->type->loss(pb, xc + j * n);
+            double s = 0.0;
+            for (size_t i = 0; i < n; i++)
+                s += (xd[j * n + i] - xc[j * n + i]) * (xd[j * n + i] - xc[j * n + i]);
+            e[j] = sqrt(s);
+        }
+        char path[400];
+        size_t dims[2] = { P, n };
+        rec_group(r, group);
+        rec_attr_num(r, group, "lr", lr);
+        rec_vector(r, group, "t", P, t, NULL);
+        snprintf(path, sizeof path, "%s/step", group);
+        rec_array_int(r, path, 1, &P, step);
+        rec_vector(r, group, "loss_discrete", P, ld, "t");
+        rec_vector(r, group, "loss_continuous", P, lc, "t");
+        rec_vector(r, group, "error", P, e, "t");
+        const char *xs[] = { "x_discrete", "x_continuous" };
+        const double *xv[] = { xd, xc };
+        for (int k = 0; k < 2; k++) {
+            snprintf(path, sizeof path, "%s/%s", group, xs[k]);
+            rec_array(r, path, 2, dims, xv[k], NULL);
+        }
+        char tpath[400];
+        snprintf(tpath, sizeof tpath, "%s/t", group);
+        const char *scaled[] = { "step", "x_discrete", "x_continuous" };
+        for (int k = 0; k < 3; k++) {
+            snprintf(path, sizeof path, "%s/%s", group, scaled[k]);
+            rec_attach_scale(r, path, 0, tpath);
+        }
+        record_gap(r, group, pb, f, P, t, ld, lc, e);
+    }
+    free(ks), free(t), free(step), free(xd), free(xc), free(ld), free(lc), free(e);
+    return status;
+}
+
+/* The order table at group/order: lr, steps, error (+ error_se) with the fitted slope. */
+static void record_order(rec *r, const char *group, size_t m, const double *lr,
+                         const double *steps, const double *error, const double *error_se,
+                         const char *description)
+{
+    char og[320], path[400];
+    snprintf(og, sizeof og, "%s/order", group);
+    rec_group(r, og);
+    rec_vector(r, og, "lr", m, lr, NULL);
+    snprintf(path, sizeof path, "%s/steps", og);
+    rec_array_int(r, path, 1, &m, steps);
+    snprintf(path, sizeof path, "%s/lr", og);
+    char steps_path[400];
+    snprintf(steps_path, sizeof steps_path, "%s/steps", og);
+    rec_attach_scale(r, steps_path, 0, path);
+    rec_vector(r, og, "error", m, error, "lr");
+    if (error_se)
+        rec_vector(r, og, "error_se", m, error_se, "lr");
+    double *abs_err = malloc(m * sizeof *abs_err), slope = NAN, se = NAN;
+    if (abs_err) {
+        for (size_t i = 0; i < m; i++)
+            abs_err[i] = fabs(error[i]);
+        if (flow_order(m, lr, abs_err, &slope, &se) != OD_OK)
+            slope = se = NAN;
+    }
+    free(abs_err);
+    rec_attr_num(r, og, "slope", slope);
+    rec_attr_num(r, og, "slope_se", se);
+    rec_attr_str(r, og, "description", description);
+}
+
+static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
+                     const opt_flow *f, char *err, size_t len)
+{
+    const flow_params *fp = &c->flow;
+    size_t m = fp->lr.n;
+    char group[256];
+    snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->name);
+    rec_group(r, group);
+    rec_attr_str(r, group, "equation", f->equation);
+    rec_attr_str(r, group, "time_map", f->time_map);
+    rec_attr_str(r, group, "type", o->type->name);
+    rec_attr_str(r, group, "rule", o->type->rule);
+    rec_attr_str(r, group, "integrator",
+                 flow_integrator_names[flow_integrator_used(f, fp->integrator)]);
+    meta_write_params(r, group, o->type->params, &o->p, "lr");
+    double *err_v = malloc(m * sizeof *err_v), *steps = malloc(m * sizeof *steps);
+    int status = err_v && steps ? OD_OK : OD_ENOMEM;
+    for (size_t i = 0; status == OD_OK && i < m; i++) {
+        long k;
+        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i], err,
+                            len);
+        steps[i] = (double)k;
+    }
+    if (status == OD_OK)
+        record_order(r, group, m, fp->lr.v, steps, err_v, NULL,
+                     "error = |x_K - X(K dt)| at K = round(time/dt) steps; slope: least-squares "
+                     "fit of log error on log lr, with its standard error");
+    free(err_v), free(steps);
+    const param_list *tl = &fp->trajectory_lr;
+    double smallest = INFINITY;
+    for (size_t i = 0; i < m; i++)
+        smallest = fmin(smallest, fp->lr.v[i]);
+    size_t nt = tl->n ? tl->n : 1;
+    for (size_t j = 0; status == OD_OK && j < nt; j++) {
+        char tg[300];
+        snprintf(tg, sizeof tg, "%s/trajectory/%zu", group, j);
+        status = record_trajectory(r, tg, c, pb, o, f, tl->n ? tl->v[j] : smallest, err, len);
+    }
+    return status != OD_OK ? status : rec_status(r);
+}
+
+/* Weak errors of SGD against the SME with drift f, over the lr ladder, into /flow/O/<f->sde>. */
+static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
+                   const opt_flow *f, int threads, char *err, size_t len)
+{
+    const flow_params *fp = &c->flow;
+    size_t m = fp->lr.n;
+    char group[256];
+    snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->sde);
+    double *col[10];
+    int status = OD_OK;
+    for (int k = 0; k < 10; k++)
+        if (!(col[k] = malloc(m * sizeof(double))))
+            status = OD_ENOMEM;
+    for (size_t i = 0; status == OD_OK && i < m; i++) {
+        sme_result s;
+        status = sme_weak_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, threads, &s);
+        double v[10] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
+                         s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd };
+        for (int k = 0; status == OD_OK && k < 10; k++)
+            col[k][i] = v[k];
+    }
+    if (status == OD_ENOTSUP)
+        snprintf(err, len, "optimizer %s: the %s equation needs a problem with Gaussian gradient "
+                 "noise of constant covariance (nqm, quadratic with noise = isotropic or hessian)",
+                 o->name, f->sde);
+    if (status == OD_OK) {
+        char eq[512];
+        snprintf(eq, sizeof eq, "dX = f(X) dt + sqrt(lr/B) Sigma^(1/2) dW, drift f: %s",
+                 f->equation);
+        rec_group(r, group);
+        rec_attr_str(r, group, "equation", eq);
+        rec_attr_str(r, group, "time_map", "t = k*lr; Euler-Maruyama with dt = lr/substeps");
+        rec_attr_str(r, group, "drift", f->name);
+        rec_attr_num(r, group, "batch", fp->batch);
+        rec_attr_num(r, group, "paths", (double)fp->paths);
+        rec_attr_num(r, group, "substeps", (double)fp->substeps);
+        record_order(r, group, m, fp->lr.v, col[0], col[1], col[2],
+                     "weak error = E[L(x_K)] - E[L(X_T)] at T = K*lr over paths sharing their "
+                     "Brownian increments, with its standard error; slope: fit of log|error| on "
+                     "log lr");
+        char og[320];
+        snprintf(og, sizeof og, "%s/order", group);
+        const char *names[] = { "error_sq", "error_sq_se", "loss_sgd", "loss_sgd_se", "loss_sde",
+                                "loss_sde_se", "sq_sgd" };
+        for (int k = 0; k < 7; k++)
+            rec_vector(r, og, names[k], m, col[3 + k], "lr");
+    }
+    for (int k = 0; k < 10; k++)
+        free(col[k]);
+    return status != OD_OK ? status : rec_status(r);
+}
+
+/* The next item of a comma-separated list into word (spaces around it dropped); returns the
+ * rest of the list, or NULL at its end. */
+static const char *list_next(const char *p, char *word, size_t len)
+{
+    while (*p == ' ' || *p == ',')
+        p++;
+    if (!*p)
+        return NULL;
+    size_t k = 0;
+    for (; *p && *p != ','; p++)
+        if (k + 1 < len)
+            word[k++] = *p;
+    while (k && word[k - 1] == ' ')
+        k--;
+    word[k] = 0;
+    return p;
+}
+
+int flow_limit_selected(const flow_params *fp, const opt_flow *f)
+{
+    char word[128];
+    for (const char *p = fp->limits; (p = list_next(p, word, sizeof word));)
+        if (strcmp(word, f->name) == 0)
+            return 1;
+    return !fp->limits[0];
+}
+
+const char *flow_limits_check(const config *c, char *why, size_t len)
+{
+    char word[128];
+    for (const char *p = c->flow.limits; (p = list_next(p, word, sizeof word));) {
+        int found = 0;
+        for (size_t i = 0; !found && i < c->nopt; i++)
+            found = opt_flow_lookup(c->opt[i].type, word) != NULL;
+        if (!found) {
+            snprintf(why, len, "no optimizer of this experiment has a limit named '%s' (see "
+                     "`optdyn list`)", word);
+            return "limits";
+        }
+    }
+    for (size_t i = 0; i < c->nopt; i++) {
+        int any = 0;
+        for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++)
+            any |= flow_limit_selected(&c->flow, c->opt[i].type->flows[k]);
+        if (!any) {
+            snprintf(why, len, "selects none of the limits of optimizer '%s'", c->opt[i].name);
+            return "limits";
+        }
+    }
+    return NULL;
+}
+
+int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *err, size_t len)
+{
+    rec_group(r, "/flow");
+    rec_attr_num(r, "/flow", "time", c->flow.time);
+    rec_attr_num(r, "/flow", "tol", c->flow.tol);
+    rec_attr_str(r, "/flow", "integrator", c->flow.integrator == FLOW_MSBDF
+                 ? "GSL gsl_odeiv2 msbdf (implicit multistep BDF with the analytic Jacobian; "
+                   "rk8pd for limits without one), absolute and relative tolerance tol"
+                 : "GSL gsl_odeiv2 rk8pd (explicit Runge-Kutta Prince-Dormand 8/9), absolute "
+                   "and relative tolerance tol");
+    for (size_t i = 0; i < c->nopt; i++)
+        for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++) {
+            const opt_flow *f = c->opt[i].type->flows[k];
+            if (!flow_limit_selected(&c->flow, f))
+                continue;
+            int status = one_limit(r, c, pb, &c->opt[i], f, err, len);
+            if (status == OD_OK && f->sde && !isinf(c->flow.batch))
+                status = one_sde(r, c, pb, &c->opt[i], f, threads, err, len);
+            if (status != OD_OK) {
+                if (status != OD_EDOM && status != OD_ENOTSUP)
+                    snprintf(err, len, "%s", od_strerror(status));
+                return status;
+            }
+        }
+    if (pb->n == 2) {      /* around x0 and the minimizer unless [flow] landscape says */
+        run_box box = { { pb->x0[0], pb->x0[1] }, { pb->x0[0], pb->x0[1] } };
+        for (int k = 0; pb->xstar && k < 2; k++) {
+            box.lo[k] = fmin(box.lo[k], pb->xstar[k]);
+            box.hi[k] = fmax(box.hi[k], pb->xstar[k]);
+        }
+        return landscape_write(r, &c->flow.landscape, c->flow.landscape_points, pb, &box);
+    }
+    return rec_status(r);
+}

@@ -1,0 +1,38 @@
+/* sim/kinds/onestep.h — kind = onestep: with the gradient frozen at x, Monte Carlo estimates of each
+ * optimizer's one-step optimal lr*(B) and dL(B) (first update and steady state), beside the
+ * closed forms of THEORY.md section 4. Layout: docs/hdf5-schema.md (/onestep). */
+#ifndef OPTDYN_ONESTEP_H
+#define OPTDYN_ONESTEP_H
+
+#include "../input/config.h"
+#include "../theory/grad_moments.h"
+#include "../output/rec.h"
+
+typedef struct onestep_estimate {
+    double lr, lr_se;        /* mean(phi.g) / mean(phi^T H phi), batch-means standard error */
+    double dL, dL_se;        /* mean(phi.g)^2 / (2 mean(phi^T H phi)) */
+    double dL_direct;        /* L(x) - mean L(x - lr phi) over the same draws (first update) */
+    double rms;              /* update RMS sqrt(mean |phi|^2 / n) */
+    double *mean_phi;        /* n or NULL: per-coordinate mean of phi */
+    double *mean_phi_se;     /* n or NULL: its standard error */
+} onestep_estimate;
+
+/* Does the update rule carry state across steps (so that its steady state differs from its
+ * first update)? momentum, nesterov, rmsprop, adam. */
+int onestep_stateful(const opt_type *t);
+
+/* The point x where the gradient is frozen: the problem's x0 or its minimizer. */
+const double *onestep_point(const config *c, const problem *pb);
+
+/* Monte Carlo over c->onestep.samples draws of the direction phi = -dx/lr (lr = 1) of optimizer
+ * o at batch B, from a zero state (dir = ONESTEP_FIRST) or after steady_steps frozen-gradient
+ * steps along one chain (ONESTEP_STEADY; samples are then consecutive steps). cell keys the
+ * draws. */
+int onestep_mc(const config *c, const cfg_optimizer *o, int dir, const problem *pb,
+               const double *x, double B, uint64_t cell, onestep_estimate *e);
+
+/* The whole experiment into /onestep, on `threads` threads (results do not depend on it). */
+int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, char *err,
+                    size_t len);
+
+#endif

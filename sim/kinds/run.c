@@ -1,0 +1,209 @@
+/* sim/kinds/run.c — the trajectory run loop: step the replicate -> finite? -> record.
+ * Step 0, every record_every-th step and the last step (or the divergence step) are recorded;
+ * with [run] noise_scale_every = k, the noise scale is probed at step 0 and every k-th step. */
+#include "run.h"
+#include "../core/replicate.h"
+#include "landscape.h"
+#include "../output/meta.h"
+#include "../theory/noise_scale.h"
+#include "../core/status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct row_state {
+    double step, loss, gnorm, lr, loss_ema;
+} row_state;
+
+/* Append the row of step t; the columns are those open_table opened, in its order. */
+static int record(rec_table *tab, const config *c, const replicate *r, double *g, row_state *rs)
+{
+    int status = r->pb->type->grad(r->pb, r->x, NULL, g);
+    rs->step = (double)r->t;
+    rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
+    if (r->xbar)
+        rs->loss_ema = replicate_judged_loss(r);
+    const double *row[7] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
+    int k = 4;
+    if (r->xbar)
+        row[k++] = &rs->loss_ema;
+    if (c->run.record_x)
+        row[k++] = r->x;
+    if (c->run.record_x && r->xbar)
+        row[k++] = r->xbar;
+    return status != OD_OK ? status : rec_table_append(tab, row);
+}
+
+static void grow_box(run_box *box, const double *x)
+{
+    for (int k = 0; k < 2; k++) {
+        box->lo[k] = fmin(box->lo[k], x[k]);
+        box->hi[k] = fmax(box->hi[k], x[k]);
+    }
+}
+
+static rec_table *open_table(const config *c, const problem *pb, const cfg_optimizer *o, rec *r)
+{
+    char group[128];
+    snprintf(group, sizeof group, "/trajectory/%s", o->name);
+    rec_column cols[7] = {
+        { "step", 1, 1, NULL, "optimizer step t (0 = initial point)" },
+        { "loss", 1, 0, NULL, "full-data loss L(x_t)" },
+        { "grad_norm", 1, 0, NULL, "norm of the exact full gradient at x_t" },
+        { "lr", 1, 0, NULL, "learning rate used at step t" },
+    };
+    size_t k = 4;
+    int ema = o->p.ema > 0;
+    if (ema)
+        cols[k++] = (rec_column){ "loss_ema", 1, 0, NULL, "loss at the iterate average xbar_t" };
+    if (c->run.record_x)
+        cols[k++] = (rec_column){ "x", pb->n, 0, NULL, "iterate x_t" };
+    if (c->run.record_x && ema)
+        cols[k++] = (rec_column){ "x_ema", pb->n, 0, NULL,
+                                  "iterate average xbar_t = ema*xbar_(t-1) + (1-ema)*x_t" };
+    rec_table *tab = rec_table_open(r, group, k, cols);
+    if (!tab)
+        return NULL;
+    rec_attr_str(r, group, "type", o->type->name);
+    rec_attr_str(r, group, "rule", o->type->rule);
+    meta_write_params(r, group, o->type->params, &o->p, NULL);
+    return tab;
+}
+
+static void write_outcome(rec *r, const cfg_optimizer *o, const run_outcome *out)
+{
+    char group[128];
+    snprintf(group, sizeof group, "/trajectory/%s", o->name);
+    rec_attr_int(r, group, "steps_done", out->steps_done);
+    rec_attr_int(r, group, "diverged_at", out->diverged_at);
+    rec_attr_num(r, group, "final_loss", out->final_loss);
+}
+
+/* The noise-scale probe of one optimizer's run: table NULL when [run] asks for none. */
+typedef struct run_probe {
+    noise_probe p;
+    rec_table *tab;
+} run_probe;
+
+static int probe_open(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
+                      run_probe *rp)
+{
+    const run_params *p = &c->run;
+    rp->tab = NULL;
+    if (p->noise_scale_every <= 0)
+        return OD_OK;
+    int status = noise_probe_init(&rp->p, pb, p->noise_scale_batches.v[0],
+                                  p->noise_scale_batches.v[1], p->noise_scale_ema,
+                                  p->noise_scale_exact, (uint64_t)c->exp.seed);
+    if (status != OD_OK)
+        return status;
+    char group[128];
+    snprintf(group, sizeof group, "/trajectory/%s", o->name);
+    if (!(rp->tab = noise_probe_table_open(r, group, &rp->p))) {
+        noise_probe_free(&rp->p);
+        return rec_status(r);
+    }
+    return OD_OK;
+}
+
+/* Probe at step t if it is due (iterates of non-finite loss are not probed). */
+static int probe_step(const config *c, run_probe *rp, const replicate *rep, double loss)
+{
+    if (!rp->tab || rep->t % c->run.noise_scale_every != 0 || !isfinite(loss))
+        return OD_OK;
+    noise_probe_row row;
+    int status = noise_probe_at(&rp->p, rep->x, rep->t, &row);
+    return status != OD_OK ? status : noise_probe_table_append(rp->tab, rep->t, &row);
+}
+
+static int probe_close(run_probe *rp)
+{
+    if (!rp->tab)
+        return OD_OK;
+    noise_probe_free(&rp->p);
+    return rec_table_close(rp->tab);
+}
+
+int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
+                      run_progress_fn progress, void *user, run_outcome *out, run_box *box)
+{
+    const run_params *rp = &c->run;
+    *out = (run_outcome){ 0, -1, NAN };
+    replicate rep;
+    double *g = malloc(pb->n * sizeof *g);
+    rec_table *tab = NULL;
+    run_probe probe = { .tab = NULL };
+    int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
+    if (status != OD_OK) {
+        free(g);
+        return status;
+    }
+    if (!g)
+        status = OD_ENOMEM;
+    if (status != OD_OK || !(tab = open_table(c, pb, o, r)) ||
+        (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
+        goto done;
+    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0 };
+    double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
+    *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
+    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
+        (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
+        goto done;
+    for (long t = 1; t <= rp->steps; t++) {
+        if ((status = replicate_step(&rep)) != OD_OK)
+            goto done;
+        rs.loss = replicate_loss(&rep);
+        out->steps_done = t;
+        out->final_loss = rs.loss;
+        int diverged = !isfinite(rs.loss) || fabs(rs.loss) > limit;
+        if (diverged)
+            out->diverged_at = t;
+        if (pb->n == 2 && box && rs.loss <= 4.0 * fabs(loss0))
+            grow_box(box, rep.x);
+        if (diverged || t % rp->record_every == 0 || t == rp->steps)
+            if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
+                goto done;
+        if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK)
+            goto done;
+        if (progress && (t & 1023) == 0)
+            progress(user, o->name, t, rp->steps);
+        if (diverged)
+            break;
+    }
+done:
+    if (probe.tab) {
+        int s = probe_close(&probe);
+        status = status != OD_OK ? status : s;
+    }
+    if (tab) {
+        int s = rec_table_close(tab);
+        status = status != OD_OK ? status : s;
+    }
+    if (status == OD_OK)
+        write_outcome(r, o, out);
+    replicate_free(&rep);
+    free(g);
+    return status != OD_OK ? status : rec_status(r);
+}
+
+int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_fn progress,
+                       void *user)
+{
+    run_box box = { { pb->x0[0], pb->x0[pb->n > 1] }, { pb->x0[0], pb->x0[pb->n > 1] } };
+    if (pb->n == 2 && pb->xstar)
+        grow_box(&box, pb->xstar);
+    rec_group(r, "/trajectory");
+    rec_attr_num(r, "/trajectory", "batch", c->run.batch);
+    rec_attr_int(r, "/trajectory", "steps", c->run.steps);
+    for (size_t i = 0; i < c->nopt; i++) {
+        run_outcome out;
+        int status = sim_run_optimizer(c, pb, &c->opt[i], r, progress, user, &out, &box);
+        if (status != OD_OK)
+            return status;
+    }
+    if (pb->n == 2)
+        return landscape_write(r, &c->run.landscape, c->run.landscape_points, pb, &box);
+    return rec_status(r);
+}

@@ -1,0 +1,32 @@
+/* sim/kinds/run.h — the run loop of kind = trajectory: every optimizer from the same x0, with the same
+ * per-step noise (common random numbers), recorded to /trajectory/<name>/. Divergence is data. */
+#ifndef OPTDYN_RUN_H
+#define OPTDYN_RUN_H
+
+#include "../input/config.h"
+#include "../core/problem.h"
+#include "../output/rec.h"
+
+/* Called every so often with the optimizer's name and step; may be NULL. */
+typedef void (*run_progress_fn)(void *user, const char *name, long t, long steps);
+
+typedef struct run_outcome {
+    long steps_done;       /* last step taken (== steps unless diverged) */
+    long diverged_at;      /* step at which the loss left the finite/bounded range, -1 if never */
+    double final_loss;
+} run_outcome;
+
+/* Axis-aligned box of a 2-D problem's interesting region (for the loss landscape). */
+typedef struct run_box {
+    double lo[2], hi[2];
+} run_box;
+
+/* Run and record one optimizer; grows box (2-D problems) by its iterates of bounded loss. */
+int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
+                      run_progress_fn progress, void *user, run_outcome *out, run_box *box);
+
+/* The whole trajectory experiment: every optimizer, then /problem/landscape for 2-D problems. */
+int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_fn progress,
+                       void *user);
+
+#endif

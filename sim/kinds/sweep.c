@@ -1,0 +1,296 @@
+/* sim/kinds/sweep.c — cells of a sweep: exact expected-loss cells (nqm_exact) or Monte Carlo runs,
+ * scheduled dynamically over threads (cells differ a lot in cost), journaled as they finish.
+ * A cell's result depends only on (experiment, cell index): replicate s draws its start and its
+ * noise from streams keyed by s, shared by every optimizer, batch size and lr (common numbers). */
+#include "sweep.h"
+#include "../core/par.h"
+#include "../core/replicate.h"
+#include "sweep_internal.h"
+#include "journal.h"
+#include "../theory/nqm_exact.h"
+#include "../core/status.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef OPTDYN_VERSION
+#define OPTDYN_VERSION "unknown"
+#endif
+
+int sweep_result_alloc(sweep_result *res, const config *c)
+{
+    memset(res, 0, sizeof *res);
+    const sweep_params *sp = &c->sweep;
+    res->O = c->nopt;
+    res->NB = sp->batch.n;
+    res->NL = sp->lr.n;
+    res->S = (size_t)sp->seeds;
+    res->T = sp->target.n;
+    res->cells = res->O * res->NB * res->NL * res->S;
+    size_t nbest = res->O * res->NB * res->T;
+    res->steps = malloc(res->cells * res->T * sizeof *res->steps);
+    res->final_loss = malloc(res->cells * sizeof *res->final_loss);
+    res->diverged_at = malloc(res->cells * sizeof *res->diverged_at);
+    res->done = calloc(res->cells, 1);
+    size_t nq = res->O * res->NB * res->NL * res->T;
+    res->steps_median = malloc(nq * sizeof *res->steps_median);
+    res->steps_q1 = malloc(nq * sizeof *res->steps_q1);
+    res->steps_q3 = malloc(nq * sizeof *res->steps_q3);
+    res->lr_grid = malloc(nbest * sizeof *res->lr_grid);
+    res->lr_opt = malloc(nbest * sizeof *res->lr_opt);
+    res->best_steps = malloc(nbest * sizeof *res->best_steps);
+    res->examples = malloc(nbest * sizeof *res->examples);
+    if (!res->steps || !res->final_loss || !res->diverged_at || !res->done || !res->lr_grid ||
+        !res->steps_median || !res->steps_q1 || !res->steps_q3 ||
+        !res->lr_opt || !res->best_steps || !res->examples)
+        goto nomem;
+    if (!sp->momentum.n)
+        return OD_OK;
+    if (!(res->section_of = malloc(res->O * sizeof *res->section_of)))
+        goto nomem;
+    for (size_t o = 0; o < res->O; o++) {          /* variants of a section are adjacent */
+        if (o == 0 || strcmp(c->opt[o].section, c->opt[o - 1].section) != 0)
+            res->NS++;
+        res->section_of[o] = res->NS - 1;
+    }
+    size_t ntuned = res->NS * res->NB * res->T;
+    res->tuned_lr = malloc(ntuned * sizeof *res->tuned_lr);
+    res->tuned_mu = malloc(ntuned * sizeof *res->tuned_mu);
+    res->tuned_steps = malloc(ntuned * sizeof *res->tuned_steps);
+    res->tuned_examples = malloc(ntuned * sizeof *res->tuned_examples);
+    if (res->tuned_lr && res->tuned_mu && res->tuned_steps && res->tuned_examples)
+        return OD_OK;
+nomem:
+    sweep_result_free(res);
+    return OD_ENOMEM;
+}
+
+void sweep_result_free(sweep_result *res)
+{
+    free(res->steps);
+    free(res->final_loss);
+    free(res->diverged_at);
+    free(res->done);
+    free(res->steps_median);
+    free(res->steps_q1);
+    free(res->steps_q3);
+    free(res->lr_grid);
+    free(res->lr_opt);
+    free(res->best_steps);
+    free(res->examples);
+    free(res->section_of);
+    free(res->tuned_lr);
+    free(res->tuned_mu);
+    free(res->tuned_steps);
+    free(res->tuned_examples);
+    memset(res, 0, sizeof *res);
+}
+
+uint64_t sweep_fingerprint(const config *c)
+{
+    uint64_t h = journal_hash(JOURNAL_FNV_START, OPTDYN_VERSION, strlen(OPTDYN_VERSION));
+    for (size_t i = 0; i < c->doc->ne; i++) {
+        const ini_entry *e = &c->doc->e[i];
+        h = journal_hash(h, e->section, strlen(e->section) + 1);
+        h = journal_hash(h, e->key, strlen(e->key) + 1);
+        h = journal_hash(h, e->value, strlen(e->value) + 1);
+    }
+    return h;
+}
+
+typedef struct cell_index {
+    size_t o, b, l, s;
+} cell_index;
+
+static cell_index split(const sweep_result *r, size_t cell)
+{
+    cell_index k;
+    k.s = cell % r->S;
+    cell /= r->S;
+    k.l = cell % r->NL;
+    cell /= r->NL;
+    k.b = cell % r->NB;
+    k.o = cell / r->NB;
+    return k;
+}
+
+/* E[x_i(0)^2]: init_scale^2 for a random start, x0_i^2 for an explicit one. */
+double *sweep_start_moments(const problem *pb)
+{
+    double *s0 = malloc(pb->n * sizeof *s0);
+    for (size_t i = 0; s0 && i < pb->n; i++)
+        s0[i] = pb->init_scale > 0 ? pb->init_scale * pb->init_scale : pb->x0[i] * pb->x0[i];
+    return s0;
+}
+
+static int exact_cell(const config *c, const problem *pb, const double *s0, const opt_type *type,
+                      const opt_params *p, double B, double *steps, double *final_loss,
+                      double *diverged_at)
+{
+    const sweep_params *sp = &c->sweep;
+    nqm_exact e;
+    int status = nqm_exact_init(&e, pb, type, p, B, s0);
+    if (status != OD_OK)
+        return status;
+    long div = nqm_exact_diverged_at(&e, sp->diverge_factor, sp->max_steps), stop = 0;
+    int all = 1;
+    for (size_t t = 0; t < sp->target.n; t++) {
+        double frac;
+        long k = nqm_exact_steps(&e, sp->target.v[t], div >= 0 ? div : sp->max_steps, &frac);
+        steps[t] = (double)k;
+        all = all && k >= 0;
+        stop = k > stop ? k : stop;
+    }
+    stop = div >= 0 ? div : all ? stop : sp->max_steps;
+    *diverged_at = (double)div;
+    *final_loss = nqm_exact_loss(&e, (double)stop);
+    nqm_exact_free(&e);
+    return OD_OK;
+}
+
+/* Monte Carlo cell: run replicate `stream` until every target is reached (judged at the iterate
+ * average when ema > 0), the run diverges (raw loss), or max_steps. */
+static int montecarlo_cell(const config *c, const problem *pb, const opt_type *type,
+                           const opt_params *p, double B, size_t stream, double *steps,
+                           double *final_loss, double *diverged_at)
+{
+    const sweep_params *sp = &c->sweep;
+    size_t T = sp->target.n, left = T;
+    replicate r;
+    int status = replicate_init(&r, pb, type, p, B, (uint64_t)c->exp.seed, stream);
+    if (status != OD_OK)
+        return status;
+    double raw = replicate_loss(&r), loss = replicate_judged_loss(&r);
+    double limit = sp->diverge_factor * (raw != 0 ? fabs(raw) : 1);
+    *diverged_at = isfinite(raw) ? -1.0 : 0.0;
+    for (size_t t = 0; t < T; t++) {
+        steps[t] = loss < sp->target.v[t] ? 0.0 : -1.0;
+        left -= steps[t] == 0.0;
+    }
+    for (long k = 1; k <= sp->max_steps && left > 0 && *diverged_at < 0; k++) {
+        if ((status = replicate_step(&r)) != OD_OK)
+            break;
+        if (k % sp->eval_every != 0 && k != sp->max_steps)
+            continue;
+        raw = replicate_loss(&r);
+        loss = r.xbar ? replicate_judged_loss(&r) : raw;
+        if (!isfinite(raw) || fabs(raw) > limit) {
+            *diverged_at = (double)k;
+            break;
+        }
+        for (size_t t = 0; t < T; t++)
+            if (steps[t] < 0 && loss < sp->target.v[t]) {
+                steps[t] = (double)k;
+                left--;
+            }
+    }
+    *final_loss = loss;
+    replicate_free(&r);
+    return status;
+}
+
+int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
+               const sweep_result *shape, double *steps, double *final_loss, double *diverged_at)
+{
+    cell_index k = split(shape, cell);
+    const cfg_optimizer *o = &c->opt[k.o];
+    opt_params p = o->p;
+    p.lr = c->sweep.lr.v[k.l];
+    double B = c->sweep.batch.v[k.b];
+    if (c->sweep.mode == SWEEP_EXACT)
+        return exact_cell(c, pb, s0, o->type, &p, B, steps, final_loss, diverged_at);
+    return montecarlo_cell(c, pb, o->type, &p, B, k.s, steps, final_loss, diverged_at);
+}
+
+void sweep_store(sweep_result *res, size_t cell, const double *v)
+{
+    memcpy(res->steps + cell * res->T, v, res->T * sizeof *v);
+    res->final_loss[cell] = v[res->T];
+    res->diverged_at[cell] = v[res->T + 1];
+    res->done[cell] = 1;
+}
+
+static void replayed(void *user, uint64_t cell, const double *values)
+{
+    sweep_result *res = user;
+    if (cell < res->cells && !res->done[cell]) {
+        sweep_store(res, (size_t)cell, values);
+        res->replayed++;
+    }
+}
+
+int sweep_owns(size_t cell, size_t shard, size_t nshards)
+{
+    return nshards <= 1 || cell % nshards == shard;
+}
+
+int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
+              char *err, size_t len)
+{
+    /* only rank 0 (every process, without MPI) keeps the journal */
+    journal *j = par_rank() == 0 ? journal_open(opt->journal, sweep_fingerprint(c), res->T + 2,
+                                                opt->resume, replayed, res, err, len)
+                                 : NULL;
+    if (!j && par_size() == 1)
+        return OD_EINPUT;
+    size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
+    double *s0 = c->sweep.mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
+    int status = (!todo || (c->sweep.mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
+                 : (!j && par_rank() == 0)                         ? OD_EINPUT
+                                                                   : OD_OK;
+    for (size_t cell = 0; todo && cell < res->cells; cell++) {
+        if (!sweep_owns(cell, opt->shard, opt->nshards))
+            continue;
+        owned++;
+        if (res->done[cell])
+            finished++;
+        else
+            todo[ntodo++] = cell;
+    }
+#ifdef OPTDYN_MPI
+    if (par_size() > 1) {
+        int s = sweep_mpi(c, pb, opt, res, j, todo, ntodo, s0, finished, owned, status);
+        if (s != OD_OK && status == OD_OK)
+            snprintf(err, len, "sweep cell failed: %s", od_strerror(s));
+        journal_close(j, 0);
+        free(todo);
+        free(s0);
+        return s;
+    }
+#endif
+    if (opt->progress && status == OD_OK)
+        opt->progress(opt->user, finished, owned);
+#pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
+    for (size_t i = 0; i < ntodo; i++) {
+        int failed;
+#pragma omp atomic read
+        failed = status;
+        if (failed != OD_OK)
+            continue;
+        double *v = malloc((res->T + 2) * sizeof *v);
+        int s = v ? sweep_cell(c, pb, s0, todo[i], res, v, v + res->T, v + res->T + 1) : OD_ENOMEM;
+        if (s == OD_OK)
+            s = journal_append(j, todo[i], v);
+        if (s == OD_OK)
+            sweep_store(res, todo[i], v);
+        free(v);
+#pragma omp critical(sweep_progress)
+        {
+            if (s != OD_OK && status == OD_OK) {
+#pragma omp atomic write
+                status = s;
+            }
+            finished++;
+            if (opt->progress && s == OD_OK)
+                opt->progress(opt->user, finished, owned);
+        }
+    }
+    if (status != OD_OK)
+        snprintf(err, len, "sweep cell failed: %s", od_strerror(status));
+    journal_close(j, 0);
+    free(todo);
+    free(s0);
+    return status;
+}

@@ -1,0 +1,70 @@
+/* sim/kinds/sweep.h — the sweep driver (kind = sweep): every cell (optimizer, batch, lr, replicate) is
+ * a run to one or several target losses, computed in parallel, journaled as it finishes, then
+ * reduced to the best learning rate per batch size. Results never depend on the thread count. */
+#ifndef OPTDYN_SWEEP_H
+#define OPTDYN_SWEEP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../input/config.h"
+#include "../core/problem.h"
+#include "../output/rec.h"
+
+typedef struct sweep_result {
+    size_t O, NB, NL, S, T, cells;      /* cells = O*NB*NL*S, index ((o*NB + b)*NL + l)*S + s */
+    double *steps;                      /* [cells][T] first step below each target, -1 if never */
+    double *final_loss;                 /* [cells] loss where the cell stopped */
+    double *diverged_at;                /* [cells] step of divergence, -1 if none */
+    unsigned char *done;                /* [cells] computed (or replayed from the journal) */
+    double *steps_median, *steps_q1, *steps_q3;   /* [O][NB][NL][T] over replicates, -1: inf */
+    double *lr_grid, *lr_opt;           /* [O][NB][T] best grid lr, refined lr */
+    double *best_steps, *examples;      /* [O][NB][T] steps at the optimum, batch*steps */
+    size_t replayed;                    /* cells taken from the journal */
+    /* with a momentum grid: the best over every variant of a section, [NS][NB][T] */
+    size_t NS;                          /* sections (0 without a momentum grid) */
+    size_t *section_of;                 /* [O] section index of each optimizer variant */
+    double *tuned_lr, *tuned_mu, *tuned_steps, *tuned_examples;
+} sweep_result;
+
+int sweep_result_alloc(sweep_result *res, const config *c);
+void sweep_result_free(sweep_result *res);
+
+/* Called after each finished cell (from any thread, serialized). */
+typedef void (*sweep_progress_fn)(void *user, size_t done, size_t total);
+
+/* Fingerprint of the effective experiment (every key after --set, version, shape). */
+uint64_t sweep_fingerprint(const config *c);
+
+typedef struct sweep_run_opts {
+    int threads;                 /* worker threads */
+    const char *journal;         /* journal path */
+    int resume;                  /* replay the journal first */
+    size_t shard, nshards;       /* compute only cells with cell % nshards == shard (1: all) */
+    sweep_progress_fn progress;  /* may be NULL */
+    void *user;
+} sweep_run_opts;
+
+/* Compute every owned cell that is not done, appending each to the journal. */
+int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
+              char *err, size_t len);
+
+/* Is cell owned by shard `shard` of `nshards`? (Round robin: neighbours differ in cost.) */
+int sweep_owns(size_t cell, size_t shard, size_t nshards);
+
+/* Best lr per (optimizer, batch, target): minimum steps (median over replicates) on the grid,
+ * then refined as [sweep] refine says; in parallel over up to threads threads. */
+int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result *res);
+
+/* /sweep/... datasets, axes and attributes (docs/hdf5-schema.md). partial: a shard's file, with
+ * the cells it holds marked in /sweep/done and no best-lr reduction. */
+int sweep_write(rec *r, const config *c, const sweep_result *res, int partial);
+
+/* E[x_i(0)^2] per coordinate: init_scale^2 for a random start, x0_i^2 otherwise (malloc'd). */
+double *sweep_start_moments(const problem *pb);
+
+/* One cell, exposed for tests: fills steps[T], *final_loss, *diverged_at. */
+int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
+               const sweep_result *shape, double *steps, double *final_loss, double *diverged_at);
+
+#endif

@@ -1,0 +1,145 @@
+/* sim/kinds/sweep_rec.c — a sweep's results as HDF5: axes /sweep/{optimizer,batch,lr,seed,target},
+ * cubes indexed [optimizer][batch][lr][seed](target) with every axis attached as a dimension
+ * scale, and the best lr per batch under /sweep/best, indexed [optimizer][batch][target]. */
+#include "../output/meta.h"
+#include "../core/status.h"
+#include "sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static void attach_all(rec *r, const char *path, int rank, const char *const *axes)
+{
+    for (int k = 0; k < rank; k++)
+        rec_attach_scale(r, path, (unsigned)k, axes[k]);
+}
+
+/* The datasets of /sweep/best_tuned, [section][batch][target]: best over lr and momentum. */
+static void write_tuned(rec *r, const config *c, const sweep_result *res)
+{
+    const char **sections = malloc(res->NS * sizeof *sections);
+    if (!sections)
+        return;
+    for (size_t o = 0; o < res->O; o++)
+        sections[res->section_of[o]] = c->opt[o].section;
+    rec_strings(r, "/sweep/section", res->NS, sections);
+    rec_group(r, "/sweep/best_tuned");
+    rec_attr_str(r, "/sweep/best_tuned", "description", "per [optimizer] section, the best over "
+                 "the momentum grid and the learning rate (from /sweep/best of its variants)");
+    size_t bd[3] = { res->NS, res->NB, res->T };
+    static const char *const axes[] = { "/sweep/section", "/sweep/batch", "/sweep/target" };
+    const char *what[] = { "lr_opt", "momentum", "steps", "examples" };
+    const double *data[] = { res->tuned_lr, res->tuned_mu, res->tuned_steps, res->tuned_examples };
+    for (int k = 0; k < 4; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "/sweep/best_tuned/%s", what[k]);
+        rec_array(r, path, 3, bd, data[k], NULL);
+        attach_all(r, path, 3, axes);
+    }
+    free(sections);
+}
+
+int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
+{
+    const sweep_params *sp = &c->sweep;
+    const char **names = malloc(res->O * sizeof *names);
+    double *seeds = malloc(res->S * sizeof *seeds);
+    if (!names || !seeds) {
+        free(names);
+        free(seeds);
+        return OD_ENOMEM;
+    }
+    for (size_t o = 0; o < res->O; o++)
+        names[o] = c->opt[o].name;
+    for (size_t s = 0; s < res->S; s++)
+        seeds[s] = (double)s;
+    rec_group(r, "/sweep");
+    meta_write_params(r, "/sweep", sweep_specs, sp, NULL);
+    rec_attr_str(r, "/sweep", "steps_definition",
+                 sp->mode == SWEEP_EXACT
+                     ? "smallest k with E[L(x_k)] < target, by doubling + bisection on the exact "
+                       "expected loss (exact for monotone loss curves); -1: not reached by "
+                       "max_steps or diverged"
+                     : "first checked step k (every eval_every) with L(x_k) < target along the "
+                       "simulated run; -1: not reached by max_steps or diverged");
+    rec_strings(r, "/sweep/optimizer", res->O, names);
+    rec_array(r, "/sweep/batch", 1, &res->NB, sp->batch.v, NULL);
+    rec_array(r, "/sweep/lr", 1, &res->NL, sp->lr.v, NULL);
+    rec_array_int(r, "/sweep/seed", 1, &res->S, seeds);
+    rec_array(r, "/sweep/target", 1, &res->T, sp->target.v, NULL);
+    rec_attr_str(r, "/sweep/seed", "description", "Monte Carlo replicate (start and noise streams)");
+    for (size_t o = 0; o < res->O; o++) {
+        char group[128];
+        snprintf(group, sizeof group, "/sweep/optimizers/%s", c->opt[o].name);
+        rec_group(r, group);
+        rec_attr_str(r, group, "type", c->opt[o].type->name);
+        rec_attr_str(r, group, "rule", c->opt[o].type->rule);
+        meta_write_params(r, group, c->opt[o].type->params, &c->opt[o].p, "lr");
+    }
+
+    static const char *const cube_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",
+                                             "/sweep/seed", "/sweep/target" };
+    size_t dims[5] = { res->O, res->NB, res->NL, res->S, res->T };
+    rec_array_int(r, "/sweep/steps_to_target", 5, dims, res->steps);
+    attach_all(r, "/sweep/steps_to_target", 5, cube_axes);
+    rec_array(r, "/sweep/final_loss", 4, dims, res->final_loss, NULL);
+    attach_all(r, "/sweep/final_loss", 4, cube_axes);
+    rec_array_int(r, "/sweep/diverged_at", 4, dims, res->diverged_at);
+    attach_all(r, "/sweep/diverged_at", 4, cube_axes);
+    rec_attr_str(r, "/sweep/diverged_at", "description", "step at which the loss became "
+                 "non-finite or exceeded diverge_factor x the initial loss; -1: never");
+    if (partial) {
+        double *done = malloc(res->cells * sizeof *done);
+        for (size_t k = 0; done && k < res->cells; k++)
+            done[k] = res->done[k];
+        if (done)
+            rec_array_int(r, "/sweep/done", 4, dims, done);
+        attach_all(r, "/sweep/done", 4, cube_axes);
+        rec_attr_str(r, "/sweep/done", "description", "1: this shard holds the cell");
+        free(done);
+        free(names);
+        free(seeds);
+        return done ? rec_status(r) : OD_ENOMEM;
+    }
+    static const char *const q_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",
+                                          "/sweep/target" };
+    size_t qd[4] = { res->O, res->NB, res->NL, res->T };
+    const char *qn[] = { "/sweep/steps_median", "/sweep/steps_q1", "/sweep/steps_q3" };
+    const double *qv[] = { res->steps_median, res->steps_q1, res->steps_q3 };
+    for (int k = 0; k < 3; k++) {
+        rec_array(r, qn[k], 4, qd, qv[k], NULL);
+        attach_all(r, qn[k], 4, q_axes);
+        rec_attr_str(r, qn[k], "description", "median / first / third quartile over replicates "
+                     "of steps_to_target (a miss counting as infinity); -1: infinite");
+    }
+
+    static const char *const best_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/target" };
+    size_t bd[3] = { res->O, res->NB, res->T };
+    rec_group(r, "/sweep/best");
+    rec_attr_str(r, "/sweep/best", "refinement",
+                 sp->refine == REFINE_NONE ? "none: lr_opt is the grid optimum"
+                 : sp->mode == SWEEP_EXACT
+                     ? "golden-section search on log lr between the grid neighbours of the grid "
+                       "optimum, minimizing the crossing step interpolated in log loss; steps is "
+                       "the exact integer step count at lr_opt"
+                     : "vertex of the parabola in log lr through the median steps at the grid "
+                       "optimum and its two neighbours; steps is the grid optimum's median");
+    rec_array(r, "/sweep/best/lr_opt", 3, bd, res->lr_opt, NULL);
+    rec_array(r, "/sweep/best/lr_grid", 3, bd, res->lr_grid, NULL);
+    rec_array(r, "/sweep/best/steps", 3, bd, res->best_steps, NULL);
+    rec_array(r, "/sweep/best/examples", 3, bd, res->examples, NULL);
+    rec_attr_str(r, "/sweep/best/steps", "description", "steps to target at the optimal lr "
+                 "(median over replicates); -1: no lr reached the target");
+    rec_attr_str(r, "/sweep/best/examples", "description", "batch * steps (inf for batch = inf)");
+    const char *best[] = { "lr_opt", "lr_grid", "steps", "examples" };
+    for (int k = 0; k < 4; k++) {
+        char path[64];
+        snprintf(path, sizeof path, "/sweep/best/%s", best[k]);
+        attach_all(r, path, 3, best_axes);
+    }
+    if (res->NS)
+        write_tuned(r, c, res);
+    free(names);
+    free(seeds);
+    return rec_status(r);
+}

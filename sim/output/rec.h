@@ -1,0 +1,57 @@
+/* sim/output/rec.h — the HDF5 recorder: self-describing, crash-safe output files. Everything is written
+ * to PATH.partial and renamed to PATH only by rec_commit, so a failed or killed run never leaves
+ * a half file under the final name (nor harms an older file there). Errors are sticky. */
+#ifndef OPTDYN_REC_H
+#define OPTDYN_REC_H
+
+#include <stddef.h>
+
+typedef struct rec rec;
+typedef struct rec_table rec_table;
+
+/* Create PATH.partial (truncating any stale one). NULL on failure with err explaining. */
+rec *rec_create(const char *path, char *err, size_t errlen);
+/* Close and rename PATH.partial -> PATH. Returns the first error of the recorder's life. */
+int rec_commit(rec *r, char *err, size_t errlen);
+/* Close and delete PATH.partial; rec_abort(NULL) is a no-op. */
+void rec_abort(rec *r);
+int rec_status(const rec *r);
+
+/* Attributes on an object (group or dataset) given by its path ("/" is the root). Strings are
+ * variable-length UTF-8, numbers doubles, integers int64. */
+int rec_attr_str(rec *r, const char *obj, const char *name, const char *value);
+int rec_attr_num(rec *r, const char *obj, const char *name, double value);
+int rec_attr_int(rec *r, const char *obj, const char *name, long value);
+int rec_attr_vec(rec *r, const char *obj, const char *name, size_t n, const double *v);
+
+/* Create group path and any missing parents. */
+int rec_group(rec *r, const char *path);
+
+/* A fixed array of doubles (rank 1 to 8), with an optional units attribute (NULL: none). */
+int rec_array(rec *r, const char *path, int rank, const size_t *dims, const double *data,
+              const char *units);
+/* The same stored as int64 (values must be integers, e.g. steps, with -1 for "none"). */
+int rec_array_int(rec *r, const char *path, int rank, const size_t *dims, const double *data);
+/* A 1-D dataset of variable-length UTF-8 strings (e.g. an axis of optimizer names). */
+int rec_strings(rec *r, const char *path, size_t n, const char *const *v);
+/* Make `scale` a dimension scale and attach it to dimension `dim` of dataset `path`. */
+int rec_attach_scale(rec *r, const char *path, unsigned dim, const char *scale);
+
+/* An extendible table: one dataset per column in `group`, rows appended in order. Column 0 is
+ * the row axis (e.g. step) and is attached as a dimension scale to dimension 0 of the others.
+ * A column of width w > 1 is a [rows][w] dataset. */
+typedef struct rec_column {
+    const char *name;
+    size_t width;
+    int integer;          /* stored as int64 */
+    const char *units;    /* NULL: none */
+    const char *doc;      /* `description` attribute */
+} rec_column;
+
+rec_table *rec_table_open(rec *r, const char *group, size_t ncols, const rec_column *cols);
+/* row[c] points to cols[c].width values. Buffered; written in chunk-sized blocks. */
+int rec_table_append(rec_table *t, const double *const *row);
+/* Flush, attach scales, release. Returns the recorder's status. */
+int rec_table_close(rec_table *t);
+
+#endif

@@ -1,0 +1,393 @@
+/* sim/output/rec_h5.c — the recorder on serial HDF5 1.10 (+ hdf5_hl dimension scales).
+ * Invariants: every handle opened here is closed on every path; PATH exists only after commit. */
+#include "rec.h"
+#include "../core/status.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hdf5.h>
+#include <hdf5_hl.h>
+
+struct rec {
+    hid_t file;
+    char *path, *partial;
+    int status;             /* first error, sticky */
+};
+
+struct rec_table {
+    rec *r;
+    size_t ncols, rows, nbuf, cap;   /* rows written, rows buffered, buffer capacity */
+    hid_t *dset;
+    size_t *width;
+    double **buf;
+    char **names;
+};
+
+static int fail(rec *r)
+{
+    if (r->status == OD_OK)
+        r->status = OD_EIO;
+    return r->status;
+}
+
+static hid_t creation_plist(hid_t cls)
+{
+    hid_t p = H5Pcreate(cls);
+    if (p >= 0)
+        H5Pset_obj_track_times(p, 0);    /* no timestamps: reruns give identical objects */
+    return p;
+}
+
+rec *rec_create(const char *path, char *err, size_t errlen)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);    /* errors are reported through status codes */
+    rec *r = calloc(1, sizeof *r);
+    size_t n = strlen(path);
+    if (!r || !(r->path = malloc(n + 1)) || !(r->partial = malloc(n + 9))) {
+        snprintf(err, errlen, "out of memory");
+        goto fail;
+    }
+    memcpy(r->path, path, n + 1);
+    snprintf(r->partial, n + 9, "%s.partial", path);
+    FILE *probe = fopen(r->partial, "wb");     /* for an errno the user can act on */
+    if (!probe) {
+        snprintf(err, errlen, "cannot create '%s': %s", r->partial, strerror(errno));
+        goto fail;
+    }
+    fclose(probe);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), fcpl = creation_plist(H5P_FILE_CREATE);
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);
+    r->file = H5Fcreate(r->partial, H5F_ACC_TRUNC, fcpl, fapl);
+    H5Pclose(fapl);
+    H5Pclose(fcpl);
+    if (r->file < 0) {
+        snprintf(err, errlen, "cannot create HDF5 file '%s'", r->partial);
+        remove(r->partial);
+        goto fail;
+    }
+    return r;
+fail:
+    if (r) {
+        free(r->path);
+        free(r->partial);
+        free(r);
+    }
+    return NULL;
+}
+
+int rec_status(const rec *r) { return r->status; }
+
+int rec_commit(rec *r, char *err, size_t errlen)
+{
+    int status = r->status;
+    if (H5Fclose(r->file) < 0 && status == OD_OK)
+        status = OD_EIO;
+    r->file = -1;
+    if (status == OD_OK && rename(r->partial, r->path) != 0) {
+        snprintf(err, errlen, "cannot rename '%s' to '%s': %s", r->partial, r->path,
+                 strerror(errno));
+        status = OD_EIO;
+    } else if (status != OD_OK) {
+        snprintf(err, errlen, "writing '%s' failed: %s", r->partial, od_strerror(status));
+    }
+    if (status != OD_OK)
+        remove(r->partial);
+    free(r->path);
+    free(r->partial);
+    free(r);
+    return status;
+}
+
+void rec_abort(rec *r)
+{
+    if (!r)
+        return;
+    if (r->file >= 0)
+        H5Fclose(r->file);
+    remove(r->partial);
+    free(r->path);
+    free(r->partial);
+    free(r);
+}
+
+static hid_t utf8_string_type(void)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    return t;
+}
+
+static int write_attr(rec *r, const char *obj, const char *name, hid_t type, const void *value)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (H5Aexists_by_name(r->file, obj, name, H5P_DEFAULT) > 0)
+        H5Adelete_by_name(r->file, obj, name, H5P_DEFAULT);
+    hid_t a = H5Acreate_by_name(r->file, obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT,
+                                H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, type, value) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return ok ? OD_OK : fail(r);
+}
+
+int rec_attr_str(rec *r, const char *obj, const char *name, const char *value)
+{
+    hid_t t = utf8_string_type();
+    int status = write_attr(r, obj, name, t, &value);
+    H5Tclose(t);
+    return status;
+}
+
+int rec_attr_num(rec *r, const char *obj, const char *name, double value)
+{
+    return write_attr(r, obj, name, H5T_NATIVE_DOUBLE, &value);
+}
+
+int rec_attr_int(rec *r, const char *obj, const char *name, long value)
+{
+    int64_t v = value;
+    return write_attr(r, obj, name, H5T_NATIVE_INT64, &v);
+}
+
+int rec_attr_vec(rec *r, const char *obj, const char *name, size_t n, const double *v)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    hsize_t dims[1] = { n };
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t a = H5Acreate_by_name(r->file, obj, name, H5T_NATIVE_DOUBLE, space, H5P_DEFAULT,
+                                H5P_DEFAULT, H5P_DEFAULT);
+    int ok = a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, v) >= 0;
+    if (a >= 0)
+        H5Aclose(a);
+    H5Sclose(space);
+    return ok ? OD_OK : fail(r);
+}
+
+int rec_group(rec *r, const char *path)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    if (H5Lexists(r->file, path, H5P_DEFAULT) > 0)
+        return OD_OK;
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), gcpl = creation_plist(H5P_GROUP_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    hid_t g = H5Gcreate2(r->file, path, lcpl, gcpl, H5P_DEFAULT);
+    H5Pclose(lcpl);
+    H5Pclose(gcpl);
+    if (g < 0)
+        return fail(r);
+    H5Gclose(g);
+    return OD_OK;
+}
+
+/* Create a dataset (parents included) of rank <= 8; chunked and extendible along dimension 0
+ * when chunk_rows > 0 (rank 1 or 2). */
+static hid_t create_dataset(rec *r, const char *path, hid_t type, int rank, const hsize_t *dims,
+                            size_t chunk_rows)
+{
+    hsize_t maxdims[8], chunk[2] = { chunk_rows, rank > 1 ? dims[1] : 1 };
+    for (int k = 0; k < rank; k++)
+        maxdims[k] = dims[k];
+    hid_t lcpl = H5Pcreate(H5P_LINK_CREATE), dcpl = creation_plist(H5P_DATASET_CREATE);
+    H5Pset_create_intermediate_group(lcpl, 1);
+    if (chunk_rows) {
+        maxdims[0] = H5S_UNLIMITED;
+        H5Pset_chunk(dcpl, rank, chunk);
+    }
+    hid_t space = H5Screate_simple(rank, dims, maxdims);
+    hid_t d = H5Dcreate2(r->file, path, type, space, lcpl, dcpl, H5P_DEFAULT);
+    H5Sclose(space);
+    H5Pclose(lcpl);
+    H5Pclose(dcpl);
+    if (d < 0)
+        fail(r);
+    return d;
+}
+
+/* A fixed dataset of the given file type written from doubles (converted by HDF5). */
+static int write_array(rec *r, const char *path, hid_t type, int rank, const size_t *dims,
+                       const double *data, const char *units)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    if (rank < 1 || rank > 8)
+        return fail(r);
+    hsize_t hd[8];
+    for (int k = 0; k < rank; k++)
+        hd[k] = dims[k];
+    hid_t d = create_dataset(r, path, type, rank, hd, 0);
+    if (d < 0)
+        return r->status;
+    int ok = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, data) >= 0;
+    H5Dclose(d);
+    if (!ok)
+        return fail(r);
+    return units ? rec_attr_str(r, path, "units", units) : OD_OK;
+}
+
+int rec_array(rec *r, const char *path, int rank, const size_t *dims, const double *data,
+              const char *units)
+{
+    return write_array(r, path, H5T_NATIVE_DOUBLE, rank, dims, data, units);
+}
+
+int rec_array_int(rec *r, const char *path, int rank, const size_t *dims, const double *data)
+{
+    return write_array(r, path, H5T_NATIVE_INT64, rank, dims, data, NULL);
+}
+
+int rec_strings(rec *r, const char *path, size_t n, const char *const *v)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    hsize_t dims[1] = { n };
+    hid_t t = utf8_string_type();
+    hid_t d = create_dataset(r, path, t, 1, dims, 0);
+    int ok = d >= 0 && H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
+    if (d >= 0)
+        H5Dclose(d);
+    H5Tclose(t);
+    return ok ? OD_OK : fail(r);
+}
+
+int rec_attach_scale(rec *r, const char *path, unsigned dim, const char *scale)
+{
+    if (r->status != OD_OK)
+        return r->status;
+    hid_t d = H5Dopen2(r->file, path, H5P_DEFAULT), s = H5Dopen2(r->file, scale, H5P_DEFAULT);
+    int ok = d >= 0 && s >= 0;
+    if (ok && H5DSis_scale(s) <= 0) {
+        const char *base = strrchr(scale, '/');
+        ok = H5DSset_scale(s, base ? base + 1 : scale) >= 0;
+    }
+    ok = ok && H5DSattach_scale(d, s, dim) >= 0;
+    if (d >= 0)
+        H5Dclose(d);
+    if (s >= 0)
+        H5Dclose(s);
+    return ok ? OD_OK : fail(r);
+}
+
+static char *join(const char *group, const char *name)
+{
+    size_t n = strlen(group) + strlen(name) + 2;
+    char *p = malloc(n);
+    if (p)
+        snprintf(p, n, "%s/%s", group, name);
+    return p;
+}
+
+rec_table *rec_table_open(rec *r, const char *group, size_t ncols, const rec_column *cols)
+{
+    if (r->status != OD_OK)
+        return NULL;
+    rec_table *t = calloc(1, sizeof *t);
+    if (!t)
+        goto nomem;
+    t->r = r;
+    t->ncols = ncols;
+    t->dset = malloc(ncols * sizeof *t->dset);
+    t->width = malloc(ncols * sizeof *t->width);
+    t->buf = calloc(ncols, sizeof *t->buf);
+    t->names = calloc(ncols, sizeof *t->names);
+    if (!t->dset || !t->width || !t->buf || !t->names)
+        goto nomem;
+    size_t widest = 1;
+    for (size_t c = 0; c < ncols; c++)
+        widest = cols[c].width > widest ? cols[c].width : widest;
+    t->cap = widest >= 32768 ? 1 : 32768 / widest;     /* chunks of about 256 KiB */
+    for (size_t c = 0; c < ncols; c++)
+        t->dset[c] = -1;
+    for (size_t c = 0; c < ncols; c++) {
+        t->width[c] = cols[c].width;
+        if (!(t->buf[c] = malloc(t->cap * cols[c].width * sizeof(double))) ||
+            !(t->names[c] = join(group, cols[c].name)))
+            goto nomem;
+        hsize_t dims[2] = { 0, cols[c].width };
+        t->dset[c] = create_dataset(r, t->names[c], cols[c].integer ? H5T_NATIVE_INT64
+                                                                    : H5T_NATIVE_DOUBLE,
+                                    cols[c].width > 1 ? 2 : 1, dims, t->cap);
+        if (t->dset[c] < 0)
+            break;
+        if (cols[c].units)
+            rec_attr_str(r, t->names[c], "units", cols[c].units);
+        if (cols[c].doc)
+            rec_attr_str(r, t->names[c], "description", cols[c].doc);
+    }
+    if (r->status == OD_OK)
+        return t;
+    rec_table_close(t);
+    return NULL;
+nomem:
+    r->status = OD_ENOMEM;
+    rec_table_close(t);
+    return NULL;
+}
+
+static void flush(rec_table *t)
+{
+    rec *r = t->r;
+    if (!t->nbuf || r->status != OD_OK)
+        return;
+    for (size_t c = 0; c < t->ncols; c++) {
+        hsize_t dims[2] = { t->rows + t->nbuf, t->width[c] }, start[2] = { t->rows, 0 },
+                count[2] = { t->nbuf, t->width[c] };
+        int rank = t->width[c] > 1 ? 2 : 1;
+        if (H5Dset_extent(t->dset[c], dims) < 0) {
+            fail(r);
+            return;
+        }
+        hid_t fs = H5Dget_space(t->dset[c]), ms = H5Screate_simple(rank, count, NULL);
+        int ok = H5Sselect_hyperslab(fs, H5S_SELECT_SET, start, NULL, count, NULL) >= 0 &&
+                 H5Dwrite(t->dset[c], H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, t->buf[c]) >= 0;
+        H5Sclose(fs);
+        H5Sclose(ms);
+        if (!ok) {
+            fail(r);
+            return;
+        }
+    }
+    t->rows += t->nbuf;
+    t->nbuf = 0;
+}
+
+int rec_table_append(rec_table *t, const double *const *row)
+{
+    for (size_t c = 0; c < t->ncols; c++)
+        memcpy(t->buf[c] + t->nbuf * t->width[c], row[c], t->width[c] * sizeof(double));
+    if (++t->nbuf == t->cap)
+        flush(t);
+    return t->r->status;
+}
+
+int rec_table_close(rec_table *t)
+{
+    if (!t)
+        return OD_OK;
+    rec *r = t->r;
+    flush(t);
+    for (size_t c = 0; c < t->ncols; c++)
+        if (t->dset && t->dset[c] >= 0)
+            H5Dclose(t->dset[c]);
+    for (size_t c = 1; t->names && c < t->ncols && r->status == OD_OK; c++)
+        rec_attach_scale(r, t->names[c], 0, t->names[0]);
+    for (size_t c = 0; c < t->ncols; c++) {
+        free(t->buf ? t->buf[c] : NULL);
+        free(t->names ? t->names[c] : NULL);
+    }
+    free(t->buf);
+    free(t->names);
+    free(t->dset);
+    free(t->width);
+    free(t);
+    return r->status;
+}

@@ -1,0 +1,52 @@
+/* sim/theory/scaling_theory.h — closed forms of the one-step optimal learning rate lr*(B) and loss
+ * decrease dL(B) for an optimizer's update direction (THEORY.md section 4), the surge peak and
+ * Goh's optimal momentum for a quadratic spectrum. */
+#ifndef OPTDYN_SCALING_THEORY_H
+#define OPTDYN_SCALING_THEORY_H
+
+#include "../input/config.h"
+#include "grad_moments.h"
+
+enum { ONESTEP_FIRST, ONESTEP_STEADY };   /* first update from zero state, or steady state */
+
+#define THEORY_FORMS_MAX 4
+
+typedef struct theory_value {
+    const char *form;     /* e.g. "sgd", "erf", "pi4", "mean_field" */
+    double lr, dL;
+} theory_value;
+
+/* The closed forms that apply to optimizer o's direction (first or steady) at batch B, into
+ * out[0..k); returns k (0: none). The erf and pi4 forms need H E products: pb and x are used. */
+size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, const problem *pb,
+                      const double *x, double B, theory_value *out);
+
+/* The same for every batch size B[0..nb) at once: form k is forms[k], its values lr[k*nb + i]
+ * and dL[k*nb + i] (lr, dL: THEORY_FORMS_MAX * nb doubles). Returns the number of forms. */
+size_t scaling_theory_table(const cfg_optimizer *o, int dir, const grad_moments *m,
+                            const problem *pb, const double *x, size_t nb, const double *B,
+                            const char **forms, double *lr, double *dL);
+
+/* One-line description of a form, recorded beside its values. */
+const char *scaling_theory_describe(const char *form);
+
+/* SignSGD mean-field surge (C > A): B_peak = A B_simple/(C - A), lr_peak = sum|g|/(2 sqrt(AC));
+ * returns 0 (and NANs) when there is none. */
+int sign_surge(const grad_moments *m, double *B_peak, double *lr_peak);
+
+/* Adam steady state, diagonal H: surge beyond B = B_simple (1-b1)/(3 b1 - 1) when b1 > 1/3. */
+double adam_surge_batch(const grad_moments *m, double b1);
+
+/* Adam's update RMS with signal-to-noise s = B/B_simple: sqrt((s + a)/(s + 1)), a = (1-b1)/(1+b1). */
+double adam_update_rms(double b1, double snr);
+
+/* The same per coordinate, s_i = B g_i^2/Sigma_ii, as the root of the mean of the squares. */
+double adam_update_rms_coords(const grad_moments *m, double b1, double B);
+
+/* Goh (2017): for eigenvalues in [lmin, lmax], the best heavy-ball pair and its rate sqrt(mu). */
+void goh_optimum(double lmin, double lmax, double *lr, double *mu, double *rate);
+/* Spectral radius of heavy ball (v <- mu v + g; x <- x - lr v) on eigenvalue lambda; the
+ * convergence rate over a spectrum is the largest over its eigenvalues. */
+double heavy_ball_radius(double lr, double mu, double lambda);
+
+#endif
