@@ -2,6 +2,7 @@
  * rejected with OD_EINPUT and a message naming the line and key; defaults; --set overrides. */
 #include "testutil.h"
 #include "../sim/core/status.h"
+#include "../sim/kinds/run.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -107,10 +108,10 @@ static void defaults_are_filled(void **unused)
 {
     (void)unused;
     config *c = tu_config(PROB RUN OPT "[optimizer r]\ntype = rmsprop\nlr = 0.5\n");
-    assert_int_equal(c->exp.kind, KIND_TRAJECTORY);
+    assert_string_equal(config_kind_name(c), "trajectory");
     assert_int_equal(c->exp.seed, 1);
-    assert_true(isinf(c->run.batch));
-    assert_int_equal(c->run.record_every, 1);
+    assert_true(isinf(run_params_of(c)->batch));
+    assert_int_equal(run_params_of(c)->record_every, 1);
     assert_int_equal(c->nopt, 2);
     assert_string_equal(c->opt[0].name, "a");
     assert_true(c->opt[0].p.b1 == 0.9 && c->opt[0].p.b2 == 0.999 && c->opt[0].p.eps == 1e-8);
@@ -132,7 +133,7 @@ static void set_overrides_and_adds(void **unused)
                            "optimizer s.lr=2", "run.batch=inf" };
     config *c = NULL;
     assert_int_equal(config_load(path, sets, 5, &c, err, sizeof err), OD_OK);
-    assert_int_equal(c->run.steps, 77);
+    assert_int_equal(run_params_of(c)->steps, 77);
     assert_true(c->opt[0].p.lr == 0.125);
     assert_int_equal(c->nopt, 2);
     assert_string_equal(c->opt[1].type->name, "sgd");

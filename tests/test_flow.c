@@ -114,14 +114,14 @@ static void sbc_bound_and_monotone_error(void **unused)
     const opt_flow *f = opt_flow_lookup(c->opt[0].type, "sbc");
     double prev = INFINITY;
     char err[512];
-    for (size_t i = 0; i < c->flow.lr.n; i++) {
+    for (size_t i = 0; i < flow_params_of(c)->lr.n; i++) {
         long k;
         double e;
-        assert_int_equal(flow_error(&c->opt[0], f, pb, 0, c->flow.lr.v[i], &c->flow, &k, &e, err,
+        assert_int_equal(flow_error(&c->opt[0], f, pb, 0, flow_params_of(c)->lr.v[i], flow_params_of(c), &k, &e, err,
                                     sizeof err), OD_OK);
         if (!(e < prev))
             fail_msg("NAG-C error %g at s = %g is not below %g at the previous s", e,
-                     c->flow.lr.v[i], prev);
+                     flow_params_of(c)->lr.v[i], prev);
         prev = e;
     }
     problem_free(pb);
@@ -139,16 +139,16 @@ static double measured_order(const char *opt, const char *limit, const char *lad
     problem *pb = tu_problem(c);
     const opt_flow *f = opt_flow_lookup(c->opt[0].type, limit);
     assert_non_null(f);
-    size_t m = c->flow.lr.n;
+    size_t m = flow_params_of(c)->lr.n;
     double e[16], slope;
     char err[512];
     for (size_t i = 0; i < m; i++) {
         long k;
-        if (flow_error(&c->opt[0], f, pb, 3, c->flow.lr.v[i], &c->flow, &k, &e[i], err,
+        if (flow_error(&c->opt[0], f, pb, 3, flow_params_of(c)->lr.v[i], flow_params_of(c), &k, &e[i], err,
                        sizeof err) != OD_OK)
             fail_msg("%s", err);
     }
-    assert_int_equal(flow_order(m, c->flow.lr.v, e, &slope, se), OD_OK);
+    assert_int_equal(flow_order(m, flow_params_of(c)->lr.v, e, &slope, se), OD_OK);
     problem_free(pb);
     config_free(c);
     return slope;
@@ -223,11 +223,11 @@ static void sme_weak_orders(void **unused)
         double lr[4], e[4], slope, se;
         for (int i = 0; i < 4; i++) {
             sme_result r;
-            lr[i] = c->flow.lr.v[i];
-            assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, lr[i], &c->flow, 2, &r), OD_OK);
+            lr[i] = flow_params_of(c)->lr.v[i];
+            assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, lr[i], flow_params_of(c), 2, &r), OD_OK);
             e[i] = fabs(r.error);
             printf("# %s lr %-7g weak error %.4e +- %.1e (paths %ld)\n", f->sde, lr[i], r.error,
-                   r.error_se, c->flow.paths);
+                   r.error_se, flow_params_of(c)->paths);
             assert_true(r.error_se < 0.25 * e[i]);       /* the error is resolved */
         }
         assert_int_equal(flow_order(4, lr, e, &slope, &se), OD_OK);
@@ -238,8 +238,8 @@ static void sme_weak_orders(void **unused)
     /* the result does not depend on the number of threads */
     sme_result a, b;
     const opt_flow *f = opt_flow_lookup(c->opt[0].type, "gradient");
-    assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, 0.1, &c->flow, 1, &a), OD_OK);
-    assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, 0.1, &c->flow, 2, &b), OD_OK);
+    assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, 0.1, flow_params_of(c), 1, &a), OD_OK);
+    assert_int_equal(sme_weak_error(&c->opt[0], f, pb, 3, 0.1, flow_params_of(c), 2, &b), OD_OK);
     assert_memory_equal(&a, &b, sizeof a);
     problem_free(pb);
     config_free(c);

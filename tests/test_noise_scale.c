@@ -7,6 +7,7 @@
 #include "../sim/theory/noise_scale.h"
 #include "../sim/core/replicate.h"
 #include "../sim/core/status.h"
+#include "../sim/kinds/run.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -157,7 +158,7 @@ static void estimate_tracks_exact_along_sgd(void **unused)
     assert_int_equal(noise_probe_init(&p, pb, 16, Bb, 0.95, 1, 1), OD_OK);
     long checked = 0, inside = 0;
     double worst = 1.0;
-    for (long t = 0; t <= c->run.steps; t++) {
+    for (long t = 0; t <= run_params_of(c)->steps; t++) {
         if (t > 0)
             assert_int_equal(replicate_step(&rep), OD_OK);
         noise_probe_row row;

@@ -37,8 +37,8 @@ static void sgd_matches_saturating_law(void **unused)
     problem *pb = tu_problem(c);
     grad_moments m;
     assert_int_equal(grad_moments_compute(pb, pb->x0, &m), OD_OK);
-    for (size_t i = 0; i < c->onestep.batch.n; i++) {
-        double B = c->onestep.batch.v[i], want = m.lr_max / (1.0 + m.B_noise / B);
+    for (size_t i = 0; i < onestep_params_of(c)->batch.n; i++) {
+        double B = onestep_params_of(c)->batch.v[i], want = m.lr_max / (1.0 + m.B_noise / B);
         onestep_estimate e;
         estimate(c, pb, 0, ONESTEP_FIRST, B, &e, 0);
         printf("# B %-5g lr* MC %.5f +- %.5f, lr_max/(1+B_noise/B) = %.5f\n", B, e.lr, e.lr_se, want);
@@ -63,13 +63,13 @@ static void sign_means_are_erf(void **unused)
     assert_int_equal(grad_moments_compute(pb, pb->x0, &m), OD_OK);
     size_t inside = 0, total = 0;
     double z2 = 0.0;
-    for (size_t k = 0; k < c->onestep.batch.n; k++) {
-        double B = c->onestep.batch.v[k];
+    for (size_t k = 0; k < onestep_params_of(c)->batch.n; k++) {
+        double B = onestep_params_of(c)->batch.v[k];
         onestep_estimate e;
         estimate(c, pb, 0, ONESTEP_FIRST, B, &e, 1);
         for (size_t i = 0; i < pb->n; i++) {
             double E = gsl_sf_erf(m.g[i] / m.sd[i] * sqrt(B / 2.0));
-            double se = sqrt((1.0 - E * E) / (double)c->onestep.samples);   /* +-1 variable */
+            double se = sqrt((1.0 - E * E) / (double)onestep_params_of(c)->samples);   /* +-1 variable */
             double z = se > 0 ? (e.mean_phi[i] - E) / se : 0.0;
             inside += fabs(z) < 3.0;
             z2 += z * z;
@@ -108,16 +108,16 @@ static void sign_surge_on_designed_quadratic(void **unused)
     assert_true(fabs(m.A - 15.0) < 1e-9 && fabs(m.C - 49.0) < 1e-9);
     double Bp, lp, best = -1.0, Bbest = 0.0;
     assert_true(sign_surge(&m, &Bp, &lp));
-    for (size_t k = 0; k < c->onestep.batch.n; k++) {
+    for (size_t k = 0; k < onestep_params_of(c)->batch.n; k++) {
         onestep_estimate e;
-        estimate(c, pb, 0, ONESTEP_FIRST, c->onestep.batch.v[k], &e, 0);
+        estimate(c, pb, 0, ONESTEP_FIRST, onestep_params_of(c)->batch.v[k], &e, 0);
         if (e.lr > best)
-            best = e.lr, Bbest = c->onestep.batch.v[k];
+            best = e.lr, Bbest = onestep_params_of(c)->batch.v[k];
     }
     printf("# surge: measured peak at B = %.1f (lr* %.4f), predicted B_peak = %.1f (lr %.4f)\n",
            Bbest, best, Bp, lp);
     assert_true(Bbest > Bp / 2.0 && Bbest < Bp * 2.0);
-    assert_true(Bbest < c->onestep.batch.v[c->onestep.batch.n - 1] / 4.0);   /* then it falls */
+    assert_true(Bbest < onestep_params_of(c)->batch.v[onestep_params_of(c)->batch.n - 1] / 4.0);   /* then it falls */
     grad_moments_free(&m);
     problem_free(pb);
     config_free(c);
@@ -125,12 +125,12 @@ static void sign_surge_on_designed_quadratic(void **unused)
     c = tu_config(surge_ini("no"));                 /* diagonal H: C = 0, monotone */
     pb = tu_problem(c);
     double prev = 0.0, prev_se = 0.0;
-    for (size_t k = 0; k < c->onestep.batch.n; k++) {
+    for (size_t k = 0; k < onestep_params_of(c)->batch.n; k++) {
         onestep_estimate e;
-        estimate(c, pb, 0, ONESTEP_FIRST, c->onestep.batch.v[k], &e, 0);
+        estimate(c, pb, 0, ONESTEP_FIRST, onestep_params_of(c)->batch.v[k], &e, 0);
         if (e.lr < prev - 3.0 * hypot(e.lr_se, prev_se))
             fail_msg("diagonal H: lr* falls from %g to %g at B = %g", prev, e.lr,
-                     c->onestep.batch.v[k]);
+                     onestep_params_of(c)->batch.v[k]);
         prev = e.lr, prev_se = e.lr_se;
     }
     problem_free(pb);

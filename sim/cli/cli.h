@@ -19,6 +19,12 @@ int cmd_theory(int argc, char **argv);
 /* "optdyn CMD: message" on stderr; returns code (EXIT_USAGE or EXIT_FAILURE_OTHER). */
 int cli_error(int code, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* The one map from a library status to an exit code: OD_OK 0, OD_EINPUT (bad input, found
+ * before any work) 2, anything else 1. */
+int cli_exit_code(int status);
+/* cli_error with the exit code of status. */
+int cli_status_error(int status, const char *cmd, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* Options of a command that takes only --help and between min and max positional arguments:
  * returns 1 to go on (arguments at argv[optind]), or 0 with *code set (help shown: 0; misuse: 2). */
 int cli_simple_args(int argc, char **argv, const char *cmd, const char *usage, const char *help,

@@ -1,6 +1,7 @@
 /* sim/cli/cmd_list.c — `optdyn list`: optimizers, problems and experiment kinds with every key,
  * its default and its accepted values, straight from the registries' param_spec tables. */
 #include "../input/config.h"
+#include "../kinds/kind.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -12,7 +13,8 @@ static const char usage[] = "optdyn list [optimizers|problems|kinds|keys]";
 static const char help[] =
     "Usage: optdyn list [optimizers|problems|kinds|keys]\n"
     "List what experiment files may name: optimizer types (update rule and keys), problem\n"
-    "types (keys), experiment kinds, and the keys of [experiment] and [run] (`keys`).\n"
+    "types (keys), experiment kinds, and the keys of [experiment] and of each kind's section\n"
+    "(`keys`).\n"
     "Without an argument, everything.\n";
 
 static void print_specs(const param_spec *specs)
@@ -50,23 +52,25 @@ static void list_problems(void)
 
 static void list_kinds(void)
 {
-    printf("experiment kinds ([experiment] kind = ...):\n"
-           "  trajectory  every optimizer from the same x0 with the same noise, recorded ([run])\n"
-           "  sweep       batch x lr x seeds x optimizers to target losses ([sweep])\n"
-           "  flow        iterates vs continuous-time limits, errors and orders ([flow])\n"
-           "  onestep     reserved for a later version (rejected with exit 2)\n");
+    printf("experiment kinds ([experiment] kind = ...):\n");
+    for (size_t i = 0; kind_types[i]; i++)
+        printf("  %-11s %s ([%s]%s)\n", kind_types[i]->name, kind_types[i]->summary,
+               kind_types[i]->section,
+               kind_types[i]->merge ? "; --resume, --shard, merge" : "");
 }
 
 static void list_keys(void)
 {
+    char names[256];
+    kind_names(names, sizeof names, " ");
     printf("[experiment] keys:\n");
+    printf("    %-16s %-12s %s; one of: %s\n", "kind", kind_types[0]->name, "what to run",
+           names);
     print_specs(experiment_specs);
-    printf("[run] keys:\n");
-    print_specs(run_specs);
-    printf("[sweep] keys:\n");
-    print_specs(sweep_specs);
-    printf("[flow] keys:\n");
-    print_specs(flow_specs);
+    for (size_t i = 0; kind_types[i]; i++) {
+        printf("[%s] keys (kind = %s):\n", kind_types[i]->section, kind_types[i]->name);
+        print_specs(kind_types[i]->specs);
+    }
 }
 
 int cmd_list(int argc, char **argv)

@@ -1,17 +1,13 @@
 /* sim/cli/cmd_run.c — `optdyn run`: load and validate the experiment, open OUT.h5.partial, run,
  * rename on success. Any failure (or SIGINT/SIGTERM) removes the .partial file; OUT.h5 is only
  * ever replaced by a complete file. */
-#include "../input/config.h"
-#include "../theory/fit.h"
-#include "../kinds/flow.h"
-#include "../kinds/onestep.h"
-#include "../output/meta.h"
 #include "../core/par.h"
 #include "../core/problem.h"
-#include "../output/rec.h"
-#include "../kinds/run.h"
 #include "../core/status.h"
-#include "../kinds/sweep.h"
+#include "../input/config.h"
+#include "../kinds/kind.h"
+#include "../output/meta.h"
+#include "../output/rec.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -71,7 +67,7 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void show_cells(void *user, size_t done, size_t total)
+static void show_progress(void *user, const char *what, size_t done, size_t total)
 {
     progress *p = user;
     double tn = now();
@@ -85,60 +81,12 @@ static void show_cells(void *user, size_t done, size_t total)
         return;
     p->last = tn;
     double rate = (double)(done - p->first) / (tn - p->start + 1e-9);
-    fprintf(stderr, "\rcells %zu/%zu (%3.0f%%)", done, total, 100.0 * (double)done / (double)total);
+    fprintf(stderr, "\r%-16s %zu/%zu (%3.0f%%)", what, done, total,
+            100.0 * (double)done / (double)total);
     if (rate > 0 && done < total)
         fprintf(stderr, ", about %.0f s left  ", (double)(total - done) / rate);
     else
         fputs("                    ", stderr);
-}
-
-static void show_progress(void *user, const char *name, long t, long steps)
-{
-    progress *p = user;
-    double tn = now();
-    if (!p->on || tn - p->last < 0.1)
-        return;
-    p->last = tn;
-    fprintf(stderr, "\r%-16s step %ld/%ld (%3.0f%%)  ", name, t, steps, 100.0 * (double)t / (double)steps);
-}
-
-/* Cells (journaled, resumable), best lr per batch, then /sweep into r; a shard writes only
- * its cells. */
-static int run_sweep(const config *c, const problem *pb, rec *r, sweep_run_opts *o,
-                     progress *prog, char *err, size_t len)
-{
-    sweep_result res;
-    int status = sweep_result_alloc(&res, c);
-    if (status != OD_OK) {
-        snprintf(err, len, "%s", od_strerror(status));
-        return status;
-    }
-    o->progress = show_cells;
-    o->user = prog;
-    status = sim_sweep(c, pb, o, &res, err, len);
-    if (par_rank() != 0) {           /* MPI workers: their cells went to rank 0 */
-        sweep_result_free(&res);
-        return status;
-    }
-    char fp[32];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
-    rec_attr_str(r, "/", "fingerprint", fp);
-    if (status == OD_OK && o->resume && !prog->quiet)
-        fprintf(stderr, "optdyn run: resumed: %zu of %zu cells taken from %s\n", res.replayed,
-                res.cells, o->journal);
-    if (o->nshards > 1) {
-        char shard[64];
-        snprintf(shard, sizeof shard, "%zu/%zu", o->shard, o->nshards);
-        rec_attr_str(r, "/", "shard", shard);
-    } else if (status == OD_OK && (status = sim_sweep_best(c, pb, o->threads, &res)) != OD_OK) {
-        snprintf(err, len, "%s", od_strerror(status));
-    }
-    if (status == OD_OK && (status = sweep_write(r, c, &res, o->nshards > 1)) != OD_OK)
-        snprintf(err, len, "writing the sweep: %s", od_strerror(status));
-    if (status == OD_OK && o->nshards == 1 && (status = sweep_fit_write(r, c, &res)) != OD_OK)
-        snprintf(err, len, "writing the fits: %s", od_strerror(status));
-    sweep_result_free(&res);
-    return status;
 }
 
 /* "i/n" with 0 <= i < n. */
@@ -169,7 +117,8 @@ int cmd_run(int argc, char **argv)
     const char **sets = calloc((size_t)argc + 1, sizeof *sets);
     size_t nsets = 0;
     int quiet = 0, ch, code = EXIT_USAGE;
-    sweep_run_opts so = { 1, NULL, 0, 0, 1, NULL, NULL };
+    char err[4096];
+    sim_ctx x = { .threads = 1, .nshards = 1, .err = err, .errlen = sizeof err };
     if (!sets)
         return cli_error(EXIT_FAILURE_OTHER, "run", "out of memory");
     optind = 1;
@@ -179,16 +128,16 @@ int cmd_run(int argc, char **argv)
         case 'o': output = optarg; break;
         case 's': sets[nsets++] = optarg; break;
         case 'q': quiet = 1; break;
-        case 'r': so.resume = 1; break;
+        case 'r': x.resume = 1; break;
         case 'S':
-            if (!parse_shard(optarg, &so.shard, &so.nshards)) {
+            if (!parse_shard(optarg, &x.shard, &x.nshards)) {
                 free(sets);
                 return cli_error(EXIT_USAGE, "run", "--shard: expected i/n with 0 <= i < n, got '%s'",
                                  optarg);
             }
             break;
         case 'j':
-            if ((so.threads = (int)strtol(optarg, &end, 10)) < 1 || so.threads > 1024 || *end) {
+            if ((x.threads = (int)strtol(optarg, &end, 10)) < 1 || x.threads > 1024 || *end) {
                 free(sets);
                 return cli_error(EXIT_USAGE, "run", "-j: expected an integer in [1, 1024], got '%s'",
                                  optarg);
@@ -203,25 +152,26 @@ int cmd_run(int argc, char **argv)
         return cli_usage_error("run", usage);
     }
 
-    char err[4096];
     config *c = NULL;
     problem *pb = NULL;
     rec *r = NULL;
     int status = config_load(argv[optind], sets, nsets, &c, err, sizeof err);
     if (status != OD_OK) {
-        code = cli_error(status == OD_EINPUT ? EXIT_USAGE : EXIT_FAILURE_OTHER, "run", "%s", err);
+        code = cli_status_error(status, "run", "%s", err);
         goto done;
     }
     if (output)
         snprintf(c->exp.output, sizeof c->exp.output, "%s", output);
-    if ((so.resume || so.nshards > 1) && c->exp.kind != KIND_SWEEP) {
-        code = cli_error(EXIT_USAGE, "run", "%s: only sweeps (kind = sweep) can be %s",
-                         so.resume ? "--resume" : "--shard", so.resume ? "resumed" : "sharded");
+    const kind_type *kind = c->kind;
+    if ((x.resume || x.nshards > 1) && !(kind->flags & KIND_CELLS)) {
+        code = cli_error(EXIT_USAGE, "run", "%s: kind = %s has no cells to %s",
+                         x.resume ? "--resume" : "--shard", kind->name,
+                         x.resume ? "resume" : "shard");
         goto done;
     }
     int rank = par_rank();
-    if (rank != 0 && c->exp.kind != KIND_SWEEP) {
-        code = EXIT_OK;               /* under mpirun only sweeps are distributed */
+    if (rank != 0 && !(kind->flags & KIND_CELLS)) {
+        code = EXIT_OK;               /* under mpirun only cells are distributed */
         goto done;
     }
     /* Validate the output location before any work: a bad path is a usage error. */
@@ -239,8 +189,8 @@ int cmd_run(int argc, char **argv)
     }
     code = EXIT_FAILURE_OTHER;
     if (!(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {
-        cli_error(code, "run", "building problem '%s': %s", problem_types[c->problem.type]->name,
-                  od_strerror(status));
+        code = cli_status_error(status, "run", "building problem '%s': %s",
+                                problem_types[c->problem.type]->name, od_strerror(status));
         goto done;
     }
     progress prog = { !quiet && rank == 0 && isatty(STDERR_FILENO), quiet || rank != 0, 0.0, 0.0, 0 };
@@ -250,26 +200,18 @@ int cmd_run(int argc, char **argv)
     }
     char journal[sizeof partial_path];
     snprintf(journal, sizeof journal, "%s.journal", c->exp.output);
-    if (c->exp.kind == KIND_SWEEP) {
-        so.journal = journal;
-        if ((status = run_sweep(c, pb, r, &so, &prog, err, sizeof err)) != OD_OK) {
-            code = cli_error(status == OD_EINPUT ? EXIT_USAGE : code, "run", "%s", err);
-            goto done;
-        }
-    } else if (c->exp.kind == KIND_ONESTEP) {
-        if ((status = sim_run_onestep(c, pb, so.threads, r, err, sizeof err)) != OD_OK) {
-            cli_error(code, "run", "%s", err);
-            goto done;
-        }
-    } else if (c->exp.kind == KIND_FLOW) {
-        if ((status = sim_run_flow(c, pb, so.threads, r, err, sizeof err)) != OD_OK) {
-            cli_error(code, "run", "%s", err);
-            goto done;
-        }
-    } else if ((status = sim_run_trajectory(c, pb, r, show_progress, &prog)) != OD_OK) {
-        cli_error(code, "run", "%s", od_strerror(status));
+    x.c = c;
+    x.pb = pb;
+    x.r = r;
+    x.journal = journal;
+    x.progress = show_progress;
+    x.user = &prog;
+    if ((status = kind->run(&x)) != OD_OK) {
+        code = cli_status_error(status, "run", "%s", err);
         goto done;
     }
+    if (x.note[0] && !prog.quiet)
+        fprintf(stderr, "optdyn run: %s\n", x.note);
     if (prog.on)
         fputs("\r\033[K", stderr);
     if (rank != 0) {
@@ -282,7 +224,7 @@ int cmd_run(int argc, char **argv)
         cli_error(code, "run", "%s", err);
         goto done;
     }
-    if (c->exp.kind == KIND_SWEEP)
+    if (kind->flags & KIND_CELLS)
         unlink(journal);          /* the committed file supersedes it */
     code = EXIT_OK;
 done:

@@ -1,6 +1,7 @@
 /* sim/cli/main.c — `optdyn` entry point: global options and dispatch to the subcommands.
  * Exit status: 0 success, 2 bad usage or experiment file, 1 any other failure. */
 #include "../core/par.h"
+#include "../core/status.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -36,17 +37,37 @@ static const char usage[] =
     "Exit status: 0 success, 2 bad usage or experiment file, 1 other failure.\n"
     "Docs: docs/cli.md, docs/config.md, docs/hdf5-schema.md.\n";
 
+/* "optdyn CMD: message" on stderr, once per MPI job (from rank 0). */
+static void report(const char *cmd, const char *fmt, va_list ap)
+{
+    if (par_rank() != 0)
+        return;
+    fprintf(stderr, "optdyn%s%s: ", cmd ? " " : "", cmd ? cmd : "");
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
 int cli_error(int code, const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    if (par_rank() != 0)          /* one message per MPI job, from rank 0 */
-        return code;
-    fprintf(stderr, "optdyn%s%s: ", cmd ? " " : "", cmd ? cmd : "");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    report(cmd, fmt, ap);
     va_end(ap);
-    fputc('\n', stderr);
     return code;
+}
+
+int cli_exit_code(int status)
+{
+    return status == OD_OK ? EXIT_OK : status == OD_EINPUT ? EXIT_USAGE : EXIT_FAILURE_OTHER;
+}
+
+int cli_status_error(int status, const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    report(cmd, fmt, ap);
+    va_end(ap);
+    return cli_exit_code(status);
 }
 
 int cli_usage_error(const char *cmd, const char *usage_line)

@@ -1,7 +1,7 @@
 /* sim/input/config.c — interpret an ini_doc as an experiment: sections and keys checked against the
  * param_spec tables of the experiment, the run, the problem type and each optimizer type. */
 #include "config.h"
-#include "../kinds/flow.h"
+#include "../kinds/kind.h"
 #include "../core/status.h"
 
 #include <ctype.h>
@@ -10,94 +10,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const experiment_kind_names[] = { "trajectory", "sweep", "flow", "onestep", NULL };
-static const char *const yes_no[] = { "no", "yes", NULL };
-
 const param_spec experiment_specs[] = {
-    { "kind", PARAM_CHOICE, offsetof(experiment_params, kind), "trajectory", 0, 0, 0,
-      experiment_kind_names, "what to run: trajectory, sweep, flow or onestep" },
     { "seed", PARAM_INT, offsetof(experiment_params, seed), "1", 0, 9007199254740991.0, 0, NULL,
       "key of every random stream (data, x0, noise, batches)" },
     { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
       NULL, "HDF5 file to write (default results/<file stem>.h5; -o overrides)" },
-    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
-};
-
-static const char *const onestep_points[] = { "init", "minimizer", NULL };
-
-const param_spec onestep_specs[] = {
-    { "batch", PARAM_GRID, offsetof(onestep_params, batch), NULL, 1, INFINITY, 0, NULL,
-      "batch sizes B (required), e.g. pow2(0, 12)" },
-    { "samples", PARAM_INT, offsetof(onestep_params, samples), "2000", 10, 1e9, 0, NULL,
-      "Monte Carlo draws of the update direction per batch size" },
-    { "point", PARAM_CHOICE, offsetof(onestep_params, point), "init", 0, 0, 0, onestep_points,
-      "where the gradient is frozen: init (the problem's x0) or minimizer (pure noise)" },
-    { "steady_steps", PARAM_INT, offsetof(onestep_params, steady_steps), "200", 0, 1e7, 0, NULL,
-      "frozen-gradient steps before the steady-state direction of stateful optimizers is "
-      "sampled (0: first step only)" },
-    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
-};
-
-/* [run] and [flow] both record the loss landscape of 2-D problems. */
-#define LANDSCAPE_SPECS(type) \
-    { "landscape", PARAM_LIST, offsetof(type, landscape), NULL, -1e300, 1e300, PARAM_OPTIONAL, \
-      NULL, "2-D problems: xmin, xmax, ymin, ymax of the recorded loss grid " \
-      "(default: around x0, the minimizer and the iterates)" }, \
-    { "landscape_points", PARAM_INT, offsetof(type, landscape_points), "201", 2, 2001, 0, NULL, \
-      "grid points per axis of the loss landscape (2-D problems)" }
-
-const param_spec flow_specs[] = {
-    { "lr", PARAM_GRID, offsetof(flow_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
-      "learning-rate ladder (required), e.g. 0.04, 0.02, 0.01, 0.005" },
-    { "time", PARAM_REAL, offsetof(flow_params, time), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
-      "continuous time T at which discrete and continuous are compared (required)" },
-    { "points", PARAM_INT, offsetof(flow_params, points), "101", 2, 100000, 0, NULL,
-      "matched points of each recorded trajectory" },
-    { "limits", PARAM_STRING, offsetof(flow_params, limits), NULL, 0, 0, PARAM_OPTIONAL, NULL,
-      "comma-separated continuous limits to compare (default: every limit of every optimizer; "
-      "`optdyn list` names them)" },
-    { "trajectory_lr", PARAM_GRID, offsetof(flow_params, trajectory_lr), NULL, 0, 1e300,
-      PARAM_LO_OPEN | PARAM_OPTIONAL, NULL,
-      "learning rates whose trajectories are recorded (default: the smallest of lr)" },
-    { "tol", PARAM_REAL, offsetof(flow_params, tol), "1e-12", 1e-15, 1e-3, 0, NULL,
-      "ODE integrator tolerance, absolute and relative" },
-    { "integrator", PARAM_CHOICE, offsetof(flow_params, integrator), "rk8pd", 0, 0, 0,
-      flow_integrator_names, "GSL stepper: rk8pd (explicit) or msbdf (implicit BDF with the "
-      "analytic Jacobian, for stiff limits; limits without a Jacobian still use rk8pd)" },
-    { "batch", PARAM_REAL, offsetof(flow_params, batch), "inf", 1, INFINITY, PARAM_ALLOW_INF,
-      NULL, "batch size B of the stochastic modified equations (inf: no SDE part)" },
-    { "paths", PARAM_INT, offsetof(flow_params, paths), "10000", 2, 1e9, 0, NULL,
-      "Monte Carlo paths of the SGD / SDE pairs per learning rate" },
-    { "substeps", PARAM_INT, offsetof(flow_params, substeps), "100", 1, 1e7, 0, NULL,
-      "Euler-Maruyama steps of the SDE per optimizer step (dt = lr/substeps)" },
-    LANDSCAPE_SPECS(flow_params),
-    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
-};
-
-const param_spec run_specs[] = {
-    { "steps", PARAM_INT, offsetof(run_params, steps), NULL, 1, 1e15, 0, NULL,
-      "number of optimizer steps (required)" },
-    { "batch", PARAM_REAL, offsetof(run_params, batch), "inf", 1, INFINITY, PARAM_ALLOW_INF, NULL,
-      "batch size B (inf: exact full gradient; finite-data problems: an integer <= examples)" },
-    { "record_every", PARAM_INT, offsetof(run_params, record_every), "1", 1, 1e15, 0, NULL,
-      "record every k-th step (step 0 and the last step are always recorded)" },
-    { "diverge_factor", PARAM_REAL, offsetof(run_params, diverge_factor), "1e6", 1, 1e300,
-      PARAM_LO_OPEN, NULL, "a run diverges when loss > diverge_factor * |initial loss| or not finite" },
-    { "record_x", PARAM_CHOICE, offsetof(run_params, record_x), "yes", 0, 0, 0, yes_no,
-      "record the iterates x (no: only scalars, for large dim)" },
-    LANDSCAPE_SPECS(run_params),
-    { "noise_scale_every", PARAM_INT, offsetof(run_params, noise_scale_every), "0", 0, 1e15, 0,
-      NULL, "probe the gradient noise scale at step 0 and every k-th step (0: never); "
-      "recorded in /trajectory/<opt>/noise_scale" },
-    { "noise_scale_batches", PARAM_LIST, offsetof(run_params, noise_scale_batches), "8, 64", 1,
-      1e15, 0, NULL, "small and big batch size Bs < Bb of the two-batch estimator (McCandlish "
-      "et al. 2018, App. A); the small batch is nested in the big one" },
-    { "noise_scale_ema", PARAM_REAL, offsetof(run_params, noise_scale_ema), "0.9", 0, 1,
-      PARAM_HI_OPEN, NULL, "smoothing of the estimates of |g|^2 and tr(Sigma): EMA coefficient "
-      "per probe (0: none)" },
-    { "noise_scale_exact", PARAM_CHOICE, offsetof(run_params, noise_scale_exact), "yes", 0, 0, 0,
-      yes_no, "also record the exact B_simple and B_noise (costs N or n gradients and Hessian "
-      "products per probe)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -260,26 +177,30 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     strcpy(o->section, name);
     o->type = opt_types[type];
     param_defaults(o->type->params, &o->p);
-    if (c->exp.kind == KIND_SWEEP) {      /* lr (and a momentum grid) are axes, not keys here */
-        const ini_entry *lr = ini_doc_entry(c->doc, s->name, "lr"), *mu = ini_doc_entry(c->doc, s->name, "momentum");
-        if (lr)
-            return entry_error(x, lr, "the learning rate is swept: set it in [sweep] lr, not here");
-        if (mu && c->sweep.momentum.n)
-            return entry_error(x, mu, "momentum is swept by [sweep] momentum: remove it here");
+    for (const param_spec *k = o->type->params; c->kind->reserved_key && k->key; k++) {
+        const ini_entry *e = ini_doc_entry(c->doc, s->name, k->key);
+        const char *why = c->kind->reserved_key(c, k->key);
+        if (e && why)
+            return entry_error(x, e, why);
     }
-    if (c->exp.kind == KIND_ONESTEP) {    /* the update direction is -dx/lr: lr = 1 */
-        const ini_entry *lr = ini_doc_entry(c->doc, s->name, "lr");
-        if (lr)
-            return entry_error(x, lr, "kind = onestep measures the optimal lr: do not set it");
-        o->p.lr = 1.0;
-    }
+    if (c->kind->prepare_optimizer)
+        c->kind->prepare_optimizer(o);
     status = apply_section_except(x, s->name, o->type->params, &o->p, "type",
-                                  c->exp.kind == KIND_SWEEP || c->exp.kind == KIND_ONESTEP
+                                  c->kind->reserved_key && c->kind->reserved_key(c, "lr")
                                       ? "lr" : NULL);
     if (status != OD_OK)
         return status;
     c->nopt++;
     return OD_OK;
+}
+
+/* The kind whose own section is `name`, or NULL. */
+static const kind_type *kind_of_section(const char *name)
+{
+    for (size_t k = 0; kind_types[k]; k++)
+        if (strcmp(kind_types[k]->section, name) == 0)
+            return kind_types[k];
+    return NULL;
 }
 
 static int load_sections(const ctx *x)
@@ -295,12 +216,14 @@ static int load_sections(const ctx *x)
             if ((status = load_optimizer(x, s, name)) != OD_OK)
                 return status;
         } else if (strcmp(s->name, "experiment") && strcmp(s->name, "problem") &&
-                   strcmp(s->name, "run") && strcmp(s->name, "sweep") &&
-                   strcmp(s->name, "flow") && strcmp(s->name, "onestep")) {
-            char where[512];
+                   !kind_of_section(s->name)) {
+            char where[512], own[256] = "";
             section_where(x, s->name, where, sizeof where);
+            for (size_t k = 0; kind_types[k]; k++)
+                snprintf(own + strlen(own), sizeof own - strlen(own), "[%s], ",
+                         kind_types[k]->section);
             snprintf(x->err, x->errlen, "%s: unknown section (expected [experiment], [problem], "
-                     "[run], [sweep], [flow], [onestep] or [optimizer NAME])", where);
+                     "%sor [optimizer NAME])", where, own);
             return OD_EINPUT;
         }
     }
@@ -312,101 +235,68 @@ static int load_sections(const ctx *x)
     return OD_OK;
 }
 
-/* Each kind has its own section: [run] (trajectory), [sweep], [flow], [onestep]. The sections
- * of other kinds are errors. */
-static int load_kind_sections(const ctx *x)
+/* [experiment] kind: one of the registry's kinds (default: the first, trajectory). */
+static int load_kind(const ctx *x)
 {
     config *c = x->c;
-    static const char *const own[] = { "run", "sweep", "flow", "onestep" };
-    const param_spec *specs[] = { run_specs, sweep_specs, flow_specs, onestep_specs };
-    void *bases[] = { &c->run, &c->sweep, &c->flow, &c->onestep };
-    int kind = c->exp.kind;
-    for (int k = 0; k < 4; k++)
-        if (k != kind && ini_doc_section(c->doc, own[k])) {
+    const ini_entry *e = ini_doc_entry(c->doc, "experiment", "kind");
+    c->kind = e ? kind_lookup(e->value) : kind_types[0];
+    if (!c->kind) {
+        char names[256], what[600];
+        kind_names(names, sizeof names, " ");
+        snprintf(what, sizeof what, "expected one of: %s, got '%s'", names, e->value);
+        return entry_error(x, e, what);
+    }
+    if (!(c->kp = calloc(1, c->kind->params_size)))
+        return OD_ENOMEM;
+    param_defaults(c->kind->specs, c->kp);
+    return OD_OK;
+}
+
+/* Each kind has its own section ([run], [sweep], [flow], [onestep], ...); the sections of other
+ * kinds are errors. */
+static int load_kind_section(const ctx *x)
+{
+    const config *c = x->c;
+    const char *own = c->kind->section;
+    for (size_t k = 0; kind_types[k]; k++)
+        if (kind_types[k] != c->kind && ini_doc_section(c->doc, kind_types[k]->section)) {
             char where[512];
-            section_where(x, own[k], where, sizeof where);
+            section_where(x, kind_types[k]->section, where, sizeof where);
             snprintf(x->err, x->errlen, "%s: section not used by kind = %s (expected [%s])",
-                     where, experiment_kind_names[kind], own[kind]);
+                     where, c->kind->name, own);
             return OD_EINPUT;
         }
-    int status = require_section(x, own[kind]);
+    int status = require_section(x, own);
     if (status != OD_OK)
         return status;
-    return apply_section(x, own[kind], specs[kind], bases[kind], NULL);
+    return apply_section(x, own, c->kind->specs, c->kp, NULL);
 }
 
-/* Checks that involve several sections. */
-/* A finite-data problem draws B examples: B must be an integer <= examples (or inf). */
-static int batch_misfits_data(const problem_params *pp, double B)
+int config_finite_data(const config *c)
 {
-    return param_find(problem_types[pp->type]->params, "examples") && !isinf(B) &&
-           (B != floor(B) || B > (double)pp->examples);
+    return param_find(problem_types[c->problem.type]->params, "examples") != NULL;
 }
 
+int config_batch_misfits(const config *c, double B)
+{
+    return config_finite_data(c) && !isinf(B) && (B != floor(B) || B > (double)c->problem.examples);
+}
+
+const char *config_kind_name(const config *c)
+{
+    return c->kind->name;
+}
+
+/* Checks that involve several sections: the kind's own, then distinct optimizer names. */
 static int check_consistency(const ctx *x)
 {
     config *c = x->c;
-    const problem_params *pp = &c->problem;
-    char why[512];
-    int sweep = c->exp.kind == KIND_SWEEP;
-    const param_list one = { 1, { c->run.batch } }, *batches = sweep ? &c->sweep.batch : &one;
-    for (size_t i = 0; i < batches->n; i++) {
-        double B = batches->v[i];
-        if (batch_misfits_data(pp, B)) {
-            snprintf(why, sizeof why, "expected integer batch sizes <= examples = %ld (or inf), "
-                     "got %g", pp->examples, B);
-            return key_error(x, sweep ? "sweep" : "run", "batch", why);
-        }
-    }
-    for (size_t i = 0; c->exp.kind == KIND_FLOW && i < c->nopt; i++)
-        if (!c->opt[i].type->flows) {
-            char sec[128];
-            snprintf(sec, sizeof sec, "optimizer %s", c->opt[i].name);
-            char have[512];
-            size_t used = 0;
-            have[0] = 0;
-            for (size_t k = 0; opt_types[k] && used < sizeof have; k++)
-                if (opt_types[k]->flows)
-                    used += (size_t)snprintf(have + used, sizeof have - used, "%s%s",
-                                             used ? ", " : "", opt_types[k]->name);
-            snprintf(why, sizeof why, "kind = flow: no continuous-time limit is implemented for "
-                     "'%s' (available: %s)", c->opt[i].type->name, have);
-            return key_error(x, sec, "type", why);
-        }
-    if (c->exp.kind == KIND_FLOW && c->flow.limits[0]) {
-        const char *bad = flow_limits_check(c, why, sizeof why);
-        if (bad)
-            return key_error(x, "flow", "limits", why);
-    }
-    if (sweep) {
-        char section[128];
-        const char *bad = sweep_config_check(c, section, sizeof section, why, sizeof why);
-        if (bad)
-            return key_error(x, section, bad, why);
-    }
-    const param_list *nsb = &c->run.noise_scale_batches;
-    if (c->exp.kind == KIND_TRAJECTORY && c->run.noise_scale_every > 0) {
-        int data = param_find(problem_types[pp->type]->params, "examples") != NULL;
-        if (nsb->n != 2 || !(nsb->v[0] < nsb->v[1]) || batch_misfits_data(pp, nsb->v[0]) ||
-            batch_misfits_data(pp, nsb->v[1])) {
-            char most[64] = "";
-            if (data)
-                snprintf(most, sizeof most, ", integers <= examples = %ld", pp->examples);
-            snprintf(why, sizeof why, "expected two batch sizes Bs < Bb%s, got %zu value%s",
-                     most, nsb->n, nsb->n == 1 ? "" : "s");
-            if (nsb->n == 2)
-                snprintf(why + strlen(why), sizeof why - strlen(why), " (%g, %g)", nsb->v[0],
-                         nsb->v[1]);
-            return key_error(x, "run", "noise_scale_batches", why);
-        }
-    }
-    const param_list *land = c->exp.kind == KIND_FLOW ? &c->flow.landscape : &c->run.landscape;
-    if (land->n && (land->n != 4 || pp->dim != 2 || !(land->v[0] < land->v[1]) ||
-                    !(land->v[2] < land->v[3]))) {
-        snprintf(why, sizeof why, "expected xmin, xmax, ymin, ymax with xmin < xmax, ymin < ymax "
-                 "for a 2-D problem (dim = %ld)", pp->dim);
-        return key_error(x, c->exp.kind == KIND_FLOW ? "flow" : "run", "landscape", why);
-    }
+    char section[128], why[1024];
+    const char *bad = c->kind->check ? c->kind->check(c, section, sizeof section, why, sizeof why)
+                                     : NULL;
+    if (bad)
+        return key_error(x, section, bad, why);
     for (size_t i = 0; i < c->nopt; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(c->opt[i].name, c->opt[j].name) == 0) {
@@ -414,6 +304,13 @@ static int check_consistency(const ctx *x)
                          c->opt[i].name);
                 return OD_EINPUT;
             }
+    if (c->kind->expand) {
+        char key[64];
+        int status = c->kind->expand(c, section, sizeof section, key, sizeof key, why, sizeof why);
+        if (status == OD_EINPUT)
+            return key_error(x, section, key, why);
+        return status;
+    }
     return OD_OK;
 }
 
@@ -453,20 +350,11 @@ int config_load_from(const char *path, const char *text, const char *const *sets
     if (!(c->opt = calloc(c->doc->ns ? c->doc->ns : 1, sizeof *c->opt)))
         goto fail;
     param_defaults(experiment_specs, &c->exp);
-    param_defaults(run_specs, &c->run);
-    param_defaults(sweep_specs, &c->sweep);
-    param_defaults(flow_specs, &c->flow);
-    param_defaults(onestep_specs, &c->onestep);
-    if ((status = apply_section(&x, "experiment", experiment_specs, &c->exp, NULL)) != OD_OK ||
-        (status = load_problem(&x)) != OD_OK ||
-        (status = load_kind_sections(&x)) != OD_OK ||
-        (status = load_sections(&x)) != OD_OK || (status = check_consistency(&x)) != OD_OK)
+    if ((status = apply_section(&x, "experiment", experiment_specs, &c->exp, "kind")) != OD_OK ||
+        (status = load_kind(&x)) != OD_OK || (status = load_problem(&x)) != OD_OK ||
+        (status = load_kind_section(&x)) != OD_OK || (status = load_sections(&x)) != OD_OK ||
+        (status = check_consistency(&x)) != OD_OK)
         goto fail;
-    if (c->exp.kind == KIND_SWEEP && c->sweep.momentum.n && (status = sweep_expand_momentum(c)) != OD_OK) {
-        if (status == OD_EINPUT)
-            key_error(&x, "sweep", "momentum", "no optimizer has a momentum key (momentum, nesterov)");
-        goto fail;
-    }
     if (!c->exp.output[0])
         default_output(c);
     *out = c;
@@ -483,6 +371,7 @@ void config_free(config *c)
     if (!c)
         return;
     ini_doc_free(c->doc);
+    free(c->kp);
     free(c->opt);
     free(c);
 }

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <strings.h>
 
+const char *const param_yes_no[] = { "no", "yes", NULL };
+
 const param_spec *param_find(const param_spec *specs, const char *key)
 {
     for (; specs && specs->key; specs++)

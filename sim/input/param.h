@@ -40,6 +40,9 @@ typedef struct param_spec {
     const char *doc;               /* one line for `optdyn list` and docs/config.md */
 } param_spec;
 
+/* The words of a yes/no CHOICE (no = 0, yes = 1). */
+extern const char *const param_yes_no[];
+
 /* Arrays of specs end with an entry whose key is NULL. */
 const param_spec *param_find(const param_spec *specs, const char *key);
 

@@ -9,6 +9,25 @@
 #include "../core/problem.h"
 #include "../output/rec.h"
 
+typedef struct flow_params {
+    param_list lr;           /* the learning-rate ladder */
+    double time;             /* continuous time T at which errors are measured */
+    long points;             /* matched points of the recorded trajectories */
+    param_list trajectory_lr;    /* whose trajectories are recorded (empty: smallest lr) */
+    double tol;              /* ODE integrator tolerance (absolute and relative) */
+    int integrator;          /* FLOW_RK8PD or FLOW_MSBDF (sim/flow.h) */
+    double batch;            /* SDE part: batch size (inf: none) */
+    long paths;              /* SDE part: Monte Carlo pairs per lr */
+    long substeps;           /* SDE part: Euler-Maruyama steps per optimizer step */
+    char limits[PARAM_STRING_MAX];   /* comma-separated limit names to run ("": all) */
+    param_list landscape;    /* 2-D problems: as in run_params */
+    long landscape_points;
+} flow_params;
+
+extern const param_spec flow_specs[];          /* [flow] keys */
+/* The [flow] keys of an experiment of this kind. */
+static inline const flow_params *flow_params_of(const config *c) { return c->kp; }
+
 enum { FLOW_RK8PD, FLOW_MSBDF };                 /* [flow] integrator */
 extern const char *const flow_integrator_names[];
 /* msbdf needs the limit's analytic Jacobian: limits without one are integrated by rk8pd. */

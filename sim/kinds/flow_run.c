@@ -53,7 +53,7 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
                              const cfg_optimizer *o, const opt_flow *f, double lr, char *err,
                              size_t len)
 {
-    const flow_params *fp = &c->flow;
+    const flow_params *fp = flow_params_of(c);
     size_t n = pb->n;
     opt_params p;
     int status = flow_params_at(o, f, lr, &p, err, len);
@@ -149,7 +149,7 @@ static void record_order(rec *r, const char *group, size_t m, const double *lr,
 static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
                      const opt_flow *f, char *err, size_t len)
 {
-    const flow_params *fp = &c->flow;
+    const flow_params *fp = flow_params_of(c);
     size_t m = fp->lr.n;
     char group[256];
     snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->name);
@@ -191,7 +191,7 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
 static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
                    const opt_flow *f, int threads, char *err, size_t len)
 {
-    const flow_params *fp = &c->flow;
+    const flow_params *fp = flow_params_of(c);
     size_t m = fp->lr.n;
     char group[256];
     snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->sde);
@@ -269,7 +269,7 @@ int flow_limit_selected(const flow_params *fp, const opt_flow *f)
 const char *flow_limits_check(const config *c, char *why, size_t len)
 {
     char word[128];
-    for (const char *p = c->flow.limits; (p = list_next(p, word, sizeof word));) {
+    for (const char *p = flow_params_of(c)->limits; (p = list_next(p, word, sizeof word));) {
         int found = 0;
         for (size_t i = 0; !found && i < c->nopt; i++)
             found = opt_flow_lookup(c->opt[i].type, word) != NULL;
@@ -282,7 +282,7 @@ const char *flow_limits_check(const config *c, char *why, size_t len)
     for (size_t i = 0; i < c->nopt; i++) {
         int any = 0;
         for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++)
-            any |= flow_limit_selected(&c->flow, c->opt[i].type->flows[k]);
+            any |= flow_limit_selected(flow_params_of(c), c->opt[i].type->flows[k]);
         if (!any) {
             snprintf(why, len, "selects none of the limits of optimizer '%s'", c->opt[i].name);
             return "limits";
@@ -294,9 +294,9 @@ const char *flow_limits_check(const config *c, char *why, size_t len)
 int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *err, size_t len)
 {
     rec_group(r, "/flow");
-    rec_attr_num(r, "/flow", "time", c->flow.time);
-    rec_attr_num(r, "/flow", "tol", c->flow.tol);
-    rec_attr_str(r, "/flow", "integrator", c->flow.integrator == FLOW_MSBDF
+    rec_attr_num(r, "/flow", "time", flow_params_of(c)->time);
+    rec_attr_num(r, "/flow", "tol", flow_params_of(c)->tol);
+    rec_attr_str(r, "/flow", "integrator", flow_params_of(c)->integrator == FLOW_MSBDF
                  ? "GSL gsl_odeiv2 msbdf (implicit multistep BDF with the analytic Jacobian; "
                    "rk8pd for limits without one), absolute and relative tolerance tol"
                  : "GSL gsl_odeiv2 rk8pd (explicit Runge-Kutta Prince-Dormand 8/9), absolute "
@@ -304,10 +304,10 @@ int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *
     for (size_t i = 0; i < c->nopt; i++)
         for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++) {
             const opt_flow *f = c->opt[i].type->flows[k];
-            if (!flow_limit_selected(&c->flow, f))
+            if (!flow_limit_selected(flow_params_of(c), f))
                 continue;
             int status = one_limit(r, c, pb, &c->opt[i], f, err, len);
-            if (status == OD_OK && f->sde && !isinf(c->flow.batch))
+            if (status == OD_OK && f->sde && !isinf(flow_params_of(c)->batch))
                 status = one_sde(r, c, pb, &c->opt[i], f, threads, err, len);
             if (status != OD_OK) {
                 if (status != OD_EDOM && status != OD_ENOTSUP)
@@ -321,7 +321,7 @@ int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *
             box.lo[k] = fmin(box.lo[k], pb->xstar[k]);
             box.hi[k] = fmax(box.hi[k], pb->xstar[k]);
         }
-        return landscape_write(r, &c->flow.landscape, c->flow.landscape_points, pb, &box);
+        return landscape_write(r, &flow_params_of(c)->landscape, flow_params_of(c)->landscape_points, pb, &box);
     }
     return rec_status(r);
 }

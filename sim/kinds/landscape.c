@@ -4,6 +4,7 @@
 #include "../core/status.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 int landscape_write(rec *r, const param_list *range, long points, const problem *pb,
@@ -50,4 +51,13 @@ int landscape_write(rec *r, const param_list *range, long points, const problem 
     free(ay);
     free(L);
     return rec_status(r);
+}
+
+int landscape_misfits(const param_list *land, long dim, char *why, size_t len)
+{
+    if (!land->n || (land->n == 4 && dim == 2 && land->v[0] < land->v[1] && land->v[2] < land->v[3]))
+        return 0;
+    snprintf(why, len, "expected xmin, xmax, ymin, ymax with xmin < xmax, ymin < ymax for a 2-D "
+             "problem (dim = %ld)", dim);
+    return 1;
 }

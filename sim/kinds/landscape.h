@@ -13,4 +13,16 @@
 int landscape_write(rec *r, const param_list *range, long m, const problem *pb,
                     const run_box *box);
 
+/* Is the [run]/[flow] landscape range unfit for a problem of dimension dim (why says so)? */
+int landscape_misfits(const param_list *range, long dim, char *why, size_t len);
+
+/* The keys of the loss landscape of 2-D problems, in [run] and [flow]. */
+#define LANDSCAPE_SPECS(type) \
+    { "landscape", PARAM_LIST, offsetof(type, landscape), NULL, -1e300, 1e300, PARAM_OPTIONAL, \
+      NULL, "2-D problems: xmin, xmax, ymin, ymax of the recorded loss grid " \
+      "(default: around x0, the minimizer and the iterates)" }, \
+    { "landscape_points", PARAM_INT, offsetof(type, landscape_points), "201", 2, 2001, 0, NULL, \
+      "grid points per axis of the loss landscape (2-D problems)" }
+
+
 #endif

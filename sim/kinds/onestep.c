@@ -16,7 +16,7 @@
 
 const double *onestep_point(const config *c, const problem *pb)
 {
-    return c->onestep.point == ONESTEP_MINIMIZER ? pb->xstar : pb->x0;
+    return onestep_params_of(c)->point == ONESTEP_MINIMIZER ? pb->xstar : pb->x0;
 }
 
 typedef struct mc_acc {
@@ -49,7 +49,7 @@ int onestep_mc(const config *c, const cfg_optimizer *o, int dir, const problem *
                const double *x, double B, uint64_t cell, onestep_estimate *e)
 {
     size_t n = pb->n;
-    long N = c->onestep.samples, burn = dir == ONESTEP_STEADY ? c->onestep.steady_steps : 0;
+    long N = onestep_params_of(c)->samples, burn = dir == ONESTEP_STEADY ? onestep_params_of(c)->steady_steps : 0;
     frozen fz;
     frozen_init(&fz, pb, x);
     draw d;

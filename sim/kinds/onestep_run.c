@@ -133,7 +133,7 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
     }
     const char *forms[THEORY_FORMS_MAX];
     double *lr = malloc(THEORY_FORMS_MAX * nb * sizeof *lr), *dL = malloc(THEORY_FORMS_MAX * nb * sizeof *dL);
-    size_t nf = lr && dL ? scaling_theory_table(o, dir, m, pb, x, nb, c->onestep.batch.v, forms,
+    size_t nf = lr && dL ? scaling_theory_table(o, dir, m, pb, x, nb, onestep_params_of(c)->batch.v, forms,
                                                 lr, dL) : 0;
     for (size_t f = 0; f < nf; f++)
         for (int k = 0; k < 2; k++) {
@@ -145,13 +145,13 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
     free(lr), free(dL);
     if (!strcmp(o->type->name, "adam") && dir == ONESTEP_STEADY) {
         for (size_t i = 0; i < nb; i++)
-            col[i] = adam_update_rms(o->p.b1, c->onestep.batch.v[i] / m->B_simple);
+            col[i] = adam_update_rms(o->p.b1, onestep_params_of(c)->batch.v[i] / m->B_simple);
         snprintf(path, sizeof path, "%s/update_rms_theory", gpath);
         rec_array(r, path, 1, &nb, col, NULL);
         rec_attach_scale(r, path, 0, scale);
         rec_attr_str(r, path, "formula", "sqrt((s + a)/(s + 1)), s = B/B_simple, a = (1-b1)/(1+b1)");
         for (size_t i = 0; i < nb; i++)
-            col[i] = adam_update_rms_coords(m, o->p.b1, c->onestep.batch.v[i]);
+            col[i] = adam_update_rms_coords(m, o->p.b1, onestep_params_of(c)->batch.v[i]);
         snprintf(path, sizeof path, "%s/update_rms_theory_coords", gpath);
         rec_array(r, path, 1, &nb, col, NULL);
         rec_attach_scale(r, path, 0, scale);
@@ -171,7 +171,7 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
         for (int k = 0; buf && k < 3; k++) {
             for (size_t i = 0; i < nb; i++)
                 for (size_t j = 0; j < n; j++)
-                    buf[i * n + j] = k == 0 ? m->g[j] * sqrt(c->onestep.batch.v[i] / 2.0) / m->sd[j]
+                    buf[i * n + j] = k == 0 ? m->g[j] * sqrt(onestep_params_of(c)->batch.v[i] / 2.0) / m->sd[j]
                                      : k == 1 ? cells[i].e.mean_phi[j] : cells[i].e.mean_phi_se[j];
             snprintf(path, sizeof path, "%s/%s", cg, k == 0 ? "u" : k == 1 ? "mean_phi" : "mean_phi_se");
             rec_array(r, path, 2, dims, buf, NULL);
@@ -190,7 +190,7 @@ int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, cha
     if (!x) {
         snprintf(err, len, "[onestep] point = minimizer: the %s problem has no known minimizer",
                  pb->type->name);
-        return OD_EDOM;
+        return OD_EINPUT;       /* the file asks for what this problem cannot give */
     }
     grad_moments m;
     int status = grad_moments_compute(pb, x, &m);
@@ -198,12 +198,12 @@ int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, cha
         snprintf(err, len, "gradient moments at the frozen point: %s", od_strerror(status));
         return status;
     }
-    size_t nb = c->onestep.batch.n, nc = 0;
+    size_t nb = onestep_params_of(c)->batch.n, nc = 0;
     cell *cells = calloc(c->nopt * 2 * nb, sizeof *cells);
     status = cells ? OD_OK : OD_ENOMEM;
     for (size_t i = 0; status == OD_OK && i < c->nopt; i++)
         for (int dir = 0; dir < 2; dir++) {
-            if (dir == ONESTEP_STEADY && (!onestep_stateful(c->opt[i].type) || !c->onestep.steady_steps))
+            if (dir == ONESTEP_STEADY && (!onestep_stateful(c->opt[i].type) || !onestep_params_of(c)->steady_steps))
                 continue;
             for (size_t ib = 0; ib < nb; ib++, nc++) {
                 cells[nc].o = &c->opt[i];
@@ -221,17 +221,17 @@ int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, cha
     for (size_t k = 0; k < (status == OD_OK ? nc : 0); k++) {
         cell *cl = &cells[k];
         uint64_t id = (uint64_t)(cl->o - c->opt) * 2 + (uint64_t)cl->dir;
-        cl->status = onestep_mc(c, cl->o, cl->dir, pb, x, c->onestep.batch.v[cl->ib],
+        cl->status = onestep_mc(c, cl->o, cl->dir, pb, x, onestep_params_of(c)->batch.v[cl->ib],
                                 id * 1000003 + cl->ib, &cl->e);
     }
     for (size_t k = 0; status == OD_OK && k < nc; k++)
         status = cells[k].status;
     if (status == OD_OK) {
         rec_group(r, "/onestep");
-        rec_attr_str(r, "/onestep", "point", c->onestep.point == ONESTEP_MINIMIZER ? "minimizer" : "init");
-        rec_attr_num(r, "/onestep", "samples", (double)c->onestep.samples);
-        rec_attr_num(r, "/onestep", "steady_steps", (double)c->onestep.steady_steps);
-        rec_array(r, "/onestep/batch", 1, &nb, c->onestep.batch.v, NULL);
+        rec_attr_str(r, "/onestep", "point", onestep_params_of(c)->point == ONESTEP_MINIMIZER ? "minimizer" : "init");
+        rec_attr_num(r, "/onestep", "samples", (double)onestep_params_of(c)->samples);
+        rec_attr_num(r, "/onestep", "steady_steps", (double)onestep_params_of(c)->steady_steps);
+        rec_array(r, "/onestep/batch", 1, &nb, onestep_params_of(c)->batch.v, NULL);
         rec_array(r, "/onestep/x", 1, &pb->n, x, NULL);
         double *idx = malloc(pb->n * sizeof *idx);
         for (size_t i = 0; idx && i < pb->n; i++)

@@ -29,9 +29,9 @@ static int record(rec_table *tab, const config *c, const replicate *r, double *g
     int k = 4;
     if (r->xbar)
         row[k++] = &rs->loss_ema;
-    if (c->run.record_x)
+    if (run_params_of(c)->record_x)
         row[k++] = r->x;
-    if (c->run.record_x && r->xbar)
+    if (run_params_of(c)->record_x && r->xbar)
         row[k++] = r->xbar;
     return status != OD_OK ? status : rec_table_append(tab, row);
 }
@@ -58,9 +58,9 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
     int ema = o->p.ema > 0;
     if (ema)
         cols[k++] = (rec_column){ "loss_ema", 1, 0, NULL, "loss at the iterate average xbar_t" };
-    if (c->run.record_x)
+    if (run_params_of(c)->record_x)
         cols[k++] = (rec_column){ "x", pb->n, 0, NULL, "iterate x_t" };
-    if (c->run.record_x && ema)
+    if (run_params_of(c)->record_x && ema)
         cols[k++] = (rec_column){ "x_ema", pb->n, 0, NULL,
                                   "iterate average xbar_t = ema*xbar_(t-1) + (1-ema)*x_t" };
     rec_table *tab = rec_table_open(r, group, k, cols);
@@ -90,7 +90,7 @@ typedef struct run_probe {
 static int probe_open(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
                       run_probe *rp)
 {
-    const run_params *p = &c->run;
+    const run_params *p = run_params_of(c);
     rp->tab = NULL;
     if (p->noise_scale_every <= 0)
         return OD_OK;
@@ -111,7 +111,7 @@ static int probe_open(const config *c, const problem *pb, const cfg_optimizer *o
 /* Probe at step t if it is due (iterates of non-finite loss are not probed). */
 static int probe_step(const config *c, run_probe *rp, const replicate *rep, double loss)
 {
-    if (!rp->tab || rep->t % c->run.noise_scale_every != 0 || !isfinite(loss))
+    if (!rp->tab || rep->t % run_params_of(c)->noise_scale_every != 0 || !isfinite(loss))
         return OD_OK;
     noise_probe_row row;
     int status = noise_probe_at(&rp->p, rep->x, rep->t, &row);
@@ -129,7 +129,7 @@ static int probe_close(run_probe *rp)
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
                       run_progress_fn progress, void *user, run_outcome *out, run_box *box)
 {
-    const run_params *rp = &c->run;
+    const run_params *rp = run_params_of(c);
     *out = (run_outcome){ 0, -1, NAN };
     replicate rep;
     double *g = malloc(pb->n * sizeof *g);
@@ -195,8 +195,9 @@ int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_
     if (pb->n == 2 && pb->xstar)
         grow_box(&box, pb->xstar);
     rec_group(r, "/trajectory");
-    rec_attr_num(r, "/trajectory", "batch", c->run.batch);
-    rec_attr_int(r, "/trajectory", "steps", c->run.steps);
+    rec_attr_num(r, "/problem", "batch", run_params_of(c)->batch);   /* the trajectories' B */
+    rec_attr_num(r, "/trajectory", "batch", run_params_of(c)->batch);
+    rec_attr_int(r, "/trajectory", "steps", run_params_of(c)->steps);
     for (size_t i = 0; i < c->nopt; i++) {
         run_outcome out;
         int status = sim_run_optimizer(c, pb, &c->opt[i], r, progress, user, &out, &box);
@@ -204,6 +205,6 @@ int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_
             return status;
     }
     if (pb->n == 2)
-        return landscape_write(r, &c->run.landscape, c->run.landscape_points, pb, &box);
+        return landscape_write(r, &run_params_of(c)->landscape, run_params_of(c)->landscape_points, pb, &box);
     return rec_status(r);
 }

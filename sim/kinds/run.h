@@ -7,6 +7,24 @@
 #include "../core/problem.h"
 #include "../output/rec.h"
 
+typedef struct run_params {
+    long steps;
+    double batch;            /* INFINITY: full batch / no noise */
+    long record_every;
+    double diverge_factor;   /* diverged when loss > diverge_factor * |initial loss| */
+    int record_x;
+    param_list landscape;    /* 2-D problems: xmin, xmax, ymin, ymax of the loss grid */
+    long landscape_points;
+    long noise_scale_every;          /* probe the gradient noise scale every k steps (0: never) */
+    param_list noise_scale_batches;  /* small and big batch of the two-batch estimator */
+    double noise_scale_ema;          /* EMA coefficient per probe */
+    int noise_scale_exact;           /* also the exact B_simple, B_noise (N or n gradients) */
+} run_params;
+
+extern const param_spec run_specs[];          /* [run] keys */
+/* The [run] keys of an experiment of this kind. */
+static inline const run_params *run_params_of(const config *c) { return c->kp; }
+
 /* Called every so often with the optimizer's name and step; may be NULL. */
 typedef void (*run_progress_fn)(void *user, const char *name, long t, long steps);
 

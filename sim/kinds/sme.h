@@ -3,7 +3,7 @@
 #ifndef OPTDYN_SME_H
 #define OPTDYN_SME_H
 
-#include "../input/config.h"
+#include "flow.h"
 #include "../core/problem.h"
 
 /* Monte Carlo means over the paths and their standard errors at t = K*lr. */

@@ -22,7 +22,7 @@
 int sweep_result_alloc(sweep_result *res, const config *c)
 {
     memset(res, 0, sizeof *res);
-    const sweep_params *sp = &c->sweep;
+    const sweep_params *sp = sweep_params_of(c);
     res->O = c->nopt;
     res->NB = sp->batch.n;
     res->NL = sp->lr.n;
@@ -100,13 +100,9 @@ uint64_t sweep_fingerprint(const config *c)
     return h;
 }
 
-typedef struct cell_index {
-    size_t o, b, l, s;
-} cell_index;
-
-static cell_index split(const sweep_result *r, size_t cell)
+sweep_cell_index sweep_split(const sweep_result *r, size_t cell)
 {
-    cell_index k;
+    sweep_cell_index k;
     k.s = cell % r->S;
     cell /= r->S;
     k.l = cell % r->NL;
@@ -114,6 +110,11 @@ static cell_index split(const sweep_result *r, size_t cell)
     k.b = cell % r->NB;
     k.o = cell / r->NB;
     return k;
+}
+
+size_t sweep_cell_of(const sweep_result *r, size_t o, size_t b, size_t l, size_t s)
+{
+    return ((o * r->NB + b) * r->NL + l) * r->S + s;
 }
 
 /* E[x_i(0)^2]: init_scale^2 for a random start, x0_i^2 for an explicit one. */
@@ -129,7 +130,7 @@ static int exact_cell(const config *c, const problem *pb, const double *s0, cons
                       const opt_params *p, double B, double *steps, double *final_loss,
                       double *diverged_at)
 {
-    const sweep_params *sp = &c->sweep;
+    const sweep_params *sp = sweep_params_of(c);
     nqm_exact e;
     int status = nqm_exact_init(&e, pb, type, p, B, s0);
     if (status != OD_OK)
@@ -156,7 +157,7 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
                            const opt_params *p, double B, size_t stream, double *steps,
                            double *final_loss, double *diverged_at)
 {
-    const sweep_params *sp = &c->sweep;
+    const sweep_params *sp = sweep_params_of(c);
     size_t T = sp->target.n, left = T;
     replicate r;
     int status = replicate_init(&r, pb, type, p, B, (uint64_t)c->exp.seed, stream);
@@ -194,12 +195,12 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
 int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
                const sweep_result *shape, double *steps, double *final_loss, double *diverged_at)
 {
-    cell_index k = split(shape, cell);
+    sweep_cell_index k = sweep_split(shape, cell);
     const cfg_optimizer *o = &c->opt[k.o];
     opt_params p = o->p;
-    p.lr = c->sweep.lr.v[k.l];
-    double B = c->sweep.batch.v[k.b];
-    if (c->sweep.mode == SWEEP_EXACT)
+    p.lr = sweep_params_of(c)->lr.v[k.l];
+    double B = sweep_params_of(c)->batch.v[k.b];
+    if (sweep_params_of(c)->mode == SWEEP_EXACT)
         return exact_cell(c, pb, s0, o->type, &p, B, steps, final_loss, diverged_at);
     return montecarlo_cell(c, pb, o->type, &p, B, k.s, steps, final_loss, diverged_at);
 }
@@ -236,8 +237,8 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     if (!j && par_size() == 1)
         return OD_EINPUT;
     size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
-    double *s0 = c->sweep.mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
-    int status = (!todo || (c->sweep.mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
+    double *s0 = sweep_params_of(c)->mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
+    int status = (!todo || (sweep_params_of(c)->mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
                  : (!j && par_rank() == 0)                         ? OD_EINPUT
                                                                    : OD_OK;
     for (size_t cell = 0; todo && cell < res->cells; cell++) {

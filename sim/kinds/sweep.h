@@ -11,6 +11,38 @@
 #include "../core/problem.h"
 #include "../output/rec.h"
 
+enum { SWEEP_MONTECARLO, SWEEP_EXACT };
+enum { REFINE_NONE, REFINE_GOLDEN };
+
+typedef struct sweep_params {
+    param_list batch;        /* batch sizes (inf allowed) */
+    param_list lr;           /* learning rates */
+    param_list momentum;     /* momentum grid (optional): momentum optimizers become variants */
+    long seeds;              /* Monte Carlo replicates */
+    param_list target;       /* target losses */
+    long max_steps;          /* give up (steps = -1) beyond this */
+    int mode;                /* SWEEP_MONTECARLO or SWEEP_EXACT */
+    int refine;              /* how lr_opt is refined around the grid optimum */
+    long eval_every;         /* Monte Carlo: loss checked every k steps */
+    double diverge_factor;
+} sweep_params;
+
+extern const param_spec sweep_specs[];          /* [sweep] keys */
+/* The [sweep] keys of an experiment of this kind. */
+static inline const sweep_params *sweep_params_of(const config *c) { return c->kp; }
+
+/* With a [sweep] momentum grid, replace each optimizer that has a momentum key by one variant
+ * per grid value (named NAME@mu=VALUE). */
+int sweep_expand_momentum(config *c);
+
+/* Checks of a sweep against the problem and optimizers: the key at fault, or NULL. */
+const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len);
+
+/* One cell's coordinates; cell = ((o*NB + b)*NL + l)*S + s (sweep_result below). */
+typedef struct sweep_cell_index {
+    size_t o, b, l, s;
+} sweep_cell_index;
+
 typedef struct sweep_result {
     size_t O, NB, NL, S, T, cells;      /* cells = O*NB*NL*S, index ((o*NB + b)*NL + l)*S + s */
     double *steps;                      /* [cells][T] first step below each target, -1 if never */
@@ -48,6 +80,13 @@ typedef struct sweep_run_opts {
 /* Compute every owned cell that is not done, appending each to the journal. */
 int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
               char *err, size_t len);
+
+/* The coordinates of a cell, and a cell from its coordinates. */
+sweep_cell_index sweep_split(const sweep_result *res, size_t cell);
+size_t sweep_cell_of(const sweep_result *res, size_t o, size_t b, size_t l, size_t s);
+
+/* After every cell is known: best lr per batch (threads), then /sweep and /fit into r. */
+int sweep_finish(rec *r, const config *c, const problem *pb, int threads, sweep_result *res);
 
 /* Is cell owned by shard `shard` of `nshards`? (Round robin: neighbours differ in cost.) */
 int sweep_owns(size_t cell, size_t shard, size_t nshards);

@@ -32,7 +32,7 @@ static double median_steps(sweep_result *r, size_t o, size_t b, size_t l, size_t
 {
     size_t cell = (o * r->NB + b) * r->NL + l;
     for (size_t s = 0; s < r->S; s++) {
-        double v = r->steps[(cell * r->S + s) * r->T + t];
+        double v = r->steps[sweep_cell_of(r, o, b, l, s) * r->T + t];
         buf[s] = v < 0 ? INFINITY : v;
     }
     qsort(buf, r->S, sizeof *buf, cmp_double);
@@ -62,7 +62,7 @@ static double crossing(const exact_fn *f, double u, long *steps)
     if (nqm_exact_init(&e, f->pb, f->o->type, &p, f->B, f->s0) != OD_OK)
         return INFINITY;
     if (e.stable)
-        *steps = nqm_exact_steps(&e, f->target, f->c->sweep.max_steps, &frac);
+        *steps = nqm_exact_steps(&e, f->target, sweep_params_of(f->c)->max_steps, &frac);
     nqm_exact_free(&e);
     return *steps < 0 ? INFINITY : frac;
 }
@@ -109,7 +109,7 @@ static double parabola_vertex(const double *u, const double *y)
 static void best_one(const config *c, const problem *pb, const double *s0, sweep_result *r,
                      size_t o, size_t b, size_t t, double *obj, double *buf)
 {
-    const sweep_params *sp = &c->sweep;
+    const sweep_params *sp = sweep_params_of(c);
     size_t idx = (o * r->NB + b) * r->T + t, lb = r->NL;
     double best = INFINITY, B = sp->batch.v[b];
     for (size_t l = 0; l < r->NL; l++) {

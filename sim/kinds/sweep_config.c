@@ -1,6 +1,6 @@
 /* sim/kinds/sweep_config.c — the [sweep] section: its keys, and the checks a sweep needs across
  * sections (exact mode exists for the NQM with sgd, momentum and precond only). */
-#include "../input/config.h"
+#include "sweep.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -39,7 +39,7 @@ const param_spec sweep_specs[] = {
 
 int sweep_expand_momentum(config *c)
 {
-    const param_list *mu = &c->sweep.momentum;
+    const param_list *mu = &sweep_params_of(c)->momentum;
     size_t total = 0, with = 0;
     for (size_t i = 0; i < c->nopt; i++) {
         int has = param_find(c->opt[i].type->params, "momentum") != NULL;
@@ -71,7 +71,7 @@ int sweep_expand_momentum(config *c)
 
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len)
 {
-    const sweep_params *sp = &c->sweep;
+    const sweep_params *sp = sweep_params_of(c);
     snprintf(section, slen, "sweep");
     if (sp->mode != SWEEP_EXACT)
         return NULL;

@@ -41,7 +41,7 @@ static void write_tuned(rec *r, const config *c, const sweep_result *res)
 
 int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
 {
-    const sweep_params *sp = &c->sweep;
+    const sweep_params *sp = sweep_params_of(c);
     const char **names = malloc(res->O * sizeof *names);
     double *seeds = malloc(res->S * sizeof *seeds);
     if (!names || !seeds) {

@@ -57,7 +57,7 @@ int meta_write_root(rec *r, const config *c, const char *const *sets, size_t nse
     rec_attr_str(r, "/", "program", "optdyn");
     rec_attr_str(r, "/", "version", OPTDYN_VERSION);
     rec_attr_int(r, "/", "seed", c->exp.seed);
-    rec_attr_str(r, "/", "kind", experiment_kind_names[c->exp.kind]);
+    rec_attr_str(r, "/", "kind", config_kind_name(c));
     rec_attr_str(r, "/", "compiler", "gcc " __VERSION__);
     rec_attr_str(r, "/", "cflags", OPTDYN_CFLAGS);
     rec_attr_str(r, "/", "libraries", lib);
@@ -103,7 +103,6 @@ int meta_write_problem(rec *r, const config *c, const problem *pb)
     rec_attr_str(r, "/problem", "summary", pb->type->summary);
     rec_attr_str(r, "/problem", "noise", noise[pb->noise]);
     meta_write_params(r, "/problem", pb->type->params, &c->problem, NULL);
-    rec_attr_num(r, "/problem", "batch", c->run.batch);
     rec_array(r, "/problem/x0", 1, &n, pb->x0, NULL);
     if (pb->xstar)
         rec_array(r, "/problem/xstar", 1, &n, pb->xstar, NULL);

@@ -37,7 +37,7 @@ static void write_fit(rec *r, const char *group, const fit_law *law, const fit_r
 int sweep_fit_write(rec *r, const config *c, const sweep_result *res)
 {
     size_t NB = res->NB, T = res->T;
-    const double *B = c->sweep.batch.v;
+    const double *B = sweep_params_of(c)->batch.v;
     double *lr = malloc(NB * sizeof *lr), *S = malloc(NB * sizeof *S);
     if (!lr || !S) {
         free(lr), free(S);
@@ -52,7 +52,7 @@ int sweep_fit_write(rec *r, const config *c, const sweep_result *res)
             char group[256], path[320];
             snprintf(group, sizeof group, "/fit/%s/%zu", c->opt[o].name, t);
             rec_group(r, group);
-            rec_attr_num(r, group, "target", c->sweep.target.v[t]);
+            rec_attr_num(r, group, "target", sweep_params_of(c)->target.v[t]);
             for (size_t b = 0; b < NB; b++) {
                 lr[b] = res->lr_opt[(o * NB + b) * T + t];
                 S[b] = res->best_steps[(o * NB + b) * T + t];

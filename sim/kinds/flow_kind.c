@@ -1,0 +1,76 @@
+/* sim/kinds/flow_kind.c — kind = flow as a kind_type: the [flow] keys, the checks that every
+ * optimizer has a selected continuous limit, and the run (sim/kinds/flow_run.c). */
+#include "../core/status.h"
+#include "flow.h"
+#include "kind.h"
+#include "landscape.h"
+
+#include <math.h>
+#include <stdio.h>
+
+const param_spec flow_specs[] = {
+    { "lr", PARAM_GRID, offsetof(flow_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
+      "learning-rate ladder (required), e.g. 0.04, 0.02, 0.01, 0.005" },
+    { "time", PARAM_REAL, offsetof(flow_params, time), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
+      "continuous time T at which discrete and continuous are compared (required)" },
+    { "points", PARAM_INT, offsetof(flow_params, points), "101", 2, 100000, 0, NULL,
+      "matched points of each recorded trajectory" },
+    { "limits", PARAM_STRING, offsetof(flow_params, limits), NULL, 0, 0, PARAM_OPTIONAL, NULL,
+      "comma-separated continuous limits to compare (default: every limit of every optimizer; "
+      "`optdyn list` names them)" },
+    { "trajectory_lr", PARAM_GRID, offsetof(flow_params, trajectory_lr), NULL, 0, 1e300,
+      PARAM_LO_OPEN | PARAM_OPTIONAL, NULL,
+      "learning rates whose trajectories are recorded (default: the smallest of lr)" },
+    { "tol", PARAM_REAL, offsetof(flow_params, tol), "1e-12", 1e-15, 1e-3, 0, NULL,
+      "ODE integrator tolerance, absolute and relative" },
+    { "integrator", PARAM_CHOICE, offsetof(flow_params, integrator), "rk8pd", 0, 0, 0,
+      flow_integrator_names, "GSL stepper: rk8pd (explicit) or msbdf (implicit BDF with the "
+      "analytic Jacobian, for stiff limits; limits without a Jacobian still use rk8pd)" },
+    { "batch", PARAM_REAL, offsetof(flow_params, batch), "inf", 1, INFINITY, PARAM_ALLOW_INF,
+      NULL, "batch size B of the stochastic modified equations (inf: no SDE part)" },
+    { "paths", PARAM_INT, offsetof(flow_params, paths), "10000", 2, 1e9, 0, NULL,
+      "Monte Carlo paths of the SGD / SDE pairs per learning rate" },
+    { "substeps", PARAM_INT, offsetof(flow_params, substeps), "100", 1, 1e7, 0, NULL,
+      "Euler-Maruyama steps of the SDE per optimizer step (dt = lr/substeps)" },
+    LANDSCAPE_SPECS(flow_params),
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const char *flow_check(const config *c, char *section, size_t slen, char *why,
+                              size_t len)
+{
+    const flow_params *fp = flow_params_of(c);
+    for (size_t i = 0; i < c->nopt; i++)
+        if (!c->opt[i].type->flows) {
+            char have[512];
+            size_t used = 0;
+            have[0] = 0;
+            for (size_t k = 0; opt_types[k] && used < sizeof have; k++)
+                if (opt_types[k]->flows)
+                    used += (size_t)snprintf(have + used, sizeof have - used, "%s%s",
+                                             used ? ", " : "", opt_types[k]->name);
+            snprintf(section, slen, "optimizer %s", c->opt[i].name);
+            snprintf(why, len, "kind = flow: no continuous-time limit is implemented for "
+                     "'%s' (available: %s)", c->opt[i].type->name, have);
+            return "type";
+        }
+    snprintf(section, slen, "flow");
+    if (fp->limits[0] && flow_limits_check(c, why, len))
+        return "limits";
+    return landscape_misfits(&fp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
+}
+
+static int flow_run(sim_ctx *x)
+{
+    return sim_run_flow(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
+}
+
+const kind_type kind_flow = {
+    .name = "flow",
+    .summary = "iterates vs continuous-time limits (ODEs, SMEs): errors and fitted orders",
+    .section = "flow",
+    .specs = flow_specs,
+    .params_size = sizeof(flow_params),
+    .check = flow_check,
+    .run = flow_run,
+};

@@ -1,0 +1,219 @@
+/* sim/kinds/sweep_kind.c — kind = sweep as a kind_type: its keys' rules in [optimizer] sections,
+ * its checks, the run (cells, then the finishing) and the merge of shard files. */
+#include "../core/par.h"
+#include "../core/status.h"
+#include "../output/h5read.h"
+#include "../theory/fit.h"
+#include "kind.h"
+#include "sweep.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* lr (and a momentum grid) are axes of the sweep, not keys of its optimizers. */
+static const char *sweep_reserved_key(const config *c, const char *key)
+{
+    if (!strcmp(key, "lr"))
+        return "the learning rate is swept: set it in [sweep] lr, not here";
+    if (!strcmp(key, "momentum") && sweep_params_of(c)->momentum.n)
+        return "momentum is swept by [sweep] momentum: remove it here";
+    return NULL;
+}
+
+static const char *sweep_check(const config *c, char *section, size_t slen, char *why,
+                               size_t len)
+{
+    const param_list *bs = &sweep_params_of(c)->batch;
+    for (size_t i = 0; i < bs->n; i++)
+        if (config_batch_misfits(c, bs->v[i])) {
+            snprintf(section, slen, "sweep");
+            snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got %g",
+                     c->problem.examples, bs->v[i]);
+            return "batch";
+        }
+    return sweep_config_check(c, section, slen, why, len);
+}
+
+static int sweep_expand(config *c, char *section, size_t slen, char *key, size_t klen,
+                        char *why, size_t len)
+{
+    if (!sweep_params_of(c)->momentum.n)
+        return OD_OK;
+    int status = sweep_expand_momentum(c);
+    if (status == OD_EINPUT) {
+        snprintf(section, slen, "sweep");
+        snprintf(key, klen, "momentum");
+        snprintf(why, len, "no optimizer has a momentum key (momentum, nesterov)");
+    }
+    return status;
+}
+
+int sweep_finish(rec *r, const config *c, const problem *pb, int threads, sweep_result *res)
+{
+    int status = sim_sweep_best(c, pb, threads, res);
+    if (status == OD_OK)
+        status = sweep_write(r, c, res, 0);
+    if (status == OD_OK)
+        status = sweep_fit_write(r, c, res);
+    return status;
+}
+
+static void write_fingerprint(rec *r, const config *c)
+{
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
+    rec_attr_str(r, "/", "fingerprint", fp);
+}
+
+static void cells_done(void *user, size_t done, size_t total)
+{
+    const sim_ctx *x = user;
+    if (x->progress)
+        x->progress(x->user, "cells", done, total);
+}
+
+/* Cells (journaled, resumable), then the finishing; a shard writes only its cells. */
+static int sweep_run(sim_ctx *x)
+{
+    const config *c = x->c;
+    sweep_result res;
+    int status = sweep_result_alloc(&res, c);
+    if (status != OD_OK) {
+        snprintf(x->err, x->errlen, "%s", od_strerror(status));
+        return status;
+    }
+    sweep_run_opts o = { x->threads, x->journal, x->resume, x->shard, x->nshards, cells_done, x };
+    status = sim_sweep(c, x->pb, &o, &res, x->err, x->errlen);
+    if (par_rank() != 0) {           /* MPI workers: their cells went to rank 0 */
+        sweep_result_free(&res);
+        return status;
+    }
+    write_fingerprint(x->r, c);
+    if (status == OD_OK && x->resume)
+        snprintf(x->note, sizeof x->note, "resumed: %zu of %zu cells taken from %s",
+                 res.replayed, res.cells, x->journal);
+    if (status == OD_OK && x->nshards > 1) {
+        char shard[64];
+        snprintf(shard, sizeof shard, "%zu/%zu", x->shard, x->nshards);
+        rec_attr_str(x->r, "/", "shard", shard);
+        if ((status = sweep_write(x->r, c, &res, 1)) != OD_OK)
+            snprintf(x->err, x->errlen, "writing the sweep: %s", od_strerror(status));
+    } else if (status == OD_OK &&
+               (status = sweep_finish(x->r, c, x->pb, x->threads, &res)) != OD_OK) {
+        snprintf(x->err, x->errlen, "finishing the sweep: %s", od_strerror(status));
+    }
+    sweep_result_free(&res);
+    return status;
+}
+
+/* Copy the cells shard `path` holds into res; OD_EINPUT when it is not a shard of this sweep. */
+static int take_cells(hid_t f, const char *path, sweep_result *res, char *err, size_t len)
+{
+    size_t nd = res->cells, ns = res->cells * res->T;
+    double *done = malloc(nd * sizeof *done), *steps = malloc(ns * sizeof *steps);
+    double *fl = malloc(nd * sizeof *fl), *div = malloc(nd * sizeof *div);
+    int status = OD_EINPUT;
+    hsize_t dims[5];
+    if (!done || !steps || !fl || !div) {
+        status = OD_ENOMEM;
+        goto done;
+    }
+    int ok = H5LTget_dataset_info(f, "/sweep/done", dims, NULL, NULL) >= 0 &&
+             dims[0] * dims[1] * dims[2] * dims[3] == nd &&
+             H5LTread_dataset_double(f, "/sweep/done", done) >= 0 &&
+             H5LTread_dataset_double(f, "/sweep/steps_to_target", steps) >= 0 &&
+             H5LTread_dataset_double(f, "/sweep/final_loss", fl) >= 0 &&
+             H5LTread_dataset_double(f, "/sweep/diverged_at", div) >= 0;
+    if (!ok) {
+        snprintf(err, len, "%s: not a shard file of this sweep (no /sweep/done of %zu cells)",
+                 path, nd);
+        goto done;
+    }
+    for (size_t k = 0; k < nd; k++)
+        if (done[k] != 0 && !res->done[k]) {
+            memcpy(res->steps + k * res->T, steps + k * res->T, res->T * sizeof *steps);
+            res->final_loss[k] = fl[k];
+            res->diverged_at[k] = div[k];
+            res->done[k] = 1;
+        }
+    status = OD_OK;
+done:
+    free(done), free(steps), free(fl), free(div);
+    return status;
+}
+
+/* "N of M cells missing, e.g. optimizer sgd, batch 4, lr 0.1, replicate 0" when some are. */
+static int report_missing(const config *c, const sweep_result *res, char *msg, size_t len)
+{
+    size_t missing = 0, first = 0;
+    for (size_t k = res->cells; k-- > 0;)
+        if (!res->done[k]) {
+            missing++;
+            first = k;
+        }
+    if (!missing)
+        return 0;
+    sweep_cell_index k = sweep_split(res, first);
+    snprintf(msg, len, "%zu of %zu cells missing (first: cell %zu = optimizer %s, batch %g, "
+             "lr %g, replicate %zu); merge all shards i/n, i = 0..n-1", missing, res->cells, first,
+             c->opt[k.o].name, sweep_params_of(c)->batch.v[k.b], sweep_params_of(c)->lr.v[k.l],
+             k.s);
+    return 1;
+}
+
+/* Every shard must carry this experiment's fingerprint; together they hold every cell. */
+static int sweep_merge(sim_ctx *x, const char *const *shards, size_t nshards)
+{
+    const config *c = x->c;
+    char fp[32];
+    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
+    sweep_result res;
+    int status = sweep_result_alloc(&res, c);
+    for (size_t i = 0; status == OD_OK && i < nshards; i++) {
+        hid_t f = h5r_open(shards[i], x->err, x->errlen);
+        if (f < 0) {
+            status = OD_EINPUT;
+            break;
+        }
+        char *fpi = h5r_attr_dup(f, "/", "fingerprint");
+        if (!fpi || strcmp(fpi, fp) != 0) {
+            if (i == 0)         /* the experiment was read from it: another version wrote it */
+                snprintf(x->err, x->errlen, "%s: written by another optdyn version (fingerprint "
+                         "%s, this program computes %s)", shards[i], fpi ? fpi : "none", fp);
+            else
+                snprintf(x->err, x->errlen, "%s: belongs to a different experiment than %s "
+                         "(experiment file, --set, seed or version differ)", shards[i], shards[0]);
+            status = OD_EINPUT;
+        } else {
+            status = take_cells(f, shards[i], &res, x->err, x->errlen);
+        }
+        free(fpi);
+        H5Fclose(f);
+    }
+    if (status == OD_OK && report_missing(c, &res, x->err, x->errlen))
+        status = OD_EINPUT;
+    if (status == OD_OK) {
+        write_fingerprint(x->r, c);
+        if ((status = sweep_finish(x->r, c, x->pb, x->threads, &res)) != OD_OK)
+            snprintf(x->err, x->errlen, "finishing the sweep: %s", od_strerror(status));
+    } else if (status == OD_ENOMEM) {
+        snprintf(x->err, x->errlen, "%s", od_strerror(status));
+    }
+    sweep_result_free(&res);
+    return status;
+}
+
+const kind_type kind_sweep = {
+    .name = "sweep",
+    .summary = "batch x lr x seeds x optimizers to target losses, best lr per batch, fits",
+    .section = "sweep",
+    .specs = sweep_specs,
+    .params_size = sizeof(sweep_params),
+    .flags = KIND_CELLS,
+    .reserved_key = sweep_reserved_key,
+    .check = sweep_check,
+    .expand = sweep_expand,
+    .run = sweep_run,
+    .merge = sweep_merge,
+};

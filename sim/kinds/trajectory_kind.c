@@ -1,0 +1,90 @@
+/* sim/kinds/trajectory_kind.c — kind = trajectory as a kind_type: the [run] keys, their checks
+ * against the problem, and the run (sim/kinds/run.c) with progress per optimizer. */
+#include "../core/status.h"
+#include "kind.h"
+#include "landscape.h"
+#include "run.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+const param_spec run_specs[] = {
+    { "steps", PARAM_INT, offsetof(run_params, steps), NULL, 1, 1e15, 0, NULL,
+      "number of optimizer steps (required)" },
+    { "batch", PARAM_REAL, offsetof(run_params, batch), "inf", 1, INFINITY, PARAM_ALLOW_INF, NULL,
+      "batch size B (inf: exact full gradient; finite-data problems: an integer <= examples)" },
+    { "record_every", PARAM_INT, offsetof(run_params, record_every), "1", 1, 1e15, 0, NULL,
+      "record every k-th step (step 0 and the last step are always recorded)" },
+    { "diverge_factor", PARAM_REAL, offsetof(run_params, diverge_factor), "1e6", 1, 1e300,
+      PARAM_LO_OPEN, NULL, "a run diverges when loss > diverge_factor * |initial loss| or not finite" },
+    { "record_x", PARAM_CHOICE, offsetof(run_params, record_x), "yes", 0, 0, 0, param_yes_no,
+      "record the iterates x (no: only scalars, for large dim)" },
+    LANDSCAPE_SPECS(run_params),
+    { "noise_scale_every", PARAM_INT, offsetof(run_params, noise_scale_every), "0", 0, 1e15, 0,
+      NULL, "probe the gradient noise scale at step 0 and every k-th step (0: never); "
+      "recorded in /trajectory/<opt>/noise_scale" },
+    { "noise_scale_batches", PARAM_LIST, offsetof(run_params, noise_scale_batches), "8, 64", 1,
+      1e15, 0, NULL, "small and big batch size Bs < Bb of the two-batch estimator (McCandlish "
+      "et al. 2018, App. A); the small batch is nested in the big one" },
+    { "noise_scale_ema", PARAM_REAL, offsetof(run_params, noise_scale_ema), "0.9", 0, 1,
+      PARAM_HI_OPEN, NULL, "smoothing of the estimates of |g|^2 and tr(Sigma): EMA coefficient "
+      "per probe (0: none)" },
+    { "noise_scale_exact", PARAM_CHOICE, offsetof(run_params, noise_scale_exact), "yes", 0, 0, 0,
+      param_yes_no, "also record the exact B_simple and B_noise (costs N or n gradients and Hessian "
+      "products per probe)" },
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+/* Batch sizes must fit the data; the noise-scale probe needs Bs < Bb; a landscape, 2-D. */
+static const char *trajectory_check(const config *c, char *section, size_t slen, char *why,
+                                    size_t len)
+{
+    const run_params *rp = run_params_of(c);
+    const param_list *nsb = &rp->noise_scale_batches;
+    long N = c->problem.examples;
+    snprintf(section, slen, "run");
+    if (config_batch_misfits(c, rp->batch)) {
+        snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got %g", N,
+                 rp->batch);
+        return "batch";
+    }
+    if (rp->noise_scale_every > 0 &&
+        (nsb->n != 2 || !(nsb->v[0] < nsb->v[1]) || config_batch_misfits(c, nsb->v[0]) ||
+         config_batch_misfits(c, nsb->v[1]))) {
+        char most[64] = "";
+        if (config_finite_data(c))
+            snprintf(most, sizeof most, ", integers <= examples = %ld", N);
+        snprintf(why, len, "expected two batch sizes Bs < Bb%s, got %zu value%s", most, nsb->n,
+                 nsb->n == 1 ? "" : "s");
+        if (nsb->n == 2)
+            snprintf(why + strlen(why), len - strlen(why), " (%g, %g)", nsb->v[0], nsb->v[1]);
+        return "noise_scale_batches";
+    }
+    return landscape_misfits(&rp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
+}
+
+static void trajectory_progress(void *user, const char *name, long t, long steps)
+{
+    const sim_ctx *x = user;
+    if (x->progress)
+        x->progress(x->user, name, (size_t)t, (size_t)steps);
+}
+
+static int trajectory_run(sim_ctx *x)
+{
+    int status = sim_run_trajectory(x->c, x->pb, x->r, trajectory_progress, x);
+    if (status != OD_OK)
+        snprintf(x->err, x->errlen, "%s", od_strerror(status));
+    return status;
+}
+
+const kind_type kind_trajectory = {
+    .name = "trajectory",
+    .summary = "every optimizer from the same x0 with the same noise, recorded step by step",
+    .section = "run",
+    .specs = run_specs,
+    .params_size = sizeof(run_params),
+    .check = trajectory_check,
+    .run = trajectory_run,
+};
