@@ -82,6 +82,17 @@ expect_exit 0 "" "$OPTDYN" export "$tmp/one.h5" /onestep/signsgd/first/coordinat
     bad "coordinates export header: $(head -1 "$tmp/stdout")"
 [ "$(grep -c '^[14]	' "$tmp/stdout")" -eq 400 ] && ok || bad "coordinates export rows"
 
+# The same bad input gives exit 2 in every subcommand, before any output file exists.
+expect_exit 2 "expected one with closed forms" "$OPTDYN" theory "$good"
+expect_exit 2 "has no cells to resume" "$OPTDYN" run -q -r -o "$tmp/out2.h5" "$good"
+expect_exit 2 "has no cells to shard" "$OPTDYN" run -q --shard 0/2 -o "$tmp/out2.h5" "$good"
+[ ! -e "$tmp/out2.h5" ] && ok || bad "a refused run left out2.h5"
+expect_exit 2 "has no shards to merge" "$OPTDYN" merge "$tmp/m.h5" "$tmp/out.h5"
+expect_exit 0 "" "$OPTDYN" theory experiments/sign-erf.ini
+grep -q "^B	" "$tmp/stdout" && ok || bad "theory prints no table"
+expect_exit 0 "" "$OPTDYN" list kinds
+for k in trajectory sweep flow onestep; do grep -q "^  $k " "$tmp/stdout" && ok || bad "list kinds lacks $k"; done
+
 # A failing rerun leaves the previous file byte for byte.
 cp "$tmp/out.h5" "$tmp/before.h5"
 expect_exit 2 "lr" "$OPTDYN" run -q -o "$tmp/out.h5" --set "optimizer sgd.lr=nan" "$good"

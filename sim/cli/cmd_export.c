@@ -1,5 +1,6 @@
 /* sim/cli/cmd_export.c — `optdyn export OUT.h5 PATH`: a dataset, a table (a group of datasets
  * sharing a row axis) or a summary of a group of groups, as TSV with one header line. */
+#include "../core/status.h"
 #include "cli.h"
 
 #include <getopt.h>
@@ -304,7 +305,7 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
                 free(paths[i]);
             goto done;
         }
-        rc = ns.n ? export_summary(f, path, &ns) : -1;
+        rc = ns.n ? export_summary(f, path, &ns) : OD_EINPUT;   /* nothing to export */
         if (!ns.n)
             snprintf(err, len, "%s: empty group", path);
         goto done;
@@ -363,7 +364,8 @@ int cmd_export(int argc, char **argv)
     rc = oi.type == H5O_TYPE_DATASET ? export_dataset(f, path, err, sizeof err)
                                      : export_group(f, path, err, sizeof err);
     H5Fclose(f);
-    if (rc != 0)
-        return cli_error(EXIT_USAGE, "export", "%s: %s: %s", file, path, err);
+    if (rc != 0)     /* an empty group is the user's mistake; a failed read, the file's */
+        return cli_status_error(rc == OD_EINPUT ? OD_EINPUT : OD_EIO, "export", "%s: %s: %s",
+                                file, path, err);
     return fflush(stdout) == 0 ? EXIT_OK : cli_error(EXIT_FAILURE_OTHER, "export", "write error");
 }

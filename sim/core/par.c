@@ -29,7 +29,6 @@ int par_size(void)
     return s;
 }
 
-void par_abort(int code) { MPI_Abort(MPI_COMM_WORLD, code); }
 
 int par_all(int ok)
 {
@@ -44,7 +43,6 @@ void par_init(int *argc, char ***argv) { (void)argc; (void)argv; }
 void par_finalize(void) {}
 int par_rank(void) { return 0; }
 int par_size(void) { return 1; }
-void par_abort(int code) { exit(code); }
 int par_all(int ok) { return ok; }
 
 #endif

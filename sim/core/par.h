@@ -8,8 +8,6 @@ void par_init(int *argc, char ***argv);
 void par_finalize(void);
 int par_rank(void);
 int par_size(void);
-/* Abort every process of the group with this exit code (after a fatal error on one rank). */
-void par_abort(int code);
 /* Collective: 1 when ok is true on every rank (call it where only some ranks can fail). */
 int par_all(int ok);
 

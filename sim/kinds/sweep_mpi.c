@@ -7,6 +7,7 @@
 
 #ifdef OPTDYN_MPI
 #include <mpi.h>
+#include <omp.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,9 +69,15 @@ int sweep_mpi(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     MPI_Bcast(&n, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
     if (n == UINT64_MAX)
         return rank == 0 ? status : OD_EIO;
+    int count = (int)res->T + 4;        /* cell, status, steps[T], final loss, diverged at */
+    /* Every buffer up front, so that running out of memory is a collective, orderly failure. */
     unsigned long long *cells = malloc((n + 1) * sizeof *cells);
-    if (!cells)
-        par_abort(1);
+    double *bufs = malloc(2 * (size_t)opt->threads * (size_t)count * sizeof *bufs);
+    if (!par_all(cells && bufs)) {
+        free(cells);
+        free(bufs);
+        return OD_ENOMEM;
+    }
     for (size_t i = 0; rank == 0 && i < n; i++)
         cells[i] = todo[i];
     MPI_Bcast(cells, (int)n, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
@@ -84,15 +91,12 @@ int sweep_mpi(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     MPI_Barrier(MPI_COMM_WORLD);
     MPI_Win_lock_all(0, win);
 
-    int count = (int)res->T + 4;        /* cell, status, steps[T], final loss, diverged at */
     mpi_run m = { res, j, opt, 0, finished, owned, OD_OK };
     if (rank == 0 && opt->progress)
         opt->progress(opt->user, finished, owned);
 #pragma omp parallel num_threads(opt->threads)
     {
-        double *buf = malloc((size_t)count * sizeof *buf), *in = malloc((size_t)count * sizeof *in);
-        if (!buf || !in)
-            par_abort(1);
+        double *buf = bufs + 2 * (size_t)omp_get_thread_num() * (size_t)count, *in = buf + count;
         for (;;) {
             long long one = 1, k;
 #pragma omp critical(optdyn_mpi)
@@ -115,18 +119,13 @@ int sweep_mpi(const config *c, const problem *pb, const sweep_run_opts *opt, swe
                 }
             }
         }
-        free(buf);
-        free(in);
     }
-    if (rank == 0) {
-        double *in = malloc((size_t)count * sizeof *in);
-        while (in && m.stored < n)
-            drain(&m, in, count, 1);
-        free(in);
-    }
+    while (rank == 0 && m.stored < n)
+        drain(&m, bufs, count, 1);
     MPI_Win_unlock_all(win);
     MPI_Win_free(&win);
     free(cells);
+    free(bufs);
     MPI_Bcast(&m.status, 1, MPI_INT, 0, MPI_COMM_WORLD);
     return m.status;
 }
