@@ -102,4 +102,7 @@ const opt_type opt_adam = {
     .state_size = opt_state_2n,
     .step = adam_step,
     .flows = adam_flows,
+    .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
+    .first = OPT_DIR_ADAM_FIRST,
+    .steady = OPT_DIR_ADAM_STEADY,
 };

@@ -31,4 +31,8 @@ const opt_type opt_momentum = {
     .state_size = opt_state_n,
     .step = momentum_step,
     .flows = momentum_flows,
+    .caps = OPT_CAP_STEADY,
+    .first = OPT_DIR_GRADIENT,       /* v = g from v = 0 */
+    .steady = OPT_DIR_EMA_MOMENTUM,
+    .quadratic = OPT_QUAD_HEAVY_BALL,
 };

@@ -36,4 +36,8 @@ const opt_type opt_nesterov = {
     .state_size = opt_state_2n,
     .step = nesterov_step,
     .flows = nesterov_flows,
+    .caps = OPT_CAP_STEADY,
+    /* frozen gradient: the look-ahead sees the same g, so the directions are heavy ball's */
+    .first = OPT_DIR_GRADIENT,
+    .steady = OPT_DIR_EMA_MOMENTUM,
 };

@@ -53,6 +53,33 @@ typedef struct opt_flow {
     const char *sde;
 } opt_flow;
 
+/* What a rule can do, declared in its table so that no caller compares names. */
+enum {
+    OPT_CAP_STEADY    = 1u << 0,   /* has a steady state under a frozen gradient (its state
+                                      converges): kind = onestep samples it after steady_steps */
+    OPT_CAP_SIGN_LIKE = 1u << 1    /* per-coordinate step ~ lr whatever the gradient's scale */
+};
+
+/* The closed-form model of one update direction phi = -dx/lr under a frozen gradient (first
+ * update from a zero state, or the steady state); sim/theory interprets it (THEORY.md sec. 4). */
+typedef enum {
+    OPT_DIR_NONE,          /* no closed form */
+    OPT_DIR_GRADIENT,      /* phi = g */
+    OPT_DIR_EMA_MOMENTUM,  /* phi = EMA of g scaled by 1/(1-mu), mu the key `momentum` */
+    OPT_DIR_SIGN,          /* phi = sign(g) */
+    OPT_DIR_ADAM_FIRST,    /* phi = g/(|g| + eps), keys eps */
+    OPT_DIR_RMSPROP_FIRST, /* phi = g/(sqrt(1-alpha)|g| + eps), keys alpha, eps */
+    OPT_DIR_ADAM_STEADY    /* Adam's steady state, eps = 0, key beta1 */
+} opt_dir_model;
+
+/* The rule's action on a quadratic, for exact expected-loss recursions (sim/theory/nqm_exact). */
+typedef enum {
+    OPT_QUAD_NONE,         /* no exact moments */
+    OPT_QUAD_PRECOND,      /* x <- x - lr diag(H)^-p g, p the key `precond_power` (absent: 0,
+                              plain gradient descent); iterate averaging supported */
+    OPT_QUAD_HEAVY_BALL    /* v <- mu v + g; x <- x - lr v, mu the key `momentum` */
+} opt_quad_model;
+
 typedef struct opt_type {
     const char *name;          /* key in configs and HDF5 attributes */
     const char *summary;
@@ -68,10 +95,15 @@ typedef struct opt_type {
                 const problem *pb, const batch *b, double *dx);
     /* Continuous-time limits, NULL-terminated (NULL: none implemented yet). */
     const opt_flow *const *flows;
+    unsigned caps;                 /* OPT_CAP_* */
+    opt_dir_model first, steady;   /* frozen-gradient directions (steady: with OPT_CAP_STEADY) */
+    opt_quad_model quadratic;
+    /* Largest lr*L with a convergence guarantee in the rule's own theory on L-smooth convex
+     * problems (gradient descent 2, NAG-C 1); 0 where none is declared. */
+    double lr_bound;
 } opt_type;
 
 extern const opt_type *const opt_types[];       /* NULL-terminated registry */
-extern const char *const opt_type_names[];      /* same order, for the `type` key */
 
 const opt_type *opt_lookup(const char *name);
 

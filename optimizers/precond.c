@@ -34,4 +34,5 @@ const opt_type opt_precond = {
     .params = precond_params,
     .state_size = opt_state_n,
     .step = precond_step,
+    .quadratic = OPT_QUAD_PRECOND,
 };

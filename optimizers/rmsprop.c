@@ -92,4 +92,6 @@ const opt_type opt_rmsprop = {
     .state_size = opt_state_n,
     .step = rmsprop_step,
     .flows = rmsprop_flows,
+    .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
+    .first = OPT_DIR_RMSPROP_FIRST,  /* s = (1-a) g^2 */
 };

@@ -4,7 +4,6 @@
 #include "testutil.h"
 #include "../sim/core/replicate.h"
 #include "../sim/theory/nqm_exact.h"
-#include "../sim/core/problems/nqm.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
 
@@ -26,7 +25,8 @@ static double iterate_moments(const problem *pb, const opt_params *p, int moment
                               long k, double pw)
 {
     const double *h, *c;
-    assert_int_equal(nqm_facts(pb, &h, &c), OD_OK);
+    assert_non_null(pb->type->diag_facts);
+    pb->type->diag_facts(pb, &h, &c);
     double loss = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         double hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
@@ -81,7 +81,7 @@ static void exact_matches_iterated_recursion(void **unused)
 static double iterate_ema(const problem *pb, double lr, double gam, double B, long k)
 {
     const double *h, *c;
-    nqm_facts(pb, &h, &c);
+    pb->type->diag_facts(pb, &h, &c);
     double loss = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         double q = 1 - lr * h[i], g = isinf(B) ? 0.0 : lr * lr * c[i] / B, m = 1 - gam;
@@ -134,7 +134,7 @@ static void stationary_risks_match_theory(void **unused)
     config *c = nqm_config("dim = 12\n", "type = momentum\nlr = 0.37\nmomentum = 0.8");
     problem *pb = tu_problem(c);
     const double *h, *cc;
-    nqm_facts(pb, &h, &cc);
+    pb->type->diag_facts(pb, &h, &cc);
     double *s0 = sweep_start_moments(pb), want = 0.0, want_sgd = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         /* THEORY.md 3: heavy ball (1+mu) lr c / (2B(1-mu)(2mu+2-lr h)); SGD lr c/(2B(2 - lr h)) */

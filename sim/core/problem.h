@@ -63,6 +63,10 @@ typedef struct problem_type {
     int (*hvp)(const problem *pb, const double *x, const double *v, double *hv);
     /* d = diag H(x); NULL where not available. */
     int (*hess_diag)(const problem *pb, const double *x, double *d);
+    /* Constant diagonal Hessian h and per-example gradient noise variances c (arrays of pb->n
+     * values owned by pb), for exact expected-loss recursions; NULL where the problem is not
+     * of that form. */
+    void (*diag_facts)(const problem *pb, const double **h, const double **c);
 } problem_type;
 
 struct problem {
@@ -79,9 +83,6 @@ struct problem {
 };
 
 extern const problem_type *const problem_types[];   /* NULL-terminated registry */
-extern const char *const problem_type_names[];      /* same order, for the `type` key */
-
-const problem_type *problem_lookup(const char *name);
 
 /* Build a problem; x0 from pp->x0 when given, else the type's seeded default. */
 problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status);

@@ -5,14 +5,12 @@
 #include <stdlib.h>
 
 #include "../status.h"
-#include "nqm.h"
+#include "../problem.h"
 
 typedef struct {
     double *h, *c;   /* curvatures and per-example noise variances, each n */
     double *sd;      /* sqrt(c), the noise standard deviations */
 } nqm_data;
-
-extern const problem_type problem_nqm;
 
 static int nqm_alloc(problem *pb, const problem_params *pp, uint64_t seed)
 {
@@ -83,14 +81,11 @@ static int nqm_hess_diag(const problem *pb, const double *x, double *diag)
     return OD_OK;
 }
 
-int nqm_facts(const problem *pb, const double **h, const double **c)
+static void nqm_diag_facts(const problem *pb, const double **h, const double **c)
 {
-    if (pb->type != &problem_nqm)
-        return OD_ENOTSUP;
     const nqm_data *d = pb->data;
     *h = d->h;
     *c = d->c;
-    return OD_OK;
 }
 
 static const param_spec nqm_params[] = {
@@ -114,4 +109,5 @@ const problem_type problem_nqm = {
     .grad = nqm_grad,
     .hvp = nqm_hvp,
     .hess_diag = nqm_hess_diag,
+    .diag_facts = nqm_diag_facts,
 };
