@@ -60,7 +60,7 @@ int sweep_expand_momentum(config *c)
         }
         for (size_t j = 0; j < mu->n; j++, k++) {
             v[k] = c->opt[i];
-            v[k].p.mu = mu->v[j];
+            param_put(c->opt[i].type->params, &v[k].p, "momentum", mu->v[j]);
             snprintf(v[k].name, sizeof v[k].name, "%s@mu=%.6g", c->opt[i].section, mu->v[j]);
         }
     }
