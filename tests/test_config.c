@@ -118,7 +118,8 @@ static void defaults_are_filled(void **unused)
                 param_get(a, &c->opt[0].p, "beta2", 0) == 0.999 &&
                 param_get(a, &c->opt[0].p, "eps", 0) == 1e-8);
     assert_true(param_get(r, &c->opt[1].p, "alpha", 0) == 0.99);
-    assert_true(c->problem.hessian_power == 1.0 && c->problem.dim == 5);
+    assert_true(param_get(problem_types[c->problem.type]->params, &c->problem, "hessian_power", 0) == 1.0 &&
+                c->problem.dim == 5);
     assert_non_null(strstr(c->exp.output, "results/case"));
     config_free(c);
 }
