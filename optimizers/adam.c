@@ -8,11 +8,19 @@
 #include <string.h>
 
 #include "../sim/core/status.h"
-#include "opt.h"
+#include "adaptive.h"
 
-static int adam_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+typedef struct adam_params {
+    OPT_ADAPTIVE_HEAD;
+    double b1, b2;         /* keys beta1, beta2 */
+    double rate1, rate2;   /* kind = flow, limit scaled: c1, c2 in 1 - b_i = c_i*lr */
+} adam_params;
+OPT_ADAPTIVE_FIT(adam_params);
+
+static int adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                      const problem *pb, const batch *b, double *dx)
 {
+    const adam_params *p = OPT_OWN(adam_params, pp);
     double *m = st, *v = st + n;
     double c1 = 1.0 - pow(p->b1, (double)t), c2 = 1.0 - pow(p->b2, (double)t);
     int status = pb->type->grad(pb, x, b, dx);
@@ -26,8 +34,9 @@ static int adam_step(double *st, size_t n, long t, const opt_params *p, const do
 }
 
 /* 1 - b1 = c1*lr, 1 - b2 = c2*lr (keys beta1_rate, beta2_rate). */
-static int scaled_couple(opt_params *p)
+static int scaled_couple(opt_params *pp)
 {
+    adam_params *p = (adam_params *)(void *)pp;
     p->b1 = 1.0 - p->rate1 * p->lr;
     p->b2 = 1.0 - p->rate2 * p->lr;
     return p->b1 >= 0.0 && p->b2 >= 0.0 ? OD_OK : OD_EDOM;
@@ -37,9 +46,10 @@ static size_t scaled_dim(size_t n) { return 3 * n; }
 
 /* y = (x, m, v); at t = 0 the bias-corrected ratio is 0/0, so start at t0 = 1e-9 with
  * m = (1 - e^(-c1 t0)) g0, v = (1 - e^(-c2 t0)) g0^2, x = x0 - t0 g0/(|g0| + eps): error O(t0^2). */
-static double scaled_start(const double *x0, size_t n, const opt_params *p, const problem *pb,
+static double scaled_start(const double *x0, size_t n, const opt_params *pp, const problem *pb,
                            double *y0, double *work)
 {
+    const adam_params *p = OPT_OWN(adam_params, pp);
     (void)work;
     const double t0 = 1e-9;
     double *g = y0 + n, *v = y0 + 2 * n, c1 = -expm1(-p->rate1 * t0), c2 = -expm1(-p->rate2 * t0);
@@ -52,9 +62,10 @@ static double scaled_start(const double *x0, size_t n, const opt_params *p, cons
     return t0;
 }
 
-static int scaled_rhs(double t, const double *y, double *dydt, size_t n, const opt_params *p,
+static int scaled_rhs(double t, const double *y, double *dydt, size_t n, const opt_params *pp,
                       const problem *pb, double *work)
 {
+    const adam_params *p = OPT_OWN(adam_params, pp);
     (void)work;
     const double *m = y + n, *v = y + 2 * n;
     double *g = dydt + n, c1 = -expm1(-p->rate1 * t), c2 = -expm1(-p->rate2 * t);
@@ -78,17 +89,17 @@ static const opt_flow adam_scaled_flow = {
 };
 static const opt_flow *const adam_flows[] = { &adam_scaled_flow, &opt_flow_sign, NULL };
 
-static const param_spec adam_params[] = {
+static const param_spec adam_specs[] = {
     OPT_PARAM_LR,
-    { "beta1", PARAM_REAL, offsetof(opt_params, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL,
+    { "beta1", PARAM_REAL, offsetof(adam_params, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL,
       "decay b1 of the first-moment average" },
-    { "beta2", PARAM_REAL, offsetof(opt_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL,
+    { "beta2", PARAM_REAL, offsetof(adam_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL,
       "decay b2 of the second-moment average" },
-    OPT_PARAM_EPS("1e-8"),
+    OPT_PARAM_EPS(adam_params, "1e-8"),
     OPT_PARAM_EMA,
-    { "beta1_rate", PARAM_REAL, offsetof(opt_params, rate1), "10", 0, 1e300, PARAM_LO_OPEN, NULL,
+    { "beta1_rate", PARAM_REAL, offsetof(adam_params, rate1), "10", 0, 1e300, PARAM_LO_OPEN, NULL,
       "kind = flow, limit 'scaled': c1 in 1 - beta1 = c1*lr (beta1 is then ignored)" },
-    { "beta2_rate", PARAM_REAL, offsetof(opt_params, rate2), "0.1", 0, 1e300, PARAM_LO_OPEN, NULL,
+    { "beta2_rate", PARAM_REAL, offsetof(adam_params, rate2), "0.1", 0, 1e300, PARAM_LO_OPEN, NULL,
       "kind = flow, limit 'scaled': c2 in 1 - beta2 = c2*lr (beta2 is then ignored)" },
     OPT_PARAM_END,
 };
@@ -98,8 +109,11 @@ const opt_type opt_adam = {
     .summary = "Adam with bias correction",
     .rule = "m <- b1*m + (1-b1)*g; v <- b2*v + (1-b2)*g^2; mh = m/(1-b1^t); vh = v/(1-b2^t); "
             "x <- x - lr*mh/(sqrt(vh)+eps)",
-    .params = adam_params,
+    .params = adam_specs,
     .state_size = opt_state_2n,
     .step = adam_step,
     .flows = adam_flows,
+    .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
+    .first = OPT_DIR_ADAM_FIRST,
+    .steady = OPT_DIR_ADAM_STEADY,
 };

@@ -5,7 +5,8 @@
 #include <string.h>
 
 #include "../sim/core/status.h"
-#include "opt.h"
+#include "adaptive.h"
+#include "heavy_ball.h"
 
 double opt_time_lr(const opt_params *p) { return p->lr; }
 double opt_time_sqrt_lr(const opt_params *p) { return sqrt(p->lr); }
@@ -83,7 +84,7 @@ const opt_flow *opt_flow_lookup(const opt_type *type, const char *name)
 /* dx/dt = -s*g with s = 1 (gradient) or 1/(1-mu) (rescaled); Jacobian -s*H. */
 static double gradient_scale(const opt_flow *f, const opt_params *p)
 {
-    return f == &opt_flow_rescaled ? 1.0 / (1.0 - p->mu) : 1.0;
+    return f == &opt_flow_rescaled ? 1.0 / (1.0 - OPT_OWN(heavy_ball_params, p)->mu) : 1.0;
 }
 
 static int scaled_gradient_rhs(const opt_flow *f, const double *y, double *dydt, size_t n,
@@ -152,8 +153,9 @@ const opt_flow opt_flow_rescaled = {
 /* Damped second-order system, y = (x, v = x'):  x' = v,  v' = -gamma*v - g(x).
  * Heavy ball x_{k+1} - x_k = mu (x_k - x_{k-1}) - lr g(x_k) with lr = h^2, mu = 1 - gamma*h is
  * (x_{k+1} - 2x_k + x_{k-1})/h^2 + gamma (x_k - x_{k-1})/h + g = 0: the ODE at t = k*h. */
-static int damped_couple(opt_params *p)
+static int damped_couple(opt_params *pp)
 {
+    heavy_ball_params *p = (heavy_ball_params *)(void *)pp;
     p->mu = 1.0 - p->damping * sqrt(p->lr);
     return p->mu >= 0.0 ? OD_OK : OD_EDOM;
 }
@@ -162,14 +164,15 @@ static int damped_rhs(double t, const double *y, double *dydt, size_t n, const o
                       const problem *pb, double *work)
 {
     (void)t, (void)work;
-    return opt_flow_friction_rhs(y, dydt, n, p->damping, pb);
+    return opt_flow_friction_rhs(y, dydt, n, OPT_OWN(heavy_ball_params, p)->damping, pb);
 }
 
 static int damped_jac(double t, const double *y, double *dfdy, size_t n, const opt_params *p,
                       const problem *pb, double *work)
 {
     (void)t;
-    return opt_flow_friction_jac(y, dfdy, n, p->damping, pb, work);
+    return opt_flow_friction_jac(y, dfdy, n, OPT_OWN(heavy_ball_params, p)->damping, pb,
+                                  work);
 }
 
 const opt_flow opt_flow_damped = {
@@ -185,9 +188,10 @@ static int sign_rhs(double t, const double *y, double *dydt, size_t n, const opt
                     const problem *pb, double *work)
 {
     (void)t, (void)work;
+    double eps = OPT_OWN(adaptive_params, p)->eps;
     int status = pb->type->grad(pb, y, NULL, dydt);
     for (size_t i = 0; i < n; i++)
-        dydt[i] = -dydt[i] / (fabs(dydt[i]) + p->eps);
+        dydt[i] = -dydt[i] / (fabs(dydt[i]) + eps);
     return status;
 }
 
@@ -195,12 +199,12 @@ static int sign_jac(double t, const double *y, double *dfdy, size_t n, const opt
                     const problem *pb, double *work)
 {
     (void)t;
-    double *g = work + 2 * n;
+    double *g = work + 2 * n, eps = OPT_OWN(adaptive_params, p)->eps;
     int status = pb->type->grad(pb, y, NULL, g);
     if (status == OD_OK)
         status = opt_flow_hessian(pb, y, n, dfdy, n, work);
     for (size_t i = 0; i < n; i++) {
-        double a = fabs(g[i]) + p->eps, s = -p->eps / (a * a);
+        double a = fabs(g[i]) + eps, s = -eps / (a * a);
         for (size_t j = 0; j < n; j++)
             dfdy[i * n + j] *= s;
     }

@@ -2,11 +2,12 @@
  *   v <- mu*v + g;  x <- x - lr*v          state: st = [v(n)], v(0) = 0
  * Limits: with mu fixed (t = k*lr) the rescaled gradient flow dx/dt = -g/(1-mu), error O(lr);
  * with mu = 1 - gamma*sqrt(lr) (t = k*sqrt(lr)) the damped system x'' + gamma x' + g = 0. */
-#include "opt.h"
+#include "heavy_ball.h"
 
-static int momentum_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+static int momentum_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                          const problem *pb, const batch *b, double *dx)
 {
+    const heavy_ball_params *p = OPT_OWN(heavy_ball_params, pp);
     (void)t;
     double *v = st;
     int status = pb->type->grad(pb, x, b, dx);
@@ -31,4 +32,8 @@ const opt_type opt_momentum = {
     .state_size = opt_state_n,
     .step = momentum_step,
     .flows = momentum_flows,
+    .caps = OPT_CAP_STEADY,
+    .first = OPT_DIR_GRADIENT,       /* v = g from v = 0 */
+    .steady = OPT_DIR_EMA_MOMENTUM,
+    .quadratic = OPT_QUAD_HEAVY_BALL,
 };

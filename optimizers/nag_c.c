@@ -73,4 +73,5 @@ const opt_type opt_nag_c = {
     .state_size = opt_state_2n,
     .step = nag_c_step,
     .flows = nag_c_flows,
+    .lr_bound = 1,                   /* s <= 1/L (Su, Boyd & Candes 2016) */
 };

@@ -3,11 +3,12 @@
  * (y is scratch, kept in the state so the step never allocates.) Equivalence with torch's
  * form v <- mu*v + g(p); p <- p - lr*(g(p) + mu*v): torch's iterate p is this rule's look-ahead
  * point y, so both produce the same sequence of gradients and of look-ahead points. */
-#include "opt.h"
+#include "heavy_ball.h"
 
-static int nesterov_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+static int nesterov_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                          const problem *pb, const batch *b, double *dx)
 {
+    const heavy_ball_params *p = OPT_OWN(heavy_ball_params, pp);
     (void)t;
     double *v = st, *y = st + n;
     for (size_t i = 0; i < n; i++)
@@ -36,4 +37,8 @@ const opt_type opt_nesterov = {
     .state_size = opt_state_2n,
     .step = nesterov_step,
     .flows = nesterov_flows,
+    .caps = OPT_CAP_STEADY,
+    /* frozen gradient: the look-ahead sees the same g, so the directions are heavy ball's */
+    .first = OPT_DIR_GRADIENT,
+    .steady = OPT_DIR_EMA_MOMENTUM,
 };

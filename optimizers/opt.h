@@ -8,21 +8,26 @@
 #include "../sim/input/param.h"
 #include "../sim/core/problem.h"
 
-/* Hyperparameters, immutable during a run; each type reads only the keys it lists. */
+/* Hyperparameters, immutable during a run. Each type owns its parameter struct, which starts
+ * with OPT_PARAMS_HEAD (the keys generic code reads) and is described by its key specs
+ * (offsetof into its own struct); an instance stores it in an opt_params, a block of fixed
+ * size that every type's struct fits (OPT_PARAMS_FIT in the type's file). Generic code reads
+ * a type's own keys by name through its specs (param_get), never through its struct. */
+#define OPT_PARAMS_HEAD struct { \
+        double lr;    /* learning rate */ \
+        double ema;   /* iterate averaging xbar <- ema*xbar + (1-ema)*x (0: off) */ \
+    }
+#define OPT_PARAMS_OWN 14     /* doubles of a type's own keys */
 typedef struct opt_params {
-    double lr;      /* learning rate */
-    double mu;      /* momentum (heavy ball, nesterov): key `momentum` */
-    double b1;      /* adam: beta1 */
-    double b2;      /* adam: beta2 */
-    double eps;     /* adam, rmsprop: denominator offset */
-    double alpha;   /* rmsprop: decay of the squared-gradient average */
-    double precond_power;   /* precond: p in diag(H)^-p */
-    double ema;     /* every type: iterate averaging xbar <- ema*xbar + (1-ema)*x (0: off) */
-    /* Flow limits only (kind = flow), ties of hyperparameters to lr: */
-    double damping; /* momentum, nesterov: gamma in mu = 1 - gamma*sqrt(lr) */
-    double rate1;   /* adam: c1 in 1 - b1 = c1*lr */
-    double rate2;   /* adam: c2 in 1 - b2 = c2*lr; rmsprop: c in 1 - a = c*lr */
+    OPT_PARAMS_HEAD;
+    double own[OPT_PARAMS_OWN];   /* the type's keys after the head, laid out by its struct */
 } opt_params;
+#define OPT_PARAMS_FIT(T) \
+    _Static_assert(sizeof(T) <= sizeof(opt_params) && _Alignof(T) <= _Alignof(opt_params) && \
+                   offsetof(T, lr) == offsetof(opt_params, lr) && \
+                   offsetof(T, ema) == offsetof(opt_params, ema), #T " does not fit opt_params")
+/* A type's view of its block. */
+#define OPT_OWN(T, p) ((const T *)(const void *)(p))
 
 /* A continuous-time limit of an update rule: an ODE dy/dt = f(t, y) whose solution the iterates
  * follow at times t_k = k * time_step(p) as lr -> 0 (THEORY.md section 2). Optional slots are
@@ -53,6 +58,33 @@ typedef struct opt_flow {
     const char *sde;
 } opt_flow;
 
+/* What a rule can do, declared in its table so that no caller compares names. */
+enum {
+    OPT_CAP_STEADY    = 1u << 0,   /* has a steady state under a frozen gradient (its state
+                                      converges): kind = onestep samples it after steady_steps */
+    OPT_CAP_SIGN_LIKE = 1u << 1    /* per-coordinate step ~ lr whatever the gradient's scale */
+};
+
+/* The closed-form model of one update direction phi = -dx/lr under a frozen gradient (first
+ * update from a zero state, or the steady state); sim/theory interprets it (THEORY.md sec. 4). */
+typedef enum {
+    OPT_DIR_NONE,          /* no closed form */
+    OPT_DIR_GRADIENT,      /* phi = g */
+    OPT_DIR_EMA_MOMENTUM,  /* phi = EMA of g scaled by 1/(1-mu), mu the key `momentum` */
+    OPT_DIR_SIGN,          /* phi = sign(g) */
+    OPT_DIR_ADAM_FIRST,    /* phi = g/(|g| + eps), keys eps */
+    OPT_DIR_RMSPROP_FIRST, /* phi = g/(sqrt(1-alpha)|g| + eps), keys alpha, eps */
+    OPT_DIR_ADAM_STEADY    /* Adam's steady state, eps = 0, key beta1 */
+} opt_dir_model;
+
+/* The rule's action on a quadratic, for exact expected-loss recursions (sim/theory/nqm_exact). */
+typedef enum {
+    OPT_QUAD_NONE,         /* no exact moments */
+    OPT_QUAD_PRECOND,      /* x <- x - lr diag(H)^-p g, p the key `precond_power` (absent: 0,
+                              plain gradient descent); iterate averaging supported */
+    OPT_QUAD_HEAVY_BALL    /* v <- mu v + g; x <- x - lr v, mu the key `momentum` */
+} opt_quad_model;
+
 typedef struct opt_type {
     const char *name;          /* key in configs and HDF5 attributes */
     const char *summary;
@@ -68,10 +100,15 @@ typedef struct opt_type {
                 const problem *pb, const batch *b, double *dx);
     /* Continuous-time limits, NULL-terminated (NULL: none implemented yet). */
     const opt_flow *const *flows;
+    unsigned caps;                 /* OPT_CAP_* */
+    opt_dir_model first, steady;   /* frozen-gradient directions (steady: with OPT_CAP_STEADY) */
+    opt_quad_model quadratic;
+    /* Largest lr*L with a convergence guarantee in the rule's own theory on L-smooth convex
+     * problems (gradient descent 2, NAG-C 1); 0 where none is declared. */
+    double lr_bound;
 } opt_type;
 
 extern const opt_type *const opt_types[];       /* NULL-terminated registry */
-extern const char *const opt_type_names[];      /* same order, for the `type` key */
 
 const opt_type *opt_lookup(const char *name);
 
@@ -79,20 +116,11 @@ const opt_type *opt_lookup(const char *name);
 #define OPT_PARAM_LR \
     { "lr", PARAM_REAL, offsetof(opt_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL, \
       "learning rate (required)" }
-#define OPT_PARAM_EPS(def) \
-    { "eps", PARAM_REAL, offsetof(opt_params, eps), def, 0, 1e300, 0, NULL, \
-      "offset added to the root of the second moment" }
-#define OPT_PARAM_MOMENTUM(def) \
-    { "momentum", PARAM_REAL, offsetof(opt_params, mu), def, 0, 1, PARAM_HI_OPEN, NULL, \
-      "momentum coefficient mu" }
 /* Iterate averaging is applied by the run loop around any update rule: the loss (trajectory
  * column loss_ema, sweep targets) is then evaluated at xbar, with xbar(0) = x0. */
 #define OPT_PARAM_EMA \
     { "ema", PARAM_REAL, offsetof(opt_params, ema), "0", 0, 1, PARAM_HI_OPEN, NULL, \
       "iterate averaging gamma: xbar <- gamma*xbar + (1-gamma)*x, loss at xbar (0: off)" }
-#define OPT_PARAM_DAMPING \
-    { "damping", PARAM_REAL, offsetof(opt_params, damping), "1", 0, 1e300, PARAM_LO_OPEN, NULL, \
-      "kind = flow, limit 'damped': gamma in mu = 1 - gamma*sqrt(lr) (momentum is then ignored)" }
 #define OPT_PARAM_END { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 
 /* Shared helpers for the update rules. */

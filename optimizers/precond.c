@@ -6,9 +6,16 @@
 #include "../sim/core/status.h"
 #include "opt.h"
 
-static int precond_step(double *st, size_t n, long t, const opt_params *p, const double *x,
+typedef struct precond_params {
+    OPT_PARAMS_HEAD;
+    double power;   /* p in diag(H)^-p (key precond_power) */
+} precond_params;
+OPT_PARAMS_FIT(precond_params);
+
+static int precond_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                         const problem *pb, const batch *b, double *dx)
 {
+    const precond_params *p = OPT_OWN(precond_params, pp);
     (void)t;
     if (!pb->type->hess_diag)
         return OD_ENOTSUP;
@@ -16,13 +23,13 @@ static int precond_step(double *st, size_t n, long t, const opt_params *p, const
     if (status == OD_OK)
         status = pb->type->grad(pb, x, b, dx);
     for (size_t i = 0; i < n; i++)
-        dx[i] *= -p->lr * pow(st[i], -p->precond_power);
+        dx[i] *= -p->lr * pow(st[i], -p->power);
     return status;
 }
 
-static const param_spec precond_params[] = {
+static const param_spec precond_specs[] = {
     OPT_PARAM_LR,
-    { "precond_power", PARAM_REAL, offsetof(opt_params, precond_power), "0.5", 0, 1, 0, NULL,
+    { "precond_power", PARAM_REAL, offsetof(precond_params, power), "0.5", 0, 1, 0, NULL,
       "power p of the preconditioner diag(H)^-p" },
     OPT_PARAM_EMA, OPT_PARAM_END,
 };
@@ -31,7 +38,8 @@ const opt_type opt_precond = {
     .name = "precond",
     .summary = "SGD preconditioned by diag(H)^-p",
     .rule = "x <- x - lr*diag(H)^-p*g",
-    .params = precond_params,
+    .params = precond_specs,
     .state_size = opt_state_n,
     .step = precond_step,
+    .quadratic = OPT_QUAD_PRECOND,
 };

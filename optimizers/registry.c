@@ -1,5 +1,6 @@
 /* optimizers/registry.c — the list of update rules known to configs and `optdyn list`.
- * Add a new optimizer here (and in the Makefile's source list) and nowhere else. */
+ * Add a new optimizer here (its file is built by the Makefile's wildcard) and nowhere else: what it can do
+ * (caps, closed-form models) is declared in its own table. */
 #include "opt.h"
 
 #include <stdlib.h>
@@ -11,11 +12,6 @@ extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_nag_c, opt_rmspro
 const opt_type *const opt_types[] = {
     &opt_sgd, &opt_momentum, &opt_nesterov, &opt_nag_c, &opt_rmsprop, &opt_adam, &opt_signsgd,
     &opt_precond, &opt_euler, &opt_heun, &opt_rk4, NULL,
-};
-
-const char *const opt_type_names[] = {
-    "sgd", "momentum", "nesterov", "nag_c", "rmsprop", "adam", "signsgd", "precond", "euler",
-    "heun", "rk4", NULL,
 };
 
 const opt_type *opt_lookup(const char *name)

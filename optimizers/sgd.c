@@ -47,4 +47,7 @@ const opt_type opt_sgd = {
     .state_size = opt_state_none,
     .step = sgd_step,
     .flows = sgd_flows,
+    .first = OPT_DIR_GRADIENT,
+    .quadratic = OPT_QUAD_PRECOND,   /* p = 0 */
+    .lr_bound = 2,
 };

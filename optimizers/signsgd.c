@@ -21,4 +21,6 @@ const opt_type opt_signsgd = {
     .params = signsgd_params,
     .state_size = opt_state_none,
     .step = signsgd_step,
+    .caps = OPT_CAP_SIGN_LIKE,
+    .first = OPT_DIR_SIGN,
 };

@@ -114,9 +114,13 @@ static void defaults_are_filled(void **unused)
     assert_int_equal(run_params_of(c)->record_every, 1);
     assert_int_equal(c->nopt, 2);
     assert_string_equal(c->opt[0].name, "a");
-    assert_true(c->opt[0].p.b1 == 0.9 && c->opt[0].p.b2 == 0.999 && c->opt[0].p.eps == 1e-8);
-    assert_true(c->opt[1].p.alpha == 0.99);
-    assert_true(c->problem.hessian_power == 1.0 && c->problem.dim == 5);
+    const param_spec *a = c->opt[0].type->params, *r = c->opt[1].type->params;
+    assert_true(param_get(a, &c->opt[0].p, "beta1", 0) == 0.9 &&
+                param_get(a, &c->opt[0].p, "beta2", 0) == 0.999 &&
+                param_get(a, &c->opt[0].p, "eps", 0) == 1e-8);
+    assert_true(param_get(r, &c->opt[1].p, "alpha", 0) == 0.99);
+    assert_true(param_get(problem_types[c->problem.type]->params, &c->problem, "hessian_power", 0) == 1.0 &&
+                c->problem.dim == 5);
     assert_non_null(strstr(c->exp.output, "results/case"));
     config_free(c);
 }

@@ -25,9 +25,13 @@ static const pcase cases[] = {
     { "type = logreg\ndim = 6\nexamples = 180\n", 0.5, 0.01, 16 },
 };
 
-static int sign_like(const opt_type *t)
+/* lr_gd assumes gradient descent's guarantee lr*L < 2; a rule that declares a smaller bound
+ * (NAG-C: 1) gets lr_gd scaled down in proportion. */
+static double lr_for(const opt_type *t, const pcase *pc)
 {
-    return t == opt_lookup("signsgd") || t == opt_lookup("adam") || t == opt_lookup("rmsprop");
+    if (t->caps & OPT_CAP_SIGN_LIKE)
+        return pc->lr_sign;
+    return t->lr_bound > 0 && t->lr_bound < 2 ? pc->lr_gd * t->lr_bound / 2 : pc->lr_gd;
 }
 
 static void every_optimizer_on_every_problem(void **unused)
@@ -39,9 +43,7 @@ static void every_optimizer_on_every_problem(void **unused)
             char ini[1024];
             snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n%s[run]\nsteps = 1\n"
                      "[optimizer o]\ntype = %s\nlr = %.17g\n", cases[k].body, t->name,
-                     sign_like(t) ? cases[k].lr_sign
-                     : t == opt_lookup("nag_c") ? cases[k].lr_gd / 2   /* NAG-C needs s <= 1/L */
-                                               : cases[k].lr_gd);
+                     lr_for(t, &cases[k]));
             config *c = tu_config(ini);
             problem *pb = tu_problem(c);
             double *x = malloc(pb->n * sizeof *x);

@@ -285,7 +285,7 @@ static void integrator_failure_is_reported(void **unused)
                      OD_EDOM);
     assert_non_null(strstr(err, "too large"));
     assert_int_equal(flow_params_at(&c->opt[0], &opt_flow_damped, 0.04, &q, err, sizeof err), OD_OK);
-    assert_true(fabs(q.mu - 0.2) < 1e-15);
+    assert_true(fabs(param_get(c->opt[0].type->params, &q, "momentum", 0) - 0.2) < 1e-15);
     config_free(c);
 }
 

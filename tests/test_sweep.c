@@ -4,7 +4,6 @@
 #include "testutil.h"
 #include "../sim/core/replicate.h"
 #include "../sim/theory/nqm_exact.h"
-#include "../sim/core/problems/nqm.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
 
@@ -22,15 +21,17 @@ static config *nqm_config(const char *extra_problem, const char *opt)
 }
 
 /* E[L(x_k)] by iterating the second-moment recursions step by step (no closed form). */
-static double iterate_moments(const problem *pb, const opt_params *p, int momentum, double B,
+static double iterate_moments(const problem *pb, const cfg_optimizer *o, int momentum, double B,
                               long k, double pw)
 {
+    const opt_params *p = &o->p;
     const double *h, *c;
-    assert_int_equal(nqm_facts(pb, &h, &c), OD_OK);
+    assert_non_null(pb->type->diag_facts);
+    pb->type->diag_facts(pb, &h, &c);
     double loss = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         double hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
-        double a = p->lr * (momentum ? h[i] : hp), mu = momentum ? p->mu : 0.0;
+        double a = p->lr * (momentum ? h[i] : hp), mu = momentum ? param_get(o->type->params, p, "momentum", 0) : 0.0;
         double g = isinf(B) ? 0.0 : p->lr * p->lr * (momentum ? c[i] : cp) / B;
         double xx = 1.0, xw = 0.0, ww = 0.0;       /* E x0^2 = 1, w0 = 0 */
         for (long t = 0; t < k; t++) {
@@ -63,7 +64,7 @@ static void exact_matches_iterated_recursion(void **unused)
             nqm_exact e;
             assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, batches[b], s0), OD_OK);
             for (long t = 0; t <= 300; t += 23) {
-                double want = iterate_moments(pb, &c->opt[0].p, cases[k].momentum, batches[b], t,
+                double want = iterate_moments(pb, &c->opt[0], cases[k].momentum, batches[b], t,
                                               cases[k].pw);
                 double got = nqm_exact_loss(&e, (double)t);
                 if (fabs(got - want) > 1e-12 * want)
@@ -81,7 +82,7 @@ static void exact_matches_iterated_recursion(void **unused)
 static double iterate_ema(const problem *pb, double lr, double gam, double B, long k)
 {
     const double *h, *c;
-    nqm_facts(pb, &h, &c);
+    pb->type->diag_facts(pb, &h, &c);
     double loss = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         double q = 1 - lr * h[i], g = isinf(B) ? 0.0 : lr * lr * c[i] / B, m = 1 - gam;
@@ -134,7 +135,7 @@ static void stationary_risks_match_theory(void **unused)
     config *c = nqm_config("dim = 12\n", "type = momentum\nlr = 0.37\nmomentum = 0.8");
     problem *pb = tu_problem(c);
     const double *h, *cc;
-    nqm_facts(pb, &h, &cc);
+    pb->type->diag_facts(pb, &h, &cc);
     double *s0 = sweep_start_moments(pb), want = 0.0, want_sgd = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         /* THEORY.md 3: heavy ball (1+mu) lr c / (2B(1-mu)(2mu+2-lr h)); SGD lr c/(2B(2 - lr h)) */
@@ -257,7 +258,7 @@ static void momentum_grid_variants(void **unused)
     assert_string_equal(c->opt[1].name, "hb@mu=0");
     assert_string_equal(c->opt[3].name, "hb@mu=0.9");
     assert_string_equal(c->opt[3].section, "hb");
-    assert_true(c->opt[2].p.mu == 0.5);
+    assert_true(param_get(c->opt[2].type->params, &c->opt[2].p, "momentum", 0) == 0.5);
     problem *pb = tu_problem(c);
     sweep_result res;
     char path[256], err[512];

@@ -17,18 +17,6 @@ const problem_type *const problem_types[] = {
     &problem_linreg, &problem_logreg, NULL,
 };
 
-const char *const problem_type_names[] = {
-    "nqm", "quadratic", "rosenbrock", "beale", "linreg", "logreg", NULL,
-};
-
-const problem_type *problem_lookup(const char *name)
-{
-    for (size_t i = 0; problem_types[i]; i++)
-        if (strcmp(problem_types[i]->name, name) == 0)
-            return problem_types[i];
-    return NULL;
-}
-
 const char *problem_check(const problem_params *pp, char *why, size_t len)
 {
     const problem_type *t = problem_types[pp->type];

@@ -24,25 +24,29 @@ typedef struct batch {
     size_t nidx;
 } batch;
 
-/* Every key a [problem] section may hold; each problem type accepts its own subset. */
+/* A problem's parameters. Each type owns its struct, which starts with PROBLEM_PARAMS_HEAD (the
+ * keys generic code reads) and is described by its key specs (offsetof into its own struct); the
+ * experiment stores it in a problem_params, a block every type's struct fits (PROBLEM_PARAMS_FIT
+ * in the type's file). */
+#define PROBLEM_PARAMS_HEAD struct { \
+        int type;             /* index into problem_types[] */ \
+        long dim; \
+        param_list x0;        /* explicit initial point (length dim, or 1 to broadcast) */ \
+        double init_scale;    /* random initial point: x0 ~ N(0, init_scale^2 I) */ \
+        long examples;        /* finite-data problems: dataset size N (else unused) */ \
+    }
+#define PROBLEM_PARAMS_OWN (sizeof(param_list) / sizeof(double) + 16)
 typedef struct problem_params {
-    int type;                 /* index into problem_types[] */
-    long dim;
-    double hessian_power;     /* nqm: h_i = i^-hessian_power */
-    double noise_power;       /* nqm: c_i = i^-noise_power */
-    double cond;              /* quadratic: lambda_max / lambda_min */
-    double lambda_max;        /* quadratic: largest eigenvalue */
-    param_list eigenvalues;   /* quadratic: explicit spectrum (overrides cond) */
-    int rotate;               /* quadratic: 0 = axis-aligned, 1 = seeded random, 2 = ones */
-    int noise;                /* quadratic: 0 none, 1 isotropic, 2 hessian (Sigma = s*H) */
-    double noise_scale;       /* s: per-example gradient covariance scale */
-    double b;                 /* rosenbrock: curvature of the valley */
-    long examples;            /* linreg/logreg: dataset size N */
-    double label_noise;       /* linreg: std of the label noise */
-    double l2;                /* logreg: ridge penalty */
-    double init_scale;        /* random initial point: x0 ~ N(0, init_scale^2 I) */
-    param_list x0;            /* explicit initial point (length dim, or 1 to broadcast) */
+    PROBLEM_PARAMS_HEAD;
+    double own[PROBLEM_PARAMS_OWN];   /* the type's keys after the head, laid out by its struct */
 } problem_params;
+#define PROBLEM_PARAMS_FIT(T) \
+    _Static_assert(sizeof(T) <= sizeof(problem_params) && \
+                   _Alignof(T) <= _Alignof(problem_params) && \
+                   offsetof(T, examples) == offsetof(problem_params, examples), \
+                   #T " does not fit problem_params")
+/* A type's view of its block. */
+#define PROBLEM_OWN(T, pp) ((const T *)(const void *)(pp))
 
 typedef struct problem problem;
 
@@ -63,6 +67,10 @@ typedef struct problem_type {
     int (*hvp)(const problem *pb, const double *x, const double *v, double *hv);
     /* d = diag H(x); NULL where not available. */
     int (*hess_diag)(const problem *pb, const double *x, double *d);
+    /* Constant diagonal Hessian h and per-example gradient noise variances c (arrays of pb->n
+     * values owned by pb), for exact expected-loss recursions; NULL where the problem is not
+     * of that form. */
+    void (*diag_facts)(const problem *pb, const double **h, const double **c);
 } problem_type;
 
 struct problem {
@@ -79,9 +87,6 @@ struct problem {
 };
 
 extern const problem_type *const problem_types[];   /* NULL-terminated registry */
-extern const char *const problem_type_names[];      /* same order, for the `type` key */
-
-const problem_type *problem_lookup(const char *name);
 
 /* Build a problem; x0 from pp->x0 when given, else the type's seeded default. */
 problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status);
@@ -113,9 +118,8 @@ int problem_set_spectrum(problem *pb, const double *v);
 #define PROBLEM_PARAM_INIT_SCALE \
     { "init_scale", PARAM_REAL, offsetof(problem_params, init_scale), "1", 0, 1e300, 0, NULL, \
       "default x0 ~ N(0, init_scale^2 I) from the seed" }
-#define PROBLEM_PARAM_NOISE_SCALE(doc) \
-    { "noise_scale", PARAM_REAL, offsetof(problem_params, noise_scale), "0", 0, 1e300, 0, \
-      NULL, doc }
+#define PROBLEM_PARAM_NOISE_SCALE(T, doc) \
+    { "noise_scale", PARAM_REAL, offsetof(T, noise_scale), "0", 0, 1e300, 0, NULL, doc }
 #define PROBLEM_PARAM_END { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 
 #endif

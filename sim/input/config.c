@@ -18,12 +18,10 @@ const param_spec experiment_specs[] = {
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
-static const param_spec problem_type_spec = {
-    "type", PARAM_CHOICE, 0, NULL, 0, 0, 0, problem_type_names, "problem type"
-};
-static const param_spec opt_type_spec = {
-    "type", PARAM_CHOICE, 0, NULL, 0, 0, 0, opt_type_names, "optimizer type"
-};
+/* The `type` keys choose among the registries' own names, read from the registries. */
+static const char *problem_name_at(size_t i) { return problem_types[i] ? problem_types[i]->name : NULL; }
+static const char *opt_name_at(size_t i) { return opt_types[i] ? opt_types[i]->name : NULL; }
+#define TYPES_MAX 256   /* more than any registry holds */
 
 typedef struct ctx {
     config *c;
@@ -96,18 +94,25 @@ static int apply_section(const ctx *x, const char *name, const param_spec *specs
     return apply_section_except(x, name, specs, base, skip, NULL);
 }
 
-/* The `type` key of a section: required, one of the registry's names. */
-static int section_type(const ctx *x, const char *name, const param_spec *spec, int *type)
+/* The `type` key of a section: required, one of the registry's names (its index into *type). */
+static int section_type(const ctx *x, const char *name, const char *(*name_at)(size_t),
+                        const char *doc, int *type)
 {
+    const char *names[TYPES_MAX + 1];
+    size_t n = 0;
+    while (n < TYPES_MAX && (names[n] = name_at(n)))
+        n++;
+    names[n] = NULL;
+    const param_spec spec = { "type", PARAM_CHOICE, 0, NULL, 0, 0, 0, names, doc };
     const ini_entry *e = ini_doc_entry(x->c->doc, name, "type");
     if (!e) {
         char where[512], want[512];
         section_where(x, name, where, sizeof where);
-        param_describe(spec, want, sizeof want);
+        param_describe(&spec, want, sizeof want);
         snprintf(x->err, x->errlen, "%s: missing required key 'type' (expected %s)", where, want);
         return OD_EINPUT;
     }
-    return set_entry(x, e, spec, type);
+    return set_entry(x, e, &spec, type);
 }
 
 static int require_section(const ctx *x, const char *name)
@@ -135,7 +140,7 @@ static int load_problem(const ctx *x)
     problem_params *pp = &x->c->problem;
     int status = require_section(x, "problem");
     if (status == OD_OK)
-        status = section_type(x, "problem", &problem_type_spec, &pp->type);
+        status = section_type(x, "problem", problem_name_at, "problem type", &pp->type);
     if (status != OD_OK)
         return status;
     const problem_type *t = problem_types[pp->type];
@@ -169,7 +174,7 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     }
     cfg_optimizer *o = &c->opt[c->nopt];
     int type = 0;
-    int status = section_type(x, s->name, &opt_type_spec, &type);
+    int status = section_type(x, s->name, opt_name_at, "optimizer type", &type);
     if (status != OD_OK)
         return status;
     memset(o, 0, sizeof *o);

@@ -22,6 +22,21 @@ const param_spec *param_find(const param_spec *specs, const char *key)
     return NULL;
 }
 
+double param_get(const param_spec *specs, const void *base, const char *key, double def)
+{
+    const param_spec *s = param_find(specs, key);
+    return s && s->kind == PARAM_REAL ? *(const double *)((const char *)base + s->offset) : def;
+}
+
+int param_put(const param_spec *specs, void *base, const char *key, double v)
+{
+    const param_spec *s = param_find(specs, key);
+    if (!s || s->kind != PARAM_REAL)
+        return 0;
+    *(double *)((char *)base + s->offset) = v;
+    return 1;
+}
+
 /* Bounds of 1e300 and beyond stand for infinity (the value itself must still be finite). */
 static void format_bound(char *buf, size_t len, double v)
 {

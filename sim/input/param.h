@@ -46,6 +46,12 @@ extern const char *const param_yes_no[];
 /* Arrays of specs end with an entry whose key is NULL. */
 const param_spec *param_find(const param_spec *specs, const char *key);
 
+/* The REAL value of key in base (laid out by specs), or def where specs has no such key: how
+ * generic code reads a type's hyperparameter without knowing its struct. */
+double param_get(const param_spec *specs, const void *base, const char *key, double def);
+/* Store v as key's REAL value; 0 where specs has no such REAL key (base unchanged). */
+int param_put(const param_spec *specs, void *base, const char *key, double v);
+
 /* Parse text into base+spec->offset. On failure returns OD_EINPUT and writes into
  * why what was expected, e.g. "expected a finite number > 0, got 'nan'". */
 int param_set(const param_spec *spec, void *base, const char *text, char *why, size_t whylen);

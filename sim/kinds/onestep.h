@@ -33,7 +33,7 @@ typedef struct onestep_estimate {
 } onestep_estimate;
 
 /* Does the update rule carry state across steps (so that its steady state differs from its
- * first update)? momentum, nesterov, rmsprop, adam. */
+ * first update)? 1 for types declaring OPT_CAP_STEADY, else 0. */
 int onestep_stateful(const opt_type *t);
 
 /* The point x where the gradient is frozen: the problem's x0 or its minimizer. */

@@ -14,8 +14,7 @@
 
 int onestep_stateful(const opt_type *t)
 {
-    return !strcmp(t->name, "momentum") || !strcmp(t->name, "nesterov") ||
-           !strcmp(t->name, "rmsprop") || !strcmp(t->name, "adam");
+    return (t->caps & OPT_CAP_STEADY) != 0;
 }
 
 static void record_moments(rec *r, const grad_moments *m, const problem *pb)
@@ -143,20 +142,21 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
             rec_attr_str(r, path, "formula", scaling_theory_describe(forms[f]));
         }
     free(lr), free(dL);
-    if (!strcmp(o->type->name, "adam") && dir == ONESTEP_STEADY) {
+    if (dir == ONESTEP_STEADY && o->type->steady == OPT_DIR_ADAM_STEADY) {
+        double b1 = param_get(o->type->params, &o->p, "beta1", 0.0);
         for (size_t i = 0; i < nb; i++)
-            col[i] = adam_update_rms(o->p.b1, onestep_params_of(c)->batch.v[i] / m->B_simple);
+            col[i] = adam_update_rms(b1, onestep_params_of(c)->batch.v[i] / m->B_simple);
         snprintf(path, sizeof path, "%s/update_rms_theory", gpath);
         rec_array(r, path, 1, &nb, col, NULL);
         rec_attach_scale(r, path, 0, scale);
         rec_attr_str(r, path, "formula", "sqrt((s + a)/(s + 1)), s = B/B_simple, a = (1-b1)/(1+b1)");
         for (size_t i = 0; i < nb; i++)
-            col[i] = adam_update_rms_coords(m, o->p.b1, onestep_params_of(c)->batch.v[i]);
+            col[i] = adam_update_rms_coords(m, b1, onestep_params_of(c)->batch.v[i]);
         snprintf(path, sizeof path, "%s/update_rms_theory_coords", gpath);
         rec_array(r, path, 1, &nb, col, NULL);
         rec_attach_scale(r, path, 0, scale);
         rec_attr_str(r, path, "formula", "sqrt(mean_i (s_i + a)/(s_i + 1)), s_i = B g_i^2/Sigma_ii");
-        rec_attr_num(r, gpath, "surge_B", adam_surge_batch(m, o->p.b1));
+        rec_attr_num(r, gpath, "surge_B", adam_surge_batch(m, b1));
     }
     if (dir == ONESTEP_FIRST && cells[0].e.mean_phi) {   /* per coordinate: long table */
         size_t n = pb->n, dims[2] = { nb, n };

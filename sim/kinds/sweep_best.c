@@ -159,7 +159,7 @@ static void best_tuned(const config *c, sweep_result *r)
             if (s >= 0 && (r->tuned_steps[to] < 0 || s < r->tuned_steps[to])) {
                 r->tuned_steps[to] = s;
                 r->tuned_lr[to] = r->lr_opt[from];
-                r->tuned_mu[to] = param_find(c->opt[o].type->params, "momentum") ? c->opt[o].p.mu : 0;
+                r->tuned_mu[to] = param_get(c->opt[o].type->params, &c->opt[o].p, "momentum", 0.0);
                 r->tuned_examples[to] = r->examples[from];
             }
         }

@@ -1,6 +1,7 @@
 /* sim/kinds/sweep_config.c — the [sweep] section: its keys, and the checks a sweep needs across
- * sections (exact mode exists for the NQM with sgd, momentum and precond only). */
+ * sections (exact mode needs a problem with diagonal facts and optimizers with a quadratic model). */
 #include "sweep.h"
+#include "../theory/nqm_exact.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -59,7 +60,7 @@ int sweep_expand_momentum(config *c)
         }
         for (size_t j = 0; j < mu->n; j++, k++) {
             v[k] = c->opt[i];
-            v[k].p.mu = mu->v[j];
+            param_put(c->opt[i].type->params, &v[k].p, "momentum", mu->v[j]);
             snprintf(v[k].name, sizeof v[k].name, "%s@mu=%.6g", c->opt[i].section, mu->v[j]);
         }
     }
@@ -69,16 +70,45 @@ int sweep_expand_momentum(config *c)
     return OD_OK;
 }
 
+/* Has optimizer type t quadratic model `model` (-1: any model but none)? */
+static int quad_is(const opt_type *t, int model)
+{
+    return t->quadratic != OPT_QUAD_NONE && (model < 0 || (int)t->quadratic == model);
+}
+
+/* "a, b and c": the names of the optimizer types with quadratic model `model`. */
+static void quad_names(int model, char *buf, size_t len)
+{
+    size_t n = 0, k = 0, used = 0;
+    for (size_t i = 0; opt_types[i]; i++)
+        n += (size_t)quad_is(opt_types[i], model);
+    buf[0] = '\0';
+    for (size_t i = 0; opt_types[i] && used < len; i++)
+        if (quad_is(opt_types[i], model)) {
+            k++;
+            used += (size_t)snprintf(buf + used, len - used, "%s%s",
+                                     k == 1 ? "" : k == n ? " and " : ", ", opt_types[i]->name);
+        }
+}
+
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len)
 {
     const sweep_params *sp = sweep_params_of(c);
+    const problem_type *pt = problem_types[c->problem.type];
+    char names[512];
     snprintf(section, slen, "sweep");
     if (sp->mode != SWEEP_EXACT)
         return NULL;
-    if (strcmp(problem_types[c->problem.type]->name, "nqm") != 0) {
+    if (!pt->diag_facts) {
+        size_t used = 0;
+        names[0] = '\0';
+        for (size_t i = 0; problem_types[i] && used < sizeof names; i++)
+            if (problem_types[i]->diag_facts)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                         used ? " or " : "", problem_types[i]->name);
         snprintf(section, slen, "problem");
-        snprintf(why, len, "mode = exact needs type = nqm (expected-loss recursions), got '%s'",
-                 problem_types[c->problem.type]->name);
+        snprintf(why, len, "mode = exact needs type = %s (expected-loss recursions), got '%s'",
+                 names, pt->name);
         return "type";
     }
     if (sp->seeds != 1) {
@@ -86,15 +116,17 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
         return "seeds";
     }
     for (size_t i = 0; i < c->nopt; i++) {
-        const char *t = c->opt[i].type->name;
-        if (strcmp(t, "sgd") && strcmp(t, "momentum") && strcmp(t, "precond")) {
+        const opt_type *t = c->opt[i].type;
+        if (t->quadratic == OPT_QUAD_NONE) {
+            quad_names(-1, names, sizeof names);
             snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact supports sgd, momentum and precond, got '%s'", t);
+            snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
             return "type";
         }
-        if (!strcmp(t, "momentum") && c->opt[i].p.ema > 0) {
+        if (!nqm_exact_supports(pt, t, &c->opt[i].p)) {
+            quad_names(OPT_QUAD_PRECOND, names, sizeof names);
             snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact supports iterate averaging with sgd and precond only");
+            snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);
             return "ema";
         }
     }

@@ -11,12 +11,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The optimizer key that [sweep] momentum sweeps (a key, not the optimizer type of that name). */
+static const char momentum_key[] = "momentum";
+
 /* lr (and a momentum grid) are axes of the sweep, not keys of its optimizers. */
 static const char *sweep_reserved_key(const config *c, const char *key)
 {
     if (!strcmp(key, "lr"))
         return "the learning rate is swept: set it in [sweep] lr, not here";
-    if (!strcmp(key, "momentum") && sweep_params_of(c)->momentum.n)
+    if (!strcmp(key, momentum_key) && sweep_params_of(c)->momentum.n)
         return "momentum is swept by [sweep] momentum: remove it here";
     return NULL;
 }

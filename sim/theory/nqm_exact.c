@@ -11,7 +11,6 @@
  *      l3 = g^2, so E[xbar_k^2] = A + B l1^k + C l2^k + E l3^k (coefficients below). */
 #define _GNU_SOURCE     /* sincos */
 #include "nqm_exact.h"
-#include "../core/problems/nqm.h"
 #include "../core/status.h"
 #include "../core/vecmath.h"
 
@@ -149,16 +148,23 @@ static void init_ema(nqm_exact *e, const double *h, const double *c, double lr, 
     }
 }
 
+int nqm_exact_supports(const problem_type *pt, const opt_type *type, const opt_params *p)
+{
+    return pt->diag_facts && (type->quadratic == OPT_QUAD_PRECOND ||
+                              (type->quadratic == OPT_QUAD_HEAVY_BALL && !(p->ema > 0)));
+}
+
 int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const opt_params *p,
                    double B, const double *s0)
 {
     const double *h, *c;
     memset(e, 0, sizeof *e);
-    if (nqm_facts(pb, &h, &c) != OD_OK)
+    if (!nqm_exact_supports(pb->type, type, p))
         return OD_ENOTSUP;
-    int momentum = !strcmp(type->name, "momentum"), precond = !strcmp(type->name, "precond");
-    if ((!momentum && !precond && strcmp(type->name, "sgd")) || (momentum && p->ema > 0))
-        return OD_ENOTSUP;
+    pb->type->diag_facts(pb, &h, &c);
+    int momentum = type->quadratic == OPT_QUAD_HEAVY_BALL;
+    double mu = param_get(type->params, p, "momentum", 0.0);
+    double pw = param_get(type->params, p, "precond_power", 0.0);
     e->n = pb->n;
     e->momentum = momentum;
     e->stable = 1;
@@ -167,10 +173,10 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     if ((momentum || e->ema) && !(e->w = malloc((W * pb->n + 1) * sizeof *e->w)))
         return OD_ENOMEM;
     if (momentum)
-        init_momentum(e, h, c, p->lr, p->mu, B, s0);
+        init_momentum(e, h, c, p->lr, mu, B, s0);
     else if (e->ema)
-        init_ema(e, h, c, p->lr, precond ? p->precond_power : 0.0, p->ema, B, s0);
-    else if (init_sgd(e, h, c, p->lr, precond ? p->precond_power : 0.0, B, s0) != OD_OK) {
+        init_ema(e, h, c, p->lr, pw, p->ema, B, s0);
+    else if (init_sgd(e, h, c, p->lr, pw, B, s0) != OD_OK) {
         nqm_exact_free(e);
         return OD_ENOMEM;
     }

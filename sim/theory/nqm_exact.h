@@ -19,9 +19,14 @@ typedef struct nqm_exact {
     double loss0;
 } nqm_exact;
 
-/* Prepare the dynamics of optimizer type (sgd, precond or momentum) with hyperparameters p at
- * batch size B (inf: deterministic), from E[x_i(0)^2] = s0[i], E[v(0)] = 0. With p->ema > 0
- * (sgd and precond only) the loss is that of the iterate average xbar, xbar(0) = x(0). */
+/* Whether exact moments exist: the problem has diagonal facts and the optimizer a quadratic
+ * model (opt_type.quadratic) whose dynamics are implemented with p's iterate averaging. */
+int nqm_exact_supports(const problem_type *pt, const opt_type *type, const opt_params *p);
+
+/* Prepare the dynamics of optimizer type (nqm_exact_supports) with hyperparameters p at batch
+ * size B (inf: deterministic), from E[x_i(0)^2] = s0[i], E[v(0)] = 0; OD_ENOTSUP when not
+ * supported. With p->ema > 0 (OPT_QUAD_PRECOND only) the loss is that of the iterate average
+ * xbar, xbar(0) = x(0). */
 int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const opt_params *p,
                    double B, const double *s0);
 void nqm_exact_free(nqm_exact *e);

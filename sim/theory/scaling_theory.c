@@ -1,6 +1,7 @@
 /* sim/theory/scaling_theory.c — THEORY.md section 4. For a direction phi from a batch of size B,
  *   lr*(B) = E[phi]^T g / tr(E[phi phi^T] H),   dL(B) = (E[phi]^T g)^2 / (2 tr(E[phi phi^T] H)).
- * Which forms apply is decided by the optimizer type and whether the state is fresh or steady. */
+ * Which forms apply is the closed-form model the optimizer type declares for a fresh or steady
+ * state (opt_type.first, .steady). */
 #include "scaling_theory.h"
 #include "../core/status.h"
 
@@ -147,39 +148,46 @@ static size_t softsign_form(const grad_moments *m, const problem *pb, const doub
     return 1;
 }
 
+/* The forms of the closed-form model the optimizer's type declares for direction dir; its
+ * hyperparameters are read by key through the type's specs. */
 size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, const problem *pb,
                       const double *x, double B, theory_value *out)
 {
-    const char *t = o->type->name;
-    const opt_params *p = &o->p;
-    int heavy = !strcmp(t, "momentum") || !strcmp(t, "nesterov");
-    if (!strcmp(t, "sgd") || (heavy && dir == ONESTEP_FIRST)) {
+    const param_spec *ps = o->type->params;
+    const void *p = &o->p;
+    double eps = param_get(ps, p, "eps", 0.0);
+    switch (dir == ONESTEP_FIRST ? o->type->first : o->type->steady) {
+    case OPT_DIR_GRADIENT:
         out[0] = value("sgd", m->gg, m->gHg * (1.0 + m->B_noise / B));
         return 1;
-    }
-    if (heavy) {     /* frozen gradient: Nesterov's look-ahead sees the same g, as heavy ball */
-        double Beff = B * (1.0 + p->mu) / (1.0 - p->mu), s = 1.0 / (1.0 - p->mu);
+    case OPT_DIR_EMA_MOMENTUM: {
+        double mu = param_get(ps, p, "momentum", 0.0);
+        double Beff = B * (1.0 + mu) / (1.0 - mu), s = 1.0 / (1.0 - mu);
         out[0] = value("ema_momentum", s * m->gg, s * s * m->gHg * (1.0 + m->B_noise / Beff));
         return 1;
     }
-    if (!strcmp(t, "signsgd"))
+    case OPT_DIR_SIGN:
         return sign_forms(m, pb, x, B, 1.0, out);
-    if (!strcmp(t, "adam") && dir == ONESTEP_FIRST) {
-        if (p->eps == 0.0)
+    case OPT_DIR_ADAM_FIRST: {
+        if (eps == 0.0)
             return sign_forms(m, pb, x, B, 1.0, out);
-        size_t k = softsign_form(m, pb, x, B, p->eps, out);
-        return k + eps_forms(m, pb, x, B, p->eps, 1.0, 1, out + k);
+        size_t k = softsign_form(m, pb, x, B, eps, out);
+        return k + eps_forms(m, pb, x, B, eps, 1.0, 1, out + k);
     }
-    if (!strcmp(t, "rmsprop") && dir == ONESTEP_FIRST) {      /* s = (1-a) g^2 */
-        double c = sqrt(1.0 - p->alpha);
-        return p->eps == 0.0 ? sign_forms(m, pb, x, B, 1.0 / c, out)
-                             : eps_forms(m, pb, x, B, p->eps, c, 0, out);
+    case OPT_DIR_RMSPROP_FIRST: {      /* s = (1-a) g^2 */
+        double c = sqrt(1.0 - param_get(ps, p, "alpha", 0.0));
+        return eps == 0.0 ? sign_forms(m, pb, x, B, 1.0 / c, out)
+                          : eps_forms(m, pb, x, B, eps, c, 0, out);
     }
-    if (!strcmp(t, "adam") && dir == ONESTEP_STEADY) {
-        double a = (1.0 - p->b1) / (1.0 + p->b1), beta = 1.0 / sqrt(1.0 + m->B_simple / B);
+    case OPT_DIR_ADAM_STEADY: {
+        double b1 = param_get(ps, p, "beta1", 0.0);
+        double a = (1.0 - b1) / (1.0 + b1), beta = 1.0 / sqrt(1.0 + m->B_simple / B);
         out[0] = value("adam_steady", beta * m->abs_g,
                        beta * beta * (m->A + m->C) + a * m->A * (1.0 - beta * beta));
         return 1;
+    }
+    case OPT_DIR_NONE:
+        break;
     }
     return 0;
 }

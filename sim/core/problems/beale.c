@@ -8,12 +8,19 @@
 
 static const double beale_c[3] = { 1.5, 2.25, 2.625 };
 
+typedef struct beale_params {
+    PROBLEM_PARAMS_HEAD;
+    double noise_scale;   /* s: isotropic gradient noise s*I/B */
+} beale_params;
+PROBLEM_PARAMS_FIT(beale_params);
+
 typedef struct {
     double s;
 } beale_data;
 
-static int beale_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+static int beale_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 {
+    const beale_params *pp = PROBLEM_OWN(beale_params, pp_);
     (void)seed;
     beale_data *d = malloc(sizeof *d);
     pb->xstar = malloc(2 * sizeof *pb->xstar);
@@ -100,9 +107,9 @@ static int beale_hess_diag(const problem *pb, const double *x, double *diag)
     return OD_OK;
 }
 
-static const param_spec beale_params[] = {
+static const param_spec beale_specs[] = {
     PROBLEM_PARAM_DIM("2", 2, 2),
-    PROBLEM_PARAM_NOISE_SCALE("s: isotropic gradient noise s*I/B (0: deterministic)"),
+    PROBLEM_PARAM_NOISE_SCALE(beale_params, "s: isotropic gradient noise s*I/B (0: deterministic)"),
     PROBLEM_PARAM_X0,
     PROBLEM_PARAM_END,
 };
@@ -110,7 +117,7 @@ static const param_spec beale_params[] = {
 const problem_type problem_beale = {
     .name = "beale",
     .summary = "Beale's function (2-D); minimizer (3, 0.5), default x0 = (1, 1.5)",
-    .params = beale_params,
+    .params = beale_specs,
     .alloc = beale_alloc,
     .free = beale_free,
     .loss = beale_loss,

@@ -6,13 +6,20 @@
 #include "../status.h"
 #include "dataset.h"
 
+typedef struct linreg_params {
+    PROBLEM_PARAMS_HEAD;
+    double label_noise;   /* std of the label noise */
+} linreg_params;
+PROBLEM_PARAMS_FIT(linreg_params);
+
 static double sq_l(double z, double y) { return 0.5 * (z - y) * (z - y); }
 static double sq_dl(double z, double y) { return z - y; }
 static double sq_d2l(double z, double y) { (void)z; (void)y; return 1.0; }
 static const glm_loss squared_loss = { sq_l, sq_dl, sq_d2l };
 
-static int linreg_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+static int linreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 {
+    const linreg_params *pp = PROBLEM_OWN(linreg_params, pp_);
     size_t N = (size_t)pp->examples, n = pb->n;
     dataset *ds = dataset_alloc(N, n, seed);
     double *w = malloc(n * sizeof *w);
@@ -30,10 +37,10 @@ static int linreg_alloc(problem *pb, const problem_params *pp, uint64_t seed)
     return dataset_problem_finish(pb, ds);     /* x0 = 0 */
 }
 
-static const param_spec linreg_params[] = {
+static const param_spec linreg_specs[] = {
     PROBLEM_PARAM_DIM("10", 1, 1e6),
     DATASET_PARAM_EXAMPLES,
-    { "label_noise", PARAM_REAL, offsetof(problem_params, label_noise), "0.5", 0, 1e300, 0, NULL,
+    { "label_noise", PARAM_REAL, offsetof(linreg_params, label_noise), "0.5", 0, 1e300, 0, NULL,
       "standard deviation sigma of the label noise" },
     PROBLEM_PARAM_X0,
     PROBLEM_PARAM_END,
@@ -42,7 +49,7 @@ static const param_spec linreg_params[] = {
 const problem_type problem_linreg = {
     .name = "linreg",
     .summary = "least-squares regression on N synthetic examples (real minibatch sampling)",
-    .params = linreg_params,
+    .params = linreg_specs,
     .alloc = linreg_alloc,
     DATASET_PROBLEM_METHODS,
 };

@@ -9,6 +9,13 @@
 #include "dataset.h"
 
 /* softplus(u) = log(1 + e^u) and sigmoid(u) = 1/(1 + e^-u), both without overflow. */
+
+typedef struct logreg_params {
+    PROBLEM_PARAMS_HEAD;
+    double l2;            /* ridge penalty */
+} logreg_params;
+PROBLEM_PARAMS_FIT(logreg_params);
+
 static double softplus(double u) { return u > 0 ? u + log1p(exp(-u)) : log1p(exp(u)); }
 static double sigmoid(double u)
 {
@@ -23,8 +30,9 @@ static double lg_dl(double z, double y) { return -y * sigmoid(-y * z); }
 static double lg_d2l(double z, double y) { (void)y; return sigmoid(z) * sigmoid(-z); }
 static const glm_loss logistic_loss = { lg_l, lg_dl, lg_d2l };
 
-static int logreg_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+static int logreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 {
+    const logreg_params *pp = PROBLEM_OWN(logreg_params, pp_);
     size_t N = (size_t)pp->examples, n = pb->n;
     dataset *ds = dataset_alloc(N, n, seed);
     double *w = malloc(n * sizeof *w);
@@ -46,10 +54,10 @@ static int logreg_alloc(problem *pb, const problem_params *pp, uint64_t seed)
     return dataset_problem_finish(pb, ds);     /* x0 = 0 */
 }
 
-static const param_spec logreg_params[] = {
+static const param_spec logreg_specs[] = {
     PROBLEM_PARAM_DIM("10", 1, 1e6),
     DATASET_PARAM_EXAMPLES,
-    { "l2", PARAM_REAL, offsetof(problem_params, l2), "0.01", 0, 1e300, 0, NULL,
+    { "l2", PARAM_REAL, offsetof(logreg_params, l2), "0.01", 0, 1e300, 0, NULL,
       "ridge penalty l2/2 |x|^2 (0 allowed; the minimizer may then not exist)" },
     PROBLEM_PARAM_X0,
     PROBLEM_PARAM_END,
@@ -58,7 +66,7 @@ static const param_spec logreg_params[] = {
 const problem_type problem_logreg = {
     .name = "logreg",
     .summary = "L2-regularized logistic regression on N synthetic examples",
-    .params = logreg_params,
+    .params = logreg_specs,
     .alloc = logreg_alloc,
     DATASET_PROBLEM_METHODS,
 };

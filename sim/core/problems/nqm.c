@@ -5,17 +5,23 @@
 #include <stdlib.h>
 
 #include "../status.h"
-#include "nqm.h"
+#include "../problem.h"
+
+typedef struct nqm_params {
+    PROBLEM_PARAMS_HEAD;
+    double hessian_power;   /* h_i = i^-hessian_power */
+    double noise_power;     /* c_i = i^-noise_power */
+} nqm_params;
+PROBLEM_PARAMS_FIT(nqm_params);
 
 typedef struct {
     double *h, *c;   /* curvatures and per-example noise variances, each n */
     double *sd;      /* sqrt(c), the noise standard deviations */
 } nqm_data;
 
-extern const problem_type problem_nqm;
-
-static int nqm_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+static int nqm_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 {
+    const nqm_params *pp = PROBLEM_OWN(nqm_params, pp_);
     size_t n = pb->n;
     nqm_data *d = calloc(1, sizeof *d);
     if (!d)
@@ -83,21 +89,18 @@ static int nqm_hess_diag(const problem *pb, const double *x, double *diag)
     return OD_OK;
 }
 
-int nqm_facts(const problem *pb, const double **h, const double **c)
+static void nqm_diag_facts(const problem *pb, const double **h, const double **c)
 {
-    if (pb->type != &problem_nqm)
-        return OD_ENOTSUP;
     const nqm_data *d = pb->data;
     *h = d->h;
     *c = d->c;
-    return OD_OK;
 }
 
-static const param_spec nqm_params[] = {
+static const param_spec nqm_specs[] = {
     PROBLEM_PARAM_DIM("10000", 1, 1e8),
-    { "hessian_power", PARAM_REAL, offsetof(problem_params, hessian_power), "1", 0, 10, 0, NULL,
+    { "hessian_power", PARAM_REAL, offsetof(nqm_params, hessian_power), "1", 0, 10, 0, NULL,
       "curvatures h_i = i^-hessian_power" },
-    { "noise_power", PARAM_REAL, offsetof(problem_params, noise_power), "1", 0, 10, 0, NULL,
+    { "noise_power", PARAM_REAL, offsetof(nqm_params, noise_power), "1", 0, 10, 0, NULL,
       "per-example gradient noise variances c_i = i^-noise_power" },
     PROBLEM_PARAM_INIT_SCALE,
     PROBLEM_PARAM_X0,
@@ -107,11 +110,12 @@ static const param_spec nqm_params[] = {
 const problem_type problem_nqm = {
     .name = "nqm",
     .summary = "noisy quadratic model: diagonal h_i = i^-p, Gaussian gradient noise c_i/B",
-    .params = nqm_params,
+    .params = nqm_specs,
     .alloc = nqm_alloc,
     .free = nqm_free,
     .loss = nqm_loss,
     .grad = nqm_grad,
     .hvp = nqm_hvp,
     .hess_diag = nqm_hess_diag,
+    .diag_facts = nqm_diag_facts,
 };

@@ -17,6 +17,17 @@ static const char *const noise_names[] = { "none", "isotropic", "hessian", NULL 
 static const char *const rotations[] = { "no", "yes", "ones", NULL };
 enum { ROTATE_NO, ROTATE_HAAR, ROTATE_ONES };
 
+typedef struct quad_params {
+    PROBLEM_PARAMS_HEAD;
+    double cond;              /* lambda_max / lambda_min */
+    double lambda_max;        /* largest eigenvalue */
+    param_list eigenvalues;   /* explicit spectrum (overrides cond) */
+    int rotate;               /* ROTATE_* */
+    int noise;                /* none, isotropic, hessian (Sigma = s*H) */
+    double noise_scale;       /* s: per-example gradient covariance scale */
+} quad_params;
+PROBLEM_PARAMS_FIT(quad_params);
+
 typedef struct {
     double *H;       /* n x n row-major */
     double *R;       /* H^(1/2) for Sigma = s*H, else NULL */
@@ -74,8 +85,9 @@ static void congruence(size_t n, const gsl_matrix *Q, const double *f, double *o
         }
 }
 
-static int quad_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+static int quad_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 {
+    const quad_params *pp = PROBLEM_OWN(quad_params, pp_);
     size_t n = pb->n;
     quad_data *d = calloc(1, sizeof *d);
     if (!d)
@@ -177,8 +189,9 @@ static int quad_hess_diag(const problem *pb, const double *x, double *diag)
     return OD_OK;
 }
 
-static const char *quad_check(const problem_params *pp, char *why, size_t len)
+static const char *quad_check(const problem_params *pp_, char *why, size_t len)
 {
+    const quad_params *pp = PROBLEM_OWN(quad_params, pp_);
     if (pp->eigenvalues.n && pp->eigenvalues.n != (size_t)pp->dim) {
         snprintf(why, len, "expected %ld eigenvalues (dim), got %zu", pp->dim, pp->eigenvalues.n);
         return "eigenvalues";
@@ -186,20 +199,20 @@ static const char *quad_check(const problem_params *pp, char *why, size_t len)
     return NULL;
 }
 
-static const param_spec quad_params[] = {
+static const param_spec quad_specs[] = {
     PROBLEM_PARAM_DIM("2", 1, 4096),
-    { "cond", PARAM_REAL, offsetof(problem_params, cond), "10", 1, 1e300, 0, NULL,
+    { "cond", PARAM_REAL, offsetof(quad_params, cond), "10", 1, 1e300, 0, NULL,
       "condition number: eigenvalues lambda_max * cond^(-i/(n-1)), i = 0..n-1" },
-    { "lambda_max", PARAM_REAL, offsetof(problem_params, lambda_max), "1", 0, 1e300,
+    { "lambda_max", PARAM_REAL, offsetof(quad_params, lambda_max), "1", 0, 1e300,
       PARAM_LO_OPEN, NULL, "largest eigenvalue" },
-    { "eigenvalues", PARAM_LIST, offsetof(problem_params, eigenvalues), NULL, 0, 1e300,
+    { "eigenvalues", PARAM_LIST, offsetof(quad_params, eigenvalues), NULL, 0, 1e300,
       PARAM_LO_OPEN | PARAM_OPTIONAL, NULL, "explicit spectrum, dim numbers > 0 (overrides cond)" },
-    { "rotate", PARAM_CHOICE, offsetof(problem_params, rotate), "yes", 0, 0, 0, rotations,
+    { "rotate", PARAM_CHOICE, offsetof(quad_params, rotate), "yes", 0, 0, 0, rotations,
       "eigenbasis: yes (seeded Haar-random), no (axis-aligned), ones (the first eigenvalue along "
       "(1, ..., 1), a Householder reflection: off-diagonal entries of one sign)" },
-    { "noise", PARAM_CHOICE, offsetof(problem_params, noise), "none", 0, 0, 0, noise_names,
+    { "noise", PARAM_CHOICE, offsetof(quad_params, noise), "none", 0, 0, 0, noise_names,
       "gradient noise covariance: none, isotropic (s*I/B), hessian (s*H/B)" },
-    PROBLEM_PARAM_NOISE_SCALE("s, scale of the per-example gradient covariance"),
+    PROBLEM_PARAM_NOISE_SCALE(quad_params, "s, scale of the per-example gradient covariance"),
     PROBLEM_PARAM_INIT_SCALE,
     PROBLEM_PARAM_X0,
     PROBLEM_PARAM_END,
@@ -208,7 +221,7 @@ static const param_spec quad_params[] = {
 const problem_type problem_quadratic = {
     .name = "quadratic",
     .summary = "dense SPD quadratic with a given spectrum and a random rotation",
-    .params = quad_params,
+    .params = quad_specs,
     .check = quad_check,
     .alloc = quad_alloc,
     .free = quad_free,

@@ -6,12 +6,20 @@
 #include "../problem.h"
 #include "../status.h"
 
+typedef struct rosen_params {
+    PROBLEM_PARAMS_HEAD;
+    double b;             /* curvature of the valley */
+    double noise_scale;   /* s: isotropic gradient noise s*I/B */
+} rosen_params;
+PROBLEM_PARAMS_FIT(rosen_params);
+
 typedef struct {
     double b, s;
 } rosen_data;
 
-static int rosen_alloc(problem *pb, const problem_params *pp, uint64_t seed)
+static int rosen_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 {
+    const rosen_params *pp = PROBLEM_OWN(rosen_params, pp_);
     (void)seed;
     rosen_data *d = malloc(sizeof *d);
     if (!d)
@@ -87,11 +95,11 @@ static int rosen_hvp(const problem *pb, const double *x, const double *v, double
     return OD_OK;
 }
 
-static const param_spec rosen_params[] = {
+static const param_spec rosen_specs[] = {
     PROBLEM_PARAM_DIM("2", 2, 1e7),
-    { "b", PARAM_REAL, offsetof(problem_params, b), "100", 0, 1e300, PARAM_LO_OPEN, NULL,
+    { "b", PARAM_REAL, offsetof(rosen_params, b), "100", 0, 1e300, PARAM_LO_OPEN, NULL,
       "valley curvature b" },
-    PROBLEM_PARAM_NOISE_SCALE("s: isotropic gradient noise s*I/B (0: deterministic)"),
+    PROBLEM_PARAM_NOISE_SCALE(rosen_params, "s: isotropic gradient noise s*I/B (0: deterministic)"),
     PROBLEM_PARAM_X0,
     PROBLEM_PARAM_END,
 };
@@ -99,7 +107,7 @@ static const param_spec rosen_params[] = {
 const problem_type problem_rosenbrock = {
     .name = "rosenbrock",
     .summary = "Rosenbrock valley (2-D, or the n-D chain); default x0 = (-1.2, 1, ...)",
-    .params = rosen_params,
+    .params = rosen_specs,
     .alloc = rosen_alloc,
     .free = rosen_free,
     .loss = rosen_loss,
