@@ -21,6 +21,7 @@ const param_spec experiment_specs[] = {
 /* The `type` keys choose among the registries' own names, read from the registries. */
 static const char *problem_name_at(size_t i) { return problem_types[i] ? problem_types[i]->name : NULL; }
 static const char *opt_name_at(size_t i) { return opt_types[i] ? opt_types[i]->name : NULL; }
+static const char *kind_name_at(size_t i) { return kind_types[i] ? kind_types[i]->name : NULL; }
 #define TYPES_MAX 256   /* more than any registry holds */
 
 typedef struct ctx {
@@ -94,16 +95,24 @@ static int apply_section(const ctx *x, const char *name, const param_spec *specs
     return apply_section_except(x, name, specs, base, skip, NULL);
 }
 
+/* A CHOICE among a registry's own names (names: room for TYPES_MAX + 1), so that a registry's
+ * keys are matched and described as every other choice is. */
+static param_spec registry_spec(const char *key, const char *(*name_at)(size_t), const char *doc,
+                                const char **names)
+{
+    size_t n = 0;
+    while (n < TYPES_MAX && (names[n] = name_at(n)))
+        n++;
+    names[n] = NULL;
+    return (param_spec){ key, PARAM_CHOICE, 0, NULL, 0, 0, 0, names, doc };
+}
+
 /* The `type` key of a section: required, one of the registry's names (its index into *type). */
 static int section_type(const ctx *x, const char *name, const char *(*name_at)(size_t),
                         const char *doc, int *type)
 {
     const char *names[TYPES_MAX + 1];
-    size_t n = 0;
-    while (n < TYPES_MAX && (names[n] = name_at(n)))
-        n++;
-    names[n] = NULL;
-    const param_spec spec = { "type", PARAM_CHOICE, 0, NULL, 0, 0, 0, names, doc };
+    const param_spec spec = registry_spec("type", name_at, doc, names);
     const ini_entry *e = ini_doc_entry(x->c->doc, name, "type");
     if (!e) {
         char where[512], want[512];
@@ -245,13 +254,15 @@ static int load_kind(const ctx *x)
 {
     config *c = x->c;
     const ini_entry *e = ini_doc_entry(c->doc, "experiment", "kind");
-    c->kind = e ? kind_lookup(e->value) : kind_types[0];
-    if (!c->kind) {
-        char names[256], what[600];
-        kind_names(names, sizeof names, " ");
-        snprintf(what, sizeof what, "expected one of: %s, got '%s'", names, e->value);
-        return entry_error(x, e, what);
+    int k = 0;
+    if (e) {
+        const char *names[TYPES_MAX + 1];
+        const param_spec spec = registry_spec("kind", kind_name_at, "what to run", names);
+        int status = set_entry(x, e, &spec, &k);
+        if (status != OD_OK)
+            return status;
     }
+    c->kind = kind_types[k];
     if (!(c->kp = calloc(1, c->kind->params_size)))
         return OD_ENOMEM;
     param_defaults(c->kind->specs, c->kp);
@@ -286,6 +297,17 @@ int config_finite_data(const config *c)
 int config_batch_misfits(const config *c, double B)
 {
     return config_finite_data(c) && !isinf(B) && (B != floor(B) || B > (double)c->problem.examples);
+}
+
+int config_batches_misfit(const config *c, size_t n, const double *B, char *why, size_t len)
+{
+    for (size_t i = 0; i < n; i++)
+        if (config_batch_misfits(c, B[i])) {
+            snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got %g",
+                     c->problem.examples, B[i]);
+            return 1;
+        }
+    return 0;
 }
 
 const char *config_kind_name(const config *c)

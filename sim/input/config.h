@@ -40,6 +40,8 @@ extern const param_spec experiment_specs[];   /* [experiment] keys besides `kind
 int config_finite_data(const config *c);
 /* A finite-data problem draws B examples: is B not an integer <= examples (nor inf)? */
 int config_batch_misfits(const config *c, double B);
+/* Does any of the n batch sizes B misfit the data? Then why says what was expected. */
+int config_batches_misfit(const config *c, size_t n, const double *B, char *why, size_t len);
 /* The name of the experiment's kind. */
 const char *config_kind_name(const config *c);
 

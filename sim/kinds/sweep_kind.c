@@ -11,16 +11,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The optimizer key that [sweep] momentum sweeps (a key, not the optimizer type of that name). */
-static const char momentum_key[] = "momentum";
+/* Optimizer keys that a [sweep] grid of the same name sweeps, and what to tell a user who
+ * writes one anyway. */
+static const struct { const char *key, *why; } sweep_axes[] = {
+    { "lr", "the learning rate is swept: set it in [sweep] lr, not here" },
+    { "momentum", "momentum is swept by [sweep] momentum: remove it here" },
+};
 
-/* lr (and a momentum grid) are axes of the sweep, not keys of its optimizers. */
+/* A key is the sweep's, not the optimizer's, where its [sweep] grid is given (lr: always). */
 static const char *sweep_reserved_key(const config *c, const char *key)
 {
-    if (!strcmp(key, "lr"))
-        return "the learning rate is swept: set it in [sweep] lr, not here";
-    if (!strcmp(key, momentum_key) && sweep_params_of(c)->momentum.n)
-        return "momentum is swept by [sweep] momentum: remove it here";
+    for (size_t i = 0; i < sizeof sweep_axes / sizeof sweep_axes[0]; i++)
+        if (!strcmp(key, sweep_axes[i].key)) {
+            const param_spec *s = param_find(sweep_specs, key);
+            const param_list *grid = (const void *)((const char *)c->kp + s->offset);
+            return grid->n ? sweep_axes[i].why : NULL;
+        }
     return NULL;
 }
 
@@ -28,13 +34,10 @@ static const char *sweep_check(const config *c, char *section, size_t slen, char
                                size_t len)
 {
     const param_list *bs = &sweep_params_of(c)->batch;
-    for (size_t i = 0; i < bs->n; i++)
-        if (config_batch_misfits(c, bs->v[i])) {
-            snprintf(section, slen, "sweep");
-            snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got %g",
-                     c->problem.examples, bs->v[i]);
-            return "batch";
-        }
+    if (config_batches_misfit(c, bs->n, bs->v, why, len)) {
+        snprintf(section, slen, "sweep");
+        return "batch";
+    }
     return sweep_config_check(c, section, slen, why, len);
 }
 
@@ -62,11 +65,10 @@ int sweep_finish(rec *r, const config *c, const problem *pb, int threads, sweep_
     return status;
 }
 
-static void write_fingerprint(rec *r, const config *c)
+/* The experiment's fingerprint as the text recorded in /fingerprint (17 bytes). */
+static void fingerprint_text(const config *c, char fp[32])
 {
-    char fp[32];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
-    rec_attr_str(r, "/", "fingerprint", fp);
+    snprintf(fp, 32, "%016llx", (unsigned long long)sweep_fingerprint(c));
 }
 
 static void cells_done(void *user, size_t done, size_t total)
@@ -92,7 +94,9 @@ static int sweep_run(sim_ctx *x)
         sweep_result_free(&res);
         return status;
     }
-    write_fingerprint(x->r, c);
+    char fp[32];
+    fingerprint_text(c, fp);
+    rec_attr_str(x->r, "/", "fingerprint", fp);
     if (status == OD_OK && x->resume)
         snprintf(x->note, sizeof x->note, "resumed: %zu of %zu cells taken from %s",
                  res.replayed, res.cells, x->journal);
@@ -170,7 +174,7 @@ static int sweep_merge(sim_ctx *x, const char *const *shards, size_t nshards)
 {
     const config *c = x->c;
     char fp[32];
-    snprintf(fp, sizeof fp, "%016llx", (unsigned long long)sweep_fingerprint(c));
+    fingerprint_text(c, fp);
     sweep_result res;
     int status = sweep_result_alloc(&res, c);
     for (size_t i = 0; status == OD_OK && i < nshards; i++) {
@@ -197,7 +201,7 @@ static int sweep_merge(sim_ctx *x, const char *const *shards, size_t nshards)
     if (status == OD_OK && report_missing(c, &res, x->err, x->errlen))
         status = OD_EINPUT;
     if (status == OD_OK) {
-        write_fingerprint(x->r, c);
+        rec_attr_str(x->r, "/", "fingerprint", fp);
         if ((status = sweep_finish(x->r, c, x->pb, x->threads, &res)) != OD_OK)
             snprintf(x->err, x->errlen, "finishing the sweep: %s", od_strerror(status));
     } else if (status == OD_ENOMEM) {

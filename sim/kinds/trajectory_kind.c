@@ -44,11 +44,8 @@ static const char *trajectory_check(const config *c, char *section, size_t slen,
     const param_list *nsb = &rp->noise_scale_batches;
     long N = c->problem.examples;
     snprintf(section, slen, "run");
-    if (config_batch_misfits(c, rp->batch)) {
-        snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got %g", N,
-                 rp->batch);
+    if (config_batches_misfit(c, 1, &rp->batch, why, len))
         return "batch";
-    }
     if (rp->noise_scale_every > 0 &&
         (nsb->n != 2 || !(nsb->v[0] < nsb->v[1]) || config_batch_misfits(c, nsb->v[0]) ||
          config_batch_misfits(c, nsb->v[1]))) {
