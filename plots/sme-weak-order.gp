@@ -15,7 +15,7 @@ do for [fmt in "png svg"] {
     if (fmt eq "svg") { set terminal svg size 1400,600 enhanced font "Helvetica,13" background "white" }
     set output out.".".fmt
     unset logscale
-    set multiplot layout 1,2 title "SGD as the Euler-Maruyama scheme of its stochastic modified equations (L = x^2/2, {/Symbol S} = 0.5, B = 1, t = 1)" font ",15"
+    set multiplot layout 1,2 title "SGD against its stochastic modified equations, sampled exactly (L = x^2/2, {/Symbol S} = 0.5, B = 1, t = 1)" font ",15"
     set logscale xy
     set format x "10^{%T}"
     set format y "10^{%T}"

@@ -18,7 +18,7 @@ typedef struct flow_params {
     int integrator;          /* FLOW_RK8PD or FLOW_MSBDF (sim/flow.h) */
     double batch;            /* SDE part: batch size (inf: none) */
     long paths;              /* SDE part: Monte Carlo pairs per lr */
-    long substeps;           /* SDE part: Euler-Maruyama steps per optimizer step */
+    long substeps;           /* SDE part: Heun steps per optimizer step (nonlinear SDEs) */
     char limits[PARAM_STRING_MAX];   /* comma-separated limit names to run ("": all) */
     param_list landscape;    /* 2-D problems: as in run_params */
     long landscape_points;

@@ -195,46 +195,55 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
     size_t m = fp->lr.n;
     char group[256];
     snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->sde);
-    double *col[10];
-    int status = OD_OK;
-    for (int k = 0; k < 10; k++)
+    enum { NCOL = 12 };
+    double *col[NCOL];
+    int status = OD_OK, exact = 1;
+    for (int k = 0; k < NCOL; k++)
         if (!(col[k] = malloc(m * sizeof(double))))
             status = OD_ENOMEM;
     for (size_t i = 0; status == OD_OK && i < m; i++) {
         sme_result s;
         status = sme_weak_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, threads, &s);
-        double v[10] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
-                         s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd };
-        for (int k = 0; status == OD_OK && k < 10; k++)
+        double v[NCOL] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
+                           s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd,
+                           s.bias, s.bias_se };
+        for (int k = 0; status == OD_OK && k < NCOL; k++)
             col[k][i] = v[k];
+        exact &= s.exact;
     }
     if (status == OD_ENOTSUP)
         snprintf(err, len, "optimizer %s: the %s equation needs a problem with Gaussian gradient "
                  "noise of constant covariance (nqm, quadratic with noise = isotropic or hessian)",
                  o->name, f->sde);
     if (status == OD_OK) {
-        char eq[512];
+        char eq[512], sch[256];
         snprintf(eq, sizeof eq, "dX = f(X) dt + sqrt(lr/B) Sigma^(1/2) dW, drift f: %s",
                  f->equation);
+        snprintf(sch, sizeof sch, "stochastic Heun, weak order 2 (additive noise), %ld substeps "
+                 "per step; bias estimated against %ld substeps", fp->substeps, fp->substeps / 2);
         rec_group(r, group);
         rec_attr_str(r, group, "equation", eq);
-        rec_attr_str(r, group, "time_map", "t = k*lr; Euler-Maruyama with dt = lr/substeps");
+        rec_attr_str(r, group, "time_map", "t = k*lr; SGD step k takes W((k+1/2)lr) - "
+                     "W((k-1/2)lr); two SDE paths per SGD path (mirrored Brownian bridges)");
+        rec_attr_str(r, group, "scheme", exact ? "exact Ornstein-Uhlenbeck transition (linear "
+                     "SDE): no integrator bias" : sch);
         rec_attr_str(r, group, "drift", f->name);
         rec_attr_num(r, group, "batch", fp->batch);
         rec_attr_num(r, group, "paths", (double)fp->paths);
-        rec_attr_num(r, group, "substeps", (double)fp->substeps);
+        if (!exact)
+            rec_attr_num(r, group, "substeps", (double)fp->substeps);
         record_order(r, group, m, fp->lr.v, col[0], col[1], col[2],
                      "weak error = E[L(x_K)] - E[L(X_T)] at T = K*lr over paths sharing their "
-                     "Brownian increments, with its standard error; slope: fit of log|error| on "
+                     "Brownian motion, with its standard error; slope: fit of log|error| on "
                      "log lr");
         char og[320];
         snprintf(og, sizeof og, "%s/order", group);
         const char *names[] = { "error_sq", "error_sq_se", "loss_sgd", "loss_sgd_se", "loss_sde",
-                                "loss_sde_se", "sq_sgd" };
-        for (int k = 0; k < 7; k++)
+                                "loss_sde_se", "sq_sgd", "integrator_bias", "integrator_bias_se" };
+        for (int k = 0; k < (exact ? 7 : 9); k++)
             rec_vector(r, og, names[k], m, col[3 + k], "lr");
     }
-    for (int k = 0; k < 10; k++)
+    for (int k = 0; k < NCOL; k++)
         free(col[k]);
     return status != OD_OK ? status : rec_status(r);
 }
