@@ -6,6 +6,7 @@
 #include "../sim/kinds/flow.h"
 #include "../sim/kinds/sme.h"
 #include "../sim/core/status.h"
+#include "../optimizers/heavy_ball.h"
 
 #include <gsl/gsl_sf_bessel.h>
 #include <math.h>
@@ -128,16 +129,20 @@ static void sbc_bound_and_monotone_error(void **unused)
     config_free(c);
 }
 
-/* Fitted order of optimizer `opt` against its limit on a rotated 2-D quadratic. */
-static double measured_order(const char *opt, const char *limit, const char *ladder, double *se)
+/* Fitted order of optimizer `opt` against limit f on the rotated 2-D quadratic `quad`
+ * ("eigenvalues | x0 | time"). */
+static double order_of(const char *opt, const opt_flow *fl, const char *limit, const char *quad,
+                       const char *ladder, double *se)
 {
-    char ini[1024];
+    char ini[1024], ev[128], x0[128];
+    double T;
+    assert_int_equal(sscanf(quad, "%127[^|]|%127[^|]|%lf", ev, x0, &T), 3);
     snprintf(ini, sizeof ini, "[experiment]\nkind = flow\nseed = 3\n[problem]\ntype = quadratic\n"
-             "dim = 2\neigenvalues = 2.385, 0.5\nx0 = 1.5, -1\n[flow]\nlr = %s\ntime = 2\n"
-             "tol = 1e-13\n[optimizer o]\n%s\n", ladder, opt);
+             "dim = 2\neigenvalues = %s\nx0 = %s\n[flow]\nlr = %s\ntime = %g\n"
+             "tol = 1e-13\n[optimizer o]\n%s\n", ev, x0, ladder, T, opt);
     config *c = tu_config(ini);
     problem *pb = tu_problem(c);
-    const opt_flow *f = opt_flow_lookup(c->opt[0].type, limit);
+    const opt_flow *f = fl ? fl : opt_flow_lookup(c->opt[0].type, limit);
     assert_non_null(f);
     size_t m = flow_params_of(c)->lr.n;
     double e[16], slope;
@@ -154,19 +159,52 @@ static double measured_order(const char *opt, const char *limit, const char *lad
     return slope;
 }
 
-static void expect_order(const char *opt, const char *limit, const char *ladder, double want,
-                         double tol)
+#define QUAD_A "2.385, 0.5 | 1.5, -1 | 2"
+#define QUAD_B "1, 0.04 | -2, 1.5 | 12"
+
+static void expect_order_on(const char *opt, const opt_flow *fl, const char *limit,
+                            const char *quad, const char *ladder, double want, double tol)
 {
-    double se, p = measured_order(opt, limit, ladder, &se);
+    double se, p = order_of(opt, fl, limit, quad, ladder, &se);
     char label[256];
     snprintf(label, sizeof label, "%s", opt);
     for (char *q = label; *q; q++)
         if (*q == '\n')
             *q = ' ';
-    printf("# %-40s vs %-9s order %.4f +- %.4f (expected %g +- %g)\n", label, limit, p, se, want,
-           tol);
+    printf("# %-40s vs %-9s order %.4f +- %.4f (expected %g +- %g)%s%s\n", label, limit, p, se,
+           want, tol, strcmp(quad, QUAD_A) ? " on " : "", strcmp(quad, QUAD_A) ? quad : "");
     if (fabs(p - want) > tol)
         fail_msg("%s vs %s: order %.4f +- %.4f, expected %g +- %g", opt, limit, p, se, want, tol);
+}
+
+static void expect_order(const char *opt, const char *limit, const char *ladder, double want,
+                         double tol)
+{
+    expect_order_on(opt, NULL, limit, QUAD_A, ladder, want, tol);
+}
+
+/* Heavy ball's and Nesterov's O(lr) modified flows from the shifted start: order 2 on two
+ * quadratics; from X(0) = x0 (no initial layer) the slow mode's amplitude is off by O(lr) and
+ * the order drops to 1. */
+static void momentum_modified_orders(void **unused)
+{
+    (void)unused;
+    const char *ladder = "0.04, 0.02, 0.01, 0.005, 0.0025";
+    const char *quads[2] = { QUAD_A, QUAD_B };
+    const char *opts[2] = { "type = momentum\nlr = 0.1\nmomentum = 0.5",
+                            "type = nesterov\nlr = 0.1\nmomentum = 0.5" };
+    for (int q = 0; q < 2; q++)
+        for (int o = 0; o < 2; o++)
+            expect_order_on(opts[o], NULL, "modified", quads[q], ladder, 2.0, 0.1);
+    expect_order_on("type = momentum\nlr = 0.1\nmomentum = 0.8", NULL, "modified", QUAD_B,
+                    ladder, 2.0, 0.1);
+    opt_flow unshifted = opt_flow_hb_modified;
+    unshifted.start = opt_flow_start_x;
+    double se, p = order_of(opts[0], &unshifted, "modified", QUAD_A, ladder, &se);
+    printf("# momentum vs modified from X(0) = x0: order %.4f +- %.4f (expected about 1)\n", p,
+           se);
+    if (!(p < 1.2))
+        fail_msg("without the initial layer the order is %.4f, expected about 1", p);
 }
 
 static void measured_orders(void **unused)
@@ -331,6 +369,7 @@ int main(void)
         cmocka_unit_test(sbc_matches_bessel),
         cmocka_unit_test(sbc_bound_and_monotone_error),
         cmocka_unit_test(measured_orders),
+        cmocka_unit_test(momentum_modified_orders),
         cmocka_unit_test(euler_is_sgd),
         cmocka_unit_test(sme_weak_errors_match_closed_form),
         cmocka_unit_test(integrator_failure_is_reported),

@@ -89,10 +89,10 @@ int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const 
             status = OD_EDOM;
             break;
         }
-        if (t[j] <= 0.0)
+        if (t[j] <= 0.0 && now > 0.0)   /* a series start at t0 > 0: X(0) = x0 */
             memcpy(xs + j * n, x0, n * sizeof *x0);
-        else
-            memcpy(xs + j * n, y, n * sizeof *y);   /* 0 < t_j < t0: the series start */
+        else                            /* 0 < t_j < t0: the series start; t_j = 0: X(0) */
+            memcpy(xs + j * n, y, n * sizeof *y);
     }
     if (d)
         gsl_odeiv2_driver_free(d);
