@@ -118,7 +118,7 @@ static void sbc_bound_and_monotone_error(void **unused)
     for (size_t i = 0; i < flow_params_of(c)->lr.n; i++) {
         long k;
         double e;
-        assert_int_equal(flow_error(&c->opt[0], f, pb, 0, flow_params_of(c)->lr.v[i], flow_params_of(c), &k, &e, err,
+        assert_int_equal(flow_error(&c->opt[0], f, pb, 0, flow_params_of(c)->lr.v[i], flow_params_of(c), &k, &e, NULL, err,
                                     sizeof err), OD_OK);
         if (!(e < prev))
             fail_msg("NAG-C error %g at s = %g is not below %g at the previous s", e,
@@ -149,7 +149,7 @@ static double order_of(const char *opt, const opt_flow *fl, const char *limit, c
     char err[512];
     for (size_t i = 0; i < m; i++) {
         long k;
-        if (flow_error(&c->opt[0], f, pb, 3, flow_params_of(c)->lr.v[i], flow_params_of(c), &k, &e[i], err,
+        if (flow_error(&c->opt[0], f, pb, 3, flow_params_of(c)->lr.v[i], flow_params_of(c), &k, &e[i], NULL, err,
                        sizeof err) != OD_OK)
             fail_msg("%s", err);
     }
@@ -226,6 +226,83 @@ static void measured_orders(void **unused)
     expect_order("type = adam\nlr = 0.1\nbeta1 = 0.5\nbeta2 = 0.9\neps = 0.1", "sign", fine,
                  1.0, 0.1);
     expect_order("type = rmsprop\nlr = 0.1\nalpha = 0.9\neps = 0.1", "sign", fine, 1.0, 0.1);
+}
+
+/* flow_fit_order: a power law is an order; an error at its floor, a curved ladder, or two
+ * learning rates are not (NaN with the reason). */
+static void fitted_orders_know_their_quality(void **unused)
+{
+    (void)unused;
+    double lr[5] = { 0.04, 0.02, 0.01, 0.005, 0.0025 }, e[5], fl[5] = { 0 };
+    flow_fit fit;
+    for (int i = 0; i < 5; i++)
+        e[i] = 0.37 * lr[i] * lr[i] * (1.0 + 0.3 * lr[i]);
+    flow_fit_order(5, lr, e, fl, "floor", &fit);
+    assert_true(fabs(fit.slope - 2.0) < 0.02 && fit.rms < 0.01);
+    assert_non_null(strstr(fit.reason, "order: "));
+    fl[3] = 2.0 * e[3];                                       /* round-off at one rung */
+    flow_fit_order(5, lr, e, fl, "floor", &fit);
+    assert_true(isnan(fit.slope) && fabs(fit.fit_slope - 2.0) < 0.02);
+    assert_non_null(strstr(fit.reason, "not above its floor"));
+    for (int i = 0; i < 5; i++)                               /* sqrt(lr) + 4 lr: curved */
+        e[i] = sqrt(lr[i]) + 4.0 * lr[i];
+    flow_fit_order(5, lr, e, NULL, "floor", &fit);
+    assert_true(isnan(fit.slope) && fit.local_max - fit.local_min > FLOW_FIT_TOL);
+    assert_non_null(strstr(fit.reason, "not asymptotic"));
+    flow_fit_order(2, lr, e, NULL, "floor", &fit);
+    assert_true(isnan(fit.slope));
+    assert_non_null(strstr(fit.reason, "two learning rates"));
+}
+
+/* Fit of `opt` against `limit` on a problem (ini without [flow] lr) over a ladder. */
+static void fit_over(const char *problem_and_opt, const char *limit, const char *ladder,
+                     flow_fit *fit)
+{
+    char ini[2048];
+    snprintf(ini, sizeof ini, "%slr = %s\n", problem_and_opt, ladder);   /* ends in [flow] */
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    const opt_flow *f = opt_flow_lookup(c->opt[0].type, limit);
+    const flow_params *fp = flow_params_of(c);
+    double e[16], fl[16];
+    char err[512];
+    for (size_t i = 0; i < fp->lr.n; i++) {
+        long k;
+        if (flow_error(&c->opt[0], f, pb, 1, fp->lr.v[i], fp, &k, &e[i], &fl[i], err,
+                       sizeof err) != OD_OK)
+            fail_msg("%s", err);
+    }
+    flow_fit_order(fp->lr.n, fp->lr.v, e, fl, "accuracy floor", fit);
+    printf("# %s over %s: slope %g (fit %.4f, local %.3f .. %.3f): %s\n", limit, ladder,
+           fit->slope, fit->fit_slope, fit->local_min, fit->local_max, fit->reason);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* The shipped cases: NAG-C against the SBC ODE at t = 150 (Su, Boyd & Candes' Fig. 1 problem)
+ * over s = 1 .. 0.01 fits 0.38 on a ladder that is not asymptotic, which is then no order; over
+ * s = 0.004 .. 0.000125 the order is 1/2 (docs/theory.md). Adam against its sign flow on the
+ * quadratic of flow-quadratic-paths is at round-off from lr = 0.05: no order (was 13.98). */
+static void shipped_orders_mean_what_they_say(void **unused)
+{
+    (void)unused;
+    const char *sbc = "[experiment]\nkind = flow\n[problem]\ntype = quadratic\ndim = 2\n"
+                      "eigenvalues = 0.04, 0.01\nrotate = no\nx0 = 1, 1\n[optimizer nag]\n"
+                      "type = nag_c\nlr = 1\n[flow]\ntime = 150\n";
+    flow_fit fit;
+    fit_over(sbc, "sbc", "1, 0.5, 0.25, 0.1, 0.05, 0.02, 0.01", &fit);
+    assert_true(isnan(fit.slope) && fabs(fit.fit_slope - 0.38) < 0.01);
+    assert_non_null(strstr(fit.reason, "not asymptotic"));
+    fit_over(sbc, "sbc", "0.004, 0.002, 0.001, 0.0005, 0.00025, 0.000125", &fit);
+    if (!(fabs(fit.slope - 0.5) < 0.03))
+        fail_msg("NAG-C order %g over the fine ladder, expected 1/2 +- 0.03", fit.slope);
+    const char *adam = "[experiment]\nkind = flow\n[problem]\ntype = quadratic\ndim = 2\n"
+                       "eigenvalues = 1, 0.04\nx0 = -2, 1.5\n[optimizer adam]\ntype = adam\n"
+                       "lr = 0.2\nbeta1 = 0.5\nbeta2 = 0.9\neps = 0.01\n[flow]\ntime = 12\n"
+                       "integrator = msbdf\n";
+    fit_over(adam, "sign", "0.2, 0.1, 0.05, 0.025", &fit);
+    assert_true(isnan(fit.slope) && fit.fit_slope > 10.0);
+    assert_non_null(strstr(fit.reason, "accuracy floor"));
 }
 
 /* Euler on the gradient flow is sgd, bit for bit. */
@@ -370,6 +447,8 @@ int main(void)
         cmocka_unit_test(sbc_bound_and_monotone_error),
         cmocka_unit_test(measured_orders),
         cmocka_unit_test(momentum_modified_orders),
+        cmocka_unit_test(fitted_orders_know_their_quality),
+        cmocka_unit_test(shipped_orders_mean_what_they_say),
         cmocka_unit_test(euler_is_sgd),
         cmocka_unit_test(sme_weak_errors_match_closed_form),
         cmocka_unit_test(integrator_failure_is_reported),

@@ -115,10 +115,11 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
     return status;
 }
 
-/* The order table at group/order: lr, steps, error (+ error_se) with the fitted slope. */
+/* The order table at group/order: lr, steps, error (+ error_se) with the fitted order and its
+ * quality (flow_fit_order; floor: per-lr accuracy floors, named `what`). */
 static void record_order(rec *r, const char *group, size_t m, const double *lr,
                          const double *steps, const double *error, const double *error_se,
-                         const char *description)
+                         const double *floor, const char *what, const char *description)
 {
     char og[320], path[400];
     snprintf(og, sizeof og, "%s/order", group);
@@ -133,16 +134,17 @@ static void record_order(rec *r, const char *group, size_t m, const double *lr,
     rec_vector(r, og, "error", m, error, "lr");
     if (error_se)
         rec_vector(r, og, "error_se", m, error_se, "lr");
-    double *abs_err = malloc(m * sizeof *abs_err), slope = NAN, se = NAN;
-    if (abs_err) {
-        for (size_t i = 0; i < m; i++)
-            abs_err[i] = fabs(error[i]);
-        if (flow_order(m, lr, abs_err, &slope, &se) != OD_OK)
-            slope = se = NAN;
-    }
-    free(abs_err);
-    rec_attr_num(r, og, "slope", slope);
-    rec_attr_num(r, og, "slope_se", se);
+    rec_vector(r, og, "error_floor", m, floor, "lr");
+    flow_fit fit;
+    flow_fit_order(m, lr, error, floor, what, &fit);
+    rec_attr_num(r, og, "slope", fit.slope);
+    rec_attr_num(r, og, "slope_se", fit.slope_se);
+    rec_attr_str(r, og, "order_reason", fit.reason);
+    rec_attr_num(r, og, "fit_slope", fit.fit_slope);
+    rec_attr_num(r, og, "fit_slope_se", fit.fit_slope_se);
+    rec_attr_num(r, og, "fit_rms", fit.rms);
+    rec_attr_num(r, og, "local_slope_min", fit.local_min);
+    rec_attr_num(r, og, "local_slope_max", fit.local_max);
     rec_attr_str(r, og, "description", description);
 }
 
@@ -162,18 +164,20 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
                  flow_integrator_names[flow_integrator_used(f, fp->integrator)]);
     meta_write_params(r, group, o->type->params, &o->p, "lr");
     double *err_v = malloc(m * sizeof *err_v), *steps = malloc(m * sizeof *steps);
-    int status = err_v && steps ? OD_OK : OD_ENOMEM;
+    double *floor = malloc(m * sizeof *floor);
+    int status = err_v && steps && floor ? OD_OK : OD_ENOMEM;
     for (size_t i = 0; status == OD_OK && i < m; i++) {
         long k;
-        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i], err,
-                            len);
+        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i],
+                            &floor[i], err, len);
         steps[i] = (double)k;
     }
     if (status == OD_OK)
-        record_order(r, group, m, fp->lr.v, steps, err_v, NULL,
-                     "error = |x_K - X(K dt)| at K = round(time/dt) steps; slope: least-squares "
-                     "fit of log error on log lr, with its standard error");
-    free(err_v), free(steps);
+        record_order(r, group, m, fp->lr.v, steps, err_v, NULL, floor, "accuracy floor",
+                     "error = |x_K - X(K dt)| at K = round(time/dt) steps; error_floor: "
+                     "(100 tol + 10 K eps)(1 + |X(T)|); slope: least-squares fit of log error on "
+                     "log lr with its standard error when it is an order, else NaN (order_reason)");
+    free(err_v), free(steps), free(floor);
     const param_list *tl = &fp->trajectory_lr;
     double smallest = INFINITY;
     for (size_t i = 0; i < m; i++)
@@ -195,7 +199,7 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
     size_t m = fp->lr.n;
     char group[256];
     snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->sde);
-    enum { NCOL = 12 };
+    enum { NCOL = 13 };
     double *col[NCOL];
     int status = OD_OK, exact = 1;
     for (int k = 0; k < NCOL; k++)
@@ -206,7 +210,7 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
         status = sme_weak_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, threads, &s);
         double v[NCOL] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
                            s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd,
-                           s.bias, s.bias_se };
+                           s.bias, s.bias_se, 3.0 * s.error_se };
         for (int k = 0; status == OD_OK && k < NCOL; k++)
             col[k][i] = v[k];
         exact &= s.exact;
@@ -232,10 +236,12 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
         rec_attr_num(r, group, "paths", (double)fp->paths);
         if (!exact)
             rec_attr_num(r, group, "substeps", (double)fp->substeps);
-        record_order(r, group, m, fp->lr.v, col[0], col[1], col[2],
+        record_order(r, group, m, fp->lr.v, col[0], col[1], col[2], col[12],
+                     "Monte Carlo floor (3 standard errors)",
                      "weak error = E[L(x_K)] - E[L(X_T)] at T = K*lr over paths sharing their "
-                     "Brownian motion, with its standard error; slope: fit of log|error| on "
-                     "log lr");
+                     "Brownian motion, with its standard error; error_floor: 3 standard errors; "
+                     "slope: fit of log|error| on log lr when it is an order, else NaN "
+                     "(order_reason)");
         char og[320];
         snprintf(og, sizeof og, "%s/order", group);
         const char *names[] = { "error_sq", "error_sq_se", "loss_sgd", "loss_sgd_se", "loss_sde",

@@ -22,17 +22,22 @@
 
 typedef struct sme_work {
     double *x, *dx, *st, *st2, *xi, *z, *f, *f1, *g, *gn, *tmp, *fw;   /* x: 2n (mirror's) */
+    double *pool;                     /* the normals of SME_CHUNK(draws) intervals */
     double *X[2], *Xc[2], *nv[2];     /* the mirrored SDE paths, their coarse paths, pair sums */
 } sme_work;
 
 static void sme_work_free(sme_work *w)
 {
-    double **v[] = { &w->x, &w->dx, &w->st, &w->st2, &w->xi, &w->z, &w->f, &w->f1, &w->g, &w->gn,
+    double **v[] = { &w->x, &w->dx, &w->st, &w->st2, &w->xi, &w->pool, &w->z, &w->f, &w->f1, &w->g, &w->gn,
                      &w->tmp, &w->fw, &w->X[0], &w->X[1], &w->Xc[0], &w->Xc[1], &w->nv[0],
                      &w->nv[1] };
     for (size_t k = 0; k < sizeof v / sizeof *v; k++)
         free(*v[k]);
 }
+
+/* Intervals whose normals one stream block holds: the generator fills whole batches of lanes,
+ * so a few normals per call would waste most of its work. */
+#define SME_CHUNK(draws) ((draws) >= 256 ? 1 : 256 / (draws))
 
 /* draws: normals per interval (exact: 2 halves x (z', xi); Heun: m substeps x n). */
 static int sme_work_alloc(sme_work *w, const opt_type *type, size_t n, size_t draws)
@@ -46,8 +51,9 @@ static int sme_work_alloc(sme_work *w, const opt_type *type, size_t n, size_t dr
     w->st = calloc(sts ? sts : 1, sizeof(double));
     w->st2 = calloc(sts ? sts : 1, sizeof(double));
     w->xi = malloc(2 * draws * sizeof(double));        /* and the mirrored path's */
+    w->pool = malloc(SME_CHUNK(draws) * draws * sizeof(double));
     w->fw = malloc(5 * n * sizeof(double));
-    return ok && w->st && w->st2 && w->xi && w->fw ? OD_OK : OD_ENOMEM;
+    return ok && w->st && w->st2 && w->xi && w->pool && w->fw ? OD_OK : OD_ENOMEM;
 }
 
 static double sq_norm(size_t n, const double *v)
@@ -177,7 +183,8 @@ static int sgd_step(const cfg_optimizer *o, const problem *pb, const opt_params 
 
 /* One SGD path and its two mirrored SDE paths. out = (mean L(x_K), mean L(X_T), mean |x_K|^2,
  * mean |X_T|^2, mean L(Xc_T) of the coarse Heun paths or NaN), means over the mirror pair.
- * Interval k (counter k of the path's stream) is [(k - 1/2) lr, (k + 1/2) lr]: the SDE takes its
+ * Interval k (normals k % chunk of block k / chunk of the path's stream) is
+ * [(k - 1/2) lr, (k + 1/2) lr]: the SDE takes its
  * second half for k = 0, both for 0 < k < K, its first half for k = K. */
 static int one_path(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uint64_t seed,
                     const opt_params *p, const flow_params *fp, const sme_exact *ex, long K,
@@ -197,7 +204,10 @@ static int one_path(const cfg_optimizer *o, const opt_flow *f, const problem *pb
     }
     int status = OD_OK;
     for (long k = 0; status == OD_OK && k <= K; k++) {
-        rng_normals(&rs, (uint64_t)k, draws, w->xi);
+        size_t chunk = SME_CHUNK(draws), at = (size_t)k % chunk;   /* block k / chunk */
+        if (at == 0)
+            rng_normals(&rs, (uint64_t)k / chunk, chunk * draws, w->pool);
+        memcpy(w->xi, w->pool + at * draws, draws * sizeof *w->xi);
         mirror(n, m, ex != NULL, k == K, k, w->xi, w->xi + draws);
         if (k == K && k > 0) {            /* the last step for both: x + n holds the mirror's */
             memcpy(w->x + n, w->x, n * sizeof *w->x);
