@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "../sim/kinds/flow.h"
 #include "../sim/kinds/sme.h"
+#include "../sim/kinds/sme_exact.h"
 #include "../sim/core/status.h"
 #include "../optimizers/heavy_ball.h"
 
@@ -321,6 +322,93 @@ static void euler_is_sgd(void **unused)
     config_free(c);
 }
 
+/* e^{-A u} for a 3 x 3 A by its Taylor series (|A u| < 1 here: 40 terms are exact). */
+static void expm_neg(const double *A, double u, double *E)
+{
+    double T[9], N[9];
+    for (int i = 0; i < 9; i++)
+        E[i] = T[i] = (i % 4 == 0);
+    for (int k = 1; k < 40; k++) {
+        for (int i = 0; i < 3; i++)
+            for (int j = 0; j < 3; j++) {
+                N[i * 3 + j] = 0.0;
+                for (int l = 0; l < 3; l++)
+                    N[i * 3 + j] -= T[i * 3 + l] * A[l * 3 + j] * u / k;
+            }
+        for (int i = 0; i < 9; i++)
+            E[i] += (T[i] = N[i]);
+    }
+}
+
+/* The dense exact transition on a rotated 3-D quadratic with Hessian-shaped noise, against
+ * quadrature: E = e^{-Ah}, Bz = h^{-1/2} int_0^h e^{-Au} du D, Bz Bz^T + Bx Bx^T =
+ * int_0^h e^{-Au} D D^T e^{-Au} du, with A = H + (lr/2) H^2 (SME2) and D = -sqrt(lr) S. */
+static void sme_exact_transition_matches_quadrature(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = flow\n[problem]\ntype = quadratic\ndim = 3\n"
+                          "eigenvalues = 2.385, 1, 0.3\nx0 = 1, -1, 0.5\nnoise = hessian\n"
+                          "noise_scale = 0.4\n[flow]\nlr = 0.1\ntime = 1\nbatch = 2\n"
+                          "[optimizer o]\ntype = sgd\nlr = 0.1\n");
+    problem *pb = tu_problem(c);
+    const opt_flow *f = opt_flow_lookup(c->opt[0].type, "modified");
+    opt_params p = c->opt[0].p;
+    const double lr = 0.1, h = 0.05;
+    p.lr = lr;
+    sme_exact t;
+    assert_int_equal(sme_exact_alloc(&t, f, &p, pb, 2.0, h), OD_OK);
+    assert_false(t.diag);
+    double H[9], A[9], D[9], x[3] = { 0 }, e[3], g0[3], g1[3], gn[3], E[9];
+    for (int j = 0; j < 3; j++) {
+        memset(e, 0, sizeof e);
+        e[j] = 1.0;
+        batch b = { 2.0, e, NULL, 0 };
+        pb->type->hvp(pb, x, e, g0);
+        pb->type->grad(pb, x, NULL, g1);
+        pb->type->grad(pb, x, &b, gn);
+        for (int i = 0; i < 3; i++) {
+            H[i * 3 + j] = g0[i];
+            D[i * 3 + j] = -sqrt(lr) * (gn[i] - g1[i]);
+        }
+    }
+    for (int i = 0; i < 3; i++)
+        for (int j = 0; j < 3; j++) {
+            A[i * 3 + j] = H[i * 3 + j];
+            for (int l = 0; l < 3; l++)
+                A[i * 3 + j] += lr / 2.0 * H[i * 3 + l] * H[l * 3 + j];
+        }
+    expm_neg(A, h, E);
+    double Iz[9] = { 0 }, C[9] = { 0 };       /* Simpson over [0, h] */
+    enum { Q = 400 };
+    for (int q = 0; q <= Q; q++) {
+        double u = h * q / Q, w = (q == 0 || q == Q ? 1.0 : q % 2 ? 4.0 : 2.0) * h / (3.0 * Q);
+        double Eu[9], M[9];
+        expm_neg(A, u, Eu);
+        for (int i = 0; i < 9; i++) {
+            M[i] = 0.0;
+            for (int l = 0; l < 3; l++)
+                M[i] += Eu[(i / 3) * 3 + l] * D[l * 3 + i % 3];
+            Iz[i] += w * M[i] / sqrt(h);
+        }
+        for (int i = 0; i < 9; i++)
+            for (int l = 0; l < 3; l++)
+                C[i] += w * M[(i / 3) * 3 + l] * M[(i % 3) * 3 + l];
+    }
+    for (int i = 0; i < 9; i++) {
+        double cov = 0.0;
+        for (int l = 0; l < 3; l++)
+            cov += t.Bz[(i / 3) * 3 + l] * t.Bz[(i % 3) * 3 + l] +
+                   t.Bx[(i / 3) * 3 + l] * t.Bx[(i % 3) * 3 + l];
+        if (fabs(t.E[i] - E[i]) > 1e-13 || fabs(t.Bz[i] - Iz[i]) > 1e-12 ||
+            fabs(cov - C[i]) > 1e-12 * fabs(C[0]))
+            fail_msg("entry %d: E %.15g vs %.15g, Bz %.15g vs %.15g, Cov %.15g vs %.15g", i,
+                     t.E[i], E[i], t.Bz[i], Iz[i], cov, C[i]);
+    }
+    sme_exact_free(&t);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Closed form of the weak error on L = h x^2/2 with noise variance S/B (docs/theory.md): SGD
  * x_K has E x_K^2 = q^2K x0^2 + lr^2 (S/B)(1 - q^2K)/(1 - q^2), q = 1 - lr h; the SME with drift
  * -a X (a = h for SME1, h + lr h^2/2 for SME2) has E X_T^2 = e^{-2aT} x0^2 + lr (S/B)
@@ -450,6 +538,7 @@ int main(void)
         cmocka_unit_test(fitted_orders_know_their_quality),
         cmocka_unit_test(shipped_orders_mean_what_they_say),
         cmocka_unit_test(euler_is_sgd),
+        cmocka_unit_test(sme_exact_transition_matches_quadrature),
         cmocka_unit_test(sme_weak_errors_match_closed_form),
         cmocka_unit_test(integrator_failure_is_reported),
     };
