@@ -260,6 +260,8 @@ int sme_weak_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb,
     if (status != OD_OK && status != OD_ENOTSUP)
         return status;
     int exact = status == OD_OK;
+    if (!exact && fp->substeps % 2)          /* half the substeps on either side of a step */
+        return OD_EDOM;
     long K = lround(fp->time / lr);
     size_t N = (size_t)fp->paths, n = pb->n;
     size_t draws = (exact ? 4 : (size_t)fp->substeps) * n;
