@@ -217,8 +217,12 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
     }
     if (status == OD_ENOTSUP)
         snprintf(err, len, "optimizer %s: the %s equation needs a problem with Gaussian gradient "
-                 "noise of constant covariance (nqm, quadratic with noise = isotropic or hessian)",
+                 "noise of constant covariance (nqm, quadratic, rosenbrock, beale with noise)",
                  o->name, f->sde);
+    if (status == OD_EDOM)
+        snprintf(err, len, "optimizer %s: the %s equation could not be set up (a learning rate "
+                 "too large for the limit's ties, an odd [flow] substeps, or an eigensolver "
+                 "failure)", o->name, f->sde);
     if (status == OD_OK) {
         char eq[512], sch[256];
         snprintf(eq, sizeof eq, "dX = f(X) dt + sqrt(lr/B) Sigma^(1/2) dW, drift f: %s",
