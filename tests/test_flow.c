@@ -199,6 +199,31 @@ static void momentum_modified_orders(void **unused)
             expect_order_on(opts[o], NULL, "modified", quads[q], ladder, 2.0, 0.1);
     expect_order_on("type = momentum\nlr = 0.1\nmomentum = 0.8", NULL, "modified", QUAD_B,
                     ladder, 2.0, 0.1);
+    /* the slow root r1 of r^2 - (1 + mu - a) r + mu (heavy ball) or r^2 - (1 + mu)(1 - a) r
+     * + mu (1 - a) (Nesterov), a = lr lambda: -ln(r1)/lr is the modified flow's rate up to
+     * O(lr^2) (the difference shrinks 4x per halving of lr) */
+    for (int o = 0; o < 2; o++) {
+        const double lambda = 2.385, mu = 0.5;
+        config *c = quad(lambda, 1.0, opts[o]);
+        problem *pb = tu_problem(c);
+        const opt_flow *f = opt_flow_lookup(c->opt[0].type, "modified");
+        double diff[2], one = 1.0, rate, work[8];
+        for (int k = 0; k < 2; k++) {
+            double lr = 0.002 / (1 << k), a = lr * lambda;
+            double b = o ? (1 + mu) * (1 - a) : 1 + mu - a, q = o ? mu * (1 - a) : mu;
+            double r1 = (b + sqrt(b * b - 4 * q)) / 2;
+            opt_params p;
+            char err[256];
+            assert_int_equal(flow_params_at(&c->opt[0], f, lr, &p, err, sizeof err), OD_OK);
+            assert_int_equal(f->rhs(0.0, &one, &rate, 1, &p, pb, work), OD_OK);
+            diff[k] = fabs(-log(r1) / lr + rate);          /* rhs at x = 1 is -rate */
+        }
+        printf("# %s: |-ln(r1)/lr - rate| = %.3e, %.3e (ratio %.2f)\n", c->opt[0].type->name,
+               diff[0], diff[1], diff[0] / diff[1]);
+        assert_true(diff[0] / diff[1] > 3.6 && diff[0] / diff[1] < 4.4);
+        problem_free(pb);
+        config_free(c);
+    }
     opt_flow unshifted = opt_flow_hb_modified;
     unshifted.start = opt_flow_start_x;
     double se, p = order_of(opts[0], &unshifted, "modified", QUAD_A, ladder, &se);
