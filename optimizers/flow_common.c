@@ -142,6 +142,7 @@ const opt_flow opt_flow_gradient = {
     .name = "gradient", .equation = "dx/dt = -g(x)", .time_map = "t = k*lr",
     .time_step = opt_time_lr, .dim = opt_flow_dim_n, .start = opt_flow_start_x,
     .rhs = gradient_rhs, .jac = gradient_jac, .gap_bound = gradient_gap_bound, .sde = "sme1",
+    .affine = 1,
 };
 
 const opt_flow opt_flow_rescaled = {

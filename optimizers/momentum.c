@@ -1,7 +1,8 @@
 /* optimizers/momentum.c — heavy-ball momentum in the torch/NQM form (effective lr = lr/(1-mu)).
  *   v <- mu*v + g;  x <- x - lr*v          state: st = [v(n)], v(0) = 0
- * Limits: with mu fixed (t = k*lr) the rescaled gradient flow dx/dt = -g/(1-mu), error O(lr);
- * with mu = 1 - gamma*sqrt(lr) (t = k*sqrt(lr)) the damped system x'' + gamma x' + g = 0. */
+ * Limits: with mu fixed (t = k*lr) the rescaled gradient flow dx/dt = -g/(1-mu), error O(lr), and
+ * its O(lr) modified flow from the shifted start (heavy_ball_modified.c), error O(lr^2); with
+ * mu = 1 - gamma*sqrt(lr) (t = k*sqrt(lr)) the damped system x'' + gamma x' + g = 0. */
 #include "heavy_ball.h"
 
 static int momentum_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
@@ -18,7 +19,8 @@ static int momentum_step(double *st, size_t n, long t, const opt_params *pp, con
     return status;
 }
 
-static const opt_flow *const momentum_flows[] = { &opt_flow_rescaled, &opt_flow_damped, NULL };
+static const opt_flow *const momentum_flows[] = { &opt_flow_rescaled, &opt_flow_hb_modified,
+                                                  &opt_flow_damped, NULL };
 
 static const param_spec momentum_params[] = {
     OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_EMA, OPT_PARAM_DAMPING, OPT_PARAM_END,

@@ -21,9 +21,11 @@ static int nesterov_step(double *st, size_t n, long t, const opt_params *pp, con
     return status;
 }
 
-/* The look-ahead moves the gradient by O(lr*v): both limits are heavy ball's (the difference is
- * the sqrt(lr)*H*x' term of the high-resolution ODE, Shi, Du, Jordan & Su 2018). */
-static const opt_flow *const nesterov_flows[] = { &opt_flow_rescaled, &opt_flow_damped, NULL };
+/* The look-ahead moves the gradient by O(lr*v): the leading limits are heavy ball's (the
+ * difference is the sqrt(lr)*H*x' term of the high-resolution ODE, Shi, Du, Jordan & Su 2018);
+ * at O(lr) it changes the modified flow's H g coefficient (heavy_ball_modified.c). */
+static const opt_flow *const nesterov_flows[] = { &opt_flow_rescaled, &opt_flow_nesterov_modified,
+                                                  &opt_flow_damped, NULL };
 
 static const param_spec nesterov_params[] = {
     OPT_PARAM_LR, OPT_PARAM_MOMENTUM("0.9"), OPT_PARAM_EMA, OPT_PARAM_DAMPING, OPT_PARAM_END,

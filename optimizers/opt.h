@@ -56,6 +56,9 @@ typedef struct opt_flow {
     /* Optional: name of the stochastic modified equation with this flow as drift,
      * dX = f dt + sqrt(lr/B) Sigma^(1/2) dW (Li, Tai & E 2017), e.g. "sme1". */
     const char *sde;
+    /* The drift is affine in x on a problem with a constant Hessian (e.g. -g, -(g + lr/2 H g)):
+     * its SME is then an Ornstein-Uhlenbeck process, sampled exactly (sim/kinds/sme_exact.h). */
+    int affine;
 } opt_flow;
 
 /* What a rule can do, declared in its table so that no caller compares names. */

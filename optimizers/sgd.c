@@ -33,7 +33,7 @@ static int modified_rhs(double t, const double *y, double *dydt, size_t n, const
 static const opt_flow sgd_modified_flow = {
     .name = "modified", .equation = "dx/dt = -(g + (lr/2) H g), the gradient flow of L + (lr/4)|g|^2",
     .time_map = "t = k*lr", .time_step = opt_time_lr, .dim = opt_flow_dim_n,
-    .start = opt_flow_start_x, .rhs = modified_rhs, .sde = "sme2",
+    .start = opt_flow_start_x, .rhs = modified_rhs, .sde = "sme2", .affine = 1,
 };
 static const opt_flow *const sgd_flows[] = { &opt_flow_gradient, &sgd_modified_flow, NULL };
 

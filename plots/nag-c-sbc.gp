@@ -12,8 +12,10 @@ col(j) = j == 0 ? "#D55E00" : j == 1 ? "#E69F00" : "#009E73"
 l1 = 0.04
 l2 = 0.01
 bessel(l, t) = t == 0 ? 1 : 2 * besj1(sqrt(l) * t) / (sqrt(l) * t)
-stats data."/nag_c_sbc.order.tsv" using (log($1)):(log($2)) nooutput
-slope = STATS_slope
+load "plots/lib/flow_order_label.gp"
+stats data."/nag_c_sbc.order.tsv" using "lr":"error" nooutput   # the reference line's anchor
+s_ref = STATS_min_x
+e_ref = STATS_min_y
 
 do for [fmt in "png svg"] {
     if (fmt eq "png") { set terminal pngcairo size 1650,560 enhanced font "Helvetica,13" }
@@ -57,13 +59,14 @@ do for [fmt in "png svg"] {
     set title "distance to the ODE at t = 150"
     set logscale xy
     set format x "10^{%T}"
-    set xrange [0.005:2]
+    set xrange [*:*]
     set yrange [*:*]
     set xlabel "step s"
     set ylabel "|x_K - X(K sqrt(s))|"
-    set key top left box opaque font ",11"
+    set key bottom right box opaque font ",11"
     plot data."/nag_c_sbc.order.tsv" using "lr":"error" with linespoints lw 2 pt 7 lc rgb "#D55E00" \
-         title sprintf("NAG-C: fitted slope %.2f (first order in sqrt(s): 1/2 as s -> 0)", slope)
+         title sprintf("NAG-C: %s", order_label(data."/nag_c_sbc.fit.tsv")), \
+         e_ref * (x / s_ref)**0.5 with lines dt 2 lw 1.5 lc rgb "#888888" title "slope 1/2"
     unset multiplot
     set output
 }

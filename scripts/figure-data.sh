@@ -4,6 +4,7 @@
 # DIR/<name>.tsv, DIR/<name>.noise_scale.tsv and .attrs (runs with noise-scale probes),
 # DIR/landscape.tsv, DIR/xstar.tsv. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer).
 # Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
+# DIR/<opt>_<limit>.fit.tsv (the order's attributes: slope, order_reason, ...),
 # DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j.
 set -eu
 optdyn=$1 h5=$2 dir=$3
@@ -44,6 +45,7 @@ elif "$optdyn" export "$h5" /flow > /dev/null 2>&1; then
             g="/flow/$opt/$lim"
             echo "$opt $lim $type"
             "$optdyn" export "$h5" "$g/order" > "$dir/${opt}_$lim.order.tsv"
+            "$optdyn" export "$h5" "$g" > "$dir/${opt}_$lim.fit.tsv"
             "$optdyn" export "$h5" "$g/trajectory" > "$dir/${opt}_$lim.trajectories.tsv" 2>/dev/null ||
                 rm -f "$dir/${opt}_$lim.trajectories.tsv"
             j=0

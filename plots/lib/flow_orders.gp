@@ -1,8 +1,9 @@
 # plots/lib/flow_orders.gp — kind = flow error orders: (left) error at time T vs lr, log-log, one
-# line per (optimizer, limit) with its least-squares slope and dashed reference slopes; (right) the
+# line per (optimizer, limit) with its stored order (or "no order") and dashed reference slopes; (right) the
 # error along time at the first recorded trajectory. Needs: data, out, fig_title, refs (reference
 # slopes, e.g. "1 2"), ref_at (lr where the references pass through the data's middle).
 load "plots/lib/style.gp"
+load "plots/lib/flow_order_label.gp"
 opts = system("cut -d' ' -f1 ".data."/names.txt")
 lims = system("cut -d' ' -f2 ".data."/names.txt")
 types = system("cut -d' ' -f3 ".data."/names.txt")
@@ -13,11 +14,7 @@ label(i) = word(opts, i)." vs ".word(lims, i)." limit"
 palette = "#0072B2 #D55E00 #009E73 #E69F00 #CC79A7 #56B4E9 #555555"
 col(i) = word(palette, (i - 1) % 7 + 1)
 
-array slope[n]
-do for [i=1:n] {
-    stats order(i) skip 1 using (log($1)):(log($2)) nooutput
-    slope[i] = STATS_slope
-}
+fit(i) = data."/".word(opts, i)."_".word(lims, i).".fit.tsv"
 stats order(1) skip 1 using 1:2 nooutput
 lr_lo = STATS_min_x
 lr_hi = STATS_max_x
@@ -40,7 +37,7 @@ do for [fmt in "png svg"] {
     set xrange [lr_lo / 1.5:lr_hi * 1.5]
     set yrange [*:*]
     plot for [i=1:n] order(i) skip 1 using 1:2 with linespoints lw 2.2 pt 7 ps 1.1 lc rgb col(i) \
-             title sprintf("%s: slope %.3f", label(i), slope[i]) noenhanced, \
+             title sprintf("%s: %s", label(i), order_label(fit(i))) noenhanced, \
          for [r=1:nref] e_mid * (x / sqrt(lr_lo * lr_hi))**(word(refs, r) + 0) with lines \
              dt ref_dash(r) lw 1.5 lc rgb "#888888" title sprintf("reference slope %s", word(refs, r))
     unset logscale x

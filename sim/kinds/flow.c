@@ -7,8 +7,8 @@
 #include "../core/status.h"
 
 #include <gsl/gsl_errno.h>
-#include <gsl/gsl_fit.h>
 #include <gsl/gsl_odeiv2.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,10 +89,10 @@ int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const 
             status = OD_EDOM;
             break;
         }
-        if (t[j] <= 0.0)
+        if (t[j] <= 0.0 && now > 0.0)   /* a series start at t0 > 0: X(0) = x0 */
             memcpy(xs + j * n, x0, n * sizeof *x0);
-        else
-            memcpy(xs + j * n, y, n * sizeof *y);   /* 0 < t_j < t0: the series start */
+        else                            /* 0 < t_j < t0: the series start; t_j = 0: X(0) */
+            memcpy(xs + j * n, y, n * sizeof *y);
     }
     if (d)
         gsl_odeiv2_driver_free(d);
@@ -138,7 +138,8 @@ static double distance(size_t n, const double *a, const double *b)
 }
 
 int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uint64_t seed,
-               double lr, const flow_params *fp, long *steps, double *error, char *err, size_t len)
+               double lr, const flow_params *fp, long *steps, double *error, double *floor,
+               char *err, size_t len)
 {
     opt_params p;
     int status = flow_params_at(o, f, lr, &p, err, len);
@@ -151,27 +152,13 @@ int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uin
         status = flow_solve(f, &p, pb, pb->x0, fp->integrator, fp->tol, 1, &tk, xc, err, len);
     *steps = K;
     *error = status == OD_OK ? distance(pb->n, xd, xc) : NAN;
+    if (floor) {        /* the integrator's and K steps' round-off, relative to |X(T)| */
+        double *zero = status == OD_OK ? calloc(pb->n, sizeof *zero) : NULL;
+        double scale = 1.0 + (zero ? distance(pb->n, xc, zero) : 0.0);
+        *floor = (FLOW_FLOOR_TOL * fp->tol + FLOW_FLOOR_EPS * (double)K * DBL_EPSILON) * scale;
+        free(zero);
+    }
     free(xd);
     free(xc);
     return status;
-}
-
-int flow_order(size_t m, const double *lr, const double *error, double *slope, double *se)
-{
-    double *lx = malloc(m * sizeof *lx), *ly = malloc(m * sizeof *ly), c0, c1, v00, v01, v11, ss;
-    if (!lx || !ly) {
-        free(lx), free(ly);
-        return OD_ENOMEM;
-    }
-    for (size_t i = 0; i < m; i++) {
-        lx[i] = log(lr[i]);
-        ly[i] = log(error[i]);
-    }
-    int s = m >= 2 ? gsl_fit_linear(lx, 1, ly, 1, m, &c0, &c1, &v00, &v01, &v11, &ss) : GSL_EINVAL;
-    free(lx), free(ly);
-    if (s != GSL_SUCCESS)
-        return OD_EDOM;
-    *slope = c1;
-    *se = m > 2 ? sqrt(v11) : NAN;
-    return OD_OK;
 }

@@ -18,7 +18,7 @@ typedef struct flow_params {
     int integrator;          /* FLOW_RK8PD or FLOW_MSBDF (sim/flow.h) */
     double batch;            /* SDE part: batch size (inf: none) */
     long paths;              /* SDE part: Monte Carlo pairs per lr */
-    long substeps;           /* SDE part: Euler-Maruyama steps per optimizer step */
+    long substeps;           /* SDE part: Heun steps per optimizer step (nonlinear SDEs) */
     char limits[PARAM_STRING_MAX];   /* comma-separated limit names to run ("": all) */
     param_list landscape;    /* 2-D problems: as in run_params */
     long landscape_points;
@@ -51,13 +51,33 @@ int flow_discrete(const opt_type *type, const opt_params *p, const problem *pb, 
                   size_t m, const long *ks, double *xs);
 
 /* |x_K - X(K dt)| for the discrete optimizer at lr after K = round(time / dt) steps (exact
- * gradients), dt = f->time_step; *steps gets K. */
+ * gradients), dt = f->time_step; *steps gets K. floor (may be NULL) gets the accuracy floor of
+ * the error, (FLOW_FLOOR_TOL tol + FLOW_FLOOR_EPS K eps) (1 + |X(T)|): below it the error is
+ * integrator tolerance and round-off, not the method's. */
+enum { FLOW_FLOOR_TOL = 100, FLOW_FLOOR_EPS = 10 };
 int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uint64_t seed,
-               double lr, const flow_params *fp, long *steps, double *error, char *err,
-               size_t len);
+               double lr, const flow_params *fp, long *steps, double *error, double *floor,
+               char *err, size_t len);
 
 /* Least-squares slope of log(error) against log(lr), with its standard error. */
 int flow_order(size_t m, const double *lr, const double *error, double *slope, double *se);
+
+/* A fitted order with its quality (sim/kinds/flow_fit.c). The fit is always made; the order is
+ * the fit's slope when it means one, else NaN with the reason: an error not above its floor
+ * (round-off, or Monte Carlo noise), local slopes between neighbouring lr that differ by more
+ * than FLOW_FIT_TOL (the ladder is not in its asymptotic regime: the slope depends on where it is
+ * measured), or fewer than three learning rates (nothing to check). */
+#define FLOW_FIT_TOL 0.1
+typedef struct flow_fit {
+    double fit_slope, fit_slope_se;   /* least squares of log|error| on log lr */
+    double slope, slope_se;           /* the order: fit_slope, or NaN */
+    double rms;                       /* RMS residual of log|error| about the fit */
+    double local_min, local_max;      /* slopes between neighbouring lr (sorted) */
+    char reason[256];                 /* why slope is NaN, or what was checked */
+} flow_fit;
+/* floor: per-lr accuracy floors of |error| (NULL: none); what: the floor's name in reason. */
+void flow_fit_order(size_t m, const double *lr, const double *error, const double *floor,
+                    const char *what, flow_fit *fit);
 
 /* Is limit f selected by [flow] limits (empty: all)? */
 int flow_limit_selected(const flow_params *fp, const opt_flow *f);

@@ -30,8 +30,9 @@ const param_spec flow_specs[] = {
       NULL, "batch size B of the stochastic modified equations (inf: no SDE part)" },
     { "paths", PARAM_INT, offsetof(flow_params, paths), "10000", 2, 1e9, 0, NULL,
       "Monte Carlo paths of the SGD / SDE pairs per learning rate" },
-    { "substeps", PARAM_INT, offsetof(flow_params, substeps), "100", 1, 1e7, 0, NULL,
-      "Euler-Maruyama steps of the SDE per optimizer step (dt = lr/substeps)" },
+    { "substeps", PARAM_INT, offsetof(flow_params, substeps), "20", 2, 1e7, 0, NULL,
+      "stochastic Heun steps of a nonlinear SDE per optimizer step (dt = lr/substeps), even; "
+      "linear SDEs (quadratics) are sampled exactly and ignore it" },
     LANDSCAPE_SPECS(flow_params),
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
@@ -55,6 +56,11 @@ static const char *flow_check(const config *c, char *section, size_t slen, char 
             return "type";
         }
     snprintf(section, slen, "flow");
+    if (fp->substeps % 2) {
+        snprintf(why, len, "expected an even number (SGD's noise is centred on its step: half "
+                 "the substeps on either side), got %ld", fp->substeps);
+        return "substeps";
+    }
     if (fp->limits[0] && flow_limits_check(c, why, len))
         return "limits";
     return landscape_misfits(&fp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;

@@ -115,10 +115,11 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
     return status;
 }
 
-/* The order table at group/order: lr, steps, error (+ error_se) with the fitted slope. */
+/* The order table at group/order: lr, steps, error (+ error_se) with the fitted order and its
+ * quality (flow_fit_order; floor: per-lr accuracy floors, named `what`). */
 static void record_order(rec *r, const char *group, size_t m, const double *lr,
                          const double *steps, const double *error, const double *error_se,
-                         const char *description)
+                         const double *floor, const char *what, const char *description)
 {
     char og[320], path[400];
     snprintf(og, sizeof og, "%s/order", group);
@@ -133,16 +134,17 @@ static void record_order(rec *r, const char *group, size_t m, const double *lr,
     rec_vector(r, og, "error", m, error, "lr");
     if (error_se)
         rec_vector(r, og, "error_se", m, error_se, "lr");
-    double *abs_err = malloc(m * sizeof *abs_err), slope = NAN, se = NAN;
-    if (abs_err) {
-        for (size_t i = 0; i < m; i++)
-            abs_err[i] = fabs(error[i]);
-        if (flow_order(m, lr, abs_err, &slope, &se) != OD_OK)
-            slope = se = NAN;
-    }
-    free(abs_err);
-    rec_attr_num(r, og, "slope", slope);
-    rec_attr_num(r, og, "slope_se", se);
+    rec_vector(r, og, "error_floor", m, floor, "lr");
+    flow_fit fit;
+    flow_fit_order(m, lr, error, floor, what, &fit);
+    rec_attr_num(r, og, "slope", fit.slope);
+    rec_attr_num(r, og, "slope_se", fit.slope_se);
+    rec_attr_str(r, og, "order_reason", fit.reason);
+    rec_attr_num(r, og, "fit_slope", fit.fit_slope);
+    rec_attr_num(r, og, "fit_slope_se", fit.fit_slope_se);
+    rec_attr_num(r, og, "fit_rms", fit.rms);
+    rec_attr_num(r, og, "local_slope_min", fit.local_min);
+    rec_attr_num(r, og, "local_slope_max", fit.local_max);
     rec_attr_str(r, og, "description", description);
 }
 
@@ -162,18 +164,20 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
                  flow_integrator_names[flow_integrator_used(f, fp->integrator)]);
     meta_write_params(r, group, o->type->params, &o->p, "lr");
     double *err_v = malloc(m * sizeof *err_v), *steps = malloc(m * sizeof *steps);
-    int status = err_v && steps ? OD_OK : OD_ENOMEM;
+    double *floor = malloc(m * sizeof *floor);
+    int status = err_v && steps && floor ? OD_OK : OD_ENOMEM;
     for (size_t i = 0; status == OD_OK && i < m; i++) {
         long k;
-        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i], err,
-                            len);
+        status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i],
+                            &floor[i], err, len);
         steps[i] = (double)k;
     }
     if (status == OD_OK)
-        record_order(r, group, m, fp->lr.v, steps, err_v, NULL,
-                     "error = |x_K - X(K dt)| at K = round(time/dt) steps; slope: least-squares "
-                     "fit of log error on log lr, with its standard error");
-    free(err_v), free(steps);
+        record_order(r, group, m, fp->lr.v, steps, err_v, NULL, floor, "accuracy floor",
+                     "error = |x_K - X(K dt)| at K = round(time/dt) steps; error_floor: "
+                     "(100 tol + 10 K eps)(1 + |X(T)|); slope: least-squares fit of log error on "
+                     "log lr with its standard error when it is an order, else NaN (order_reason)");
+    free(err_v), free(steps), free(floor);
     const param_list *tl = &fp->trajectory_lr;
     double smallest = INFINITY;
     for (size_t i = 0; i < m; i++)
@@ -195,46 +199,61 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
     size_t m = fp->lr.n;
     char group[256];
     snprintf(group, sizeof group, "/flow/%s/%s", o->name, f->sde);
-    double *col[10];
-    int status = OD_OK;
-    for (int k = 0; k < 10; k++)
+    enum { NCOL = 13 };
+    double *col[NCOL];
+    int status = OD_OK, exact = 1;
+    for (int k = 0; k < NCOL; k++)
         if (!(col[k] = malloc(m * sizeof(double))))
             status = OD_ENOMEM;
     for (size_t i = 0; status == OD_OK && i < m; i++) {
         sme_result s;
         status = sme_weak_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, threads, &s);
-        double v[10] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
-                         s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd };
-        for (int k = 0; status == OD_OK && k < 10; k++)
+        double v[NCOL] = { (double)s.steps, s.error, s.error_se, s.sq_error, s.sq_error_se,
+                           s.loss_sgd, s.loss_sgd_se, s.loss_sde, s.loss_sde_se, s.sq_sgd,
+                           s.bias, s.bias_se, 3.0 * s.error_se };
+        for (int k = 0; status == OD_OK && k < NCOL; k++)
             col[k][i] = v[k];
+        exact &= s.exact;
     }
     if (status == OD_ENOTSUP)
         snprintf(err, len, "optimizer %s: the %s equation needs a problem with Gaussian gradient "
-                 "noise of constant covariance (nqm, quadratic with noise = isotropic or hessian)",
+                 "noise of constant covariance (nqm, quadratic, rosenbrock, beale with noise)",
                  o->name, f->sde);
+    if (status == OD_EDOM)
+        snprintf(err, len, "optimizer %s: the %s equation could not be set up (a learning rate "
+                 "too large for the limit's ties, an odd [flow] substeps, or an eigensolver "
+                 "failure)", o->name, f->sde);
     if (status == OD_OK) {
-        char eq[512];
+        char eq[512], sch[256];
         snprintf(eq, sizeof eq, "dX = f(X) dt + sqrt(lr/B) Sigma^(1/2) dW, drift f: %s",
                  f->equation);
+        snprintf(sch, sizeof sch, "stochastic Heun, weak order 2 (additive noise), %ld substeps "
+                 "per step; bias estimated against %ld substeps", fp->substeps, fp->substeps / 2);
         rec_group(r, group);
         rec_attr_str(r, group, "equation", eq);
-        rec_attr_str(r, group, "time_map", "t = k*lr; Euler-Maruyama with dt = lr/substeps");
+        rec_attr_str(r, group, "time_map", "t = k*lr; SGD step k takes W((k+1/2)lr) - "
+                     "W((k-1/2)lr); two SDE paths per SGD path (mirrored Brownian bridges)");
+        rec_attr_str(r, group, "scheme", exact ? "exact Ornstein-Uhlenbeck transition (linear "
+                     "SDE): no integrator bias" : sch);
         rec_attr_str(r, group, "drift", f->name);
         rec_attr_num(r, group, "batch", fp->batch);
         rec_attr_num(r, group, "paths", (double)fp->paths);
-        rec_attr_num(r, group, "substeps", (double)fp->substeps);
-        record_order(r, group, m, fp->lr.v, col[0], col[1], col[2],
+        if (!exact)
+            rec_attr_num(r, group, "substeps", (double)fp->substeps);
+        record_order(r, group, m, fp->lr.v, col[0], col[1], col[2], col[12],
+                     "Monte Carlo floor (3 standard errors)",
                      "weak error = E[L(x_K)] - E[L(X_T)] at T = K*lr over paths sharing their "
-                     "Brownian increments, with its standard error; slope: fit of log|error| on "
-                     "log lr");
+                     "Brownian motion, with its standard error; error_floor: 3 standard errors; "
+                     "slope: fit of log|error| on log lr when it is an order, else NaN "
+                     "(order_reason)");
         char og[320];
         snprintf(og, sizeof og, "%s/order", group);
         const char *names[] = { "error_sq", "error_sq_se", "loss_sgd", "loss_sgd_se", "loss_sde",
-                                "loss_sde_se", "sq_sgd" };
-        for (int k = 0; k < 7; k++)
+                                "loss_sde_se", "sq_sgd", "integrator_bias", "integrator_bias_se" };
+        for (int k = 0; k < (exact ? 7 : 9); k++)
             rec_vector(r, og, names[k], m, col[3 + k], "lr");
     }
-    for (int k = 0; k < 10; k++)
+    for (int k = 0; k < NCOL; k++)
         free(col[k]);
     return status != OD_OK ? status : rec_status(r);
 }
