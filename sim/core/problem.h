@@ -60,7 +60,10 @@ typedef struct problem_type {
     /* Checks that need several keys together; returns the key at fault (why says what was
      * expected) or NULL when the parameters are consistent. */
     const char *(*check)(const problem_params *pp, char *why, size_t len);
-    /* Builds data and facts into pb (pb->n is set); default x0 into pb->x0. */
+    /* Online data (PROBLEM_NOISE_STREAM): N(0,1) draws per example for parameters pp, known
+     * before the problem is built (batch-size checks); NULL for other problems. */
+    size_t (*stream_width)(const problem_params *pp);
+    /* Builds data and facts into pb (pb->n and pb->stream_width are set); default x0 into pb->x0. */
     int (*alloc)(problem *pb, const problem_params *pp, uint64_t seed);
     void (*free)(problem *pb);
     double (*loss)(const problem *pb, const double *x);
@@ -89,7 +92,7 @@ struct problem {
     size_t n;              /* dimension */
     problem_noise noise;   /* what a stochastic gradient is made of (set by the type's alloc) */
     size_t examples;       /* dataset size for PROBLEM_NOISE_SAMPLE, else 0 */
-    size_t stream_width;   /* PROBLEM_NOISE_STREAM: N(0,1) draws per example */
+    size_t stream_width;   /* PROBLEM_NOISE_STREAM: N(0,1) draws per example (type->stream_width) */
     size_t noise_columns;  /* PROBLEM_NOISE_STREAM: columns of type->noise_column */
     double *x0;            /* initial point (n) */
     double init_scale;     /* > 0: x0 ~ N(0, init_scale^2 I) was drawn from the seed */
@@ -100,6 +103,10 @@ struct problem {
 };
 
 extern const problem_type *const problem_types[];   /* NULL-terminated registry */
+
+/* Most N(0,1) draws one step of an online-data problem may take (batch * stream width):
+ * 2^27 doubles, 1 GiB. */
+#define PROBLEM_STREAM_MAX 134217728.0
 
 /* Build a problem; x0 from pp->x0 when given, else the type's seeded default. */
 problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status);

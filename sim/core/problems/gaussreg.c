@@ -47,10 +47,15 @@ static int gaussreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
     }
     pb->fstar = 0.0;
     pb->noise = PROBLEM_NOISE_STREAM;
-    pb->stream_width = n + 1;          /* the features a, then the label noise eps */
     pb->noise_columns = n + 1;
     problem_init_gauss(pb, seed, pp->init_scale);     /* init_scale 0: w0 = 0 */
     return problem_set_spectrum(pb, d->lam);
+}
+
+/* Example b's draws: the n features a, then the label noise eps. */
+static size_t gaussreg_stream_width(const problem_params *pp)
+{
+    return (size_t)pp->dim + 1;
 }
 
 static void gaussreg_free(problem *pb)
@@ -180,6 +185,7 @@ const problem_type problem_gaussreg = {
     .summary = "online linear regression, Gaussian features k^-alpha, target k^-beta (fresh data)",
     .params = gaussreg_specs,
     .check = gaussreg_check,
+    .stream_width = gaussreg_stream_width,
     .alloc = gaussreg_alloc,
     .free = gaussreg_free,
     .loss = gaussreg_loss,
