@@ -209,6 +209,12 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
         rec_array(r, "/scaling/kappa", 1, &K, sp->kappa.v, NULL);
         rec_array(r, "/scaling/examples", 1, &a.np, a.examples, NULL);
         rec_strings(r, "/scaling/rule", nr, rules);
+        const char **names = malloc(c->nopt * sizeof *names);
+        for (size_t o = 0; names && o < c->nopt; o++)
+            names[o] = c->opt[o].name;
+        if (names)
+            rec_strings(r, "/scaling/optimizer", c->nopt, names);
+        free(names);
     }
     for (size_t o = 0; status == OD_OK && o < c->nopt; o++)
         for (int rule = 0; status == OD_OK && rule < SCALING_RULES; rule++) {
