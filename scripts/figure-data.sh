@@ -5,7 +5,7 @@
 # DIR/landscape.tsv, DIR/xstar.tsv. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer).
 # Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
 # DIR/<opt>_<limit>.fit.tsv (the order's attributes: slope, order_reason, ...),
-# DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j.
+# DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j. Scaling files: DIR/names.txt, DIR/<opt>_<rule>.tsv.
 set -eu
 optdyn=$1 h5=$2 dir=$3
 mkdir -p "$dir"
@@ -20,7 +20,17 @@ child_types() {   # group -> "child type" lines, one export of the group ("-": n
         NR == 1 { for (i = 1; i <= NF; i++) if ($i == "type") c = i; next }
         { print $1, (c && $c != "" ? $c : "-") }'
 }
-if "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
+if "$optdyn" export "$h5" /scaling/rule > /dev/null 2>&1; then
+    # names.txt: the optimizers; per optimizer and rule <opt>_<rule>.tsv (examples, kappa, loss)
+    # and <opt>_<rule>.gaps.tsv (one row per kappa: hyperparameters and gaps)
+    "$optdyn" export "$h5" /scaling/optimizer | tail -n +2 > "$dir/names.txt"
+    while read -r opt; do
+        "$optdyn" export "$h5" /scaling/rule | tail -n +2 | while read -r rule; do
+            "$optdyn" export "$h5" "/scaling/$opt/$rule/loss" > "$dir/${opt}_$rule.tsv"
+            "$optdyn" export "$h5" "/scaling/$opt/$rule" > "$dir/${opt}_$rule.gaps.tsv"
+        done
+    done < "$dir/names.txt"
+elif "$optdyn" export "$h5" /onestep/optimizer > /dev/null 2>&1; then
     # "optimizer direction type" lines; per pair <opt>_<dir>.tsv (batch + every 1-D dataset) and,
     # for first updates, <opt>_first.coords.tsv (batch, coordinate, mean_phi, mean_phi_se, u)
     "$optdyn" export "$h5" /onestep > "$dir/batch.tsv"

@@ -2,6 +2,7 @@
  * a deterministic +-2% multiplicative wobble (inside the 95% intervals), ranks first by residual
  * among the five lr laws, and the steps hyperbola gives E_min = S_min B_crit. */
 #include "testutil.h"
+#include "../sim/theory/critical_batch.h"
 #include "../sim/theory/fit.h"
 #include "../sim/core/status.h"
 
@@ -68,11 +69,48 @@ static void hyperbola_gives_critical_batch(void **unused)
     assert_int_equal(few.status, OD_EDOM);
 }
 
+/* S = S_min (1 + Bn/B): B S / (B0 S(B0)) = (B + Bn)/(B0 + Bn) crosses 1.2 at B* = 1.2 B0 + 0.2 Bn.
+ * On a fine grid (ratio 1.02) the log-log interpolation is within 0.1%; on a coarse one (ratio 2)
+ * B* lies in the bracket. Batches that never reach the target, and no crossing at all. */
+static void critical_batch_of_a_hyperbola(void **unused)
+{
+    (void)unused;
+    enum { N = 400 };
+    double B[N], S[N];
+    const double Bn = 300.0, B0 = 1.0, want = 1.2 * B0 + 0.2 * Bn;
+    for (double ratio = 1.02; ratio < 3.0; ratio *= 1.4) {
+        size_t n = 0;
+        for (double b = B0; n < N && b < 1e5; b *= ratio)
+            B[n] = b, S[n] = 1000.0 * (1.0 + Bn / b), n++;
+        critical_batch cb;
+        critical_batch_find(n, B, S, &cb);
+        printf("# grid ratio %.3g: B_crit %.4g in [%.4g, %.4g] (exact %.4g); B_opt %g\n", ratio,
+               cb.B_crit, cb.B_crit_lo, cb.B_crit_hi, want, cb.B_opt);
+        assert_true(cb.B_crit_lo <= want && want <= cb.B_crit_hi);
+        assert_true(cb.B_crit_lo <= cb.B_crit && cb.B_crit <= cb.B_crit_hi);
+        if (ratio < 1.03)
+            assert_true(fabs(cb.B_crit / want - 1.0) < 1e-3);
+        assert_true(cb.B_opt == B0 && cb.reference == B0);     /* examples grow with B */
+    }
+    double b2[4] = { 1, 2, 4, 8 }, s2[4] = { 100, 51, -1, 20 };
+    critical_batch cb;
+    critical_batch_find(4, b2, s2, &cb);
+    assert_true(isnan(cb.B_crit) && cb.B_crit_lo == 2 && cb.B_crit_hi == 4);
+    double s3[4] = { 100, 50, 25, 12.5 };                      /* perfect scaling throughout */
+    critical_batch_find(4, b2, s3, &cb);
+    assert_true(isnan(cb.B_crit) && cb.B_crit_lo == 8 && isinf(cb.B_crit_hi));
+    double s4[4] = { NAN, 100, 70, 40 };                       /* reference: the first reached */
+    critical_batch_find(4, b2, s4, &cb);
+    assert_true(cb.reference == 2 && cb.points == 3 && cb.B_crit_lo == 2 && cb.B_crit_hi == 4);
+    assert_true(fabs(cb.B_crit - exp(log(2) + log(1.2) / log(1.4) * log(2))) < 1e-12);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(laws_recover_their_parameters),
         cmocka_unit_test(hyperbola_gives_critical_batch),
+        cmocka_unit_test(critical_batch_of_a_hyperbola),
     };
     return cmocka_run_group_tests_name("fit", tests, NULL, NULL);
 }

@@ -1,6 +1,5 @@
-/* sim/core/draw.c — per-step gradient noise and minibatch indices from counter-based streams:
- * noise of step t is block t of stream (seed, RNG_NOISE, cell); epoch e's order is block e of
- * stream (seed, RNG_BATCH, cell). */
+/* sim/core/draw.c — per-step gradient noise, online examples and minibatch indices: step t's normals
+ * are block t of stream (seed, RNG_NOISE, cell); epoch e's order is block e of (seed, RNG_BATCH, cell). */
 #include "draw.h"
 #include "status.h"
 
@@ -10,6 +9,11 @@
 static int is_full(const draw *d)
 {
     return isinf(d->B) || (d->pb->noise == PROBLEM_NOISE_SAMPLE && d->B >= (double)d->pb->examples);
+}
+
+size_t draw_stream_size(const problem *pb, double B)
+{
+    return (size_t)B * pb->stream_width;
 }
 
 int draw_init(draw *d, const problem *pb, double B, uint64_t seed, uint64_t cell)
@@ -24,6 +28,8 @@ int draw_init(draw *d, const problem *pb, double B, uint64_t seed, uint64_t cell
     if (is_full(d))
         return OD_OK;
     if (pb->noise == PROBLEM_NOISE_GAUSS && !(d->z = malloc(pb->n * sizeof *d->z)))
+        return OD_ENOMEM;
+    if (pb->noise == PROBLEM_NOISE_STREAM && !(d->z = malloc(draw_stream_size(pb, B) * sizeof *d->z)))
         return OD_ENOMEM;
     if (pb->noise == PROBLEM_NOISE_SAMPLE && !(d->perm = malloc(pb->examples * sizeof *d->perm)))
         return OD_ENOMEM;
@@ -49,7 +55,8 @@ void draw_step(draw *d, long t, batch *b)
         return;
     }
     if (d->z) {
-        rng_normals(&d->noise, (uint64_t)t, d->pb->n, d->z);
+        rng_normals(&d->noise, (uint64_t)t, d->pb->noise == PROBLEM_NOISE_STREAM
+                    ? draw_stream_size(d->pb, d->B) : d->pb->n, d->z);
         b->z = d->z;
     } else if (d->perm) {
         size_t B = (size_t)d->B, per_epoch = d->pb->examples / B;

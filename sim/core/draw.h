@@ -12,16 +12,19 @@ typedef struct draw {
     const problem *pb;
     double B;
     rng_stream noise, order;
-    double *z;          /* n normals (Gaussian-noise problems) */
+    double *z;          /* n normals (Gaussian-noise problems), B * width (online data) */
     size_t *perm;       /* epoch permutation of the N examples (finite-data problems) */
     long epoch;         /* epoch whose permutation is in perm, -1 for none */
 } draw;
+
+/* Normals per step of an online-data problem at integer batch size B: B * pb->stream_width. */
+size_t draw_stream_size(const problem *pb, double B);
 
 /* Prepare buffers for problem pb at batch size B (INFINITY: exact gradients). */
 int draw_init(draw *d, const problem *pb, double B, uint64_t seed, uint64_t cell);
 void draw_free(draw *d);
 
-/* The batch for step t = 1, 2, ...: Gaussian noise z_t, or the examples of step t, taken
+/* The batch for step t = 1, 2, ...: Gaussian noise z_t (or B online examples' draws), or the examples of step t, taken
  * without replacement within an epoch (epoch e is a fresh permutation; floor(N/B) batches per
  * epoch, the remainder is dropped). B >= N or inf: the exact full gradient. */
 void draw_step(draw *d, long t, batch *b);

@@ -10,11 +10,11 @@
 #include <string.h>
 
 extern const problem_type problem_nqm, problem_quadratic, problem_rosenbrock, problem_beale,
-    problem_linreg, problem_logreg;
+    problem_linreg, problem_logreg, problem_gaussreg;
 
 const problem_type *const problem_types[] = {
     &problem_nqm, &problem_quadratic, &problem_rosenbrock, &problem_beale,
-    &problem_linreg, &problem_logreg, NULL,
+    &problem_linreg, &problem_logreg, &problem_gaussreg, NULL,
 };
 
 const char *problem_check(const problem_params *pp, char *why, size_t len)
@@ -37,6 +37,7 @@ problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status)
         return NULL;
     pb->type = t;
     pb->n = (size_t)pp->dim;
+    pb->stream_width = t->stream_width ? t->stream_width(pp) : 0;
     pb->fstar = NAN;
     pb->x0 = calloc(pb->n, sizeof *pb->x0);
     if (!pb->x0)

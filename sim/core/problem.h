@@ -12,14 +12,17 @@
 typedef enum {
     PROBLEM_NOISE_NONE,    /* deterministic: the gradient is exact */
     PROBLEM_NOISE_GAUSS,   /* exact gradient + Gaussian noise of covariance Sigma/B, from batch->z */
-    PROBLEM_NOISE_SAMPLE   /* finite dataset: mean gradient over the examples batch->idx */
+    PROBLEM_NOISE_SAMPLE,  /* finite dataset: mean gradient over the examples batch->idx */
+    PROBLEM_NOISE_STREAM   /* online data: B fresh examples per step, example b made of the
+                              pb->stream_width N(0,1) draws batch->z[b*width ...] */
 } problem_noise;
 
 /* One step's randomness, drawn by the run loop (sim/run.c) so that every optimizer with the
  * same seed sees the same draws. A NULL batch, or B = inf, means the exact full gradient. */
 typedef struct batch {
     double B;              /* batch size, INFINITY for the full data / no noise */
-    const double *z;       /* PROBLEM_NOISE_GAUSS: n independent N(0,1) draws */
+    const double *z;       /* PROBLEM_NOISE_GAUSS: n independent N(0,1) draws; STREAM:
+                              B * pb->stream_width of them (B an integer) */
     const size_t *idx;     /* PROBLEM_NOISE_SAMPLE: nidx example indices, distinct */
     size_t nidx;
 } batch;
@@ -35,7 +38,7 @@ typedef struct batch {
         double init_scale;    /* random initial point: x0 ~ N(0, init_scale^2 I) */ \
         long examples;        /* finite-data problems: dataset size N (else unused) */ \
     }
-#define PROBLEM_PARAMS_OWN (sizeof(param_list) / sizeof(double) + 16)
+#define PROBLEM_PARAMS_OWN (2 * sizeof(param_list) / sizeof(double) + 16)   /* two lists */
 typedef struct problem_params {
     PROBLEM_PARAMS_HEAD;
     double own[PROBLEM_PARAMS_OWN];   /* the type's keys after the head, laid out by its struct */
@@ -57,7 +60,10 @@ typedef struct problem_type {
     /* Checks that need several keys together; returns the key at fault (why says what was
      * expected) or NULL when the parameters are consistent. */
     const char *(*check)(const problem_params *pp, char *why, size_t len);
-    /* Builds data and facts into pb (pb->n is set); default x0 into pb->x0. */
+    /* Online data (PROBLEM_NOISE_STREAM): N(0,1) draws per example for parameters pp, known
+     * before the problem is built (batch-size checks); NULL for other problems. */
+    size_t (*stream_width)(const problem_params *pp);
+    /* Builds data and facts into pb (pb->n and pb->stream_width are set); default x0 into pb->x0. */
     int (*alloc)(problem *pb, const problem_params *pp, uint64_t seed);
     void (*free)(problem *pb);
     double (*loss)(const problem *pb, const double *x);
@@ -71,6 +77,14 @@ typedef struct problem_type {
      * values owned by pb), for exact expected-loss recursions; NULL where the problem is not
      * of that form. */
     void (*diag_facts)(const problem *pb, const double **h, const double **c);
+    /* Linear regression on online Gaussian features a ~ N(0, diag(lambda)) with label noise of
+     * standard deviation sigma (lambda: pb->n values owned by pb; x* = pb->xstar), for the exact
+     * second-moment recursion (sim/theory/gaussreg_exact); NULL for other problems. */
+    void (*feature_facts)(const problem *pb, const double **lambda, double *sigma);
+    /* PROBLEM_NOISE_STREAM: column j < pb->noise_columns of a factor of one example's gradient
+     * covariance at x, Sigma(x) = sum_j s_j s_j^T, into s (n); NULL where not available. (The
+     * other noise models are probed generically, sim/theory/grad_moments.c.) */
+    int (*noise_column)(const problem *pb, const double *x, size_t j, double *s);
 } problem_type;
 
 struct problem {
@@ -78,6 +92,8 @@ struct problem {
     size_t n;              /* dimension */
     problem_noise noise;   /* what a stochastic gradient is made of (set by the type's alloc) */
     size_t examples;       /* dataset size for PROBLEM_NOISE_SAMPLE, else 0 */
+    size_t stream_width;   /* PROBLEM_NOISE_STREAM: N(0,1) draws per example (type->stream_width) */
+    size_t noise_columns;  /* PROBLEM_NOISE_STREAM: columns of type->noise_column */
     double *x0;            /* initial point (n) */
     double init_scale;     /* > 0: x0 ~ N(0, init_scale^2 I) was drawn from the seed */
     double *xstar;         /* minimizer where known in closed form or computed exactly, else NULL */
@@ -87,6 +103,10 @@ struct problem {
 };
 
 extern const problem_type *const problem_types[];   /* NULL-terminated registry */
+
+/* Most N(0,1) draws one step of an online-data problem may take (batch * stream width):
+ * 2^27 doubles, 1 GiB. */
+#define PROBLEM_STREAM_MAX 134217728.0
 
 /* Build a problem; x0 from pp->x0 when given, else the type's seeded default. */
 problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status);

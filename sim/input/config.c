@@ -294,17 +294,33 @@ int config_finite_data(const config *c)
     return param_find(problem_types[c->problem.type]->params, "examples") != NULL;
 }
 
+/* Normals per online example, 0 for problems that are not online. */
+static double stream_width(const config *c)
+{
+    const problem_type *t = problem_types[c->problem.type];
+    return t->stream_width ? (double)t->stream_width(&c->problem) : 0.0;
+}
+
 int config_batch_misfits(const config *c, double B)
 {
-    return config_finite_data(c) && !isinf(B) && (B != floor(B) || B > (double)c->problem.examples);
+    if (isinf(B))
+        return 0;
+    if (config_finite_data(c))
+        return B != floor(B) || B > (double)c->problem.examples;
+    return stream_width(c) > 0 && (B != floor(B) || B * stream_width(c) > PROBLEM_STREAM_MAX);
 }
 
 int config_batches_misfit(const config *c, size_t n, const double *B, char *why, size_t len)
 {
     for (size_t i = 0; i < n; i++)
         if (config_batch_misfits(c, B[i])) {
-            snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got %g",
-                     c->problem.examples, B[i]);
+            if (config_finite_data(c))
+                snprintf(why, len, "expected integer batch sizes <= examples = %ld (or inf), got "
+                         "%g", c->problem.examples, B[i]);
+            else
+                snprintf(why, len, "expected integer batch sizes with batch * %.0f draws per "
+                         "example <= %.0f per step (or inf), got %g", stream_width(c),
+                         PROBLEM_STREAM_MAX, B[i]);
             return 1;
         }
     return 0;

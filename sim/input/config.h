@@ -38,7 +38,8 @@ extern const param_spec experiment_specs[];   /* [experiment] keys besides `kind
 
 /* Does the problem draw minibatches from a finite dataset ([problem] examples)? */
 int config_finite_data(const config *c);
-/* A finite-data problem draws B examples: is B not an integer <= examples (nor inf)? */
+/* A finite-data or online problem draws B examples: is B not an integer <= examples (finite
+ * data), or one whose draws exceed PROBLEM_STREAM_MAX (online), nor inf? */
 int config_batch_misfits(const config *c, double B);
 /* Does any of the n batch sizes B misfit the data? Then why says what was expected. */
 int config_batches_misfit(const config *c, size_t n, const double *B, char *why, size_t len);

@@ -5,6 +5,7 @@
 #include "onestep.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 static const char *const onestep_points[] = { "init", "minimizer", NULL };
@@ -33,6 +34,15 @@ static void onestep_prepare_optimizer(cfg_optimizer *o)
     o->p.lr = 1.0;
 }
 
+/* Finite-data and online problems draw whole examples: batch sizes must be integers they fit. */
+static const char *onestep_check(const config *c, char *section, size_t slen, char *why,
+                                 size_t len)
+{
+    const param_list *bs = &onestep_params_of(c)->batch;
+    snprintf(section, slen, "onestep");
+    return config_batches_misfit(c, bs->n, bs->v, why, len) ? "batch" : NULL;
+}
+
 static int onestep_run(sim_ctx *x)
 {
     return sim_run_onestep(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
@@ -47,6 +57,7 @@ const kind_type kind_onestep = {
     .params_size = sizeof(onestep_params),
     .reserved_key = onestep_reserved_key,
     .prepare_optimizer = onestep_prepare_optimizer,
+    .check = onestep_check,
     .run = onestep_run,
     .theory = onestep_theory,
 };

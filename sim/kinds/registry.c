@@ -6,10 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
-extern const kind_type kind_trajectory, kind_sweep, kind_flow, kind_onestep;
+extern const kind_type kind_trajectory, kind_sweep, kind_flow, kind_onestep, kind_scaling;
 
 const kind_type *const kind_types[] = {
-    &kind_trajectory, &kind_sweep, &kind_flow, &kind_onestep, NULL,
+    &kind_trajectory, &kind_sweep, &kind_flow, &kind_onestep, &kind_scaling, NULL,
 };
 
 const kind_type *kind_lookup(const char *name)

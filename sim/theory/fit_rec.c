@@ -3,6 +3,7 @@
  * the steps at the optimum, each with its parameters, 95% intervals, residuals and point count.
  * None is picked: all are recorded, to be compared by their residuals. */
 #include "../input/config.h"
+#include "critical_batch.h"
 #include "fit.h"
 #include "../output/rec.h"
 #include "../core/status.h"
@@ -32,6 +33,33 @@ static void write_fit(rec *r, const char *group, const fit_law *law, const fit_r
         snprintf(name, sizeof name, "%s_hi", p);
         rec_attr_num(r, group, name, f->hi[k]);
     }
+}
+
+/* The grid's critical batch (Zhang et al. 2024) and examples-optimal batch of one curve S(B). */
+static void write_critical_batch(rec *r, const char *group, size_t NB, const double *B,
+                                 const double *S)
+{
+    char path[320];
+    critical_batch cb;
+    critical_batch_find(NB, B, S, &cb);
+    snprintf(path, sizeof path, "%s/critical_batch", group);
+    rec_group(r, path);
+    rec_attr_str(r, path, "definition", "B_crit: where the steps to target exceed perfect linear "
+                 "scaling from the smallest batch that reached it (reference) by 20%: B S(B) = "
+                 "1.2 reference S(reference), interpolated in log B, log(B S) between the grid "
+                 "batches B_crit_lo and B_crit_hi (Zhang et al. 2024); B_crit_hi = inf: not crossed "
+                 "on the grid; B_crit = NaN with a finite bracket: crossed into a batch that never "
+                 "reached the target. B_opt: the grid batch with the fewest examples B S(B), the "
+                 "optimum lies in [B_opt_lo, B_opt_hi]");
+    rec_attr_num(r, path, "overhead", CRITICAL_BATCH_OVERHEAD);
+    rec_attr_num(r, path, "points", (double)cb.points);
+    rec_attr_num(r, path, "reference", cb.reference);
+    rec_attr_num(r, path, "B_crit", cb.B_crit);
+    rec_attr_num(r, path, "B_crit_lo", cb.B_crit_lo);
+    rec_attr_num(r, path, "B_crit_hi", cb.B_crit_hi);
+    rec_attr_num(r, path, "B_opt", cb.B_opt);
+    rec_attr_num(r, path, "B_opt_lo", cb.B_opt_lo);
+    rec_attr_num(r, path, "B_opt_hi", cb.B_opt_hi);
 }
 
 int sweep_fit_write(rec *r, const config *c, const sweep_result *res)
@@ -73,6 +101,7 @@ int sweep_fit_write(rec *r, const config *c, const sweep_result *res)
             rec_attr_num(r, path, "E_min", exp(lE));
             rec_attr_num(r, path, "E_min_lo", exp(lE - f.t * se));
             rec_attr_num(r, path, "E_min_hi", exp(lE + f.t * se));
+            write_critical_batch(r, group, NB, B, S);
         }
     free(lr), free(S);
     return rec_status(r);

@@ -23,7 +23,9 @@ static int noise_column(const problem *pb, const double *x, const double *g, siz
 {
     size_t n = pb->n;
     int status;
-    if (pb->noise == PROBLEM_NOISE_GAUSS) {
+    if (pb->noise == PROBLEM_NOISE_STREAM) {
+        status = pb->type->noise_column(pb, x, j, s);
+    } else if (pb->noise == PROBLEM_NOISE_GAUSS) {
         memset(z, 0, n * sizeof *z);
         z[j] = 1.0;
         batch b = { 1.0, z, NULL, 0 };
@@ -102,7 +104,8 @@ int grad_moments_compute(const problem *pb, const double *x, grad_moments *m)
         m->C = sHs - (m->A - zero);
     }
     size_t cols = pb->noise == PROBLEM_NOISE_GAUSS ? n
-                  : pb->noise == PROBLEM_NOISE_SAMPLE ? pb->examples : 0;
+                  : pb->noise == PROBLEM_NOISE_SAMPLE ? pb->examples
+                  : pb->noise == PROBLEM_NOISE_STREAM ? pb->noise_columns : 0;
     int dense = cols > n && n <= GM_DENSE_MAX;
     double *S = dense ? calloc(n * n, sizeof *S) : NULL;
     if (dense && !S)

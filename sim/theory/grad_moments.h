@@ -25,7 +25,8 @@ typedef struct grad_moments {
 
 /* Sigma is probed through the problem's own noise model: for Gaussian noise its square root's
  * columns grad(x, z = e_j, B = 1) - g; for finite data the per-example deviations
- * (g_j - g)/sqrt(N) (population covariance). Costs n (or N) gradients and Hessian-vector
+ * (g_j - g)/sqrt(N) (population covariance); for online data the problem's own factor
+ * (problem_type.noise_column). Costs n (or N) gradients and Hessian-vector
  * products. OD_ENOTSUP without a Hessian. */
 int grad_moments_compute(const problem *pb, const double *x, grad_moments *m);
 void grad_moments_free(grad_moments *m);

@@ -2,6 +2,7 @@
  * two-batch estimator from a nested pair of fresh batches (small = the first Bs of the big one). */
 #include "noise_scale.h"
 #include "grad_moments.h"
+#include "../core/draw.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -27,7 +28,8 @@ int noise_probe_init(noise_probe *p, const problem *pb, double Bs, double Bb, do
         return OD_EINPUT;
     p->gs = malloc(n * sizeof *p->gs);
     p->gb = malloc(n * sizeof *p->gb);
-    p->z = malloc(3 * n * sizeof *p->z);
+    p->z = malloc((pb->noise == PROBLEM_NOISE_STREAM ? draw_stream_size(pb, Bb) : 3 * n) *
+                  sizeof *p->z);
     if (pb->noise == PROBLEM_NOISE_SAMPLE)
         p->perm = malloc(pb->examples * sizeof *p->perm);
     if (!p->gs || !p->gb || !p->z || (pb->noise == PROBLEM_NOISE_SAMPLE && !p->perm)) {
@@ -60,6 +62,10 @@ static int draw_pair(noise_probe *p, const double *x, long t)
             zb[i] = a * z1[i] + b * z2[i];
         bs = (batch){ p->Bs, z1, NULL, 0 };
         bb = (batch){ p->Bb, zb, NULL, 0 };
+    } else if (pb->noise == PROBLEM_NOISE_STREAM) {       /* small = the first Bs examples */
+        rng_normals(&p->stream, (uint64_t)t, draw_stream_size(pb, p->Bb), p->z);
+        bs = (batch){ p->Bs, p->z, NULL, 0 };
+        bb = (batch){ p->Bb, p->z, NULL, 0 };
     } else if (pb->noise == PROBLEM_NOISE_SAMPLE) {
         rng_permutation(&p->stream, (uint64_t)t, pb->examples, p->perm);
         bs = (batch){ p->Bs, NULL, p->perm, (size_t)p->Bs };

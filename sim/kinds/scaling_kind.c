@@ -1,0 +1,66 @@
+/* sim/kinds/scaling_kind.c — kind = scaling as a kind_type: the [scaling] keys, their checks (integer
+ * multipliers that divide the largest, a budget the largest batch divides) and the run. */
+#include "../core/status.h"
+#include "kind.h"
+#include "scaling.h"
+
+#include <math.h>
+#include <stdio.h>
+
+const param_spec scaling_specs[] = {
+    { "base_batch", PARAM_REAL, offsetof(scaling_params, base_batch), NULL, 1, 1e12, 0, NULL,
+      "batch size B at kappa = 1 (required)" },
+    { "kappa", PARAM_GRID, offsetof(scaling_params, kappa), NULL, 1, 1e12, 0, NULL,
+      "batch multipliers (required), integers that divide the largest, e.g. 1, 4, 16, 64" },
+    { "examples", PARAM_INT, offsetof(scaling_params, examples), NULL, 1, 1e15, 0, NULL,
+      "examples each run sees (required), a multiple of base_batch * max(kappa)" },
+    { "points", PARAM_INT, offsetof(scaling_params, points), "64", 1, 1e6, 0, NULL,
+      "at most this many checkpoints along the examples axis (evenly spaced)" },
+    { "seeds", PARAM_INT, offsetof(scaling_params, seeds), "100", 2, 1e7, 0, NULL,
+      "Monte Carlo replicates per curve" },
+    { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
+};
+
+static const char *scaling_check(const config *c, char *section, size_t slen, char *why,
+                                 size_t len)
+{
+    const scaling_params *sp = scaling_params_of(c);
+    double kmax = 0.0;
+    snprintf(section, slen, "scaling");
+    for (size_t i = 0; i < sp->kappa.n; i++)
+        kmax = fmax(kmax, sp->kappa.v[i]);
+    for (size_t i = 0; i < sp->kappa.n; i++)
+        if (sp->kappa.v[i] != floor(sp->kappa.v[i]) || fmod(kmax, sp->kappa.v[i]) != 0.0) {
+            snprintf(why, len, "expected integers that divide the largest (%g), got %g", kmax,
+                     sp->kappa.v[i]);
+            return "kappa";
+        }
+    double unit = sp->base_batch * kmax;
+    if (fmod((double)sp->examples, unit) != 0.0) {
+        snprintf(why, len, "expected a multiple of base_batch * max(kappa) = %g, got %ld", unit,
+                 sp->examples);
+        return "examples";
+    }
+    for (size_t i = 0; i < sp->kappa.n; i++) {
+        double B = sp->base_batch * sp->kappa.v[i];
+        if (config_batches_misfit(c, 1, &B, why, len))
+            return "base_batch";
+    }
+    return NULL;
+}
+
+static int scaling_run_kind(sim_ctx *x)
+{
+    return scaling_run(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
+}
+
+const kind_type kind_scaling = {
+    .name = "scaling",
+    .summary = "batch-size scaling rules (square-root, linear, half-life) tested by Monte Carlo: "
+               "loss vs examples per kappa",
+    .section = "scaling",
+    .specs = scaling_specs,
+    .params_size = sizeof(scaling_params),
+    .check = scaling_check,
+    .run = scaling_run_kind,
+};

@@ -1,0 +1,155 @@
+/* sim/theory/gaussreg_exact.c — the exact second-moment recursion of SGD and heavy ball on online
+ * Gaussian-feature regression; the noise variance couples the coordinates through S = sum lambda_j c_j. */
+#include "gaussreg_exact.h"
+#include "../core/status.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gaussreg_exact_supports(const problem_type *pt, const opt_type *type, const opt_params *p)
+{
+    return pt->feature_facts && (type->quadratic == OPT_QUAD_PRECOND ||
+                                 (type->quadratic == OPT_QUAD_HEAVY_BALL && !(p->ema > 0)));
+}
+
+static void restart(gaussreg_exact *e)
+{
+    size_t n = e->n;
+    memcpy(e->C, e->c0, n * sizeof *e->C);
+    if (e->momentum) {
+        memset(e->X, 0, n * sizeof *e->X);
+        memset(e->V, 0, n * sizeof *e->V);
+    }
+    if (e->ema) {
+        memcpy(e->P, e->c0, n * sizeof *e->P);   /* ebar(0) = e(0) */
+        memcpy(e->Q, e->c0, n * sizeof *e->Q);
+    }
+    e->k = 0;
+}
+
+int gaussreg_exact_init(gaussreg_exact *e, const problem *pb, const opt_type *type,
+                        const opt_params *p, double B, const double *c0)
+{
+    memset(e, 0, sizeof *e);
+    if (!gaussreg_exact_supports(pb->type, type, p))
+        return OD_ENOTSUP;
+    double sigma;
+    pb->type->feature_facts(pb, &e->lam, &sigma);
+    size_t n = pb->n;
+    e->n = n;
+    e->sigma2 = sigma * sigma;
+    e->B = B;
+    e->momentum = type->quadratic == OPT_QUAD_HEAVY_BALL;
+    e->ema = p->ema > 0;
+    e->lr = p->lr;
+    e->mu = param_get(type->params, p, "momentum", 0.0);
+    e->gamma = p->ema;
+    double pw = param_get(type->params, p, "precond_power", 0.0);
+    e->c0 = malloc(n * sizeof *e->c0);
+    e->C = malloc(n * sizeof *e->C);
+    e->eta = malloc(n * sizeof *e->eta);
+    if (e->momentum) {
+        e->X = malloc(n * sizeof *e->X);
+        e->V = malloc(n * sizeof *e->V);
+    }
+    if (e->ema) {
+        e->P = malloc(n * sizeof *e->P);
+        e->Q = malloc(n * sizeof *e->Q);
+    }
+    if (!e->c0 || !e->C || !e->eta || (e->momentum && (!e->X || !e->V)) ||
+        (e->ema && (!e->P || !e->Q))) {
+        gaussreg_exact_free(e);
+        return OD_ENOMEM;
+    }
+    memcpy(e->c0, c0, n * sizeof *c0);
+    for (size_t k = 0; k < n; k++)
+        e->eta[k] = pw != 0.0 ? p->lr * pow(e->lam[k], -pw) : p->lr;
+    restart(e);
+    e->loss0 = gaussreg_exact_loss(e, 0);
+    return OD_OK;
+}
+
+void gaussreg_exact_free(gaussreg_exact *e)
+{
+    free(e->c0), free(e->C), free(e->eta), free(e->X), free(e->V), free(e->P), free(e->Q);
+    memset(e, 0, sizeof *e);
+}
+
+/* One step of the moments. With g = lambda e + xi, E[xi_k^2 | e] = q_k = (lambda_k S +
+ * lambda_k^2 e_k^2 + sigma^2 lambda_k)/B (Isserlis), S = sum_j lambda_j e_j^2, and E[q_k] the
+ * same with c for e^2. SGD: e' = a e - eta xi, a = 1 - eta lambda. Heavy ball: v' = mu v +
+ * lambda e + xi, e' = e - lr v'. Averaging: ebar' = gamma ebar + (1 - gamma) e'. */
+static void step(gaussreg_exact *e)
+{
+    size_t n = e->n;
+    double S = 0.0, inv_B = isinf(e->B) ? 0.0 : 1.0 / e->B;
+    for (size_t k = 0; k < n; k++)
+        S += e->lam[k] * e->C[k];
+    for (size_t k = 0; k < n; k++) {
+        double l = e->lam[k], C = e->C[k];
+        double q = inv_B * l * (S + l * C + e->sigma2);
+        if (e->momentum) {
+            double X = e->X[k], lr = e->lr, mu = e->mu;
+            double V1 = mu * mu * e->V[k] + 2.0 * mu * l * X + l * l * C + q;
+            double ev = mu * X + l * C;                  /* E[e v'] */
+            e->V[k] = V1;
+            e->X[k] = ev - lr * V1;
+            e->C[k] = C - 2.0 * lr * ev + lr * lr * V1;
+        } else {
+            double a = 1.0 - e->eta[k] * l;
+            double C1 = a * a * C + e->eta[k] * e->eta[k] * q;
+            if (e->ema) {
+                double g = e->gamma, aP = a * e->P[k];
+                e->Q[k] = g * g * e->Q[k] + 2.0 * g * (1.0 - g) * aP + (1.0 - g) * (1.0 - g) * C1;
+                e->P[k] = g * aP + (1.0 - g) * C1;
+            }
+            e->C[k] = C1;
+        }
+    }
+    e->k++;
+}
+
+static double current_loss(const gaussreg_exact *e)
+{
+    const double *c = e->ema ? e->Q : e->C;
+    double s = 0.0;
+    for (size_t k = 0; k < e->n; k++)
+        s += e->lam[k] * c[k];
+    return 0.5 * s;
+}
+
+double gaussreg_exact_loss(gaussreg_exact *e, long k)
+{
+    if (k < e->k)
+        restart(e);
+    while (e->k < k)
+        step(e);
+    return current_loss(e);
+}
+
+void gaussreg_exact_scan(gaussreg_exact *e, size_t nt, const double *targets, double factor,
+                         long max_steps, double *steps, long *diverged, double *final)
+{
+    size_t open = nt;
+    for (size_t t = 0; t < nt; t++)
+        steps[t] = -1.0;
+    *diverged = -1;
+    restart(e);
+    for (;;) {
+        double L = current_loss(e);
+        for (size_t t = 0; t < nt; t++)
+            if (steps[t] < 0 && L < targets[t]) {
+                steps[t] = (double)e->k;
+                open--;
+            }
+        if (!(L <= factor * e->loss0)) {          /* NaN counts as diverged */
+            *diverged = e->k;
+            break;
+        }
+        if (open == 0 || e->k >= max_steps)
+            break;
+        step(e);
+    }
+    *final = current_loss(e);
+}
