@@ -8,12 +8,12 @@
 #include <stdio.h>
 
 const param_spec scaling_specs[] = {
-    { "base_batch", PARAM_REAL, offsetof(scaling_params, base_batch), NULL, 1, 1e12, 0, NULL,
-      "batch size B at kappa = 1 (required)" },
-    { "kappa", PARAM_GRID, offsetof(scaling_params, kappa), NULL, 1, 1e12, 0, NULL,
-      "batch multipliers (required), integers that divide the largest, e.g. 1, 4, 16, 64" },
-    { "examples", PARAM_INT, offsetof(scaling_params, examples), NULL, 1, 1e15, 0, NULL,
-      "examples each run sees (required), a multiple of base_batch * max(kappa)" },
+    { "base_batch", PARAM_REAL, offsetof(scaling_params, base_batch), "1", 1, 1e12, 0, NULL,
+      "batch size B at kappa = 1" },
+    { "kappa", PARAM_GRID, offsetof(scaling_params, kappa), "1, 4, 16, 64", 1, 1e12, 0, NULL,
+      "batch multipliers, integers that divide the largest" },
+    { "examples", PARAM_INT, offsetof(scaling_params, examples), "65536", 1, 1e15, 0, NULL,
+      "examples each run sees, a multiple of base_batch * max(kappa)" },
     { "points", PARAM_INT, offsetof(scaling_params, points), "64", 1, 1e6, 0, NULL,
       "at most this many checkpoints along the examples axis (evenly spaced)" },
     { "seeds", PARAM_INT, offsetof(scaling_params, seeds), "100", 2, 1e7, 0, NULL,
