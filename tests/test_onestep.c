@@ -155,6 +155,49 @@ static void adam_update_rms_under_pure_noise(void **unused)
     config_free(c);
 }
 
+/* With a signal (NQM at x0 = 1, B = 1: g_i^2/Sigma_ii = 1/i varies over coordinates) Monte Carlo
+ * follows the per-coordinate form; the global-SNR form (exact only for equal ratios) does not. */
+static void adam_update_rms_with_signal(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = onestep\nseed = 1\n[problem]\ntype = nqm\n"
+                          "dim = 10000\n[onestep]\nbatch = 1\nsamples = 200\nsteady_steps = 2000\n"
+                          "[optimizer adam]\ntype = adam\nbeta1 = 0.9\nbeta2 = 0.95\neps = 0\n");
+    problem *pb = tu_problem(c);
+    grad_moments m = { 0 };
+    assert_int_equal(grad_moments_compute(pb, pb->x0, &m), OD_OK);
+    onestep_estimate e;
+    estimate(c, pb, 0, ONESTEP_STEADY, 1.0, &e, 0);
+    double coords = adam_update_rms_per_coordinate(&m, 0.9, 1.0);
+    double global = adam_update_rms_global_snr(0.9, 1.0 / m.B_simple);
+    printf("# Adam update RMS with signal, NQM d = 1e4, B = 1: Monte Carlo %.4f, per-coordinate "
+           "%.4f, global SNR %.4f\n", e.rms, coords, global);
+    assert_true(fabs(e.rms / coords - 1.0) < 0.05);
+    assert_true(global / e.rms > 1.5);
+    grad_moments_free(&m);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Equal ratios g_i^2/Sigma_ii in every coordinate: the two forms are the same number. */
+static void adam_update_rms_forms_agree_at_equal_snr(void **unused)
+{
+    (void)unused;
+    enum { N = 7 };
+    double g[N], sd[N], gg = 0.0, trS = 0.0;
+    for (int i = 0; i < N; i++) {
+        g[i] = (i % 2 ? -1.0 : 1.0) * (0.3 + i);
+        sd[i] = 2.5 * fabs(g[i]);              /* g_i^2/Sigma_ii = 0.16 everywhere */
+        gg += g[i] * g[i], trS += sd[i] * sd[i];
+    }
+    grad_moments m = { .n = N, .g = g, .sd = sd, .gg = gg, .trS = trS, .B_simple = trS / gg };
+    for (double B = 0.5; B < 1e4; B *= 3.0) {
+        double a = adam_update_rms_per_coordinate(&m, 0.9, B);
+        double b = adam_update_rms_global_snr(0.9, B / m.B_simple);
+        assert_true(fabs(a - b) <= 1e-14 * b);
+    }
+}
+
 /* lr*(B) of form `form` for optimizer k of c at x0 and batch B (fails if the form is absent). */
 static double form_lr(const config *c, size_t k, const problem *pb, const grad_moments *m,
                       double B, const char *form)
@@ -209,6 +252,8 @@ int main(void)
         cmocka_unit_test(sign_means_are_erf),
         cmocka_unit_test(sign_surge_on_designed_quadratic),
         cmocka_unit_test(adam_update_rms_under_pure_noise),
+        cmocka_unit_test(adam_update_rms_with_signal),
+        cmocka_unit_test(adam_update_rms_forms_agree_at_equal_snr),
         cmocka_unit_test(eps_forms_reach_their_limits),
     };
     return cmocka_run_group_tests_name("onestep", tests, NULL, NULL);

@@ -78,6 +78,14 @@ lmin, lmax = 1.0 / d, 1.0
 check("goh lr", float(facts["goh_lr"]), (2 / (math.sqrt(lmin) + math.sqrt(lmax))) ** 2)
 k = math.sqrt(lmax / lmin)
 check("goh momentum", float(facts["goh_momentum"]), ((k - 1) / (k + 1)) ** 2)
+check("gd lr", float(facts["gd_lr"]), 2 / (lmin + lmax))
+check("gd rate", float(facts["gd_rate"]), (lmax / lmin - 1) / (lmax / lmin + 1))
+snr_i = B[:, None] * g[None, :] ** 2 / c[None, :]          # per coordinate: g_i^2/Sigma_ii = 1/i
+check("adam update rms per coordinate", col["adam.steady.update_rms_per_coordinate"],
+      np.sqrt(((snr_i + a) / (snr_i + 1)).mean(axis=1)))
+s_glob = B / B_simple
+check("adam update rms global snr", col["adam.steady.update_rms_global_snr"],
+      np.sqrt((s_glob + a) / (s_glob + 1)))
 label = f" (adam eps = {sys.argv[2]})" if len(sys.argv) > 2 else ""
 print(f"theory{label}: {passed} passed, {failed} failed")
 sys.exit(1 if failed else 0)

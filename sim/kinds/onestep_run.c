@@ -42,12 +42,16 @@ static void record_moments(rec *r, const grad_moments *m, const problem *pb)
         rec_attr_num(r, g, "goh_lr", lr);
         rec_attr_num(r, g, "goh_momentum", mu);
         rec_attr_num(r, g, "goh_rate", rate);
+        gd_optimum(pb->spectrum[0], pb->spectrum[pb->n - 1], &lr, &rate);
+        rec_attr_num(r, g, "gd_lr", lr);
+        rec_attr_num(r, g, "gd_rate", rate);
     }
     rec_attr_str(r, g, "description", "moments at the frozen point x: lr_max = |g|^2/g^T H g, "
                  "dL_max = |g|^4/(2 g^T H g), B_noise = tr(Sigma H)/g^T H g, B_simple = "
                  "tr(Sigma)/|g|^2, A = sum H_ii, C = sum_{i!=j} H_ij sign(g_i g_j); sign surge "
                  "(mean field, C > A) at B_peak = A B_simple/(C - A); goh_*: Goh 2017 optimum "
-                 "for the spectrum's [min, max]");
+                 "for the spectrum's [min, max]; gd_*: plain GD's best constant lr 2/(min + max) "
+                 "and its rate (kappa - 1)/(kappa + 1)");
 }
 
 /* Heavy ball's rate max_lambda rho(lr, mu, lambda) over the spectrum on a 201 x 200 grid,
@@ -144,18 +148,23 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
     free(lr), free(dL);
     if (dir == ONESTEP_STEADY && o->type->steady == OPT_DIR_ADAM_STEADY) {
         double b1 = param_get(o->type->params, &o->p, "beta1", 0.0);
-        for (size_t i = 0; i < nb; i++)
-            col[i] = adam_update_rms(b1, onestep_params_of(c)->batch.v[i] / m->B_simple);
-        snprintf(path, sizeof path, "%s/update_rms_theory", gpath);
-        rec_array(r, path, 1, &nb, col, NULL);
-        rec_attach_scale(r, path, 0, scale);
-        rec_attr_str(r, path, "formula", "sqrt((s + a)/(s + 1)), s = B/B_simple, a = (1-b1)/(1+b1)");
-        for (size_t i = 0; i < nb; i++)
-            col[i] = adam_update_rms_coords(m, b1, onestep_params_of(c)->batch.v[i]);
-        snprintf(path, sizeof path, "%s/update_rms_theory_coords", gpath);
-        rec_array(r, path, 1, &nb, col, NULL);
-        rec_attach_scale(r, path, 0, scale);
-        rec_attr_str(r, path, "formula", "sqrt(mean_i (s_i + a)/(s_i + 1)), s_i = B g_i^2/Sigma_ii");
+        static const struct { const char *name, *formula; } rms[2] = {
+            { "update_rms_theory_global_snr", "sqrt((s + a)/(s + 1)), s = B/B_simple = B |g|^2/tr "
+              "Sigma, a = (1-b1)/(1+b1): exact only when every g_i^2/Sigma_ii is the same" },
+            { "update_rms_theory_per_coordinate", "sqrt(mean_i (s_i + a)/(s_i + 1)), s_i = B g_i^2/"
+              "Sigma_ii, a = (1-b1)/(1+b1)" },
+        };
+        for (int k = 0; k < 2; k++) {
+            for (size_t i = 0; i < nb; i++) {
+                double B = onestep_params_of(c)->batch.v[i];
+                col[i] = k == 0 ? adam_update_rms_global_snr(b1, B / m->B_simple)
+                                : adam_update_rms_per_coordinate(m, b1, B);
+            }
+            snprintf(path, sizeof path, "%s/%s", gpath, rms[k].name);
+            rec_array(r, path, 1, &nb, col, NULL);
+            rec_attach_scale(r, path, 0, scale);
+            rec_attr_str(r, path, "formula", rms[k].formula);
+        }
         rec_attr_num(r, gpath, "surge_B", adam_surge_batch(m, b1));
     }
     if (dir == ONESTEP_FIRST && cells[0].e.mean_phi) {   /* per coordinate: long table */

@@ -1,6 +1,7 @@
 /* sim/kinds/onestep_theory.c — `optdyn theory` for kind = onestep: the closed forms of THEORY.md
  * section 4 at the frozen point, as '# key = value' lines and a TSV table, no Monte Carlo. */
 #include "../core/status.h"
+#include "../input/param.h"
 #include "../theory/grad_moments.h"
 #include "../theory/scaling_theory.h"
 #include "kind.h"
@@ -9,14 +10,34 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-/* The closed forms of one optimizer and direction over the batch sizes. */
+enum { RMS_FORMS = 2 };   /* Adam steady: update RMS, global and per-coordinate SNR */
+
+/* The closed forms of one optimizer and direction over the batch sizes: nf columns of lr*(B)
+ * (forms[f]), then for Adam's steady direction its update RMS in both forms. */
 typedef struct block {
     const cfg_optimizer *o;
     int dir;
-    size_t nf;
-    const char *forms[THEORY_FORMS_MAX];
+    size_t nf, nc;
+    const char *forms[THEORY_FORMS_MAX + RMS_FORMS];
     double *lr, *dL;
 } block;
+
+/* Adam steady: append the update RMS columns (THEORY.md 4; the global form is exact only when
+ * every coordinate has the same g_i^2/Sigma_ii). */
+static void add_update_rms(block *k, const grad_moments *m, size_t nb, const double *B)
+{
+    k->nc = k->nf;
+    if (k->dir != ONESTEP_STEADY || k->o->type->steady != OPT_DIR_ADAM_STEADY)
+        return;
+    double b1 = param_get(k->o->type->params, &k->o->p, "beta1", 0.0);
+    k->forms[k->nc] = "update_rms_global_snr";
+    for (size_t i = 0; i < nb; i++)
+        k->lr[k->nc * nb + i] = adam_update_rms_global_snr(b1, B[i] / m->B_simple);
+    k->forms[++k->nc] = "update_rms_per_coordinate";
+    for (size_t i = 0; i < nb; i++)
+        k->lr[k->nc * nb + i] = adam_update_rms_per_coordinate(m, b1, B[i]);
+    k->nc++;
+}
 
 static void print_moments(FILE *out, const grad_moments *m, const problem *pb)
 {
@@ -32,6 +53,8 @@ static void print_moments(FILE *out, const grad_moments *m, const problem *pb)
         double lr, mu, rate;
         goh_optimum(pb->spectrum[0], pb->spectrum[pb->n - 1], &lr, &mu, &rate);
         fprintf(out, "# goh_lr = %.17g\n# goh_momentum = %.17g\n# goh_rate = %.17g\n", lr, mu, rate);
+        gd_optimum(pb->spectrum[0], pb->spectrum[pb->n - 1], &lr, &rate);
+        fprintf(out, "# gd_lr = %.17g\n# gd_rate = %.17g\n", lr, rate);
     }
 }
 
@@ -60,25 +83,26 @@ int onestep_theory(sim_ctx *x, FILE *out)
             block *k = &blk[nblk];
             k->o = &c->opt[i];
             k->dir = dir;
-            k->lr = malloc(THEORY_FORMS_MAX * nb * sizeof *k->lr);
+            k->lr = malloc((THEORY_FORMS_MAX + RMS_FORMS) * nb * sizeof *k->lr);
             k->dL = malloc(THEORY_FORMS_MAX * nb * sizeof *k->dL);
-            if (k->lr && k->dL)
+            if (k->lr && k->dL) {
                 k->nf = scaling_theory_table(k->o, dir, &m, pb, pt, nb, B, k->forms, k->lr, k->dL);
-            else
+                add_update_rms(k, &m, nb, B);
+            } else
                 status = OD_ENOMEM;
         }
     if (status == OD_OK) {
         print_moments(out, &m, pb);
         fprintf(out, "B");
         for (size_t k = 0; k < nblk; k++)
-            for (size_t f = 0; f < blk[k].nf; f++)
+            for (size_t f = 0; f < blk[k].nc; f++)
                 fprintf(out, "\t%s.%s.%s", blk[k].o->name, blk[k].dir ? "steady" : "first",
                         blk[k].forms[f]);
         fputc('\n', out);
         for (size_t ib = 0; ib < nb; ib++) {
             fprintf(out, "%.17g", B[ib]);
             for (size_t k = 0; k < nblk; k++)
-                for (size_t f = 0; f < blk[k].nf; f++)
+                for (size_t f = 0; f < blk[k].nc; f++)
                     fprintf(out, "\t%.17g", blk[k].lr[f * nb + ib]);
             fputc('\n', out);
         }

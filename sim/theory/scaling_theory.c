@@ -225,7 +225,7 @@ double adam_surge_batch(const grad_moments *m, double b1)
     return b1 > 1.0 / 3.0 ? m->B_simple * (1.0 - b1) / (3.0 * b1 - 1.0) : NAN;
 }
 
-double adam_update_rms_coords(const grad_moments *m, double b1, double B)
+double adam_update_rms_per_coordinate(const grad_moments *m, double b1, double B)
 {
     double a = (1.0 - b1) / (1.0 + b1), s2 = 0.0;
     for (size_t i = 0; i < m->n; i++) {
@@ -235,7 +235,7 @@ double adam_update_rms_coords(const grad_moments *m, double b1, double B)
     return sqrt(s2 / (double)m->n);
 }
 
-double adam_update_rms(double b1, double snr)
+double adam_update_rms_global_snr(double b1, double snr)
 {
     double a = (1.0 - b1) / (1.0 + b1);
     return sqrt((snr + a) / (snr + 1.0));
@@ -247,6 +247,12 @@ void goh_optimum(double lmin, double lmax, double *lr, double *mu, double *rate)
     *lr = s * s;
     *mu = ((k - 1.0) / (k + 1.0)) * ((k - 1.0) / (k + 1.0));
     *rate = sqrt(*mu);
+}
+
+void gd_optimum(double lmin, double lmax, double *lr, double *rate)
+{
+    *lr = 2.0 / (lmin + lmax);
+    *rate = (lmax - lmin) / (lmax + lmin);
 }
 
 /* (v, x) <- [[mu, lambda], [-lr mu, 1 - lr lambda]] (v, x): eigenvalues of the 2x2 matrix,

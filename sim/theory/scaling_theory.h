@@ -37,14 +37,20 @@ int sign_surge(const grad_moments *m, double *B_peak, double *lr_peak);
 /* Adam steady state, diagonal H: surge beyond B = B_simple (1-b1)/(3 b1 - 1) when b1 > 1/3. */
 double adam_surge_batch(const grad_moments *m, double b1);
 
-/* Adam's update RMS with signal-to-noise s = B/B_simple: sqrt((s + a)/(s + 1)), a = (1-b1)/(1+b1). */
-double adam_update_rms(double b1, double snr);
+/* Adam's steady update RMS from one global signal-to-noise ratio s = B/B_simple = B|g|^2/tr Sigma:
+ * sqrt((s + a)/(s + 1)), a = (1-b1)/(1+b1). Exact only when every coordinate has the same
+ * ratio g_i^2/Sigma_ii; otherwise use the per-coordinate form below. */
+double adam_update_rms_global_snr(double b1, double snr);
 
-/* The same per coordinate, s_i = B g_i^2/Sigma_ii, as the root of the mean of the squares. */
-double adam_update_rms_coords(const grad_moments *m, double b1, double B);
+/* The same per coordinate, s_i = B g_i^2/Sigma_ii: sqrt(mean_i (s_i + a)/(s_i + 1)). */
+double adam_update_rms_per_coordinate(const grad_moments *m, double b1, double B);
 
 /* Goh (2017): for eigenvalues in [lmin, lmax], the best heavy-ball pair and its rate sqrt(mu). */
 void goh_optimum(double lmin, double lmax, double *lr, double *mu, double *rate);
+
+/* Plain GD on the same spectrum: the best constant lr = 2/(lmin + lmax) and its rate
+ * (kappa - 1)/(kappa + 1), kappa = lmax/lmin (heavy ball's is (sqrt kappa - 1)/(sqrt kappa + 1)). */
+void gd_optimum(double lmin, double lmax, double *lr, double *rate);
 /* Spectral radius of heavy ball (v <- mu v + g; x <- x - lr v) on eigenvalue lambda; the
  * convergence rate over a spectrum is the largest over its eigenvalues. */
 double heavy_ball_radius(double lr, double mu, double lambda);
