@@ -319,6 +319,17 @@ static void ema_zhang_grid_finishes(void **unused)
             assert_true(ref_loss(pb, &x, s0, (long)steps - 1) > 0.01);
         }
     }
+    /* the sweep's stationary risks (issue 15.5), against the recursion's fixed point */
+    assert_int_equal(sweep_stationary(c, pb, &res), OD_OK);
+    for (size_t b = 0; b < res.NB; b++)
+        for (size_t l = 0; l < res.NL; l += 7) {
+            xcase x = { NQM_EMA, sp->lr.v[l], 0, 0.9, 0, sp->batch.v[b] };
+            double got = res.stationary[b * res.NL + l];
+            if (sp->lr.v[l] * 1.0 < 2)
+                check_rel(got, ref_stationary(pb, &x), 1e-12, "sweep stationary", &x, INFINITY);
+            else
+                assert_true(isinf(got));
+        }
     free(s0);
     sweep_result_free(&res);
     problem_free(pb);

@@ -319,11 +319,15 @@ static double lower_bound(const nqm_exact *e, double k1, double k2)
     return 0.5 * s;
 }
 
-/* Monotone case: smallest k in [1, max] with L(k) <= level by doubling then bisection. */
-static long bisect_first(const nqm_exact *e, double level, long max)
+/* Smallest k in [1, max] with L(k) <= level (below) or L(k) > level (!below) by doubling then
+ * bisection: the first such k when the predicate, once true, stays true; -1 if not by max. */
+static long bisect_first(const nqm_exact *e, int below, double level, long max)
 {
+#define HIT(k) ((nqm_exact_loss(e, (double)(k)) <= level) == below)
     long lo = 0, hi = 1;
-    while (!(nqm_exact_loss(e, (double)hi) <= level)) {
+    if (max < 1)
+        return -1;
+    while (!HIT(hi)) {
         if (hi == max)
             return -1;
         lo = hi;
@@ -331,11 +335,12 @@ static long bisect_first(const nqm_exact *e, double level, long max)
     }
     while (hi - lo > 1) {
         long mid = lo + (hi - lo) / 2;
-        if (nqm_exact_loss(e, (double)mid) <= level)
+        if (HIT(mid))
             hi = mid;
         else
             lo = mid;
     }
+#undef HIT
     return hi;
 }
 
@@ -371,8 +376,7 @@ long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *
         *frac = 0.0;
         return 0;
     }
-    long k = max_steps < 1 ? -1
-             : e->monotone ? bisect_first(e, target, max_steps) : search_first(e, target, max_steps);
+    long k = e->monotone ? bisect_first(e, 1, target, max_steps) : search_first(e, target, max_steps);
     if (k < 0) {
         *frac = INFINITY;
         return -1;
@@ -387,21 +391,7 @@ long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *
 long nqm_exact_diverged_at(const nqm_exact *e, double factor, long max_steps)
 {
     double level = factor * fabs(e->loss0);
-    if (e->stable || !(nqm_exact_loss(e, 0) <= level))
-        return e->stable ? -1 : 0;
-    long lo = 0, hi = 1;
-    while (nqm_exact_loss(e, (double)hi) <= level) {
-        if (hi >= max_steps)
-            return -1;
-        lo = hi;
-        hi = hi > max_steps / 2 ? max_steps : 2 * hi;
-    }
-    while (hi - lo > 1) {
-        long mid = lo + (hi - lo) / 2;
-        if (nqm_exact_loss(e, (double)mid) <= level)
-            lo = mid;
-        else
-            hi = mid;
-    }
-    return hi;
+    if (e->stable)
+        return -1;
+    return !(nqm_exact_loss(e, 0) <= level) ? 0 : bisect_first(e, 0, level, max_steps);
 }
