@@ -17,153 +17,167 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ROOTS_REAL, ROOTS_COMPLEX };
-/* Per-coordinate layout of w (NQM_W doubles):
- *  heavy ball: [kind, s0, h, G, a, mu, c1 = 1 - a - mu, stat, ...]
- *      real:    [8] r1, [9] log|r1|, [10] r2, [11] log|r2|, [12] |r1| - |r2|, [13] 1 - r2
- *      complex: [8] log rho, [9] tau_hi, [10] tau_lo (theta/2pi), [11] S = sqrt(-disc),
- *               [12] psi/pi (zeros of p_k where 2k tau + psi/pi is an integer)
- *  EMA: [q, log|q|, g, log g, |q| - g, s0, K = sigma^2 (1-g)^2, (1 - q^2) S1, S2, S3, stat,
- *        q^2 - 1] */
-#define NQM_W 14
+/* Heavy ball, one coordinate. */
+typedef struct hb_coord {
+    int cplx;                     /* complex roots */
+    double s0, G, a, mu, c1;      /* G = sigma^2/((1-mu) a (2+2mu-a)), c1 = 1 - a - mu */
+    powdd_pair r;                 /* real roots: r1 = r.x, r2 = r.y (|r1| >= |r2|) */
+    double om2;                   /* 1 - r2 */
+    int mono;                     /* E[x_k^2] non-increasing in k (docs/theory.md) */
+    double lrho, S, psi;          /* complex: log rho, S = sqrt(-disc), psi/pi */
+    long double tau;              /* theta/2pi */
+} hb_coord;
+
+/* EMA, one coordinate. */
+typedef struct ema_coord {
+    powdd_num q, g;
+    powdd_pair qg, q2;            /* for E_k(q, g) and E_k(q^2, 1) */
+    double s0, K, S1n, S2, S3;    /* K = sigma^2 (1-g)^2, S1n = (1 - q^2) S1 */
+} ema_coord;
 
 static const double TWO_PI = 6.283185307179586476925286766559;
+static const long double PI_L = 3.14159265358979323846264338327950288L;
 
 /* ---- heavy ball ---- */
 
-static void init_hb_coord(double *w, double a, double mu, double noise, double s0, int *stable)
+static double init_hb_coord(hb_coord *w, double a, double mu, double noise, double s0, int *stable)
 {
     long double cl = 1.0L - mu - a, bl = 1.0L + mu - a;
     long double disc = cl * cl - 4.0L * mu * a;          /* = b^2 - 4 mu, cancellation-free */
-    double D = (1 - mu) * a * (2 + 2 * mu - a);
-    w[1] = s0;
-    w[3] = noise == 0 ? 0.0 : noise / D;
-    w[4] = a;
-    w[5] = mu;
-    w[6] = (double)cl;
+    memset(w, 0, sizeof *w);
+    w->s0 = s0;
+    w->G = noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
+    w->a = a;
+    w->mu = mu;
+    w->c1 = (double)cl;
     if (disc >= 0) {
-        long double s = sqrtl(disc), r1, r2, om1, om2;
+        long double sq = sqrtl(disc), r1, om1, om2;
         if (bl >= 0) {                                    /* both roots in [0, 1 + mu) */
-            r1 = (bl + s) / 2;
-            om1 = 2.0L * a / (1.0L - mu + a + s);          /* 1 - r1, no cancellation */
-            om2 = (1.0L - mu + a + s) / 2;                 /* 1 - r2 */
+            r1 = (bl + sq) / 2;
+            om1 = 2.0L * a / (1.0L - mu + a + sq);         /* 1 - r1, no cancellation */
+            om2 = (1.0L - mu + a + sq) / 2;                /* 1 - r2 */
         } else {                                          /* both roots negative */
-            r1 = (bl - s) / 2;
-            om1 = 2.0L * (2.0L + 2.0L * mu - a) / (2.0L + bl + s);   /* 1 - |r1| */
-            om2 = (2.0L + bl + s) / 2;                                 /* 1 - |r2| */
+            r1 = (bl - sq) / 2;
+            om1 = 2.0L * (2.0L + 2.0L * mu - a) / (2.0L + bl + sq);   /* 1 - |r1| */
+            om2 = (2.0L + bl + sq) / 2;                                 /* 1 - |r2| */
         }
-        r2 = r1 != 0 ? mu / r1 : 0.0L;
-        w[0] = ROOTS_REAL;
-        w[8] = (double)r1;
-        w[9] = fabsl(om1) < 0.5L ? log1p((double)-om1) : log(fabs((double)r1));
-        w[10] = (double)r2;
-        w[11] = r2 == 0 ? -INFINITY : fabsl(om2) < 0.5L ? log1p((double)-om2) : log(fabs((double)r2));
-        w[12] = (double)s;
-        w[13] = (double)(1.0L - r2);
-        if (!(w[9] < 0))
+        long double r2 = r1 != 0 ? mu / r1 : 0.0L;
+        powdd_num x = { (double)r1, fabsl(om1) < 0.5L ? log1p((double)-om1) : log(fabs((double)r1)) };
+        powdd_num y = { (double)r2, r2 == 0 ? -INFINITY
+                                    : fabsl(om2) < 0.5L ? log1p((double)-om2) : log(fabs((double)r2)) };
+        w->r = powdd_pair_of(x, y, (double)sq);           /* |r1| - |r2| = sqrt(disc) */
+        w->om2 = (double)(1.0L - r2);
+        /* positive roots: s0 (p_k^2 - p_(k+1)^2) >= s0 (1-r1)(1+r1)(1-r2)^2 U_(k+1)^2, and the
+         * noise adds sigma^2 U_(k+1)^2 */
+        w->mono = bl >= 0 && r2 <= 1 && s0 * (double)om1 * (double)(1 + r1) * w->om2 * w->om2 >= noise;
+        if (!(x.lg < 0))
             *stable = 0;
     } else {
-        long double S = sqrtl(-disc), tau = atan2l(S, bl) / (2.0L * 3.14159265358979323846264338327950288L);
-        w[0] = ROOTS_COMPLEX;
-        w[8] = 0.5 * log(mu);
-        w[9] = (double)tau;
-        w[10] = (double)(tau - (long double)w[9]);
-        w[11] = (double)S;
-        w[12] = (double)(atan2l(S, cl) / 3.14159265358979323846264338327950288L);
+        long double S = sqrtl(-disc);
+        w->cplx = 1;
+        w->lrho = 0.5 * log(mu);
+        w->tau = atan2l(S, bl) / (2 * PI_L);
+        w->S = (double)S;
+        w->psi = (double)(atan2l(S, cl) / PI_L);
         if (!(mu < 1))
             *stable = 0;
     }
-    w[7] = w[3] * (1 + mu);                               /* stationary E x^2 */
-}
-
-/* k tau in turns, long double (the phase k theta loses k theta eps in double) */
-static long double hb_turns(const double *w, double k)
-{
-    return (long double)k * ((long double)w[9] + (long double)w[10]);
+    return w->G * (1 + mu);                               /* stationary E x^2 */
 }
 
 /* p_k and q_k, the first row of A^k. */
-static void hb_pq(const double *w, double k, double *p, double *q)
+static void hb_pq(const hb_coord *w, double k, double *p, double *q)
 {
-    double mu = w[5];
     if (k == 0) {
         *p = 1.0;
         *q = 0.0;
         return;
     }
-    if ((int)w[0] == ROOTS_REAL) {
-        powdd_num r1 = { w[8], w[9] }, r2 = { w[10], w[11] };
-        *p = w[13] * powdd_dd(r1, r2, w[12], k + 1) + powdd_pow(r2, k + 1);
-        *q = -mu * powdd_dd(r1, r2, w[12], k);
+    if (!w->cplx) {
+        /* U_k = r1^(k-1) R_k, R_k = (1 - t^k)/(1 - t); expm1((k+1) lt) = t expm1(k lt) - den */
+        const powdd_pair *r = &w->r;
+        double xk1 = powdd_pow(r->x, k - 1), rk, rk1;
+        if (r->lt == 0) {
+            rk = k;
+            rk1 = k + 1;
+        } else {
+            double em = expm1(k * r->lt), em1 = (1 - r->den) * em - r->den;
+            rk = -em / r->den;
+            rk1 = -em1 / r->den;
+        }
+        *p = w->om2 * (xk1 * r->x.v * rk1) + powdd_pow(r->y, k + 1);
+        *q = -w->mu * xk1 * rk;
         return;
     }
-    double rk = exp(k * w[8]);
-    if (rk == 0) {
+    if (k * w->lrho < -708) {            /* rho^k < 1e-307: nothing left of the transient */
         *p = *q = 0.0;
         return;
     }
-    long double t = hb_turns(w, k);
-    double s, c;
-    sincos(TWO_PI * (double)(t - nearbyintl(t)), &s, &c);
-    *p = rk * (c + w[6] * s / w[11]);                     /* rho^k (cos + (1-a-mu) sin / S) */
-    *q = -mu * 2 * rk * s / w[11];                        /* -mu U_k, U_k = 2 rho^k sin / S */
+    double rk = exp(k * w->lrho), t = k * (double)w->tau, s, c;
+    if (t < 16)                          /* k tau in turns: double loses k tau eps, long double less */
+        t -= nearbyint(t);
+    else {
+        long double tl = (long double)k * w->tau;
+        t = (double)(tl - nearbyintl(tl));
+    }
+    sincos(TWO_PI * t, &s, &c);
+    *p = rk * (c + w->c1 * s / w->S);                     /* rho^k (cos + (1-a-mu) sin / S) */
+    *q = -w->mu * 2 * rk * s / w->S;                      /* -mu U_k, U_k = 2 rho^k sin / S */
 }
 
-static double hb_noise(const double *w, double p, double q)
+static double hb_noise(const hb_coord *w, double p, double q)
 {
-    double a = w[4], mu = w[5];
-    return w[3] == 0 ? 0.0 : w[3] * ((1 + mu) * (1 - p * p) + 2 * a * p * q - 2 * a * q * q);
+    double a = w->a;
+    return w->G == 0 ? 0.0 : w->G * ((1 + w->mu) * (1 - p * p) + 2 * a * p * q - 2 * a * q * q);
 }
 
 /* min of p_k^2 over the integer steps [k1, k2], given p at both ends (0 when unknown). */
-static double hb_min_c2(const double *w, double k1, double k2, double p1, double p2)
+static double hb_min_c2(const hb_coord *w, double k1, double k2, double p1, double p2)
 {
     double m = fmin(p1 * p1, p2 * p2);
     if (k1 == k2)
         return m;
-    if ((int)w[0] == ROOTS_REAL)           /* positive roots, r2 <= 1: p_k > 0, monotone */
-        return w[8] >= 0 && w[10] >= 0 && w[10] <= 1 ? m : 0.0;
+    if (!w->cplx)                     /* positive roots, r2 <= 1: p_k > 0, monotone */
+        return w->r.x.v >= 0 && w->r.y.v >= 0 && w->om2 >= 0 ? m : 0.0;
     /* complex: p_k = A rho^k sin(k theta + psi), log|p| concave between zeros: min at an end,
      * unless a zero (2 k tau + psi/pi an integer) lies in [k1, k2] (with a margin for rounding) */
-    long double z1 = 2 * hb_turns(w, k1) + w[12] - 1e-9L, z2 = 2 * hb_turns(w, k2) + w[12] + 1e-9L;
+    long double z1 = 2 * k1 * w->tau + w->psi - 1e-9L, z2 = 2 * k2 * w->tau + w->psi + 1e-9L;
     return floorl(z2) >= ceill(z1) ? 0.0 : m;
 }
 
 /* ---- EMA ---- */
 
-static void init_ema_coord(double *w, double a, double g, double noise, double s0, int *stable)
+static double init_ema_coord(ema_coord *w, double a, double g, double noise, double s0, int *stable)
 {
-    powdd_num q = powdd_one_minus(a), gn = powdd_from(g);
-    w[0] = q.v;
-    w[1] = q.lg;
-    w[2] = g;
-    w[3] = gn.lg;
-    w[4] = (double)(fabsl(1.0L - a) - g);                 /* |q| - g without cancellation */
-    w[5] = s0;
-    if (!(fabs(q.v) < 1 && g < 1))
-        *stable = 0;
+    w->q = powdd_one_minus(a);
+    w->g = powdd_from(g);
+    powdd_num q2 = { w->q.v * w->q.v, 2 * w->q.lg }, one = { 1, 0 };
     double m = 1 - g, one_q2 = a * (2 - a), one_qg = m + g * a, one_g2 = m * (1 + g);
-    w[6] = noise * m * m;
-    w[7] = noise == 0 ? 0.0 : (1 + g - g * a) / (one_qg * one_g2);  /* (1 - q^2) sum E_j^2 */
-    w[8] = noise == 0 ? 0.0 : g / (one_qg * one_g2);                /* sum E_j g^j */
-    w[9] = noise == 0 ? 0.0 : g * g / one_g2;                       /* sum g^2j */
-    w[10] = w[6] * w[7] / one_q2;
-    w[11] = -one_q2;                                                /* q^2 - 1 */
+    w->qg = powdd_pair_of(w->q, w->g, (double)(fabsl(1.0L - a) - g));   /* |q| - g, no cancellation */
+    w->q2 = powdd_pair_of(q2, one, -one_q2);                            /* q^2 - 1 */
+    w->s0 = s0;
+    if (!(fabs(w->q.v) < 1 && g < 1))
+        *stable = 0;
+    w->K = noise * m * m;
+    w->S1n = noise == 0 ? 0.0 : (1 + g - g * a) / (one_qg * one_g2);     /* (1 - q^2) sum E_j^2 */
+    w->S2 = noise == 0 ? 0.0 : g / (one_qg * one_g2);                   /* sum E_j g^j */
+    w->S3 = noise == 0 ? 0.0 : g * g / one_g2;                          /* sum g^2j */
+    return w->K * w->S1n / one_q2;                                      /* stationary E xbar^2 */
 }
 
-static void ema_coord(const double *w, double k, double *c, double *noise)
+static void ema_moment(const ema_coord *w, double k, double *c, double *noise)
 {
     if (k == 0) {
         *c = 1.0;
         *noise = 0.0;
         return;
     }
-    powdd_num q = { w[0], w[1] }, g = { w[2], w[3] }, q2 = { w[0] * w[0], 2 * w[1] }, one = { 1, 0 };
-    double Ek = powdd_dd(q, g, w[4], k), qk = powdd_pow(q, k);
-    *c = powdd_pow(g, k) + (1 - w[2]) * w[0] * Ek;
-    /* S1 (1 - q^2k) = w[7] (1 - q^2k)/(1 - q^2): finite at |q| = 1 too */
-    *noise = w[6] == 0 ? 0.0
-                       : w[6] * (w[7] * powdd_dd(q2, one, w[11], k) - 2 * qk * Ek * w[8] - Ek * Ek * w[9]);
+    double Ek = powdd_pair_dd(&w->qg, k);
+    *c = powdd_pow(w->g, k) + (1 - w->g.v) * w->q.v * Ek;
+    /* S1 (1 - q^2k) = S1n (1 - q^2k)/(1 - q^2): finite at |q| = 1 too */
+    *noise = w->K == 0 ? 0.0
+                       : w->K * (w->S1n * powdd_pair_dd(&w->q2, k) -
+                                 2 * powdd_pow(w->q, k) * Ek * w->S2 - Ek * Ek * w->S3);
 }
 
 /* ---- SGD ---- */
@@ -240,21 +254,17 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         }
         return OD_OK;
     }
-    if (!(e->w = malloc(NQM_W * pb->n * sizeof *e->w)))
+    int hb = e->mode == NQM_HEAVY_BALL;
+    if (!(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
         return OD_ENOMEM;
     double stat = 0.0;
     for (size_t i = 0; i < e->n; i++) {
-        double *w = e->w + NQM_W * i;
-        if (e->mode == NQM_HEAVY_BALL) {
-            double noise = isinf(B) ? 0.0 : p->lr * p->lr * c[i] / B;
-            init_hb_coord(w, p->lr * h[i], mu, noise, s0[i], &e->stable);
-            stat += h[i] * w[7];
-        } else {
-            double hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
-            double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp / B;
-            init_ema_coord(w, p->lr * hp, p->ema, noise, s0[i], &e->stable);
-            stat += h[i] * w[10];
-        }
+        double hp = hb || pw == 0 ? h[i] : pow(h[i], 1 - pw);
+        double cp = hb || pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
+        double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp / B;
+        stat += h[i] * (hb ? init_hb_coord((hb_coord *)e->coord + i, p->lr * hp, mu, noise, s0[i], &e->stable)
+                           : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp, p->ema, noise, s0[i],
+                                            &e->stable));
     }
     e->stationary = e->stable ? 0.5 * stat : INFINITY;
     return OD_OK;
@@ -262,9 +272,10 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
 
 void nqm_exact_free(nqm_exact *e)
 {
-    free(e->w);
+    free(e->coord);
     free(e->logr);                 /* the block holding hs0, hss, hd and gr too */
-    e->w = e->logr = e->hs0 = e->hss = e->hd = e->gr = NULL;
+    e->coord = NULL;
+    e->logr = e->hs0 = e->hss = e->hd = e->gr = NULL;
 }
 
 double nqm_exact_stationary(const nqm_exact *e) { return e->stationary; }
@@ -272,15 +283,16 @@ double nqm_exact_stationary(const nqm_exact *e) { return e->stationary; }
 /* s0 c^2 + N of coordinate i at step k; *c gets c, *noise N. */
 static double coord_moment(const nqm_exact *e, size_t i, double k, double *c, double *noise)
 {
-    const double *w = e->w + NQM_W * i;
     if (e->mode == NQM_HEAVY_BALL) {
+        const hb_coord *w = (const hb_coord *)e->coord + i;
         double q;
         hb_pq(w, k, c, &q);
         *noise = hb_noise(w, *c, q);
-        return w[1] * *c * *c + *noise;
+        return w->s0 * *c * *c + *noise;
     }
-    ema_coord(w, k, c, noise);
-    return w[5] * *c * *c + *noise;
+    const ema_coord *w = (const ema_coord *)e->coord + i;
+    ema_moment(w, k, c, noise);
+    return w->s0 * *c * *c + *noise;
 }
 
 double nqm_exact_loss(const nqm_exact *e, double k)
@@ -303,16 +315,22 @@ static double lower_bound(const nqm_exact *e, double k1, double k2)
         return 0.5 * nqm_exact_sgd_bound(e, k1, k2);
     double s = 0.0;
     for (size_t i = 0; i < e->n; i++) {
-        const double *w = e->w + NQM_W * i;
-        double c1, c2, noise1, noise2, min2, s0 = e->mode == NQM_HEAVY_BALL ? w[1] : w[5];
+        double c1, c2, noise1, noise2, min2, q2, s0;
         coord_moment(e, i, k1, &c1, &noise1);
         if (e->mode == NQM_HEAVY_BALL) {
-            double q2;
+            const hb_coord *w = (const hb_coord *)e->coord + i;
             hb_pq(w, k2, &c2, &q2);
+            if (w->mono) {                 /* the value at k2 is the minimum */
+                s += e->h[i] * (w->s0 * c2 * c2 + hb_noise(w, c2, q2));
+                continue;
+            }
             min2 = hb_min_c2(w, k1, k2, c1, c2);
+            s0 = w->s0;
         } else {                           /* q >= 0: c_k > 0 decreasing (a weighted mean of q^j) */
-            coord_moment(e, i, k2, &c2, &noise2);
-            min2 = w[0] >= 0 ? fmin(c1 * c1, c2 * c2) : 0.0;
+            const ema_coord *w = (const ema_coord *)e->coord + i;
+            ema_moment(w, k2, &c2, &noise2);
+            min2 = w->q.v >= 0 ? fmin(c1 * c1, c2 * c2) : 0.0;
+            s0 = w->s0;
         }
         s += e->h[i] * (s0 * min2 + noise1);
     }

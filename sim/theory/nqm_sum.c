@@ -20,9 +20,11 @@ double nqm_exact_sgd_sum(const nqm_exact *e, double k)
 
 double nqm_exact_sgd_bound(const nqm_exact *e, double k1, double k2)
 {
-    const double *lr = e->logr, *hs0 = e->hs0, *hss = e->hss;
+    const double *lr = e->logr, *hs0 = e->hs0, *hss = e->hss, *hd = e->hd;
     double s = 0.0;
-    for (size_t i = 0; i < e->n; i++)
+    for (size_t i = 0; i < e->na; i++)        /* s0 >= s*: non-increasing, the value at k2 */
+        s += hss[i] + exp(k2 * lr[i]) * hd[i];
+    for (size_t i = e->na; i < e->n; i++)
         s += hs0[i] * exp(fmin(k1 * lr[i], k2 * lr[i])) - hss[i] * expm1(k1 * lr[i]);
     if (e->unit)
         for (size_t i = 0; i < e->n; i++)

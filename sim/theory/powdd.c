@@ -31,29 +31,40 @@ double powdd_pow(powdd_num x, double k)
     return x.v < 0 && odd(k) ? -m : m;
 }
 
-double powdd_dd(powdd_num x, powdd_num y, double dxy, double k)
+powdd_pair powdd_pair_of(powdd_num x, powdd_num y, double dxy)
 {
-    if (k <= 0)
-        return 0.0;
-    if (k == 1)
-        return 1.0;
+    powdd_pair p;
     if (fabs(y.v) > fabs(x.v) || (fabs(y.v) == fabs(x.v) && dxy < 0)) {   /* |x| >= |y| */
         powdd_num s = x;
         x = y;
         y = s;
         dxy = -dxy;
     }
-    if (x.v == 0)
-        return 0.0;
+    p.x = x;
+    p.y = y;
     double ax = fabs(x.v);
-    /* lt = log|y/x| <= 0 */
-    double lt = y.v == 0 ? -INFINITY : dxy <= 0.5 * ax ? log1p(-dxy / ax) : y.lg - x.lg;
-    if (lt > 0)
-        lt = 0;
+    p.lt = x.v == 0 || y.v == 0 ? -INFINITY : dxy <= 0.5 * ax ? log1p(-dxy / ax) : y.lg - x.lg;
+    if (p.lt > 0)
+        p.lt = 0;
+    p.mixed = y.v != 0 && (x.v < 0) != (y.v < 0);
+    p.den = p.mixed ? 1 + exp(p.lt) : -expm1(p.lt);
+    return p;
+}
+
+double powdd_pair_dd(const powdd_pair *p, double k)
+{
+    if (k <= 0 || p->x.v == 0)
+        return k == 1 ? 1.0 : 0.0;
     double ratio;                       /* (1 - t^k)/(1 - t) */
-    if ((x.v < 0) == (y.v < 0) || y.v == 0)
-        ratio = lt == 0 ? k : expm1(k * lt) / expm1(lt);
-    else                                /* t = -|t| */
-        ratio = (odd(k) ? 1 + exp(k * lt) : -expm1(k * lt)) / (1 + exp(lt));
-    return powdd_pow(x, k - 1) * ratio;
+    if (!p->mixed)
+        ratio = p->lt == 0 ? k : -expm1(k * p->lt) / p->den;
+    else
+        ratio = (odd(k) ? 1 + exp(k * p->lt) : -expm1(k * p->lt)) / p->den;
+    return powdd_pow(p->x, k - 1) * ratio;
+}
+
+double powdd_dd(powdd_num x, powdd_num y, double dxy, double k)
+{
+    powdd_pair p = powdd_pair_of(x, y, dxy);
+    return powdd_pair_dd(&p, k);
 }

@@ -23,4 +23,15 @@ double powdd_pow(powdd_num x, double k);
  * error a few ulps times (1 + k |log|y/x|| eps) in the worst case, whatever the gap x - y. */
 double powdd_dd(powdd_num x, powdd_num y, double dxy, double k);
 
+/* The same for fixed x, y and many k: what does not depend on k, computed once. */
+typedef struct powdd_pair {
+    powdd_num x, y;   /* |x| >= |y| */
+    double lt;        /* log|y/x| <= 0 */
+    double den;       /* 1 - t for t = y/x */
+    int mixed;        /* x and y of opposite signs */
+} powdd_pair;
+
+powdd_pair powdd_pair_of(powdd_num x, powdd_num y, double dxy);
+double powdd_pair_dd(const powdd_pair *p, double k);
+
 #endif
