@@ -1,5 +1,5 @@
-/* sim/core/vecmath.h — lets GCC vectorize loops that call exp by declaring glibc's SIMD variants
- * (libmvec, linked through -lm), which <math.h> only declares under -ffast-math. Used by files
+/* sim/core/vecmath.h — lets GCC vectorize loops that call exp and expm1 by declaring glibc's SIMD
+ * variants (libmvec, linked through -lm), which <math.h> only declares under -ffast-math. Used by files
  * compiled with -fno-math-errno -funsafe-math-optimizations but without -ffinite-math-only,
  * so infinities (batch = inf, log 0 = -inf) keep their meaning. */
 #ifndef OPTDYN_VECMATH_H
@@ -10,6 +10,7 @@
 #if defined(__x86_64__) && defined(__GLIBC__) && defined(__GNUC__) && !defined(__FAST_MATH__) && \
     !defined(__clang__)
 __attribute__((simd("notinbranch"))) double exp(double);
+__attribute__((simd("notinbranch"))) double expm1(double);
 #endif
 
 #endif

@@ -42,6 +42,9 @@ int sweep_result_alloc(sweep_result *res, const config *c)
     res->lr_opt = malloc(nbest * sizeof *res->lr_opt);
     res->best_steps = malloc(nbest * sizeof *res->best_steps);
     res->examples = malloc(nbest * sizeof *res->examples);
+    if (sp->mode == SWEEP_EXACT &&
+        !(res->stationary = malloc(res->O * res->NB * res->NL * sizeof *res->stationary)))
+        goto nomem;
     if (!res->steps || !res->final_loss || !res->diverged_at || !res->done || !res->lr_grid ||
         !res->steps_median || !res->steps_q1 || !res->steps_q3 ||
         !res->lr_opt || !res->best_steps || !res->examples)
@@ -80,6 +83,7 @@ void sweep_result_free(sweep_result *res)
     free(res->lr_opt);
     free(res->best_steps);
     free(res->examples);
+    free(res->stationary);
     free(res->section_of);
     free(res->tuned_lr);
     free(res->tuned_mu);
@@ -167,7 +171,7 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
     double limit = sp->diverge_factor * (raw != 0 ? fabs(raw) : 1);
     *diverged_at = isfinite(raw) ? -1.0 : 0.0;
     for (size_t t = 0; t < T; t++) {
-        steps[t] = loss < sp->target.v[t] ? 0.0 : -1.0;
+        steps[t] = loss <= sp->target.v[t] ? 0.0 : -1.0;
         left -= steps[t] == 0.0;
     }
     for (long k = 1; k <= sp->max_steps && left > 0 && *diverged_at < 0; k++) {
@@ -182,7 +186,7 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
             break;
         }
         for (size_t t = 0; t < T; t++)
-            if (steps[t] < 0 && loss < sp->target.v[t]) {
+            if (steps[t] < 0 && loss <= sp->target.v[t]) {
                 steps[t] = (double)k;
                 left--;
             }
@@ -203,6 +207,24 @@ int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell
     if (sweep_params_of(c)->mode == SWEEP_EXACT)
         return exact_cell(c, pb, s0, o->type, &p, B, steps, final_loss, diverged_at);
     return montecarlo_cell(c, pb, o->type, &p, B, k.s, steps, final_loss, diverged_at);
+}
+
+int sweep_stationary(const config *c, const problem *pb, sweep_result *res)
+{
+    const sweep_params *sp = sweep_params_of(c);
+    double *s0 = sweep_start_moments(pb);
+    int status = s0 ? OD_OK : OD_ENOMEM;
+    for (size_t j = 0; status == OD_OK && j < res->O * res->NB * res->NL; j++) {
+        size_t o = j / (res->NB * res->NL), b = (j / res->NL) % res->NB, l = j % res->NL;
+        opt_params p = c->opt[o].p;
+        p.lr = sp->lr.v[l];
+        nqm_exact e;
+        if ((status = nqm_exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0)) == OD_OK)
+            res->stationary[j] = nqm_exact_stationary(&e);
+        nqm_exact_free(&e);
+    }
+    free(s0);
+    return status;
 }
 
 void sweep_store(sweep_result *res, size_t cell, const double *v)

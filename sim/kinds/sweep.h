@@ -52,6 +52,7 @@ typedef struct sweep_result {
     double *steps_median, *steps_q1, *steps_q3;   /* [O][NB][NL][T] over replicates, -1: inf */
     double *lr_grid, *lr_opt;           /* [O][NB][T] best grid lr, refined lr */
     double *best_steps, *examples;      /* [O][NB][T] steps at the optimum, batch*steps */
+    double *stationary;                 /* exact mode: [O][NB][NL] lim E[L(x_k)], inf unstable */
     size_t replayed;                    /* cells taken from the journal */
     /* with a momentum grid: the best over every variant of a section, [NS][NB][T] */
     size_t NS;                          /* sections (0 without a momentum grid) */
@@ -85,7 +86,11 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
 sweep_cell_index sweep_split(const sweep_result *res, size_t cell);
 size_t sweep_cell_of(const sweep_result *res, size_t o, size_t b, size_t l, size_t s);
 
-/* After every cell is known: best lr per batch (threads), then /sweep and /fit into r. */
+/* Exact mode: the stationary risk of every (optimizer, batch, lr) into res->stationary. */
+int sweep_stationary(const config *c, const problem *pb, sweep_result *res);
+
+/* After every cell is known: best lr per batch (threads), the stationary risks (exact mode),
+ * then /sweep and /fit into r. */
 int sweep_finish(rec *r, const config *c, const problem *pb, int threads, sweep_result *res);
 
 /* Is cell owned by shard `shard` of `nshards`? (Round robin: neighbours differ in cost.) */

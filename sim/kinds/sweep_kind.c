@@ -58,6 +58,8 @@ static int sweep_expand(config *c, char *section, size_t slen, char *key, size_t
 int sweep_finish(rec *r, const config *c, const problem *pb, int threads, sweep_result *res)
 {
     int status = sim_sweep_best(c, pb, threads, res);
+    if (status == OD_OK && res->stationary)
+        status = sweep_stationary(c, pb, res);
     if (status == OD_OK)
         status = sweep_write(r, c, res, 0);
     if (status == OD_OK)

@@ -57,10 +57,10 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
     meta_write_params(r, "/sweep", sweep_specs, sp, NULL);
     rec_attr_str(r, "/sweep", "steps_definition",
                  sp->mode == SWEEP_EXACT
-                     ? "smallest k with E[L(x_k)] < target, by doubling + bisection on the exact "
-                       "expected loss (exact for monotone loss curves); -1: not reached by "
-                       "max_steps or diverged"
-                     : "first checked step k (every eval_every) with L(x_k) < target along the "
+                     ? "first crossing: smallest k with E[L(x_k)] <= target (exact expected loss; "
+                       "found by a search that provably returns the first such k, monotone or "
+                       "not); -1: not reached by max_steps or diverged"
+                     : "first checked step k (every eval_every) with L(x_k) <= target along the "
                        "simulated run; -1: not reached by max_steps or diverged");
     rec_strings(r, "/sweep/optimizer", res->O, names);
     rec_array(r, "/sweep/batch", 1, &res->NB, sp->batch.v, NULL);
@@ -111,6 +111,13 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
         attach_all(r, qn[k], 4, q_axes);
         rec_attr_str(r, qn[k], "description", "median / first / third quartile over replicates "
                      "of steps_to_target (a miss counting as infinity); -1: infinite");
+    }
+    if (res->stationary) {
+        rec_array(r, "/sweep/stationary_loss", 3, qd, res->stationary, NULL);
+        attach_all(r, "/sweep/stationary_loss", 3, q_axes);
+        rec_attr_str(r, "/sweep/stationary_loss", "description", "stationary risk "
+                     "lim_k E[L(x_k)] in closed form (the loss of the iterate average with ema > "
+                     "0); 0 for batch = inf; inf where the dynamics are unstable");
     }
 
     static const char *const best_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/target" };

@@ -139,7 +139,7 @@ void gaussreg_exact_scan(gaussreg_exact *e, size_t nt, const double *targets, do
     for (;;) {
         double L = current_loss(e);
         for (size_t t = 0; t < nt; t++)
-            if (steps[t] < 0 && L < targets[t]) {
+            if (steps[t] < 0 && L <= targets[t]) {
                 steps[t] = (double)e->k;
                 open--;
             }

@@ -34,7 +34,7 @@ void gaussreg_exact_free(gaussreg_exact *e);
  * forward to step k (from step 0 again when k is behind them). */
 double gaussreg_exact_loss(gaussreg_exact *e, long k);
 
-/* One pass from step 0: steps[t] = first k <= max_steps with E[L(w_k)] < targets[t] (-1 if
+/* One pass from step 0: steps[t] = first k <= max_steps with E[L(w_k)] <= targets[t] (-1 if
  * none), *diverged = first k with E[L] > factor * E[L(0)] (-1 if none; the pass stops there),
  * *final = E[L] where the pass stopped (the last first crossing, else max_steps). */
 void gaussreg_exact_scan(gaussreg_exact *e, size_t nt, const double *targets, double factor,

@@ -1,92 +1,186 @@
-/* sim/theory/nqm_exact.c — exact expected-loss dynamics on the NQM, per coordinate (a = lr*h):
- *  SGD (precond: h -> h^(1-p), c -> c h^(-2p)):  s(k) = s* + r^k (s0 - s*), r = (1-a)^2,
- *      s* = lr c / (B h (2 - a));
- *  heavy ball, z = (x, w = lr v):  z' = A z + (-lr, lr) xi,  A = [[1-a, -mu], [a, mu]], so
- *      M_k = E[z z^T] = M* + A^k (M0 - M*) A^kT with M* the stationary (Lyapunov) solution and
- *      A^k's first row (p, q) = ((1-a) U_k - mu U_{k-1}, -mu U_k), U_k = (r1^k - r2^k)/(r1 - r2)
- *      for the roots r1, r2 of z^2 - (1 + mu - a) z + mu (k r^(k-1) for a double root,
- *      rho^(k-1) sin(k th)/sin(th) for complex roots rho e^(+-i th));
- *  SGD with iterate averaging xbar' = g xbar + (1-g) x' (g = ema): the moments (xx, x xbar,
- *      xbar xbar) follow a triangular recursion with eigenvalues l1 = (1-a)^2, l2 = g(1-a),
- *      l3 = g^2, so E[xbar_k^2] = A + B l1^k + C l2^k + E l3^k (coefficients below). */
+/* sim/theory/nqm_exact.c — exact expected-loss dynamics on the NQM, per coordinate (a = lr*h,
+ * sigma^2 = lr^2 c/B), all in the form E[x(k)^2] = s0 c(k)^2 + N(k) (docs/theory.md, "Exact NQM"):
+ *  SGD (precond: h -> h^(1-p), c -> c h^(-2p)):  c^2 = r^k, r = (1-a)^2, N = s* (1 - r^k),
+ *      s* = sigma^2/(a (2 - a));
+ *  heavy ball, roots r1, r2 of z^2 - (1 + mu - a) z + mu, U_k = E_k(r1, r2) = (r1^k - r2^k)/(r1 - r2):
+ *      c = p_k = (1 - r2) U_{k+1} + r2^(k+1), q_k = -mu U_k (first row of A^k),
+ *      N = G [(1 + mu)(1 - p^2) + 2a p q - 2a q^2], G = sigma^2/((1 - mu) a (2 + 2mu - a));
+ *  SGD with iterate averaging (g = ema, q = 1 - a):  c = g^k + (1-g) q E_k(q, g),
+ *      N = sigma^2 (1-g)^2 [S1 (1 - q^2k) - 2 q^k E_k S2 - E_k^2 S3] (sums of E_j^2 in closed form).
+ * E_k comes from powdd.c, stable at and near repeated roots; no eigenvalue is ever moved. */
 #define _GNU_SOURCE     /* sincos */
 #include "nqm_exact.h"
+#include "powdd.h"
 #include "../core/status.h"
-#include "../core/vecmath.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-enum { ROOTS_REAL, ROOTS_DOUBLE, ROOTS_COMPLEX };
-/* SGD keeps its data in arrays (nqm_exact.logr, ss, dd, gr); per-coordinate layout of w,
- *                     heavy ball:  [a, roots kind, r1 | rho, r2 | theta, Mxx, Dxx, Dxw, Dww]
- *                     SGD + EMA:   [A, B, C, E, l1, l2, l3] */
-#define W 8
+/* Heavy ball, one coordinate. */
+typedef struct hb_coord {
+    int cplx;                     /* complex roots */
+    double s0, G, a, mu, c1;      /* G = sigma^2/((1-mu) a (2+2mu-a)), c1 = 1 - a - mu */
+    powdd_pair r;                 /* real roots: r1 = r.x, r2 = r.y (|r1| >= |r2|) */
+    double om2;                   /* 1 - r2 */
+    int mono;                     /* E[x_k^2] non-increasing in k (docs/theory.md) */
+    double lrho, S, psi;          /* complex: log rho, S = sqrt(-disc), psi/pi */
+    long double tau;              /* theta/2pi */
+} hb_coord;
 
-static double mu_of(const nqm_exact *e) { return e->w[8 * e->n]; }
+/* EMA, one coordinate. */
+typedef struct ema_coord {
+    powdd_num q, g;
+    powdd_pair qg, q2;            /* for E_k(q, g) and E_k(q^2, 1) */
+    double s0, K, S1n, S2, S3;    /* K = sigma^2 (1-g)^2, S1n = (1 - q^2) S1 */
+} ema_coord;
 
-/* Stationary second moments u = (xx, xw, ww) of u' = T u + q with q = g (1, -1, 1). */
-static void stationary(double a, double mu, double g, double u[3])
+static const double TWO_PI = 6.283185307179586476925286766559;
+static const long double PI_L = 3.14159265358979323846264338327950288L;
+
+/* ---- heavy ball ---- */
+
+static double init_hb_coord(hb_coord *w, double a, double mu, double noise, double s0, int *stable)
 {
-    double T[3][3] = {
-        { (1 - a) * (1 - a), -2 * (1 - a) * mu, mu * mu },
-        { a * (1 - a), mu * (1 - 2 * a), -mu * mu },
-        { a * a, 2 * a * mu, mu * mu },
-    };
-    double M[3][3], q[3] = { g, -g, g };
-    for (int i = 0; i < 3; i++)
-        for (int j = 0; j < 3; j++)
-            M[i][j] = (i == j) - T[i][j];
-    double det = M[0][0] * (M[1][1] * M[2][2] - M[1][2] * M[2][1]) -
-                 M[0][1] * (M[1][0] * M[2][2] - M[1][2] * M[2][0]) +
-                 M[0][2] * (M[1][0] * M[2][1] - M[1][1] * M[2][0]);
-    for (int c = 0; c < 3; c++) {          /* Cramer's rule */
-        double C[3][3];
-        memcpy(C, M, sizeof C);
-        for (int i = 0; i < 3; i++)
-            C[i][c] = q[i];
-        u[c] = g == 0 ? 0.0
-                      : (C[0][0] * (C[1][1] * C[2][2] - C[1][2] * C[2][1]) -
-                         C[0][1] * (C[1][0] * C[2][2] - C[1][2] * C[2][0]) +
-                         C[0][2] * (C[1][0] * C[2][1] - C[1][1] * C[2][0])) / det;
-    }
-}
-
-static int init_momentum(nqm_exact *e, const double *h, const double *c, double lr, double mu,
-                         double B, const double *s0)
-{
-    for (size_t i = 0; i < e->n; i++) {
-        double *w = e->w + W * i, a = lr * h[i], b = 1 + mu - a, disc = b * b - 4 * mu;
-        double u[3], radius;
-        stationary(a, mu, isinf(B) ? 0.0 : lr * lr * c[i] / B, u);
-        w[0] = a;
-        if (fabs(disc) <= 1e-12 * (b * b + 4 * mu)) {
-            w[1] = ROOTS_DOUBLE;
-            w[2] = w[3] = b / 2;
-            radius = fabs(b / 2);
-        } else if (disc > 0) {
-            double sq = sqrt(disc);
-            w[1] = ROOTS_REAL;
-            w[2] = (b + copysign(sq, b)) / 2;            /* larger in magnitude, no cancellation */
-            w[3] = w[2] != 0 ? mu / w[2] : (b - copysign(sq, b)) / 2;    /* r1 r2 = mu */
-            radius = fmax(fabs(w[2]), fabs(w[3]));
-        } else {
-            w[1] = ROOTS_COMPLEX;
-            w[2] = sqrt(mu);
-            w[3] = acos(fmax(-1.0, fmin(1.0, b / (2 * w[2]))));
-            radius = w[2];
+    long double cl = 1.0L - mu - a, bl = 1.0L + mu - a;
+    long double disc = cl * cl - 4.0L * mu * a;          /* = b^2 - 4 mu, cancellation-free */
+    memset(w, 0, sizeof *w);
+    w->s0 = s0;
+    w->G = noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
+    w->a = a;
+    w->mu = mu;
+    w->c1 = (double)cl;
+    if (disc >= 0) {
+        long double sq = sqrtl(disc), r1, om1, om2;
+        if (bl >= 0) {                                    /* both roots in [0, 1 + mu) */
+            r1 = (bl + sq) / 2;
+            om1 = 2.0L * a / (1.0L - mu + a + sq);         /* 1 - r1, no cancellation */
+            om2 = (1.0L - mu + a + sq) / 2;                /* 1 - r2 */
+        } else {                                          /* both roots negative */
+            r1 = (bl - sq) / 2;
+            om1 = 2.0L * (2.0L + 2.0L * mu - a) / (2.0L + bl + sq);   /* 1 - |r1| */
+            om2 = (2.0L + bl + sq) / 2;                                 /* 1 - |r2| */
         }
-        if (!(radius < 1))
-            e->stable = 0;
-        w[4] = u[0];
-        w[5] = s0[i] - u[0];
-        w[6] = -u[1];
-        w[7] = -u[2];
+        long double r2 = r1 != 0 ? mu / r1 : 0.0L;
+        powdd_num x = { (double)r1, fabsl(om1) < 0.5L ? log1p((double)-om1) : log(fabs((double)r1)) };
+        powdd_num y = { (double)r2, r2 == 0 ? -INFINITY
+                                    : fabsl(om2) < 0.5L ? log1p((double)-om2) : log(fabs((double)r2)) };
+        w->r = powdd_pair_of(x, y, (double)sq);           /* |r1| - |r2| = sqrt(disc) */
+        w->om2 = (double)(1.0L - r2);
+        /* positive roots: s0 (p_k^2 - p_(k+1)^2) >= s0 (1-r1)(1+r1)(1-r2)^2 U_(k+1)^2, and the
+         * noise adds sigma^2 U_(k+1)^2 */
+        w->mono = bl >= 0 && r2 <= 1 && s0 * (double)om1 * (double)(1 + r1) * w->om2 * w->om2 >= noise;
+        if (!(x.lg < 0))
+            *stable = 0;
+    } else {
+        long double S = sqrtl(-disc);
+        w->cplx = 1;
+        w->lrho = 0.5 * log(mu);
+        w->tau = atan2l(S, bl) / (2 * PI_L);
+        w->S = (double)S;
+        w->psi = (double)(atan2l(S, cl) / PI_L);
+        if (!(mu < 1))
+            *stable = 0;
     }
-    e->w[W * e->n] = mu;
-    return OD_OK;
+    return w->G * (1 + mu);                               /* stationary E x^2 */
 }
+
+/* p_k and q_k, the first row of A^k. */
+static void hb_pq(const hb_coord *w, double k, double *p, double *q)
+{
+    if (k == 0) {
+        *p = 1.0;
+        *q = 0.0;
+        return;
+    }
+    if (!w->cplx) {
+        /* U_k = r1^(k-1) R_k, R_k = (1 - t^k)/(1 - t); expm1((k+1) lt) = t expm1(k lt) - den */
+        const powdd_pair *r = &w->r;
+        double xk1 = powdd_pow(r->x, k - 1), rk, rk1;
+        if (r->lt == 0) {
+            rk = k;
+            rk1 = k + 1;
+        } else {
+            double em = expm1(k * r->lt), em1 = (1 - r->den) * em - r->den;
+            rk = -em / r->den;
+            rk1 = -em1 / r->den;
+        }
+        *p = w->om2 * (xk1 * r->x.v * rk1) + powdd_pow(r->y, k + 1);
+        *q = -w->mu * xk1 * rk;
+        return;
+    }
+    if (k * w->lrho < -708) {            /* rho^k < 1e-307: nothing left of the transient */
+        *p = *q = 0.0;
+        return;
+    }
+    double rk = exp(k * w->lrho), t = k * (double)w->tau, s, c;
+    if (t < 16)                          /* k tau in turns: double loses k tau eps, long double less */
+        t -= nearbyint(t);
+    else {
+        long double tl = (long double)k * w->tau;
+        t = (double)(tl - nearbyintl(tl));
+    }
+    sincos(TWO_PI * t, &s, &c);
+    *p = rk * (c + w->c1 * s / w->S);                     /* rho^k (cos + (1-a-mu) sin / S) */
+    *q = -w->mu * 2 * rk * s / w->S;                      /* -mu U_k, U_k = 2 rho^k sin / S */
+}
+
+static double hb_noise(const hb_coord *w, double p, double q)
+{
+    double a = w->a;
+    return w->G == 0 ? 0.0 : w->G * ((1 + w->mu) * (1 - p * p) + 2 * a * p * q - 2 * a * q * q);
+}
+
+/* min of p_k^2 over the integer steps [k1, k2], given p at both ends (0 when unknown). */
+static double hb_min_c2(const hb_coord *w, double k1, double k2, double p1, double p2)
+{
+    double m = fmin(p1 * p1, p2 * p2);
+    if (k1 == k2)
+        return m;
+    if (!w->cplx)                     /* positive roots, r2 <= 1: p_k > 0, monotone */
+        return w->r.x.v >= 0 && w->r.y.v >= 0 && w->om2 >= 0 ? m : 0.0;
+    /* complex: p_k = A rho^k sin(k theta + psi), log|p| concave between zeros: min at an end,
+     * unless a zero (2 k tau + psi/pi an integer) lies in [k1, k2] (with a margin for rounding) */
+    long double z1 = 2 * k1 * w->tau + w->psi - 1e-9L, z2 = 2 * k2 * w->tau + w->psi + 1e-9L;
+    return floorl(z2) >= ceill(z1) ? 0.0 : m;
+}
+
+/* ---- EMA ---- */
+
+static double init_ema_coord(ema_coord *w, double a, double g, double noise, double s0, int *stable)
+{
+    w->q = powdd_one_minus(a);
+    w->g = powdd_from(g);
+    powdd_num q2 = { w->q.v * w->q.v, 2 * w->q.lg }, one = { 1, 0 };
+    double m = 1 - g, one_q2 = a * (2 - a), one_qg = m + g * a, one_g2 = m * (1 + g);
+    w->qg = powdd_pair_of(w->q, w->g, (double)(fabsl(1.0L - a) - g));   /* |q| - g, no cancellation */
+    w->q2 = powdd_pair_of(q2, one, -one_q2);                            /* q^2 - 1 */
+    w->s0 = s0;
+    if (!(fabs(w->q.v) < 1 && g < 1))
+        *stable = 0;
+    w->K = noise * m * m;
+    w->S1n = noise == 0 ? 0.0 : (1 + g - g * a) / (one_qg * one_g2);     /* (1 - q^2) sum E_j^2 */
+    w->S2 = noise == 0 ? 0.0 : g / (one_qg * one_g2);                   /* sum E_j g^j */
+    w->S3 = noise == 0 ? 0.0 : g * g / one_g2;                          /* sum g^2j */
+    return w->K * w->S1n / one_q2;                                      /* stationary E xbar^2 */
+}
+
+static void ema_moment(const ema_coord *w, double k, double *c, double *noise)
+{
+    if (k == 0) {
+        *c = 1.0;
+        *noise = 0.0;
+        return;
+    }
+    double Ek = powdd_pair_dd(&w->qg, k);
+    *c = powdd_pow(w->g, k) + (1 - w->g.v) * w->q.v * Ek;
+    /* S1 (1 - q^2k) = S1n (1 - q^2k)/(1 - q^2): finite at |q| = 1 too */
+    *noise = w->K == 0 ? 0.0
+                       : w->K * (w->S1n * powdd_pair_dd(&w->q2, k) -
+                                 2 * powdd_pow(w->q, k) * Ek * w->S2 - Ek * Ek * w->S3);
+}
+
+/* ---- SGD ---- */
 
 static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
                     double B, const double *s0)
@@ -94,58 +188,39 @@ static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, d
     /* one block, each array on its own 64-byte line and offset by 576 bytes from the
      * previous modulo 4 KiB, so the streams of the hot loop do not alias in the cache */
     size_t stride = (e->n * sizeof(double) + 63) / 64 * 64 + 576;
-    char *block = aligned_alloc(64, 4 * stride);
+    char *block = aligned_alloc(64, 5 * stride);
     if (!block)
         return OD_ENOMEM;
-    e->logr = (double *)block;
-    e->ss = (double *)(block + stride);
-    e->dd = (double *)(block + 2 * stride);
-    e->gr = (double *)(block + 3 * stride);
-    memset(e->gr, 0, e->n * sizeof *e->gr);
+    double *arr[5];
+    for (int j = 0; j < 5; j++)
+        arr[j] = (double *)(block + j * stride);
+    e->logr = arr[0], e->hs0 = arr[1], e->hss = arr[2], e->hd = arr[3], e->gr = arr[4];
+    double stat = 0.0;
+    size_t lo = 0, hi = e->n;                 /* s0 >= s* from the front, the others from the back */
+    e->monotone = 1;
     for (size_t i = 0; i < e->n; i++) {
         double hp = pw == 0 ? h[i] : pow(h[i], 1 - pw);
         double cp = pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
-        double a = lr * hp, r = (1 - a) * (1 - a), noise = isinf(B) ? 0.0 : lr * lr * cp / B;
-        if (r >= 1.0)
+        double a = lr * hp, noise = isinf(B) ? 0.0 : lr * lr * cp / B;
+        double lr2 = 2 * powdd_one_minus(a).lg;         /* log (1-a)^2 */
+        int unit = lr2 == 0;                             /* r == 1: s(k) = s0 + k noise */
+        double ss = unit || noise == 0 ? 0.0 : noise / (a * (2 - a));
+        if (!(lr2 < 0))
             e->stable = 0;
-        e->logr[i] = log(r);
-        if (r == 1.0) {               /* s(k) = s0 + k * noise: no stationary point */
-            e->unit = 1;
-            e->gr[i] = noise;
-        }
-        e->ss[i] = r == 1.0 ? 0.0 : noise / (1 - r);          /* s* = lr c/(B h (2 - a)) */
-        e->dd[i] = s0[i] - e->ss[i];
+        stat += h[i] * ss;
+        size_t j = s0[i] >= ss ? lo++ : --hi;
+        e->logr[j] = lr2;
+        e->hs0[j] = h[i] * s0[i];
+        e->hss[j] = h[i] * ss;
+        e->hd[j] = h[i] * (s0[i] - ss);
+        e->gr[j] = unit ? h[i] * noise : 0.0;
+        e->unit |= unit && noise != 0;
+        if (!(s0[i] >= ss && lr2 <= 0) || (unit && noise != 0))
+            e->monotone = 0;
     }
+    e->na = lo;
+    e->stationary = e->stable ? 0.5 * stat : INFINITY;
     return OD_OK;
-}
-
-/* Coefficients of E[xbar_k^2] (see the header comment). With s = lr^2 sigma^2, S = s/(1-l1)
- * the stationary E x^2 and D1 = s0 - S:  E[x xbar]_k = A2 + B2 l1^k + C2 l2^k with
- * A2 = (1-g) S / (1-l2), B2 = (1-g) l1 D1 / (l1-l2), C2 = s0 - A2 - B2; then with
- * b = 2 g (1-g)(1-a): A = (b A2 + (1-g)^2 S) / (1-l3), B = (b B2 + (1-g)^2 l1 D1) / (l1-l3),
- * C = b C2 / (l2-l3), E = s0 - A - B - C. Where two eigenvalues (nearly) coincide, g is moved by
- * 2e-6 in that coordinate (an error of order 1e-6 in that coordinate's loss). */
-static void init_ema(nqm_exact *e, const double *h, const double *c, double lr, double pw,
-                     double g, double B, const double *s0)
-{
-    for (size_t i = 0; i < e->n; i++) {
-        double *w = e->w + W * i, hp = pow(h[i], 1 - pw), cp = c[i] * pow(h[i], -2 * pw);
-        double a = lr * hp, q = 1 - a, gi = g;
-        if (!(fabs(q) < 1))
-            e->stable = 0;
-        while (fabs(q - gi) < 1e-6 || fabs(q + gi) < 1e-6 || fabs(q) < 1e-6 || gi < 1e-6)
-            gi += 2e-6;
-        double l1 = q * q, l2 = gi * q, l3 = gi * gi, s = isinf(B) ? 0.0 : lr * lr * cp / B;
-        double ss = s / (1 - l1), D1 = s0[i] - ss, b = 2 * gi * (1 - gi) * q, m = 1 - gi;
-        double A2 = m * ss / (1 - l2), B2 = m * l1 * D1 / (l1 - l2), C2 = s0[i] - A2 - B2;
-        w[0] = (b * A2 + m * m * ss) / (1 - l3);
-        w[1] = (b * B2 + m * m * l1 * D1) / (l1 - l3);
-        w[2] = b * C2 / (l2 - l3);
-        w[3] = s0[i] - w[0] - w[1] - w[2];
-        w[4] = l1;
-        w[5] = l2;
-        w[6] = l3;
-    }
 }
 
 int nqm_exact_supports(const problem_type *pt, const opt_type *type, const opt_params *p)
@@ -162,149 +237,179 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     if (!nqm_exact_supports(pb->type, type, p))
         return OD_ENOTSUP;
     pb->type->diag_facts(pb, &h, &c);
-    int momentum = type->quadratic == OPT_QUAD_HEAVY_BALL;
     double mu = param_get(type->params, p, "momentum", 0.0);
     double pw = param_get(type->params, p, "precond_power", 0.0);
     e->n = pb->n;
-    e->momentum = momentum;
+    e->mode = type->quadratic == OPT_QUAD_HEAVY_BALL ? NQM_HEAVY_BALL : p->ema > 0 ? NQM_EMA : NQM_SGD;
     e->stable = 1;
     e->h = h;
-    e->ema = p->ema > 0;
-    if ((momentum || e->ema) && !(e->w = malloc((W * pb->n + 1) * sizeof *e->w)))
-        return OD_ENOMEM;
-    if (momentum)
-        init_momentum(e, h, c, p->lr, mu, B, s0);
-    else if (e->ema)
-        init_ema(e, h, c, p->lr, pw, p->ema, B, s0);
-    else if (init_sgd(e, h, c, p->lr, pw, B, s0) != OD_OK) {
-        nqm_exact_free(e);
-        return OD_ENOMEM;
-    }
     double l0 = 0.0;
     for (size_t i = 0; i < pb->n; i++)
         l0 += h[i] * s0[i];
     e->loss0 = 0.5 * l0;
+    if (e->mode == NQM_SGD) {
+        if (init_sgd(e, h, c, p->lr, pw, B, s0) != OD_OK) {
+            nqm_exact_free(e);
+            return OD_ENOMEM;
+        }
+        return OD_OK;
+    }
+    int hb = e->mode == NQM_HEAVY_BALL;
+    if (!(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
+        return OD_ENOMEM;
+    double stat = 0.0;
+    for (size_t i = 0; i < e->n; i++) {
+        double hp = hb || pw == 0 ? h[i] : pow(h[i], 1 - pw);
+        double cp = hb || pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
+        double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp / B;
+        stat += h[i] * (hb ? init_hb_coord((hb_coord *)e->coord + i, p->lr * hp, mu, noise, s0[i], &e->stable)
+                           : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp, p->ema, noise, s0[i],
+                                            &e->stable));
+    }
+    e->stationary = e->stable ? 0.5 * stat : INFINITY;
     return OD_OK;
 }
 
 void nqm_exact_free(nqm_exact *e)
 {
-    free(e->w);
-    free(e->logr);                 /* the block holding ss, dd and gr too */
-    e->w = e->logr = e->ss = e->dd = e->gr = NULL;
+    free(e->coord);
+    free(e->logr);                 /* the block holding hs0, hss, hd and gr too */
+    e->coord = NULL;
+    e->logr = e->hs0 = e->hss = e->hd = e->gr = NULL;
 }
 
-/* r^k and r^(k-1) for integer k >= 1 with one pow (0^0 = 1). */
-static void powers(double r, double k, double *pk, double *pk1)
-{
-    if (r == 0.0) {
-        *pk = 0.0;
-        *pk1 = k == 1 ? 1.0 : 0.0;
-        return;
-    }
-    *pk1 = pow(r, k - 1);
-    *pk = *pk1 * r;
-}
+double nqm_exact_stationary(const nqm_exact *e) { return e->stationary; }
 
-/* U_k and U_{k-1} of one coordinate, integer k >= 1. */
-static void U2(const double *w, double k, double *uk, double *uk1)
+/* s0 c^2 + N of coordinate i at step k; *c gets c, *noise N. */
+static double coord_moment(const nqm_exact *e, size_t i, double k, double *c, double *noise)
 {
-    if ((int)w[1] == ROOTS_COMPLEX) {      /* rho^(k-1) sin(k th) / sin th */
-        double s, c, rk1 = exp((k - 1) * log(w[2])), st = sin(w[3]), ct = cos(w[3]);
-        sincos(k * w[3], &s, &c);
-        *uk = rk1 * s / st;
-        *uk1 = k == 1 ? 0.0 : rk1 / w[2] * (s * ct - c * st) / st;
-        return;
+    if (e->mode == NQM_HEAVY_BALL) {
+        const hb_coord *w = (const hb_coord *)e->coord + i;
+        double q;
+        hb_pq(w, k, c, &q);
+        *noise = hb_noise(w, *c, q);
+        return w->s0 * *c * *c + *noise;
     }
-    double p1, p11, p2, p21;
-    powers(w[2], k, &p1, &p11);
-    if ((int)w[1] == ROOTS_DOUBLE || w[2] == w[3]) {    /* k r^(k-1) */
-        *uk = k * p11;
-        *uk1 = k == 1 ? 0.0 : (k - 1) * pow(w[2], k - 2);
-        return;
-    }
-    powers(w[3], k, &p2, &p21);
-    *uk = (p1 - p2) / (w[2] - w[3]);
-    *uk1 = (p11 - p21) / (w[2] - w[3]);
+    const ema_coord *w = (const ema_coord *)e->coord + i;
+    ema_moment(w, k, c, noise);
+    return w->s0 * *c * *c + *noise;
 }
 
 double nqm_exact_loss(const nqm_exact *e, double k)
 {
     if (k <= 0)
         return e->loss0;
+    if (e->mode == NQM_SGD)
+        return 0.5 * nqm_exact_sgd_sum(e, k);
+    double s = 0.0, c, noise;
+    for (size_t i = 0; i < e->n; i++)
+        s += e->h[i] * coord_moment(e, i, k, &c, &noise);
+    return 0.5 * s;
+}
+
+/* A lower bound of E[L(x_k)] over the integer steps k1 <= k <= k2: per coordinate
+ * s0 min c(k)^2 + N(k1), N being non-decreasing (docs/theory.md). */
+static double lower_bound(const nqm_exact *e, double k1, double k2)
+{
+    if (e->mode == NQM_SGD)
+        return 0.5 * nqm_exact_sgd_bound(e, k1, k2);
     double s = 0.0;
-    if (e->momentum) {
-        double mu = mu_of(e);
-        for (size_t i = 0; i < e->n; i++) {
-            const double *w = e->w + W * i;
-            double uk, uk1;
-            U2(w, k, &uk, &uk1);
-            double p = (1 - w[0]) * uk - mu * uk1, q = -mu * uk;
-            s += e->h[i] * (w[4] + p * p * w[5] + 2 * p * q * w[6] + q * q * w[7]);
+    for (size_t i = 0; i < e->n; i++) {
+        double c1, c2, noise1, noise2, min2, q2, s0;
+        coord_moment(e, i, k1, &c1, &noise1);
+        if (e->mode == NQM_HEAVY_BALL) {
+            const hb_coord *w = (const hb_coord *)e->coord + i;
+            hb_pq(w, k2, &c2, &q2);
+            if (w->mono) {                 /* the value at k2 is the minimum */
+                s += e->h[i] * (w->s0 * c2 * c2 + hb_noise(w, c2, q2));
+                continue;
+            }
+            min2 = hb_min_c2(w, k1, k2, c1, c2);
+            s0 = w->s0;
+        } else {                           /* q >= 0: c_k > 0 decreasing (a weighted mean of q^j) */
+            const ema_coord *w = (const ema_coord *)e->coord + i;
+            ema_moment(w, k2, &c2, &noise2);
+            min2 = w->q.v >= 0 ? fmin(c1 * c1, c2 * c2) : 0.0;
+            s0 = w->s0;
         }
-    } else if (e->ema) {
-        for (size_t i = 0; i < e->n; i++) {
-            const double *w = e->w + W * i;
-            s += e->h[i] * (w[0] + w[1] * pow(w[4], k) + w[2] * pow(w[5], k) + w[3] * pow(w[6], k));
-        }
-    } else if (!e->unit) {            /* the hot loop: vectorized, exp from libmvec */
-        const double *h = e->h, *lr = e->logr, *ss = e->ss, *dd = e->dd;
-        for (size_t i = 0; i < e->n; i++)
-            s += h[i] * (ss[i] + exp(k * lr[i]) * dd[i]);
-    } else {                          /* some r_i == 1: their variance grows linearly */
-        const double *h = e->h, *lr = e->logr, *ss = e->ss, *dd = e->dd, *gr = e->gr;
-        for (size_t i = 0; i < e->n; i++)
-            s += h[i] * (ss[i] + exp(k * lr[i]) * dd[i] + k * gr[i]);
+        s += e->h[i] * (s0 * min2 + noise1);
     }
     return 0.5 * s;
 }
 
-/* Smallest k in [0, max] with pred(L(k)) true, by doubling then bisection; -1 if none found. */
-static long first_step(const nqm_exact *e, int below, double level, long max, double *frac)
+/* Smallest k in [1, max] with L(k) <= level (below) or L(k) > level (!below) by doubling then
+ * bisection: the first such k when the predicate, once true, stays true; -1 if not by max. */
+static long bisect_first(const nqm_exact *e, int below, double level, long max)
 {
-    double lk = nqm_exact_loss(e, 0), lprev = lk;
-#define HIT(L) (below ? (L) < level : !((L) <= level))
-    if (HIT(lk)) {
-        *frac = 0.0;
-        return 0;
-    }
+#define HIT(k) ((nqm_exact_loss(e, (double)(k)) <= level) == below)
     long lo = 0, hi = 1;
-    while (!HIT(lk = nqm_exact_loss(e, (double)hi))) {
-        if (hi == max) {
-            *frac = INFINITY;
+    if (max < 1)
+        return -1;
+    while (!HIT(hi)) {
+        if (hi == max)
             return -1;
-        }
         lo = hi;
-        lprev = lk;
         hi = hi > max / 2 ? max : 2 * hi;
     }
     while (hi - lo > 1) {
         long mid = lo + (hi - lo) / 2;
-        double lm = nqm_exact_loss(e, (double)mid);
-        if (HIT(lm)) {
+        if (HIT(mid))
             hi = mid;
-            lk = lm;
-        } else {
+        else
             lo = mid;
-            lprev = lm;
-        }
     }
 #undef HIT
-    /* crossing of log L between lo and hi = lo + 1 */
-    double t = (log(lprev) - log(level)) / (log(lprev) - log(lk));
-    *frac = (double)lo + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
     return hi;
+}
+
+/* Any order: depth-first over [1, max], left half first, dropping every interval whose lower
+ * bound exceeds the level by more than the closed forms' rounding (1e-12 relative). */
+static long search_first(const nqm_exact *e, double level, long max)
+{
+    long stack[2 * 70][2];
+    int top = 0;
+    stack[top][0] = 1, stack[top][1] = max, top++;
+    while (top > 0) {
+        top--;
+        long k1 = stack[top][0], k2 = stack[top][1];
+        if (k2 - k1 < 4) {                 /* short: scan */
+            for (long k = k1; k <= k2; k++)
+                if (nqm_exact_loss(e, (double)k) <= level)
+                    return k;
+            continue;
+        }
+        if (lower_bound(e, (double)k1, (double)k2) > level * (1 + 1e-12))
+            continue;
+        long mid = k1 + (k2 - k1) / 2;
+        stack[top][0] = mid + 1, stack[top][1] = k2, top++;      /* right, visited second */
+        stack[top][0] = k1, stack[top][1] = mid, top++;
+    }
+    return -1;
 }
 
 long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *frac)
 {
-    return first_step(e, 1, target, max_steps, frac);
+    double l0 = nqm_exact_loss(e, 0);
+    if (l0 <= target) {
+        *frac = 0.0;
+        return 0;
+    }
+    long k = e->monotone ? bisect_first(e, 1, target, max_steps) : search_first(e, target, max_steps);
+    if (k < 0) {
+        *frac = INFINITY;
+        return -1;
+    }
+    /* crossing of log L between k - 1 and k */
+    double lprev = nqm_exact_loss(e, (double)(k - 1)), lk = nqm_exact_loss(e, (double)k);
+    double t = (log(lprev) - log(target)) / (log(lprev) - log(lk));
+    *frac = (double)(k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+    return k;
 }
 
 long nqm_exact_diverged_at(const nqm_exact *e, double factor, long max_steps)
 {
-    double frac;
+    double level = factor * fabs(e->loss0);
     if (e->stable)
         return -1;
-    return first_step(e, 0, factor * fabs(e->loss0), max_steps, &frac);
+    return !(nqm_exact_loss(e, 0) <= level) ? 0 : bisect_first(e, 0, level, max_steps);
 }

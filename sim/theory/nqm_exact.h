@@ -1,22 +1,31 @@
-/* sim/theory/nqm_exact.h — expected loss of SGD, preconditioned SGD and heavy ball on the noisy
- * quadratic model, exactly, without sampling (THEORY.md section 3). E[L(x_k)] costs O(d) for
- * any k (closed forms), so steps-to-target up to 1e9 costs O(d log k). */
+/* sim/theory/nqm_exact.h — expected loss of SGD, preconditioned SGD (both optionally with iterate
+ * averaging) and heavy ball on the noisy quadratic model, exactly, without sampling (THEORY.md
+ * section 3, docs/theory.md "Exact NQM"). E[L(x_k)] costs O(d) for any k, accurate to ~1e-13
+ * relative up to k = 1e9 and beyond; steps-to-target is the provably first crossing. */
 #ifndef OPTDYN_NQM_EXACT_H
 #define OPTDYN_NQM_EXACT_H
 
 #include "../../optimizers/opt.h"
 #include "../core/problem.h"
 
+enum { NQM_SGD, NQM_HEAVY_BALL, NQM_EMA };
+
+/* Per coordinate, E[x_i(k)^2] (E[xbar_i(k)^2] with averaging) = s0_i c_i(k)^2 + N_i(k): c_i the
+ * response to the start, N_i >= 0 the accumulated noise, non-decreasing in k. */
 typedef struct nqm_exact {
     size_t n;
-    int momentum;         /* heavy ball (3x3 second-moment recursion) or SGD (scalar) */
-    int ema;              /* SGD with iterate averaging: loss at the average */
+    int mode;             /* NQM_SGD, NQM_HEAVY_BALL or NQM_EMA */
     int stable;           /* spectral radius < 1 in every coordinate */
+    int monotone;         /* SGD with s0_i >= s*_i everywhere: E[L] non-increasing in k */
     const double *h;      /* curvatures (loss weights) */
-    double *w;            /* heavy ball, SGD + EMA: per-coordinate data, 8 doubles each */
-    double *logr, *ss, *dd, *gr;   /* SGD: log r_i, s*_i, s0_i - s*_i, growth when r_i == 1 */
+    void *coord;          /* heavy ball, EMA: per-coordinate constants (nqm_exact.c) */
+    /* SGD, coordinates reordered: [0, na) with s0 >= s* (form s* + r^k (s0 - s*)), [na, n) the
+     * others (form s0 + (r^k - 1)(s0 - s*)), so neither sum cancels */
+    double *logr, *hs0, *hss, *hd, *gr;   /* log r_i, h s0, h s*, h (s0 - s*), h noise (r == 1) */
+    size_t na;
     int unit;             /* SGD: some r_i == 1 (noise accumulates linearly) */
     double loss0;
+    double stationary;    /* lim E[L(x_k)], inf when unstable */
 } nqm_exact;
 
 /* Whether exact moments exist: the problem has diagonal facts and the optimizer a quadratic
@@ -34,12 +43,21 @@ void nqm_exact_free(nqm_exact *e);
 /* E[L(x_k)] = 1/2 sum_i h_i E[x_i(k)^2] for an integer step k >= 0. */
 double nqm_exact_loss(const nqm_exact *e, double k);
 
-/* Smallest k <= max_steps with E[L(x_k)] < target by doubling + bisection (exact when the
- * expected loss is monotone, as for SGD; the first crossing found otherwise), or -1. *frac gets
- * the crossing interpolated in log loss between k-1 and k (for refinement), inf when -1. */
+/* The stationary risk lim_k E[L(x_k)] in closed form (0 for B = inf), inf when unstable. */
+double nqm_exact_stationary(const nqm_exact *e);
+
+/* The first crossing: smallest k <= max_steps with E[L(x_k)] <= target, or -1. Exact for every
+ * mode, monotone or not (branch and bound on rigorous lower bounds of E[L] over step intervals,
+ * docs/theory.md). *frac gets the crossing interpolated in log loss between k-1 and k (for
+ * refinement), inf when -1. */
 long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *frac);
 
 /* First k <= max_steps with E[L] > factor * E[L(0)] (doubling + bisection), or -1. */
 long nqm_exact_diverged_at(const nqm_exact *e, double factor, long max_steps);
+
+/* Internal (nqm_sum.c): SGD's sum over coordinates of h E[x^2] at k, and its lower bound over
+ * the steps [k1, k2] (s0 min(r^k1, r^k2) + N(k1)). */
+double nqm_exact_sgd_sum(const nqm_exact *e, double k);
+double nqm_exact_sgd_bound(const nqm_exact *e, double k1, double k2);
 
 #endif
