@@ -2,6 +2,7 @@
  * param_spec tables of the experiment, the run, the problem type and each optimizer type. */
 #include "config.h"
 #include "../kinds/kind.h"
+#include "../core/limits.h"
 #include "../core/status.h"
 
 #include <ctype.h>
@@ -158,6 +159,13 @@ static int load_problem(const ctx *x)
         return status;
     char why[1024];
     const char *bad = problem_check(pp, why, sizeof why);
+    if (!bad && limits_bytes_misfit((double)pp->dim, 16.0 * 8.0, "the per-coordinate state "
+                                    "(about 16 vectors of dim doubles)", why, sizeof why))
+        bad = "dim";
+    if (!bad && config_finite_data(x->c) &&
+        limits_bytes_misfit((double)pp->examples * (double)pp->dim, 8.0,
+                            "the dataset (examples x dim doubles)", why, sizeof why))
+        bad = "examples";
     return bad ? key_error(x, "problem", bad, why) : OD_OK;
 }
 

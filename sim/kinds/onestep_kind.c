@@ -1,5 +1,6 @@
 /* sim/kinds/onestep_kind.c — kind = onestep as a kind_type: the [onestep] keys, the optimizers'
  * lr fixed at 1 (the update direction is -dx/lr), and the run (sim/kinds/onestep_run.c). */
+#include "../core/limits.h"
 #include "../core/status.h"
 #include "kind.h"
 #include "onestep.h"
@@ -33,6 +34,18 @@ static void onestep_prepare_optimizer(cfg_optimizer *o)
     o->p.lr = 1.0;
 }
 
+/* The per-cell direction statistics: (optimizers x 2 directions x batch sizes x 2 + batch
+ * sizes) vectors of dim doubles. */
+static const char *onestep_check(const config *c, char *section, size_t slen, char *why,
+                                 size_t len)
+{
+    double nb = (double)onestep_params_of(c)->batch.n;
+    snprintf(section, slen, "onestep");
+    return limits_bytes_misfit((4.0 * (double)c->nopt + 1.0) * nb, 8.0 * (double)c->problem.dim,
+                               "the direction statistics ((4 x optimizers + 1) x batch sizes "
+                               "vectors of dim doubles)", why, len) ? "batch" : NULL;
+}
+
 static int onestep_run(sim_ctx *x)
 {
     return sim_run_onestep(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
@@ -47,6 +60,7 @@ const kind_type kind_onestep = {
     .params_size = sizeof(onestep_params),
     .reserved_key = onestep_reserved_key,
     .prepare_optimizer = onestep_prepare_optimizer,
+    .check = onestep_check,
     .run = onestep_run,
     .theory = onestep_theory,
 };
