@@ -5,19 +5,6 @@
 OPTDYN=${1:-build/optdyn}
 . tests/lib.sh
 
-# expect_exit CODE PATTERN CMD... : exit status CODE and stderr containing PATTERN
-expect_exit() {
-    code=$1 pat=$2
-    shift 2
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    rc=$?
-    if [ "$rc" -ne "$code" ]; then bad "exit $rc (want $code): $*"; sed 's/^/    /' "$tmp/stderr"; return; fi
-    if [ -n "$pat" ] && ! grep -qF -- "$pat" "$tmp/stderr"; then
-        bad "message lacks '$pat': $*"; sed 's/^/    /' "$tmp/stderr"; return
-    fi
-    ok
-}
-
 for f in tests/bad-input/*.ini; do
     want=$(sed -n 's/^# expect: //p' "$f")
     rm -f "$tmp/out.h5" "$tmp/out.h5.partial"
