@@ -56,7 +56,7 @@ static double scaled_start(const double *x0, size_t n, const opt_params *pp, con
     double *g = y0 + n, *v = y0 + 2 * n, c1 = -expm1(-p->rate1 * t0), c2 = -expm1(-p->rate2 * t0);
     pb->type->grad(pb, x0, NULL, g);
     for (size_t i = 0; i < n; i++) {
-        y0[i] = x0[i] - t0 * adaptive_ratio(g[i], fabs(g[i]) + p->eps);
+        y0[i] = x0[i] - adaptive_ratio(t0 * g[i], fabs(g[i]) + p->eps);
         v[i] = c2 * g[i] * g[i];
         g[i] *= c1;                       /* m */
     }

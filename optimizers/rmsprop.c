@@ -25,7 +25,7 @@ static int rmsprop_step(double *st, size_t n, long t, const opt_params *pp, cons
     for (size_t i = 0; i < n; i++) {
         double g = dx[i];
         s[i] = p->alpha * s[i] + (1.0 - p->alpha) * g * g;
-        dx[i] = -p->lr * adaptive_ratio(g, sqrt(s[i]) + p->eps);
+        dx[i] = adaptive_ratio(-p->lr * g, sqrt(s[i]) + p->eps);
     }
     return status;
 }
