@@ -28,7 +28,7 @@ static const char help[] =
     "\n"
     "  -o, --output OUT.h5    output file (default: [experiment] output, else\n"
     "                         results/<EXP stem>.h5); written as OUT.h5.partial and\n"
-    "                         renamed when complete\n"
+    "                         renamed when complete; OUT.h5.lock keeps other runs out\n"
     "  -s, --set S.K=V        override key K of section S (repeatable), e.g.\n"
     "                         --set run.steps=500 --set 'optimizer adam.lr=0.01'\n"
     "  -j, --threads N        worker threads for sweep cells (default 1); results are\n"
@@ -41,7 +41,9 @@ static const char help[] =
     "  -h, --help             this help\n"
     "\n"
     "Keys: docs/config.md or `optdyn list`. Exit status: 0 success (a diverging run is\n"
-    "data, recorded as such), 2 bad usage or experiment file, 1 other failure.\n";
+    "data, recorded as such), 2 bad usage, experiment file or output path (found before\n"
+    "any work), 1 other failure (e.g. a full disk). SIGINT/SIGTERM remove the .partial\n"
+    "file. docs/reliability.md: what is promised under faults.\n";
 
 /* The .partial and .lock paths, for the signal handler (unlink is async-signal-safe). */
 static char partial_path[4200], lock_path[4200];
