@@ -75,7 +75,7 @@ for sig in 15 2; do            # SIGTERM, SIGINT
     wait_for "$tmp/t.h5.partial" 1
     sleep 0.2
     kill -$sig $pid
-    wait $pid
+    wait $pid 2>/dev/null
     rc=$?
     [ $rc -eq $((128 + sig)) ] && ok || bad "signal $sig: exit status $rc"
     nothing_left "$tmp/t.h5" "signal $sig"
@@ -84,7 +84,7 @@ done
 pid=$!
 wait_for "$tmp/st.h5.journal" 1000
 kill -s TERM $pid
-wait $pid
+wait $pid 2>/dev/null
 [ $? -eq 143 ] && ok || bad "SIGTERM sweep: exit status"
 nothing_left "$tmp/st.h5" "SIGTERM sweep" "journal ok"
 [ -s "$tmp/st.h5.journal" ] && ok || bad "SIGTERM removed the sweep's journal"
