@@ -1,6 +1,7 @@
 /* optimizers/adam.c — Adam with bias correction (Kingma & Ba 2015; torch defaults).
  *   m <- b1*m + (1-b1)*g;  v <- b2*v + (1-b2)*g^2;  mh = m/(1-b1^t);  vh = v/(1-b2^t)
  *   x <- x - lr*mh/(sqrt(vh)+eps)                               state: st = [m(n) | v(n)]
+ *   (0/0 = 0: with eps = 0 a zero gradient history is a zero update; adaptive_ratio)
  * Limits: with 1 - b_i = c_i*lr (t = k*lr) the ODE x' = -mh/(sqrt(vh)+eps), m' = c1 (g - m),
  * v' = c2 (g^2 - v), mh = m/(1 - exp(-c1 t)), vh = v/(1 - exp(-c2 t)); with the betas fixed, the
  * sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
@@ -28,7 +29,7 @@ static int adam_step(double *st, size_t n, long t, const opt_params *pp, const d
         double g = dx[i];
         m[i] = p->b1 * m[i] + (1.0 - p->b1) * g;
         v[i] = p->b2 * v[i] + (1.0 - p->b2) * g * g;
-        dx[i] = -p->lr * ((m[i] / c1) / (sqrt(v[i] / c2) + p->eps));
+        dx[i] = -p->lr * adaptive_ratio(m[i] / c1, sqrt(v[i] / c2) + p->eps);
     }
     return status;
 }
@@ -55,7 +56,7 @@ static double scaled_start(const double *x0, size_t n, const opt_params *pp, con
     double *g = y0 + n, *v = y0 + 2 * n, c1 = -expm1(-p->rate1 * t0), c2 = -expm1(-p->rate2 * t0);
     pb->type->grad(pb, x0, NULL, g);
     for (size_t i = 0; i < n; i++) {
-        y0[i] = x0[i] - t0 * g[i] / (fabs(g[i]) + p->eps);
+        y0[i] = x0[i] - adaptive_ratio(t0 * g[i], fabs(g[i]) + p->eps);
         v[i] = c2 * g[i] * g[i];
         g[i] *= c1;                       /* m */
     }
@@ -72,7 +73,7 @@ static int scaled_rhs(double t, const double *y, double *dydt, size_t n, const o
     int status = pb->type->grad(pb, y, NULL, g);
     for (size_t i = 0; i < n; i++) {
         double gi = g[i];
-        dydt[i] = -(m[i] / c1) / (sqrt(fmax(v[i], 0.0) / c2) + p->eps);
+        dydt[i] = -adaptive_ratio(m[i] / c1, sqrt(fmax(v[i], 0.0) / c2) + p->eps);
         dydt[n + i] = p->rate1 * (gi - m[i]);
         dydt[2 * n + i] = p->rate2 * (gi * gi - v[i]);
     }

@@ -18,6 +18,14 @@ typedef struct adaptive_params {
 
 #define OPT_PARAM_EPS(T, def) \
     { "eps", PARAM_REAL, offsetof(T, eps), def, 0, 1e300, 0, NULL, \
-      "offset added to the root of the second moment" }
+      "offset added to the root of the second moment (eps = 0 allowed: 0/0 counts as 0)" }
+
+/* num/den for these rules' ratios (num over a root of a second moment + eps): a zero numerator
+ * gives itself, so with eps = 0 a zero gradient (0/0) is a zero update instead of NaN. For
+ * den != 0 this is exactly num/den (0/den is a zero of num's sign), so results are unchanged. */
+static inline double adaptive_ratio(double num, double den)
+{
+    return num == 0.0 ? num : num / den;
+}
 
 #endif

@@ -184,7 +184,8 @@ const opt_flow opt_flow_damped = {
 };
 
 /* Sign-like flow of Adam/RMSprop with the betas fixed as lr -> 0: x' = -g/(|g| + eps);
- * d/dx_j of -g_i/(|g_i| + eps) = -H_ij * eps/(|g_i| + eps)^2 (away from g_i = 0). */
+ * d/dx_j of -g_i/(|g_i| + eps) = -H_ij * eps/(|g_i| + eps)^2 (away from g_i = 0); with
+ * eps = 0, 0/0 = 0 in both (adaptive_ratio). */
 static int sign_rhs(double t, const double *y, double *dydt, size_t n, const opt_params *p,
                     const problem *pb, double *work)
 {
@@ -192,7 +193,7 @@ static int sign_rhs(double t, const double *y, double *dydt, size_t n, const opt
     double eps = OPT_OWN(adaptive_params, p)->eps;
     int status = pb->type->grad(pb, y, NULL, dydt);
     for (size_t i = 0; i < n; i++)
-        dydt[i] = -dydt[i] / (fabs(dydt[i]) + eps);
+        dydt[i] = -adaptive_ratio(dydt[i], fabs(dydt[i]) + eps);
     return status;
 }
 
@@ -205,7 +206,7 @@ static int sign_jac(double t, const double *y, double *dfdy, size_t n, const opt
     if (status == OD_OK)
         status = opt_flow_hessian(pb, y, n, dfdy, n, work);
     for (size_t i = 0; i < n; i++) {
-        double a = fabs(g[i]) + eps, s = -eps / (a * a);
+        double a = fabs(g[i]) + eps, s = adaptive_ratio(-eps, a * a);
         for (size_t j = 0; j < n; j++)
             dfdy[i * n + j] *= s;
     }

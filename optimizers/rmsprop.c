@@ -1,5 +1,6 @@
 /* optimizers/rmsprop.c — RMSprop (torch defaults: alpha = 0.99, eps = 1e-8, s(0) = 0).
  *   s <- a*s + (1-a)*g^2;  x <- x - lr*g/(sqrt(s)+eps)       state: st = [s(n)]
+ *   (0/0 = 0: with eps = 0 a zero gradient is a zero update; adaptive_ratio)
  * Limits: with 1 - a = c*lr (t = k*lr) the ODE x' = -g/(sqrt(s)+eps), s' = c (g^2 - s), s(0) = 0;
  * with a fixed, the sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
 #include <math.h>
@@ -24,7 +25,7 @@ static int rmsprop_step(double *st, size_t n, long t, const opt_params *pp, cons
     for (size_t i = 0; i < n; i++) {
         double g = dx[i];
         s[i] = p->alpha * s[i] + (1.0 - p->alpha) * g * g;
-        dx[i] = -p->lr * g / (sqrt(s[i]) + p->eps);
+        dx[i] = adaptive_ratio(-p->lr * g, sqrt(s[i]) + p->eps);
     }
     return status;
 }
@@ -71,7 +72,7 @@ static int scaled_rhs(double t, const double *y, double *dydt, size_t n, const o
     int status = pb->type->grad(pb, y, NULL, g);
     for (size_t i = 0; i < n; i++) {
         double gi = g[i];
-        dydt[i] = -gi / (sqrt(fmax(s[i], 0.0)) + p->eps);
+        dydt[i] = -adaptive_ratio(gi, sqrt(fmax(s[i], 0.0)) + p->eps);
         dydt[n + i] = p->rate * (gi * gi - s[i]);
     }
     return status;

@@ -5,19 +5,6 @@
 OPTDYN=${1:-build/optdyn}
 . tests/lib.sh
 
-# expect_exit CODE PATTERN CMD... : exit status CODE and stderr containing PATTERN
-expect_exit() {
-    code=$1 pat=$2
-    shift 2
-    "$@" >"$tmp/stdout" 2>"$tmp/stderr"
-    rc=$?
-    if [ "$rc" -ne "$code" ]; then bad "exit $rc (want $code): $*"; sed 's/^/    /' "$tmp/stderr"; return; fi
-    if [ -n "$pat" ] && ! grep -qF -- "$pat" "$tmp/stderr"; then
-        bad "message lacks '$pat': $*"; sed 's/^/    /' "$tmp/stderr"; return
-    fi
-    ok
-}
-
 for f in tests/bad-input/*.ini; do
     want=$(sed -n 's/^# expect: //p' "$f")
     rm -f "$tmp/out.h5" "$tmp/out.h5.partial"
@@ -40,7 +27,17 @@ expect_exit 2 "section.key=value" "$OPTDYN" run -o "$tmp/out.h5" --set steps=3 "
 expect_exit 2 "--set optimizer adam.lr" "$OPTDYN" run -o "$tmp/out.h5" --set "optimizer adam.lr=-1" "$good"
 expect_exit 2 "--set run.stepz" "$OPTDYN" run -o "$tmp/out.h5" --set run.stepz=3 "$good"
 expect_exit 2 "-j" "$OPTDYN" run -j 0 -o "$tmp/out.h5" "$good"
-expect_exit 2 "cannot create" "$OPTDYN" run -o "$tmp/no/such/dir/out.h5" "$good"
+# a section that exists only through --set is blamed on that --set, not on the file or line 0
+expect_exit 2 "--set bogus.k: [bogus]: unknown section" "$OPTDYN" run -o "$tmp/out.h5" --set bogus.k=1 "$good"
+expect_exit 2 "--set optimizer b@d.type: [optimizer b@d]: expected [optimizer NAME]" \
+    "$OPTDYN" run -o "$tmp/out.h5" --set "optimizer b@d.type=sgd" "$good"
+expect_exit 2 "--set optimizer new.type: [optimizer new]: missing required key 'lr'" \
+    "$OPTDYN" run -o "$tmp/out.h5" --set "optimizer new.type=sgd" "$good"
+grep -q ':0:' "$tmp/stderr" && bad "a --set section reported at line 0" || ok
+expect_exit 2 "$tmp: cannot read experiment file: is a directory" "$OPTDYN" run "$tmp"
+: > "$tmp/empty.ini"
+expect_exit 2 "empty.ini: empty file: missing section [problem]" "$OPTDYN" run "$tmp/empty.ini"
+expect_exit 2 "does not exist" "$OPTDYN" run -o "$tmp/no/such/dir/out.h5" "$good"
 expect_exit 2 "cannot create" "$OPTDYN" run -o "/proc/out.h5" "$good"
 expect_exit 2 "Usage: optdyn export" "$OPTDYN" export "$tmp/out.h5"
 expect_exit 2 "No such file" "$OPTDYN" export "$tmp/missing.h5" /trajectory

@@ -1,7 +1,9 @@
 /* tests/test_config.c — the experiment-file interpreter: a catalogue of malformed files, each
- * rejected with OD_EINPUT and a message naming the line and key; defaults; --set overrides. */
+ * rejected with OD_EINPUT and a message naming the line and key; defaults; --set overrides; one
+ * rule for tiny (subnormal) and overflowing numbers in every real-valued key of every registry. */
 #include "testutil.h"
 #include "../sim/core/status.h"
+#include "../sim/kinds/kind.h"
 #include "../sim/kinds/run.h"
 
 #include <math.h>
@@ -151,12 +153,53 @@ static void set_overrides_and_adds(void **unused)
     assert_null(c);
 }
 
+/* Every numeric key (REAL, INT, LIST, GRID) of every problem, optimizer and kind refuses a
+ * subnormal value, one that rounds to 0 and one that overflows, each with a message that says
+ * why (not "expected a number in [0, 10]"), and leaves the target unchanged. */
+static void tiny_and_huge_numbers_refused_everywhere(void **unused)
+{
+    (void)unused;
+    static const char *const texts[] = { "1e-320", "4.9e-324", "-1e-310", "1e-400", "1e400" };
+    static const char *const grid_texts[] = { "logspace(-330, -320, 2)", "0.5, 2e-315" };
+    const param_spec *tables[256];
+    size_t nt = 0;
+    for (size_t i = 0; problem_types[i]; i++)
+        tables[nt++] = problem_types[i]->params;
+    for (size_t i = 0; opt_types[i]; i++)
+        tables[nt++] = opt_types[i]->params;
+    for (size_t i = 0; kind_types[i]; i++)
+        tables[nt++] = kind_types[i]->specs;
+    size_t checked = 0;
+    static char block[1 << 16];
+    for (size_t t = 0; t < nt; t++)
+        for (const param_spec *s = tables[t]; s->key; s++) {
+            if (s->kind == PARAM_CHOICE || s->kind == PARAM_STRING)
+                continue;
+            assert_true(s->offset + sizeof(param_list) <= sizeof block);
+            for (size_t k = 0; k < sizeof texts / sizeof *texts + 2; k++) {
+                const char *text = k < 5 ? texts[k] : grid_texts[k - 5];
+                if (k >= 5 && s->kind != PARAM_GRID)
+                    continue;
+                char why[1024] = "";
+                memset(block, 0x5a, sizeof block);
+                assert_int_equal(param_set(s, block, text, why, sizeof why), OD_EINPUT);
+                if (!strstr(why, "too small") && !strstr(why, "too large") &&
+                    !strstr(why, "overflows"))
+                    fail_msg("%s = %s: %s", s->key, text, why);
+                assert_int_equal((unsigned char)block[s->offset], 0x5a);
+                checked++;
+            }
+        }
+    assert_true(checked > 100);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_files_are_rejected_with_location),
         cmocka_unit_test(defaults_are_filled),
         cmocka_unit_test(set_overrides_and_adds),
+        cmocka_unit_test(tiny_and_huge_numbers_refused_everywhere),
     };
     return cmocka_run_group_tests_name("config", tests, NULL, NULL);
 }

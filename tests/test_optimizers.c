@@ -2,6 +2,7 @@
  * SGD on a 1-D quadratic, stability edges of GD and heavy ball, Adam's first step, scale
  * invariance of Adam/RMSprop at eps = 0, signsgd == adam(b1 = b2 = 0, eps = 0). */
 #include "testutil.h"
+#include "../sim/core/status.h"
 
 #include <float.h>
 #include <math.h>
@@ -190,6 +191,44 @@ static void nesterov_matches_torch_form(void **unused)
     config_free(c);
 }
 
+/* eps = 0 started at the minimum: every gradient is 0, so every ratio is 0/0, defined as a
+ * zero update (before: NaN at step 1, recorded as divergence). Limits too (rhs at g = 0). */
+static void eps_zero_at_minimum_stays(void **unused)
+{
+    (void)unused;
+    const char *opts[] = { "type = adam\nlr = 0.1\neps = 0", "type = rmsprop\nlr = 0.1\neps = 0" };
+    for (int k = 0; k < 2; k++) {
+        config *c = quad1(2.0, 0.0, opts[k]);
+        problem *pb = tu_problem(c);
+        for (int noisy = 0; noisy < 2; noisy++) {
+            double x = NAN;
+            tu_iterate(c, pb, &c->opt[0], noisy ? 4.0 : INFINITY, 50, &x);
+            assert_true(x == 0.0);
+        }
+        const opt_type *t = c->opt[0].type;
+        for (size_t f = 0; t->flows[f]; f++) {
+            const opt_flow *fl = t->flows[f];
+            opt_params p = c->opt[0].p;
+            if (fl->couple)
+                assert_int_equal(fl->couple(&p), OD_OK);
+            double y[8], dy[8], work[16];
+            double t0 = fl->start(pb->x0, 1, &p, pb, y, work);
+            assert_true(y[0] == 0.0);
+            assert_int_equal(fl->rhs(t0, y, dy, 1, &p, pb, work), OD_OK);
+            for (size_t i = 0; i < fl->dim(1); i++)
+                assert_true(dy[i] == 0.0);
+            if (fl->jac) {
+                double J[64];
+                assert_int_equal(fl->jac(t0, y, J, 1, &p, pb, work), OD_OK);
+                for (size_t i = 0; i < fl->dim(1) * fl->dim(1); i++)
+                    assert_true(isfinite(J[i]));
+            }
+        }
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -201,6 +240,7 @@ int main(void)
         cmocka_unit_test(signsgd_is_adam_limit),
         cmocka_unit_test(momentum_zero_is_sgd),
         cmocka_unit_test(nesterov_matches_torch_form),
+        cmocka_unit_test(eps_zero_at_minimum_stays),
     };
     return cmocka_run_group_tests_name("optimizers", tests, NULL, NULL);
 }

@@ -21,7 +21,7 @@ static void run_to(const char *ini, const char *path)
     char err[1024];
     config *c = tu_config(ini);
     problem *pb = tu_problem(c);
-    rec *r = rec_create(path, err, sizeof err);
+    rec *r = rec_create(path, NULL, err, sizeof err);
     if (!r)
         fail_msg("%s", err);
     meta_write_root(r, c, NULL, 0);
@@ -198,7 +198,7 @@ static void partial_file_never_under_final_name(void **unused)
     char p[256], partial[300], err[512];
     snprintf(p, sizeof p, "%s/aborted.h5", tu_tmpdir());
     snprintf(partial, sizeof partial, "%s.partial", p);
-    rec *r = rec_create(p, err, sizeof err);
+    rec *r = rec_create(p, NULL, err, sizeof err);
     assert_non_null(r);
     assert_int_equal(access(partial, F_OK), 0);
     assert_int_not_equal(access(p, F_OK), 0);
@@ -209,7 +209,7 @@ static void partial_file_never_under_final_name(void **unused)
     run_to(noisy_ini, p);
     size_t n1, n2;
     double *before = read_all(p, "/trajectory/sgd/x", &n1);
-    r = rec_create(p, err, sizeof err);
+    r = rec_create(p, NULL, err, sizeof err);
     rec_abort(r);
     double *after = read_all(p, "/trajectory/sgd/x", &n2);
     assert_int_equal(n1, n2);
@@ -217,8 +217,8 @@ static void partial_file_never_under_final_name(void **unused)
     free(before);
     free(after);
     /* and an impossible location is refused up front */
-    assert_null(rec_create("/nonexistent-dir/x.h5", err, sizeof err));
-    assert_non_null(strstr(err, "No such file or directory"));
+    assert_null(rec_create("/nonexistent-dir/x.h5", NULL, err, sizeof err));
+    assert_non_null(strstr(err, "does not exist"));
 }
 
 int main(void)

@@ -70,8 +70,8 @@ int cmd_merge(int argc, char **argv)
                                 shards[0], c->kind->name);
         goto done;
     }
-    if (!(r = rec_create(out, err, sizeof err))) {
-        code = cli_status_error(OD_EINPUT, "merge", "output '%s': %s", out, err);
+    if (!(r = rec_create(out, &status, err, sizeof err))) {
+        code = cli_status_error(status, "merge", "output '%s': %s", out, err);
         goto done;
     }
     if (!(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {

@@ -28,7 +28,7 @@ static const char help[] =
     "\n"
     "  -o, --output OUT.h5    output file (default: [experiment] output, else\n"
     "                         results/<EXP stem>.h5); written as OUT.h5.partial and\n"
-    "                         renamed when complete\n"
+    "                         renamed when complete; OUT.h5.lock keeps other runs out\n"
     "  -s, --set S.K=V        override key K of section S (repeatable), e.g.\n"
     "                         --set run.steps=500 --set 'optimizer adam.lr=0.01'\n"
     "  -j, --threads N        worker threads for sweep cells (default 1); results are\n"
@@ -41,15 +41,21 @@ static const char help[] =
     "  -h, --help             this help\n"
     "\n"
     "Keys: docs/config.md or `optdyn list`. Exit status: 0 success (a diverging run is\n"
-    "data, recorded as such), 2 bad usage or experiment file, 1 other failure.\n";
+    "data, recorded as such), 2 bad usage, experiment file or output path (found before\n"
+    "any work), 1 other failure (e.g. a full disk). SIGINT/SIGTERM remove the .partial\n"
+    "file. docs/reliability.md: what is promised under faults.\n";
 
-/* The .partial path, for the signal handler (unlink is async-signal-safe). */
-static char partial_path[4200];
+/* The .partial and .lock paths, for the signal handler (unlink is async-signal-safe). */
+static char partial_path[4200], lock_path[4200];
 
+/* SIGINT/SIGTERM: remove OUT.h5.partial and OUT.h5.lock (a sweep's journal stays for --resume),
+ * then die of the signal (exit status 128 + signal number in a shell). */
 static void on_signal(int sig)
 {
     if (partial_path[0])
         unlink(partial_path);
+    if (lock_path[0])
+        unlink(lock_path);
     signal(sig, SIG_DFL);
     raise(sig);
 }
@@ -175,17 +181,18 @@ int cmd_run(int argc, char **argv)
         goto done;
     }
     /* Validate the output location before any work: a bad path is a usage error. */
-    if (rank == 0) {
+    if (rank == 0 && !(r = rec_create(c->exp.output, &status, err, sizeof err)))
+        code = cli_status_error(status, "run", "output '%s' (%s): %s", c->exp.output,
+                                output ? "-o" : "[experiment] output", err);
+    if (!par_all(rank != 0 || r != NULL)) {      /* every rank stops, none waits */
+        code = rank == 0 ? code : EXIT_USAGE;
+        goto done;
+    }
+    if (rank == 0) {             /* claimed and created: from here a signal cleans them up */
         snprintf(partial_path, sizeof partial_path, "%s.partial", c->exp.output);
+        snprintf(lock_path, sizeof lock_path, "%s.lock", c->exp.output);
         signal(SIGINT, on_signal);
         signal(SIGTERM, on_signal);
-    }
-    if (rank == 0 && !(r = rec_create(c->exp.output, err, sizeof err)))
-        cli_error(EXIT_USAGE, "run", "output '%s' (%s): %s", c->exp.output,
-                  output ? "-o" : "[experiment] output", err);
-    if (!par_all(rank != 0 || r != NULL)) {      /* every rank stops, none waits */
-        code = EXIT_USAGE;
-        goto done;
     }
     code = EXIT_FAILURE_OTHER;
     if (!(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {
@@ -207,7 +214,15 @@ int cmd_run(int argc, char **argv)
     x.progress = show_progress;
     x.user = &prog;
     if ((status = kind->run(&x)) != OD_OK) {
-        code = cli_status_error(status, "run", "%s", err);
+        int io = r && rec_status(r) != OD_OK;
+        if (io)                               /* the output file failed: say which and why */
+            rec_error(r, err, sizeof err);
+        code = cli_status_error(status, "run", "%s%s", err,
+                                io ? " (nothing written under the final name)" : "");
+        if (rank == 0 && (kind->flags & KIND_CELLS) && access(journal, F_OK) == 0 &&
+            status != OD_EINPUT)
+            cli_error(code, "run", "the finished cells are kept in %s: run again with "
+                      "--resume to continue", journal);
         goto done;
     }
     if (x.note[0] && !prog.quiet)
@@ -221,7 +236,10 @@ int cmd_run(int argc, char **argv)
     status = rec_commit(r, err, sizeof err);
     r = NULL;
     if (status != OD_OK) {
-        cli_error(code, "run", "%s", err);
+        cli_error(code, "run", "%s (nothing written under the final name)", err);
+        if ((kind->flags & KIND_CELLS) && access(journal, F_OK) == 0)
+            cli_error(code, "run", "the finished cells are kept in %s: run again with "
+                      "--resume to continue", journal);
         goto done;
     }
     if (kind->flags & KIND_CELLS)
@@ -229,7 +247,7 @@ int cmd_run(int argc, char **argv)
     code = EXIT_OK;
 done:
     rec_abort(r);
-    partial_path[0] = '\0';
+    partial_path[0] = lock_path[0] = '\0';
     problem_free(pb);
     config_free(c);
     free(sets);

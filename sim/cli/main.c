@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <gsl/gsl_errno.h>
+#include <hdf5.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -101,6 +102,10 @@ int cli_simple_args(int argc, char **argv, const char *cmd, const char *usage_li
 int main(int argc, char **argv)
 {
     gsl_set_error_handler_off();     /* GSL reports through return codes, never aborts */
+    /* No HDF5 clean-up at exit: every file is closed (or abandoned and removed) explicitly, and
+     * after a close that failed (e.g. a full disk) libhdf5's own atexit pass would walk the
+     * half-closed file and crash. */
+    H5dont_atexit();
     if (argc < 2) {
         fputs(usage, stderr);
         return EXIT_USAGE;

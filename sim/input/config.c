@@ -2,6 +2,7 @@
  * param_spec tables of the experiment, the run, the problem type and each optimizer type. */
 #include "config.h"
 #include "../kinds/kind.h"
+#include "../core/limits.h"
 #include "../core/status.h"
 
 #include <ctype.h>
@@ -30,14 +31,22 @@ typedef struct ctx {
     size_t errlen;
 } ctx;
 
-/* "path:line: [name]" for a section (line 0: it exists only through --set, or not at all). */
+/* "path:line: [name]" for a section of the file, "--set name.key: [name]" for one that exists
+ * only through --set (line 0; key: its first --set entry), "path: [name]" for an absent one. */
 static void section_where(const ctx *x, const char *name, char *buf, size_t len)
 {
-    const ini_section *s = ini_doc_section(x->c->doc, name);
-    if (s && s->line > 0)
-        snprintf(buf, len, "%s:%d: [%s]", x->c->doc->path, s->line, name);
-    else
-        snprintf(buf, len, "%s: [%s]", x->c->doc->path, name);
+    const ini_doc *d = x->c->doc;
+    const ini_section *s = ini_doc_section(d, name);
+    if (s && s->line > 0) {
+        snprintf(buf, len, "%s:%d: [%s]", d->path, s->line, name);
+        return;
+    }
+    for (size_t i = 0; s && i < d->ne; i++)
+        if (d->e[i].line == 0 && strcmp(d->e[i].section, name) == 0) {
+            snprintf(buf, len, "--set %s.%s: [%s]", name, d->e[i].key, name);
+            return;
+        }
+    snprintf(buf, len, "%s: [%s]", d->path, name);
 }
 
 static int entry_error(const ctx *x, const ini_entry *e, const char *what)
@@ -124,11 +133,20 @@ static int section_type(const ctx *x, const char *name, const char *(*name_at)(s
     return set_entry(x, e, &spec, type);
 }
 
+/* A missing section is reported where the reader gave up looking: at the file's last line. */
 static int require_section(const ctx *x, const char *name)
 {
-    if (ini_doc_section(x->c->doc, name))
+    const ini_doc *d = x->c->doc;
+    if (ini_doc_section(d, name))
         return OD_OK;
-    snprintf(x->err, x->errlen, "%s: missing section [%s]", x->c->doc->path, name);
+    int lines = 0;
+    for (const char *p = d->text; p && *p; p++)
+        lines += *p == '\n' || !p[1];
+    if (lines == 0)
+        snprintf(x->err, x->errlen, "%s: empty file: missing section [%s]", d->path, name);
+    else
+        snprintf(x->err, x->errlen, "%s:%d: end of file: missing section [%s] (no line of the "
+                 "file or --set names it)", d->path, lines, name);
     return OD_EINPUT;
 }
 
@@ -158,6 +176,13 @@ static int load_problem(const ctx *x)
         return status;
     char why[1024];
     const char *bad = problem_check(pp, why, sizeof why);
+    if (!bad && limits_bytes_misfit((double)pp->dim, 16.0 * 8.0, "the per-coordinate state "
+                                    "(about 16 vectors of dim doubles)", why, sizeof why))
+        bad = "dim";
+    if (!bad && config_finite_data(x->c) &&
+        limits_bytes_misfit((double)pp->examples * (double)pp->dim, 8.0,
+                            "the dataset (examples x dim doubles)", why, sizeof why))
+        bad = "examples";
     return bad ? key_error(x, "problem", bad, why) : OD_OK;
 }
 
@@ -176,9 +201,10 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
 {
     config *c = x->c;
     if (!valid_name(name)) {
-        snprintf(x->err, x->errlen, "%s:%d: [%s]: expected [optimizer NAME] with NAME made of "
-                 "letters, digits, '_', '-' or '.' (at most 63), got '%s'", c->doc->path, s->line,
-                 s->name, name);
+        char where[512];
+        section_where(x, s->name, where, sizeof where);
+        snprintf(x->err, x->errlen, "%s: expected [optimizer NAME] with NAME made of letters, "
+                 "digits, '_', '-' or '.' (at most 63), got '%s'", where, name);
         return OD_EINPUT;
     }
     cfg_optimizer *o = &c->opt[c->nopt];

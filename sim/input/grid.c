@@ -4,6 +4,7 @@
 #include "../core/status.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,27 @@ static const char *skip(const char *p)
     return p;
 }
 
+/* Where a refused number (param_real_refused) is reported: why is set and refused raised. */
+typedef struct refusal {
+    char *why;
+    size_t len;
+    int refused;
+} refusal;
+
+/* strtod at p, refusing what param_real_refused refuses (the token is copied for the message). */
+static double number(const char *p, char **end, refusal *rf)
+{
+    errno = 0;
+    double v = strtod(p, end);
+    int erange = errno == ERANGE;
+    if (*end != p && !rf->refused) {
+        char tok[64];
+        snprintf(tok, sizeof tok, "%.*s", (int)(*end - p), p);
+        rf->refused = param_real_refused(tok, v, erange, rf->why, rf->len);
+    }
+    return v;
+}
+
 static int push(param_list *out, double v)
 {
     if (out->n == PARAM_LIST_MAX)
@@ -26,7 +48,7 @@ static int push(param_list *out, double v)
 }
 
 /* name(a, b[, c]) -> up to 3 arguments; returns the count or -1. */
-static int call_args(const char **pp, const char *name, double *args)
+static int call_args(const char **pp, const char *name, double *args, refusal *rf)
 {
     const char *p = *pp;
     size_t len = strlen(name);
@@ -38,7 +60,7 @@ static int call_args(const char **pp, const char *name, double *args)
         char *end;
         if (n == 3)
             return -1;
-        args[n++] = strtod(skip(p), &end);
+        args[n++] = number(skip(p), &end, rf);
         if (end == skip(p) || !isfinite(args[n - 1]))
             return -1;
         p = skip(end);
@@ -67,26 +89,26 @@ static int spaced(param_list *out, const double *a, int logarithmic)
 }
 
 /* One term at *pp appended to out; "K - f(...)" stores K - v for each value v of f. */
-static int term(const char **pp, int allow_inf, param_list *out)
+static int term(const char **pp, int allow_inf, param_list *out, refusal *rf)
 {
     const char *p = skip(*pp);
     double a[3], K = NAN;
     char *end;
-    double lead = strtod(p, &end);
+    double lead = number(p, &end, rf);
     if (end != p && *skip(end) == '-' && isalpha((unsigned char)*skip(skip(end) + 1))) {
         K = lead;
         p = skip(skip(end) + 1);
     }
     size_t before = out->n;
     int ok;
-    if (call_args(&p, "pow2", a) == 2) {
+    if (call_args(&p, "pow2", a, rf) == 2) {
         ok = a[0] == floor(a[0]) && a[1] == floor(a[1]) && a[0] <= a[1] && a[1] - a[0] < 4096 &&
              fabs(a[0]) < 1000 && fabs(a[1]) < 1000;
         for (double e = a[0]; ok && e <= a[1]; e++)
             ok = push(out, ldexp(1.0, (int)e));
-    } else if (call_args(&p, "logspace", a) == 3) {
+    } else if (call_args(&p, "logspace", a, rf) == 3) {
         ok = spaced(out, a, 1);
-    } else if (call_args(&p, "linspace", a) == 3) {
+    } else if (call_args(&p, "linspace", a, rf) == 3) {
         ok = spaced(out, a, 0);
     } else if (!isnan(K)) {
         ok = 0;
@@ -94,11 +116,11 @@ static int term(const char **pp, int allow_inf, param_list *out)
         ok = allow_inf && push(out, INFINITY);
         p += strncasecmp(p, "infinity", 8) == 0 ? 8 : 3;
     } else {
-        double v = strtod(p, &end);
+        double v = number(p, &end, rf);
         ok = end != p && isfinite(v) && push(out, v);
         p = end;
     }
-    if (!ok)
+    if (!ok || rf->refused)
         return 0;
     if (!isnan(K))
         for (size_t i = before; i < out->n; i++)
@@ -110,12 +132,23 @@ static int term(const char **pp, int allow_inf, param_list *out)
 int grid_parse(const char *text, int allow_inf, param_list *out, char *why, size_t len)
 {
     param_list tmp = { 0 };
+    refusal rf = { why, len, 0 };
     const char *p = text;
     for (;;) {
-        if (!term(&p, allow_inf, &tmp))
+        if (!term(&p, allow_inf, &tmp, &rf))
             break;
         p = skip(p);
         if (*p == '\0') {
+            for (size_t i = 0; i < tmp.n; i++) {     /* computed values obey the same rule */
+                char value[64];
+                snprintf(value, sizeof value, "%.17g", tmp.v[i]);
+                if (!isinf(tmp.v[i]) && param_real_refused(value, tmp.v[i], 0, why, len))
+                    return OD_EINPUT;
+                if (isinf(tmp.v[i]) && !allow_inf) {
+                    snprintf(why, len, "'%s' has a value that overflows a double", text);
+                    return OD_EINPUT;
+                }
+            }
             *out = tmp;
             return OD_OK;
         }
@@ -123,6 +156,8 @@ int grid_parse(const char *text, int allow_inf, param_list *out, char *why, size
             break;
         p++;
     }
+    if (rf.refused)
+        return OD_EINPUT;
     snprintf(why, len, "expected a grid: comma-separated numbers%s, pow2(a,b), logspace(a,b,n), "
              "linspace(a,b,n) or K - logspace(...) (at most %d values), got '%s'",
              allow_inf ? ", inf" : "", PARAM_LIST_MAX, text);

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef struct reader {
     ini_doc *doc;
@@ -149,51 +150,59 @@ static int on_value(void *user, const char *section, const char *key, const char
     return r->status == OD_OK;
 }
 
-/* Well-formed UTF-8 (the text is recorded as a UTF-8 string attribute). */
-static int valid_utf8(const unsigned char *s)
+/* Offset of the first byte of s[0..n) that is not part of well-formed UTF-8 text (a NUL, or a
+ * bad sequence), or n when there is none (the text is recorded as a UTF-8 string attribute). */
+static size_t utf8_bad_at(const unsigned char *s, size_t n)
 {
-    while (*s) {
-        int len = *s < 0x80 ? 1 : (*s >> 5) == 0x6 ? 2 : (*s >> 4) == 0xe ? 3 : (*s >> 3) == 0x1e ? 4 : 0;
-        if (!len)
-            return 0;
-        for (int k = 1; k < len; k++)
-            if ((s[k] & 0xc0) != 0x80)
-                return 0;
-        s += len;
+    size_t i = 0;
+    while (i < n) {
+        unsigned char b = s[i];
+        size_t len = b == 0 ? 0 : b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xe ? 3
+                   : (b >> 3) == 0x1e ? 4 : 0;
+        if (!len || i + len > n)
+            return i;
+        for (size_t k = 1; k < len; k++)
+            if ((s[i + k] & 0xc0) != 0x80)
+                return i;
+        i += len;
     }
-    return 1;
+    return n;
 }
 
-static char *slurp(const char *path, int *err)
+/* The whole file into a NUL-terminated buffer (*n bytes before the terminator); NULL with *err
+ * an errno (EISDIR for a directory). */
+static char *slurp(const char *path, size_t *n, int *err)
 {
     FILE *f = fopen(path, "rb");
+    struct stat st;
     if (!f) {
         *err = errno;
         return NULL;
     }
-    size_t cap = 4096, n = 0;
+    if (fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(f);
+        *err = EISDIR;
+        return NULL;
+    }
+    size_t cap = 4096;
     char *buf = malloc(cap);
-    for (size_t got; buf && (got = fread(buf + n, 1, cap - n - 1, f)) > 0;) {
-        n += got;
-        if (n + 1 == cap) {
+    *n = 0;
+    for (size_t got; buf && (got = fread(buf + *n, 1, cap - *n - 1, f)) > 0;) {
+        *n += got;
+        if (*n + 1 == cap) {
             char *b = realloc(buf, cap *= 2);
             if (!b)
                 free(buf);
             buf = b;
         }
     }
-    *err = ferror(f) ? EIO : buf ? 0 : ENOMEM;
+    *err = ferror(f) ? errno ? errno : EIO : buf ? 0 : ENOMEM;
     fclose(f);
     if (*err) {
         free(buf);
         return NULL;
     }
-    buf[n] = '\0';
-    if (strlen(buf) != n || !valid_utf8((const unsigned char *)buf)) {
-        free(buf);
-        *err = EILSEQ;     /* NUL bytes or invalid UTF-8: not a text file we can record */
-        return NULL;
-    }
+    buf[*n] = '\0';
     return buf;
 }
 
@@ -228,9 +237,22 @@ int ini_doc_read(const char *path, ini_doc **out, char *err, size_t errlen)
     if (!d)
         return OD_ENOMEM;
     int e;
-    if (!(d->text = slurp(path, &e))) {
+    size_t n = 0;
+    if (!(d->text = slurp(path, &n, &e))) {
         snprintf(err, errlen, "%s: cannot read experiment file: %s", path,
-                 e == EILSEQ ? "not a UTF-8 text file" : strerror(e));
+                 e == EISDIR ? "is a directory" : strerror(e));
+        ini_doc_free(d);
+        return OD_EINPUT;
+    }
+    size_t bad = utf8_bad_at((const unsigned char *)d->text, n);
+    if (bad < n) {                  /* NUL bytes or invalid UTF-8: not a text file we can record */
+        int line = 1;
+        size_t col = 1;
+        for (size_t i = 0; i < bad; i++, col++)
+            if (d->text[i] == '\n')
+                line++, col = 0;
+        snprintf(err, errlen, "%s:%d: not a UTF-8 text file (%s 0x%02x at column %zu)", path, line,
+                 d->text[bad] ? "byte" : "NUL byte", (unsigned char)d->text[bad], col);
         ini_doc_free(d);
         return OD_EINPUT;
     }

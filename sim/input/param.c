@@ -6,6 +6,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,10 +99,27 @@ static int in_range(const param_spec *s, double v)
     return 1;
 }
 
-/* Parse a whole token (no trailing characters) as a double; "nan" is refused here
- * so that a range check can never be skipped by a NaN. */
-static int parse_real(const char *text, int allow_inf, double *out)
+int param_real_refused(const char *text, double v, int erange, char *why, size_t len)
 {
+    if ((erange && v == 0.0) || (v != 0.0 && fabs(v) < DBL_MIN)) {
+        snprintf(why, len, "'%s' is too small: non-zero numbers of magnitude below %.17g (the "
+                 "smallest normal double) are refused, as they keep fewer significant digits "
+                 "or round to 0; write 0 or a number at least that large", text, DBL_MIN);
+        return 1;
+    }
+    if (erange && isinf(v)) {
+        snprintf(why, len, "'%s' is too large: beyond the largest double, %.17g", text, DBL_MAX);
+        return 1;
+    }
+    return 0;
+}
+
+/* Parse a whole token (no trailing characters) as a double; "nan" is refused here
+ * so that a range check can never be skipped by a NaN. Returns 1, 0 (malformed or out of the
+ * type's reach) or -1 (refused by param_real_refused, why set). */
+static int parse_real(const char *text, int allow_inf, double *out, char *why, size_t len)
+{
+    const char *start = text;
     while (isspace((unsigned char)*text))
         text++;
     if (!*text)
@@ -109,13 +127,14 @@ static int parse_real(const char *text, int allow_inf, double *out)
     errno = 0;
     char *end;
     double v = strtod(text, &end);
+    int erange = errno == ERANGE;
     while (isspace((unsigned char)*end))
         end++;
     if (*end || end == text || isnan(v))
         return 0;
+    if (param_real_refused(start, v, erange, why, len))
+        return -1;
     if (isinf(v) && !allow_inf)
-        return 0;
-    if (errno == ERANGE && !isinf(v) && v != 0.0)
         return 0;
     *out = v;
     return 1;
@@ -142,7 +161,10 @@ static int set_list(const param_spec *s, param_list *out, const char *text, char
             return fail(why, len, s, text);
         memcpy(tok, p, n);
         tok[n] = '\0';
-        if (!parse_real(tok, 0, &v) || !in_range(s, v))
+        int parsed = parse_real(tok, 0, &v, why, len);
+        if (parsed < 0)
+            return OD_EINPUT;
+        if (!parsed || !in_range(s, v))
             return fail(why, len, s, text);
         tmp.v[tmp.n++] = v;
         if (!comma)
@@ -157,16 +179,20 @@ int param_set(const param_spec *s, void *base, const char *text, char *why, size
 {
     char *dst = (char *)base + s->offset;
     double v;
+    int parsed;
     switch (s->kind) {
     case PARAM_REAL:
-        if (!parse_real(text, s->flags & PARAM_ALLOW_INF, &v) || !in_range(s, v))
+        if ((parsed = parse_real(text, s->flags & PARAM_ALLOW_INF, &v, why, len)) < 0)
+            return OD_EINPUT;
+        if (!parsed || !in_range(s, v))
             return fail(why, len, s, text);
         *(double *)dst = v;
         return OD_OK;
     case PARAM_INT:
         /* accepts 1e6 as well as 1000000, but only exact integers below 2^53 */
-        if (!parse_real(text, 0, &v) || v != floor(v) || fabs(v) > 9007199254740992.0 ||
-            !in_range(s, v))
+        if ((parsed = parse_real(text, 0, &v, why, len)) < 0)
+            return OD_EINPUT;
+        if (!parsed || v != floor(v) || fabs(v) > 9007199254740992.0 || !in_range(s, v))
             return fail(why, len, s, text);
         *(long *)dst = (long)v;
         return OD_OK;

@@ -52,6 +52,12 @@ double param_get(const param_spec *specs, const void *base, const char *key, dou
 /* Store v as key's REAL value; 0 where specs has no such REAL key (base unchanged). */
 int param_put(const param_spec *specs, void *base, const char *key, double v);
 
+/* The one rule for every real value — keys, list elements, grid terms and the values a grid
+ * expands to: a number that is not zero but of magnitude below DBL_MIN (subnormal, or so small
+ * that it rounds to 0), or that overflows a double, is refused, with a why saying so. Returns 1
+ * (why set) when v, read from text (erange: strtod reported ERANGE), is refused; else 0. */
+int param_real_refused(const char *text, double v, int erange, char *why, size_t len);
+
 /* Parse text into base+spec->offset. On failure returns OD_EINPUT and writes into
  * why what was expected, e.g. "expected a finite number > 0, got 'nan'". */
 int param_set(const param_spec *spec, void *base, const char *text, char *why, size_t whylen);

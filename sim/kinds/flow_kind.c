@@ -1,5 +1,6 @@
 /* sim/kinds/flow_kind.c — kind = flow as a kind_type: the [flow] keys, the checks that every
  * optimizer has a selected continuous limit, and the run (sim/kinds/flow_run.c). */
+#include "../core/limits.h"
 #include "../core/status.h"
 #include "flow.h"
 #include "kind.h"
@@ -7,6 +8,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 const param_spec flow_specs[] = {
     { "lr", PARAM_GRID, offsetof(flow_params, lr), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
@@ -37,6 +39,68 @@ const param_spec flow_specs[] = {
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
+/* The derived counts of one (optimizer, limit, lr): K = time/dt steps (dt = lr or the limit's
+ * own step), the recorded trajectory (points x dim, twice), the SME's K*substeps Euler steps,
+ * its paths*4 values and substeps x dim noise block. Key to blame, or NULL. */
+static const char *misfit_at(const flow_params *fp, const cfg_optimizer *o, const opt_flow *f,
+                             double lr, const char *key, size_t n, char *why, size_t len)
+{
+    opt_params p;
+    char what[256], ignored[256];
+    if (flow_params_at(o, f, lr, &p, ignored, sizeof ignored) != OD_OK)
+        return NULL;          /* lr too large for the limit's tie: reported by the run */
+    double dt = f->time_step(&p), K = fp->time / dt;
+    snprintf(what, sizeof what, "%s too small: time/%s", key, dt == lr ? "lr" : "dt");
+    if (!(dt > 0) || limits_steps_misfit(K, what, why, len)) {
+        size_t used = strlen(why);
+        used += (size_t)snprintf(why + used, len - used, " (%s = %g, optimizer %s, limit %s", key,
+                                 lr, o->name, f->name);
+        if (dt != lr && used < len)
+            used += (size_t)snprintf(why + used, len - used, ", whose time step is dt = %g", dt);
+        if (used < len)
+            snprintf(why + used, len - used, ")");
+        return key;
+    }
+    if (!strcmp(key, "trajectory_lr") || !fp->trajectory_lr.n) {
+        if (limits_bytes_misfit(2.0 * fmin((double)fp->points, K + 1.0) * (double)n, 8.0,
+                                "the recorded trajectories (2 x points x dim doubles)", why, len))
+            return "points";
+    }
+    if (!f->sde || isinf(fp->batch))
+        return NULL;
+    snprintf(what, sizeof what, "the SME's Euler-Maruyama steps at lr = %g: time/lr x substeps",
+             lr);
+    if (limits_steps_misfit(fp->time / lr * (double)fp->substeps, what, why, len))
+        return "substeps";
+    if (limits_bytes_misfit((double)fp->paths, 4.0 * 8.0, "the SME's per-path values", why, len))
+        return "paths";
+    if (limits_bytes_misfit((double)fp->substeps * (double)n, 8.0,
+                            "the SME's noise block (substeps x dim doubles)", why, len))
+        return "substeps";
+    return NULL;
+}
+
+static const char *flow_misfits(const config *c, char *why, size_t len)
+{
+    const flow_params *fp = flow_params_of(c);
+    const param_list *grids[] = { &fp->lr, &fp->trajectory_lr };
+    const char *keys[] = { "lr", "trajectory_lr" };
+    for (size_t i = 0; i < c->nopt; i++)
+        for (size_t k = 0; c->opt[i].type->flows[k]; k++) {
+            const opt_flow *f = c->opt[i].type->flows[k];
+            if (!flow_limit_selected(fp, f))
+                continue;
+            for (int g = 0; g < 2; g++)
+                for (size_t j = 0; j < grids[g]->n; j++) {
+                    const char *bad = misfit_at(fp, &c->opt[i], f, grids[g]->v[j], keys[g],
+                                                (size_t)c->problem.dim, why, len);
+                    if (bad)
+                        return bad;
+                }
+        }
+    return NULL;
+}
+
 static const char *flow_check(const config *c, char *section, size_t slen, char *why,
                               size_t len)
 {
@@ -63,6 +127,9 @@ static const char *flow_check(const config *c, char *section, size_t slen, char 
     }
     if (fp->limits[0] && flow_limits_check(c, why, len))
         return "limits";
+    const char *bad = flow_misfits(c, why, len);
+    if (bad)
+        return bad;
     return landscape_misfits(&fp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
 }
 

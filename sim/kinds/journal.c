@@ -19,6 +19,7 @@ struct journal {
     size_t nvalues;
     pthread_mutex_t lock;
     int status;
+    int sys_errno;          /* why the first failed append failed */
 };
 
 static const char magic[8] = { 'O', 'D', 'J', 'O', 'U', 'R', 'N', '1' };
@@ -76,9 +77,10 @@ static long replay(int fd, uint64_t fingerprint, size_t nvalues, journal_record_
 }
 
 journal *journal_open(const char *path, uint64_t fingerprint, size_t nvalues, int resume,
-                      journal_record_fn fn, void *user, char *err, size_t len)
+                      journal_record_fn fn, void *user, int *status, char *err, size_t len)
 {
     journal *j = calloc(1, sizeof *j);
+    *status = OD_ENOMEM;
     if (!j || !(j->path = strdup(path))) {
         free(j);
         snprintf(err, len, "out of memory");
@@ -87,12 +89,14 @@ journal *journal_open(const char *path, uint64_t fingerprint, size_t nvalues, in
     j->nvalues = nvalues;
     pthread_mutex_init(&j->lock, NULL);
     j->fd = open(path, O_RDWR | O_CREAT | (resume ? 0 : O_TRUNC), 0644);
+    *status = OD_EIO;
     if (j->fd < 0) {
         snprintf(err, len, "cannot open journal '%s': %s", path, strerror(errno));
         goto fail;
     }
     long end = resume ? replay(j->fd, fingerprint, nvalues, fn, user) : 0;
     if (end < 0) {
+        *status = OD_EINPUT;
         snprintf(err, len, "'%s' belongs to a different experiment (file, --set or version "
                  "changed): remove it or run without --resume", path);
         goto fail;
@@ -103,12 +107,14 @@ journal *journal_open(const char *path, uint64_t fingerprint, size_t nvalues, in
         if (ftruncate(j->fd, 0) != 0 || lseek(j->fd, 0, SEEK_SET) != 0 ||
             write_all(j->fd, head, sizeof head) != 0) {
             snprintf(err, len, "cannot write journal '%s': %s", path, strerror(errno));
+            unlink(path);            /* holds no cell: nothing for --resume to keep */
             goto fail;
         }
     } else if (ftruncate(j->fd, end) != 0 || lseek(j->fd, end, SEEK_SET) != end) {
         snprintf(err, len, "cannot truncate journal '%s': %s", path, strerror(errno));
         goto fail;
     }
+    *status = OD_OK;
     return j;
 fail:
     if (j->fd >= 0)
@@ -129,12 +135,22 @@ int journal_append(journal *j, uint64_t cell, const double *values)
     memcpy(rec + 1, values, j->nvalues * sizeof *values);
     rec[words - 1] = journal_hash(JOURNAL_FNV_START, rec, (words - 1) * 8);
     pthread_mutex_lock(&j->lock);
-    if (j->status == OD_OK && write_all(j->fd, rec, words * 8) != 0)
+    if (j->status == OD_OK && write_all(j->fd, rec, words * 8) != 0) {
         j->status = OD_EIO;
+        j->sys_errno = errno ? errno : EIO;
+    }
     int status = j->status;
     pthread_mutex_unlock(&j->lock);
     free(rec);
     return status;
+}
+
+int journal_error(const journal *j, char *err, size_t len)
+{
+    if (!j || j->status == OD_OK)
+        return 0;
+    snprintf(err, len, "writing journal '%s' failed: %s", j->path, strerror(j->sys_errno));
+    return 1;
 }
 
 void journal_close(journal *j, int remove)

@@ -1,5 +1,6 @@
 /* sim/kinds/onestep_kind.c — kind = onestep as a kind_type: the [onestep] keys, the optimizers'
  * lr fixed at 1 (the update direction is -dx/lr), and the run (sim/kinds/onestep_run.c). */
+#include "../core/limits.h"
 #include "../core/status.h"
 #include "kind.h"
 #include "onestep.h"
@@ -34,13 +35,20 @@ static void onestep_prepare_optimizer(cfg_optimizer *o)
     o->p.lr = 1.0;
 }
 
-/* Finite-data and online problems draw whole examples: batch sizes must be integers they fit. */
+/* Finite-data and online problems draw whole examples: batch sizes must be integers they fit;
+ * the per-cell direction statistics, (optimizers x 2 directions x batch sizes x 2 + batch
+ * sizes) vectors of dim doubles, must fit in memory. */
 static const char *onestep_check(const config *c, char *section, size_t slen, char *why,
                                  size_t len)
 {
     const param_list *bs = &onestep_params_of(c)->batch;
+    double nb = (double)bs->n;
     snprintf(section, slen, "onestep");
-    return config_batches_misfit(c, bs->n, bs->v, why, len) ? "batch" : NULL;
+    if (config_batches_misfit(c, bs->n, bs->v, why, len))
+        return "batch";
+    return limits_bytes_misfit((4.0 * (double)c->nopt + 1.0) * nb, 8.0 * (double)c->problem.dim,
+                               "the direction statistics ((4 x optimizers + 1) x batch sizes "
+                               "vectors of dim doubles)", why, len) ? "batch" : NULL;
 }
 
 static int onestep_run(sim_ctx *x)

@@ -253,15 +253,16 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
               char *err, size_t len)
 {
     /* only rank 0 (every process, without MPI) keeps the journal */
+    int jstatus = OD_OK;
     journal *j = par_rank() == 0 ? journal_open(opt->journal, sweep_fingerprint(c), res->T + 2,
-                                                opt->resume, replayed, res, err, len)
+                                                opt->resume, replayed, res, &jstatus, err, len)
                                  : NULL;
     if (!j && par_size() == 1)
-        return OD_EINPUT;
+        return jstatus;
     size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
     double *s0 = sweep_params_of(c)->mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
     int status = (!todo || (sweep_params_of(c)->mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
-                 : (!j && par_rank() == 0)                         ? OD_EINPUT
+                 : (!j && par_rank() == 0)                         ? jstatus
                                                                    : OD_OK;
     for (size_t cell = 0; todo && cell < res->cells; cell++) {
         if (!sweep_owns(cell, opt->shard, opt->nshards))
@@ -310,7 +311,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
                 opt->progress(opt->user, finished, owned);
         }
     }
-    if (status != OD_OK)
+    if (status != OD_OK && !journal_error(j, err, len))
         snprintf(err, len, "sweep cell failed: %s", od_strerror(status));
     journal_close(j, 0);
     free(todo);

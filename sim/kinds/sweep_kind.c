@@ -1,6 +1,7 @@
 /* sim/kinds/sweep_kind.c — kind = sweep as a kind_type: its keys' rules in [optimizer] sections,
  * its checks, the run (cells, then the finishing) and the merge of shard files. */
 #include "../core/par.h"
+#include "../core/limits.h"
 #include "../core/status.h"
 #include "../output/h5read.h"
 #include "../theory/fit.h"
@@ -41,16 +42,24 @@ static const char *sweep_check(const config *c, char *section, size_t slen, char
     return sweep_config_check(c, section, slen, why, len);
 }
 
+/* After the momentum variants: cells = optimizers x batch sizes x lr x seeds, each holding
+ * targets steps and, with the per-cell quantiles and bests, at most 4 x targets + 3 words. */
 static int sweep_expand(config *c, char *section, size_t slen, char *key, size_t klen,
                         char *why, size_t len)
 {
-    if (!sweep_params_of(c)->momentum.n)
-        return OD_OK;
-    int status = sweep_expand_momentum(c);
+    const sweep_params *sp = sweep_params_of(c);
+    int status = sp->momentum.n ? sweep_expand_momentum(c) : OD_OK;
+    snprintf(section, slen, "sweep");
     if (status == OD_EINPUT) {
-        snprintf(section, slen, "sweep");
         snprintf(key, klen, "momentum");
         snprintf(why, len, "no optimizer has a momentum key (momentum, nesterov)");
+    }
+    double cells = (double)c->nopt * (double)sp->batch.n * (double)sp->lr.n * (double)sp->seeds;
+    if (status == OD_OK && limits_bytes_misfit(cells, 8.0 * (4.0 * (double)sp->target.n + 3.0),
+                                               "the sweep's cells (optimizers x batch x lr x "
+                                               "seeds, 4 x targets + 3 words each)", why, len)) {
+        snprintf(key, klen, "lr");
+        status = OD_EINPUT;
     }
     return status;
 }

@@ -9,13 +9,19 @@
 typedef struct rec rec;
 typedef struct rec_table rec_table;
 
-/* Create PATH.partial (truncating any stale one). NULL on failure with err explaining. */
-rec *rec_create(const char *path, char *err, size_t errlen);
+/* Claim PATH (sim/output/out_claim.h: a bad name or another writer is OD_EINPUT) and create
+ * PATH.partial (truncating a stale one). NULL on failure with err explaining and *status
+ * (when status is not NULL) OD_EINPUT for a bad or busy path, OD_EIO when the file system
+ * fails (e.g. full), OD_ENOMEM. The claim is held until rec_commit or rec_abort. */
+rec *rec_create(const char *path, int *status, char *err, size_t errlen);
 /* Close and rename PATH.partial -> PATH. Returns the first error of the recorder's life. */
 int rec_commit(rec *r, char *err, size_t errlen);
 /* Close and delete PATH.partial; rec_abort(NULL) is a no-op. */
 void rec_abort(rec *r);
 int rec_status(const rec *r);
+/* "writing 'PATH.partial' failed: REASON" for a recorder whose status is not OD_OK, REASON
+ * naming the system error when HDF5 reported one (e.g. "no space left on device"). */
+void rec_error(const rec *r, char *err, size_t errlen);
 
 /* Attributes on an object (group or dataset) given by its path ("/" is the root). Strings are
  * variable-length UTF-8, numbers doubles, integers int64. */

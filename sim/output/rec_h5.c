@@ -2,7 +2,9 @@
  * Invariants: every handle opened here is closed on every path; PATH exists only after commit. */
 #include "rec.h"
 #include "../core/status.h"
+#include "out_claim.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,7 +18,33 @@ struct rec {
     hid_t file;
     char *path, *partial;
     int status;             /* first error, sticky */
+    int sys_errno;          /* the system error behind it, when HDF5 reported one */
+    out_claim *claim;       /* the lock on path */
 };
+
+/* The errno of the latest failed HDF5 call that reported one (its sec2 driver writes "errno =
+ * N" into the error stack), captured by the automatic error handler before the stack is
+ * cleared by the next call. */
+static int h5_errno;
+
+static herr_t errno_of_entry(unsigned n, const H5E_error2_t *e, void *found)
+{
+    (void)n;
+    const char *p = e->desc ? strstr(e->desc, "errno = ") : NULL;
+    if (p && isdigit((unsigned char)p[8]) && !*(int *)found)
+        *(int *)found = atoi(p + 8);
+    return 0;
+}
+
+static herr_t on_h5_error(hid_t stack, void *unused)
+{
+    (void)unused;
+    int found = 0;
+    H5Ewalk2(stack, H5E_WALK_DOWNWARD, errno_of_entry, &found);
+    if (found)
+        h5_errno = found;
+    return 0;
+}
 
 struct rec_table {
     rec *r;
@@ -29,9 +57,26 @@ struct rec_table {
 
 static int fail(rec *r)
 {
-    if (r->status == OD_OK)
+    if (r->status == OD_OK) {
         r->status = OD_EIO;
+        r->sys_errno = h5_errno;
+    }
     return r->status;
+}
+
+/* "no space left on device" (strerror, first letter lowered) or od_strerror(status). */
+static void reason(int status, int sys_errno, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", sys_errno ? strerror(sys_errno) : od_strerror(status));
+    if (sys_errno && *buf)
+        *buf = (char)tolower((unsigned char)*buf);
+}
+
+void rec_error(const rec *r, char *err, size_t errlen)
+{
+    char why[256];
+    reason(r->status, r->sys_errno, why, sizeof why);
+    snprintf(err, errlen, "writing '%s' failed: %s", r->partial, why);
 }
 
 static hid_t creation_plist(hid_t cls)
@@ -42,9 +87,20 @@ static hid_t creation_plist(hid_t cls)
     return p;
 }
 
-rec *rec_create(const char *path, char *err, size_t errlen)
+/* Release everything of r but the HDF5 file (closed by the caller). */
+static void rec_free(rec *r)
 {
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);    /* errors are reported through status codes */
+    out_claim_release(r->claim);
+    free(r->path);
+    free(r->partial);
+    free(r);
+}
+
+rec *rec_create(const char *path, int *status, char *err, size_t errlen)
+{
+    int s = OD_ENOMEM;
+    H5Eset_auto2(H5E_DEFAULT, on_h5_error, NULL);   /* errors are reported through status codes */
+    h5_errno = 0;
     rec *r = calloc(1, sizeof *r);
     size_t n = strlen(path);
     if (!r || !(r->path = malloc(n + 1)) || !(r->partial = malloc(n + 9))) {
@@ -53,8 +109,11 @@ rec *rec_create(const char *path, char *err, size_t errlen)
     }
     memcpy(r->path, path, n + 1);
     snprintf(r->partial, n + 9, "%s.partial", path);
+    if (!(r->claim = out_claim_take(path, &s, err, errlen)))
+        goto fail;
     FILE *probe = fopen(r->partial, "wb");     /* for an errno the user can act on */
     if (!probe) {
+        s = errno == ENOSPC || errno == EDQUOT || errno == EIO ? OD_EIO : OD_EINPUT;
         snprintf(err, errlen, "cannot create '%s': %s", r->partial, strerror(errno));
         goto fail;
     }
@@ -65,17 +124,21 @@ rec *rec_create(const char *path, char *err, size_t errlen)
     H5Pclose(fapl);
     H5Pclose(fcpl);
     if (r->file < 0) {
-        snprintf(err, errlen, "cannot create HDF5 file '%s'", r->partial);
+        char why[256];
+        s = OD_EIO;
+        reason(s, h5_errno, why, sizeof why);
+        snprintf(err, errlen, "cannot create HDF5 file '%s': %s", r->partial, why);
         remove(r->partial);
         goto fail;
     }
+    if (status)
+        *status = OD_OK;
     return r;
 fail:
-    if (r) {
-        free(r->path);
-        free(r->partial);
-        free(r);
-    }
+    if (status)
+        *status = s;
+    if (r)
+        rec_free(r);
     return NULL;
 }
 
@@ -83,22 +146,20 @@ int rec_status(const rec *r) { return r->status; }
 
 int rec_commit(rec *r, char *err, size_t errlen)
 {
-    int status = r->status;
-    if (H5Fclose(r->file) < 0 && status == OD_OK)
-        status = OD_EIO;
+    if (H5Fclose(r->file) < 0)
+        fail(r);
     r->file = -1;
-    if (status == OD_OK && rename(r->partial, r->path) != 0) {
+    if (r->status == OD_OK && rename(r->partial, r->path) != 0) {
         snprintf(err, errlen, "cannot rename '%s' to '%s': %s", r->partial, r->path,
                  strerror(errno));
-        status = OD_EIO;
-    } else if (status != OD_OK) {
-        snprintf(err, errlen, "writing '%s' failed: %s", r->partial, od_strerror(status));
+        r->status = OD_EIO;
+    } else if (r->status != OD_OK) {
+        rec_error(r, err, errlen);
     }
+    int status = r->status;
     if (status != OD_OK)
         remove(r->partial);
-    free(r->path);
-    free(r->partial);
-    free(r);
+    rec_free(r);
     return status;
 }
 
@@ -109,9 +170,7 @@ void rec_abort(rec *r)
     if (r->file >= 0)
         H5Fclose(r->file);
     remove(r->partial);
-    free(r->path);
-    free(r->partial);
-    free(r);
+    rec_free(r);
 }
 
 static hid_t utf8_string_type(void)
