@@ -164,6 +164,39 @@ static void noise_columns_match_sampling(void **unused)
     config_free(c);
 }
 
+/* The closed-form stationary risk against the recursion run to its limit, for SGD, SGD with
+ * averaging and preconditioned SGD; an unstable lr gives inf and heavy ball NaN (not in closed form). */
+static void stationary_risk_is_the_limit(void **unused)
+{
+    (void)unused;
+    static const struct { const char *opt; double B; } cases[] = {
+        { "type = sgd\nlr = 0.5", 4 }, { "type = sgd\nlr = 0.2\nema = 0.95", 2 },
+        { "type = precond\nlr = 0.2\nprecond_power = 0.5", 8 }, { "type = sgd\nlr = 1.9", 1 },
+        { "type = momentum\nlr = 0.1\nmomentum = 0.5", 4 },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        config *c = setup("dim = 40\nalpha = 1.2\nbeta = 1.5\nlabel_noise = 0.4", cases[i].opt);
+        problem *pb = tu_problem(c);
+        gaussreg_exact e;
+        double *c0 = start_moments(pb);
+        assert_int_equal(gaussreg_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, cases[i].B, c0),
+                         OD_OK);
+        double want = gaussreg_exact_loss(&e, 200000), got = gaussreg_exact_stationary(&e);
+        printf("# %s, B = %g: stationary %.15g, recursion at 2e5 steps %.15g\n",
+               c->opt[0].type->name, cases[i].B, got, want);
+        if (i == 3)
+            assert_true(isinf(got) && !e.stable && !(want < 1e3));
+        else if (i == 4)
+            assert_true(isnan(got));
+        else
+            assert_true(fabs(got - want) <= 1e-10 * want);
+        gaussreg_exact_free(&e);
+        free(c0);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -171,6 +204,7 @@ int main(void)
         cmocka_unit_test(exact_matches_monte_carlo),
         cmocka_unit_test(reduces_to_gradient_descent),
         cmocka_unit_test(noise_columns_match_sampling),
+        cmocka_unit_test(stationary_risk_is_the_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -3,6 +3,7 @@
  * in long double, or raised to the k-th power by repeated squaring of the affine 4x4 matrix in
  * __float128 (113-bit mantissa: k eps < 1e-24 at k = 1e9, where long double's k eps is 5e-11). */
 #include "testutil.h"
+#include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
@@ -307,7 +308,7 @@ static void ema_zhang_grid_finishes(void **unused)
     assert_true(has_one);
     sweep_result res;
     assert_int_equal(sweep_result_alloc(&res, c), OD_OK);
-    double *s0 = sweep_start_moments(pb);
+    double *s0 = exact_start_moments(pb);
     for (size_t cell = 0; cell < res.cells; cell++) {
         double steps, fl, div;
         assert_int_equal(sweep_cell(c, pb, s0, cell, &res, &steps, &fl, &div), OD_OK);

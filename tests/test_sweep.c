@@ -3,6 +3,7 @@
  * and sweep cells: divergence recorded as data, steps-to-target consistent with the loss. */
 #include "testutil.h"
 #include "../sim/core/replicate.h"
+#include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
@@ -60,7 +61,7 @@ static void exact_matches_iterated_recursion(void **unused)
         for (int b = 0; b < 2; b++) {
             config *c = nqm_config("dim = 30\nhessian_power = 1.1\nnoise_power = 0.9\n", cases[k].opt);
             problem *pb = tu_problem(c);
-            double *s0 = sweep_start_moments(pb);
+            double *s0 = exact_start_moments(pb);
             nqm_exact e;
             assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, batches[b], s0), OD_OK);
             for (long t = 0; t <= 300; t += 23) {
@@ -105,7 +106,7 @@ static void exact_ema_matches_iterated_recursion(void **unused)
     for (int b = 0; b < 2; b++) {
         config *c = nqm_config("dim = 30\nhessian_power = 1.1\n", "type = sgd\nlr = 0.7\nema = 0.9");
         problem *pb = tu_problem(c);
-        double *s0 = sweep_start_moments(pb);
+        double *s0 = exact_start_moments(pb);
         nqm_exact e;
         assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, batches[b], s0), OD_OK);
         for (long t = 0; t <= 400; t += 37) {
@@ -136,7 +137,7 @@ static void stationary_risks_match_theory(void **unused)
     problem *pb = tu_problem(c);
     const double *h, *cc;
     pb->type->diag_facts(pb, &h, &cc);
-    double *s0 = sweep_start_moments(pb), want = 0.0, want_sgd = 0.0;
+    double *s0 = exact_start_moments(pb), want = 0.0, want_sgd = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         /* THEORY.md 3: heavy ball (1+mu) lr c / (2B(1-mu)(2mu+2-lr h)); SGD lr c/(2B(2 - lr h)) */
         want += (1 + mu) * lr * cc[i] / (2 * B * (1 - mu) * (2 * mu + 2 - lr * h[i]));
@@ -194,7 +195,7 @@ static void exact_agrees_with_monte_carlo(void **unused)
     for (int k = 0; k < 4; k++) {
         config *c = nqm_config("dim = 16\n", opts[k]);
         problem *pb = tu_problem(c);
-        double *s0 = sweep_start_moments(pb), mean, se;
+        double *s0 = exact_start_moments(pb), mean, se;
         nqm_exact e;
         nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, 4.0, s0);
         for (long t = 5; t <= 80; t *= 4) {
@@ -223,7 +224,7 @@ static void cells_record_divergence_and_targets(void **unused)
         problem *pb = tu_problem(c);
         sweep_result res;
         assert_int_equal(sweep_result_alloc(&res, c), OD_OK);
-        double *s0 = sweep_start_moments(pb);
+        double *s0 = exact_start_moments(pb);
         for (size_t cell = 0; cell < res.cells; cell++) {
             double steps[2], fl, div;
             assert_int_equal(sweep_cell(c, pb, s0, cell, &res, steps, &fl, &div), OD_OK);

@@ -1,4 +1,4 @@
-/* sim/kinds/sweep.c — cells of a sweep: exact expected-loss cells (nqm_exact) or Monte Carlo runs,
+/* sim/kinds/sweep.c — cells of a sweep: exact expected-loss cells (sim/theory/exact.h) or Monte Carlo runs,
  * scheduled dynamically over threads (cells differ a lot in cost), journaled as they finish.
  * A cell's result depends only on (experiment, cell index): replicate s draws its start and its
  * noise from streams keyed by s, shared by every optimizer, batch size and lr (common numbers). */
@@ -7,7 +7,7 @@
 #include "../core/replicate.h"
 #include "sweep_internal.h"
 #include "journal.h"
-#include "../theory/nqm_exact.h"
+#include "../theory/exact.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -121,37 +121,36 @@ size_t sweep_cell_of(const sweep_result *r, size_t o, size_t b, size_t l, size_t
     return ((o * r->NB + b) * r->NL + l) * r->S + s;
 }
 
-/* E[x_i(0)^2]: init_scale^2 for a random start, x0_i^2 for an explicit one. */
-double *sweep_start_moments(const problem *pb)
-{
-    double *s0 = malloc(pb->n * sizeof *s0);
-    for (size_t i = 0; s0 && i < pb->n; i++)
-        s0[i] = pb->init_scale > 0 ? pb->init_scale * pb->init_scale : pb->x0[i] * pb->x0[i];
-    return s0;
-}
-
 static int exact_cell(const config *c, const problem *pb, const double *s0, const opt_type *type,
                       const opt_params *p, double B, double *steps, double *final_loss,
                       double *diverged_at)
 {
     const sweep_params *sp = sweep_params_of(c);
-    nqm_exact e;
-    int status = nqm_exact_init(&e, pb, type, p, B, s0);
+    exact e;
+    int status = exact_init(&e, pb, type, p, B, s0);
     if (status != OD_OK)
         return status;
-    long div = nqm_exact_diverged_at(&e, sp->diverge_factor, sp->max_steps), stop = 0;
+    if (e.engine->scan) {                   /* engines that step: one pass for everything */
+        long d;
+        e.engine->scan(e.state, sp->target.n, sp->target.v, sp->diverge_factor, sp->max_steps,
+                       steps, &d, final_loss);
+        *diverged_at = (double)d;
+        exact_free(&e);
+        return OD_OK;
+    }
+    long div = e.engine->diverged_at(e.state, sp->diverge_factor, sp->max_steps), stop = 0;
     int all = 1;
     for (size_t t = 0; t < sp->target.n; t++) {
         double frac;
-        long k = nqm_exact_steps(&e, sp->target.v[t], div >= 0 ? div : sp->max_steps, &frac);
+        long k = e.engine->steps(e.state, sp->target.v[t], div >= 0 ? div : sp->max_steps, &frac);
         steps[t] = (double)k;
         all = all && k >= 0;
         stop = k > stop ? k : stop;
     }
     stop = div >= 0 ? div : all ? stop : sp->max_steps;
     *diverged_at = (double)div;
-    *final_loss = nqm_exact_loss(&e, (double)stop);
-    nqm_exact_free(&e);
+    *final_loss = e.engine->loss(e.state, (double)stop);
+    exact_free(&e);
     return OD_OK;
 }
 
@@ -212,16 +211,16 @@ int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell
 int sweep_stationary(const config *c, const problem *pb, sweep_result *res)
 {
     const sweep_params *sp = sweep_params_of(c);
-    double *s0 = sweep_start_moments(pb);
+    double *s0 = exact_start_moments(pb);
     int status = s0 ? OD_OK : OD_ENOMEM;
     for (size_t j = 0; status == OD_OK && j < res->O * res->NB * res->NL; j++) {
         size_t o = j / (res->NB * res->NL), b = (j / res->NL) % res->NB, l = j % res->NL;
         opt_params p = c->opt[o].p;
         p.lr = sp->lr.v[l];
-        nqm_exact e;
-        if ((status = nqm_exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0)) == OD_OK)
-            res->stationary[j] = nqm_exact_stationary(&e);
-        nqm_exact_free(&e);
+        exact e;
+        if ((status = exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0)) == OD_OK)
+            res->stationary[j] = e.engine->stationary(e.state);
+        exact_free(&e);
     }
     free(s0);
     return status;
@@ -260,7 +259,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     if (!j && par_size() == 1)
         return jstatus;
     size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
-    double *s0 = sweep_params_of(c)->mode == SWEEP_EXACT ? sweep_start_moments(pb) : NULL;
+    double *s0 = sweep_params_of(c)->mode == SWEEP_EXACT ? exact_start_moments(pb) : NULL;
     int status = (!todo || (sweep_params_of(c)->mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
                  : (!j && par_rank() == 0)                         ? jstatus
                                                                    : OD_OK;

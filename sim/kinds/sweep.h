@@ -104,9 +104,6 @@ int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result
  * the cells it holds marked in /sweep/done and no best-lr reduction. */
 int sweep_write(rec *r, const config *c, const sweep_result *res, int partial);
 
-/* E[x_i(0)^2] per coordinate: init_scale^2 for a random start, x0_i^2 otherwise (malloc'd). */
-double *sweep_start_moments(const problem *pb);
-
 /* One cell, exposed for tests: fills steps[T], *final_loss, *diverged_at. */
 int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
                const sweep_result *shape, double *steps, double *final_loss, double *diverged_at);

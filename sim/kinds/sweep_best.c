@@ -2,7 +2,7 @@
  * the fewest steps (median over replicates, a miss counting as infinitely many), refined between
  * its grid neighbours: exact mode by golden-section search on log lr of the interpolated
  * crossing step; Monte Carlo by the vertex of the parabola through the three grid medians. */
-#include "../theory/nqm_exact.h"
+#include "../theory/exact.h"
 #include "../core/status.h"
 #include "sweep.h"
 
@@ -56,14 +56,14 @@ static double crossing(const exact_fn *f, double u, long *steps)
 {
     opt_params p = f->o->p;
     p.lr = exp(u);
-    nqm_exact e;
+    exact e;
     double frac = INFINITY;
     *steps = -1;
-    if (nqm_exact_init(&e, f->pb, f->o->type, &p, f->B, f->s0) != OD_OK)
+    if (exact_init(&e, f->pb, f->o->type, &p, f->B, f->s0) != OD_OK)
         return INFINITY;
-    if (e.stable)
-        *steps = nqm_exact_steps(&e, f->target, sweep_params_of(f->c)->max_steps, &frac);
-    nqm_exact_free(&e);
+    if (e.engine->stable(e.state))
+        *steps = e.engine->steps(e.state, f->target, sweep_params_of(f->c)->max_steps, &frac);
+    exact_free(&e);
     return *steps < 0 ? INFINITY : frac;
 }
 
@@ -167,7 +167,7 @@ static void best_tuned(const config *c, sweep_result *r)
 
 int sim_sweep_best(const config *c, const problem *pb, int threads, sweep_result *r)
 {
-    double *s0 = sweep_start_moments(pb);
+    double *s0 = exact_start_moments(pb);
     size_t jobs = r->O * r->NB * r->T;
     int status = s0 ? OD_OK : OD_ENOMEM;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)

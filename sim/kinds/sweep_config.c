@@ -1,7 +1,7 @@
 /* sim/kinds/sweep_config.c — the [sweep] section: its keys, and the checks a sweep needs across
- * sections (exact mode needs a problem with diagonal facts and optimizers with a quadratic model). */
+ * sections (exact mode needs a problem with an exact engine and optimizers with a quadratic model). */
 #include "sweep.h"
-#include "../theory/nqm_exact.h"
+#include "../theory/exact.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -99,11 +99,12 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
     snprintf(section, slen, "sweep");
     if (sp->mode != SWEEP_EXACT)
         return NULL;
-    if (!pt->diag_facts) {
+    const exact_engine *engine = exact_engine_of(pt);
+    if (!engine) {
         size_t used = 0;
         names[0] = '\0';
         for (size_t i = 0; problem_types[i] && used < sizeof names; i++)
-            if (problem_types[i]->diag_facts)
+            if (exact_engine_of(problem_types[i]))
                 used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
                                          used ? " or " : "", problem_types[i]->name);
         snprintf(section, slen, "problem");
@@ -123,7 +124,7 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
             snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
             return "type";
         }
-        if (!nqm_exact_supports(pt, t, &c->opt[i].p)) {
+        if (!engine->supports(pt, t, &c->opt[i].p)) {
             quad_names(OPT_QUAD_PRECOND, names, sizeof names);
             snprintf(section, slen, "optimizer %s", c->opt[i].name);
             snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);

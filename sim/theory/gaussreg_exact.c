@@ -28,6 +28,50 @@ static void restart(gaussreg_exact *e)
     e->k = 0;
 }
 
+/* SGD (and preconditioned, averaged): coordinate k's fixed point is c_k = (S + sigma^2) b_k with
+ * b_k = eta^2 lambda/B / (1 - a^2 - eta^2 lambda^2/B), S = sum lambda_j c_j = sigma^2 g/(1 - g),
+ * g = sum lambda_k b_k. The moment map is non-negative, diagonal plus rank one, so it is stable
+ * exactly when every 1 - a^2 - eta^2 lambda^2/B > 0 and g < 1. Averaging: P = (1-gamma) c/(1 -
+ * gamma a), Q = (2 gamma (1-gamma) a P + (1-gamma)^2 c)/(1 - gamma^2). */
+static void stationary_init(gaussreg_exact *e)
+{
+    e->stable = 1;
+    e->stationary = NAN;
+    if (e->momentum)
+        return;
+    double inv_B = isinf(e->B) ? 0.0 : 1.0 / e->B, g = 0.0;
+    for (size_t k = 0; k < e->n; k++) {
+        double l = e->lam[k], a = 1.0 - e->eta[k] * l, q = e->eta[k] * e->eta[k] * inv_B;
+        double den = 1.0 - a * a - q * l * l;
+        if (!(den > 0.0)) {
+            e->stable = 0;
+            break;
+        }
+        g += l * q * l / den;
+    }
+    if (!e->stable || !(g < 1.0)) {
+        e->stable = 0;
+        e->stationary = INFINITY;
+        return;
+    }
+    double S = e->sigma2 * g / (1.0 - g), L = 0.0;
+    for (size_t k = 0; k < e->n; k++) {
+        double l = e->lam[k], a = 1.0 - e->eta[k] * l, q = e->eta[k] * e->eta[k] * inv_B;
+        double c = (S + e->sigma2) * q * l / (1.0 - a * a - q * l * l);
+        if (e->ema) {
+            double gm = e->gamma, P = (1.0 - gm) * c / (1.0 - gm * a);
+            c = (2.0 * gm * (1.0 - gm) * a * P + (1.0 - gm) * (1.0 - gm) * c) / (1.0 - gm * gm);
+        }
+        L += l * c;
+    }
+    e->stationary = 0.5 * L;
+}
+
+double gaussreg_exact_stationary(const gaussreg_exact *e)
+{
+    return e->stationary;
+}
+
 int gaussreg_exact_init(gaussreg_exact *e, const problem *pb, const opt_type *type,
                         const opt_params *p, double B, const double *c0)
 {
@@ -67,6 +111,7 @@ int gaussreg_exact_init(gaussreg_exact *e, const problem *pb, const opt_type *ty
         e->eta[k] = pw != 0.0 ? p->lr * pow(e->lam[k], -pw) : p->lr;
     restart(e);
     e->loss0 = gaussreg_exact_loss(e, 0);
+    stationary_init(e);
     return OD_OK;
 }
 
@@ -152,4 +197,35 @@ void gaussreg_exact_scan(gaussreg_exact *e, size_t nt, const double *targets, do
         step(e);
     }
     *final = current_loss(e);
+}
+
+long gaussreg_exact_steps(gaussreg_exact *e, double target, long max_steps, double *frac)
+{
+    restart(e);
+    double prev = NAN, L = current_loss(e);
+    *frac = INFINITY;
+    while (!(L <= target)) {
+        if (e->k >= max_steps || !isfinite(L))
+            return -1;
+        prev = L;
+        step(e);
+        L = current_loss(e);
+    }
+    /* crossing of log L between k-1 and k: k-1 + (log prev - log target)/(log prev - log L) */
+    double t = (log(prev) - log(target)) / (log(prev) - log(L));
+    *frac = e->k == 0 ? 0.0 : (double)(e->k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+    return e->k;
+}
+
+long gaussreg_exact_diverged_at(gaussreg_exact *e, double factor, long max_steps)
+{
+    restart(e);
+    for (;;) {
+        double L = current_loss(e);
+        if (!(L <= factor * e->loss0))
+            return e->k;
+        if (e->k >= max_steps)
+            return -1;
+        step(e);
+    }
 }

@@ -19,6 +19,9 @@ typedef struct gaussreg_exact {
     double *P, *Q;             /* E[ebar_k e_k], E[ebar_k^2] (iterate averaging) */
     long k;                    /* step the moments are at */
     double loss0;
+    int stable;                /* second moments bounded (SGD, precond, EMA: exact criterion;
+                                  heavy ball: 1, not decided) */
+    double stationary;         /* lim E[L]: inf unstable, NaN not in closed form (heavy ball) */
 } gaussreg_exact;
 
 /* Whether the recursion exists: the problem has Gaussian-feature facts and the optimizer a
@@ -33,6 +36,15 @@ void gaussreg_exact_free(gaussreg_exact *e);
 /* E[L(w_k)] = 1/2 sum_k lambda_k E[e_k^2] (at the average with averaging); moves the moments
  * forward to step k (from step 0 again when k is behind them). */
 double gaussreg_exact_loss(gaussreg_exact *e, long k);
+
+/* First k <= max_steps with E[L(w_k)] <= target (-1 if none; *frac the crossing interpolated
+ * in log loss between k-1 and k, inf if none), and first k with E[L] > factor E[L(0)] (or not
+ * finite; -1 if none). Each steps forward from step 0. */
+long gaussreg_exact_steps(gaussreg_exact *e, double target, long max_steps, double *frac);
+long gaussreg_exact_diverged_at(gaussreg_exact *e, double factor, long max_steps);
+
+/* lim E[L] (docs/theory.md): the fixed point of the moment recursion when it is stable. */
+double gaussreg_exact_stationary(const gaussreg_exact *e);
 
 /* One pass from step 0: steps[t] = first k <= max_steps with E[L(w_k)] <= targets[t] (-1 if
  * none), *diverged = first k with E[L] > factor * E[L(0)] (-1 if none; the pass stops there),
