@@ -23,6 +23,8 @@ static const pcase cases[] = {
     { "type = beale\nnoise_scale = 0.01\n", 1e-3, 1e-3, 8 },
     { "type = linreg\ndim = 8\nexamples = 200\n", 0.05, 0.01, 16 },
     { "type = logreg\ndim = 6\nexamples = 180\n", 0.5, 0.01, 16 },
+    { "type = matreg\nrows = 6\ncols = 4\nrank = 2\nexamples = 200\n", 0.5, 0.01, 16 },
+    { "type = matreg\nrows = 4\ncols = 5\nrank = 3\nexamples = 0\ninit_scale = 1\n", 0.5, 0.01, 8 },
 };
 
 /* lr_gd assumes gradient descent's guarantee lr*L < 2; a rule that declares a smaller bound

@@ -1,6 +1,6 @@
 /* tests/test_problems.c — every problem's derivatives against finite differences, its facts
  * (gradient 0 at xstar, spectrum = eigenvalues of H), and its noise model: unbiased minibatch
- * gradients, NQM noise variance c_i/B, full-batch SGD == GD. */
+ * gradients, NQM noise variance c_i/B, full-batch SGD == GD; block layouts tile x. */
 #include "testutil.h"
 #include "../sim/core/draw.h"
 #include "../sim/core/rng.h"
@@ -22,6 +22,8 @@ static const char *const problems[] = {
     "type = beale\n",
     "type = linreg\ndim = 5\nexamples = 300\n",
     "type = logreg\ndim = 4\nexamples = 250\nl2 = 0.03\n",
+    "type = matreg\nrows = 5\ncols = 3\nrank = 2\nexamples = 200\n",
+    "type = matreg\nrows = 3\ncols = 6\nrank = 3\ndecay = 0.5\nexamples = 0\nlabel_noise = 0.2\n",
 };
 #define NPROBLEMS (sizeof problems / sizeof problems[0])
 
@@ -128,10 +130,15 @@ static void minimizers_are_stationary(void **unused)
 static void spectra_are_hessian_eigenvalues(void **unused)
 {
     (void)unused;
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < NPROBLEMS; k++) {
         config *c = problem_config(problems[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
+        if (!pb->spectrum) {
+            problem_free(pb);
+            config_free(c);
+            continue;
+        }
         gsl_matrix *H = gsl_matrix_alloc(n, n);
         gsl_vector *ev = gsl_vector_alloc(n);
         gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(n);
@@ -188,12 +195,14 @@ static void minibatch_gradients_are_unbiased(void **unused)
     /* N = 997 is not a multiple of B = 10: each epoch drops 7 examples, so the mean over
      * epochs is not trivially the full gradient. */
     const char *cases[] = { "type = linreg\ndim = 5\nexamples = 997\n",
-                            "type = logreg\ndim = 4\nexamples = 997\n" };
-    for (int k = 0; k < 2; k++) {
+                            "type = logreg\ndim = 4\nexamples = 997\n",
+                            "type = matreg\nrows = 3\ncols = 2\nrank = 1\nexamples = 997\n" };
+    for (int k = 0; k < 3; k++) {
         config *c = problem_config(cases[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
-        double x[5], full[5], mean[5], var[5];
+        double x[8], full[8], mean[8], var[8];
+        assert_true(n <= 8);
         const long draws = 20000;
         test_point(n, x, 7);
         pb->type->grad(pb, x, NULL, full);
@@ -260,6 +269,42 @@ static void full_batch_sgd_is_gd(void **unused)
     }
 }
 
+/* Every problem's blocks tile x in order; a type without a layout is one vector "x". */
+static void blocks_tile_x(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < NPROBLEMS; k++) {
+        config *c = problem_config(problems[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t total = 0, off;
+        char text[PROBLEM_MAX_BLOCKS * 64];
+        assert_true(problem_block_count(pb) >= 1 && problem_block_count(pb) <= PROBLEM_MAX_BLOCKS);
+        for (size_t i = 0; i < problem_block_count(pb); i++) {
+            problem_block b = problem_block_at(pb, i, &off);
+            assert_int_equal(off, total);
+            total += problem_block_size(&b);
+        }
+        assert_int_equal(total, pb->n);
+        assert_int_equal(!!pb->blocks, !!pb->type->layout);
+        problem_blocks_text(pb, text, sizeof text);
+        if (!pb->type->layout) {
+            char want[64];
+            snprintf(want, sizeof want, "x %zu", pb->n);
+            assert_string_equal(text, want);
+        }
+        problem_free(pb);
+        config_free(c);
+    }
+    config *c = problem_config("type = matreg\nrows = 5\ncols = 3\nrank = 2\n", NULL);
+    problem *pb = tu_problem(c);
+    char text[64];
+    problem_blocks_text(pb, text, sizeof text);
+    assert_string_equal(text, "W 5x3");
+    assert_int_equal(pb->n, 15);
+    problem_free(pb);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +315,7 @@ int main(void)
         cmocka_unit_test(minibatch_gradients_are_unbiased),
         cmocka_unit_test(nqm_noise_has_configured_variance),
         cmocka_unit_test(full_batch_sgd_is_gd),
+        cmocka_unit_test(blocks_tile_x),
     };
     return cmocka_run_group_tests_name("problems", tests, NULL, NULL);
 }
