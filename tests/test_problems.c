@@ -24,6 +24,10 @@ static const char *const problems[] = {
     "type = logreg\ndim = 4\nexamples = 250\nl2 = 0.03\n",
     "type = matreg\nrows = 5\ncols = 3\nrank = 2\nexamples = 200\n",
     "type = matreg\nrows = 3\ncols = 6\nrank = 3\ndecay = 0.5\nexamples = 0\nlabel_noise = 0.2\n",
+    "type = mlp\ninputs = 3\nhidden = 4\noutputs = 2\nteacher_hidden = 2\nactivation = tanh\nexamples = 60\n",
+    "type = mlp\ninputs = 4\nhidden = 5\noutputs = 3\nteacher_hidden = 5\nactivation = relu\nbias = yes\nexamples = 40\n",
+    "type = mlp\ninputs = 2\nhidden = 3\noutputs = 1\nteacher_hidden = 1\nactivation = linear\nbias = yes\nexamples = 30\n",
+    "type = mlp\ninputs = 5\nhidden = 2\noutputs = 4\nteacher_hidden = 2\nactivation = tanh\nbias = yes\ninit = kaiming\nexamples = 25\n",
 };
 #define NPROBLEMS (sizeof problems / sizeof problems[0])
 
@@ -196,8 +200,10 @@ static void minibatch_gradients_are_unbiased(void **unused)
      * epochs is not trivially the full gradient. */
     const char *cases[] = { "type = linreg\ndim = 5\nexamples = 997\n",
                             "type = logreg\ndim = 4\nexamples = 997\n",
-                            "type = matreg\nrows = 3\ncols = 2\nrank = 1\nexamples = 997\n" };
-    for (int k = 0; k < 3; k++) {
+                            "type = matreg\nrows = 3\ncols = 2\nrank = 1\nexamples = 997\n",
+                            "type = mlp\ninputs = 2\nhidden = 2\noutputs = 1\nteacher_hidden = 3\n"
+                            "activation = tanh\nexamples = 997\nlabel_noise = 0.3\n" };
+    for (int k = 0; k < 4; k++) {
         config *c = problem_config(cases[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
@@ -301,6 +307,13 @@ static void blocks_tile_x(void **unused)
     problem_blocks_text(pb, text, sizeof text);
     assert_string_equal(text, "W 5x3");
     assert_int_equal(pb->n, 15);
+    problem_free(pb);
+    config_free(c);
+    c = problem_config("type = mlp\ninputs = 4\nhidden = 5\noutputs = 3\nbias = yes\n", NULL);
+    pb = tu_problem(c);
+    problem_blocks_text(pb, text, sizeof text);
+    assert_string_equal(text, "W1 5x4, b1 5, W2 3x5, b2 3");
+    assert_int_equal(pb->n, 5 * 4 + 5 + 3 * 5 + 3);
     problem_free(pb);
     config_free(c);
 }

@@ -10,11 +10,11 @@
 #include <string.h>
 
 extern const problem_type problem_nqm, problem_quadratic, problem_rosenbrock, problem_beale,
-    problem_linreg, problem_logreg, problem_matreg;
+    problem_linreg, problem_logreg, problem_matreg, problem_mlp;
 
 const problem_type *const problem_types[] = {
     &problem_nqm, &problem_quadratic, &problem_rosenbrock, &problem_beale,
-    &problem_linreg, &problem_logreg, &problem_matreg, NULL,
+    &problem_linreg, &problem_logreg, &problem_matreg, &problem_mlp, NULL,
 };
 
 void problem_params_resolve(problem_params *pp)
