@@ -1,6 +1,7 @@
 /* tests/test_problems.c — every problem's derivatives against finite differences, its facts
  * (gradient 0 at xstar, spectrum = eigenvalues of H), and its noise model: unbiased minibatch
- * gradients, NQM noise variance c_i/B, full-batch SGD == GD; block layouts tile x. */
+ * gradients, NQM noise variance c_i/B, matreg's sigma^2/B at W*, full-batch SGD == GD; block
+ * layouts tile x. */
 #include "testutil.h"
 #include "../sim/core/draw.h"
 #include "../sim/core/rng.h"
@@ -246,6 +247,28 @@ static void nqm_noise_has_configured_variance(void **unused)
     config_free(c);
 }
 
+/* matreg's Gaussian model at W*: gradient noise N(0, sigma^2/B) per coordinate, mean 0. */
+static void matreg_gauss_noise_at_minimizer(void **unused)
+{
+    (void)unused;
+    config *c = problem_config("type = matreg\nrows = 4\ncols = 3\nrank = 2\nexamples = 0\n"
+                               "label_noise = 0.7\n", NULL);
+    problem *pb = tu_problem(c);
+    const double B = 5.0, want = 0.49 / B;
+    const long draws = 40000;
+    double mean[12], var[12];
+    assert_int_equal(pb->noise, PROBLEM_NOISE_GAUSS);
+    batch_moments(pb, B, draws, pb->xstar, mean, var);
+    for (size_t i = 0; i < 12; i++) {
+        double se_var = want * sqrt(2.0 / (double)(draws - 1));
+        if (fabs(var[i] - want) > 4 * se_var)
+            fail_msg("matreg: Var[g_%zu] = %.6g, sigma^2/B = %.6g (SE %.3g)", i, var[i], want, se_var);
+        assert_true(fabs(mean[i]) <= 4 * sqrt(want / (double)draws));
+    }
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Full-batch SGD (batch = N, and batch = inf) equals hand-written gradient descent, bit for bit. */
 static void full_batch_sgd_is_gd(void **unused)
 {
@@ -327,6 +350,7 @@ int main(void)
         cmocka_unit_test(spectra_are_hessian_eigenvalues),
         cmocka_unit_test(minibatch_gradients_are_unbiased),
         cmocka_unit_test(nqm_noise_has_configured_variance),
+        cmocka_unit_test(matreg_gauss_noise_at_minimizer),
         cmocka_unit_test(full_batch_sgd_is_gd),
         cmocka_unit_test(blocks_tile_x),
     };
