@@ -98,7 +98,9 @@ typedef struct opt_type {
     void (*init)(double *st, size_t n, const opt_params *p);
     /* One update at step t = 1, 2, ...: fills dx so that x_t = x_{t-1} + dx. The optimizer
      * evaluates pb's gradient itself (look-ahead points included), with the batch b that the
-     * run loop drew for this step. Returns a status code (sim/status.h). */
+     * run loop drew for this step. Rules that act on matrices read the problem's parameter
+     * blocks (problem_block_count / problem_block_at); element-wise rules ignore them.
+     * Returns a status code (sim/status.h). */
     int (*step)(double *st, size_t n, long t, const opt_params *p, const double *x,
                 const problem *pb, const batch *b, double *dx);
     /* Continuous-time limits, NULL-terminated (NULL: none implemented yet). */

@@ -4,7 +4,8 @@
 FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch flow-gd-quadratic \
             nqm-steps-vs-examples flow-runge-kutta flow-quadratic-paths flow-rosenbrock-paths \
             nag-c-sbc sme-weak-order nqm-onestep sign-surge adam-surge adam-eps adam-rms \
-            goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules
+            goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules \
+            muon-matreg muon-mlp
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 

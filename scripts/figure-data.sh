@@ -2,7 +2,7 @@
 # scripts/figure-data.sh OPTDYN OUT.h5 DIR — export what the figure scripts read, as TSV, with
 # `optdyn export` only. Trajectory files: DIR/names.txt ("name type" per optimizer),
 # DIR/<name>.tsv, DIR/<name>.noise_scale.tsv and .attrs (runs with noise-scale probes),
-# DIR/landscape.tsv, DIR/xstar.tsv. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer).
+# DIR/landscape.tsv, DIR/xstar.tsv, DIR/fstar.txt. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer).
 # Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
 # DIR/<opt>_<limit>.fit.tsv (the order's attributes: slope, order_reason, ...),
 # DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j. Scaling files: DIR/names.txt, DIR/<opt>_<rule>.tsv.
@@ -85,6 +85,9 @@ elif "$optdyn" export "$h5" /trajectory > /dev/null 2>&1; then
     for what in landscape xstar; do
         "$optdyn" export "$h5" "/problem/$what" > "$dir/$what.tsv" 2>/dev/null || rm -f "$dir/$what.tsv"
     done
+    # the minimum value f*, where the problem knows it (an empty file otherwise)
+    "$optdyn" info "$h5" | awk '$1 == "/problem/" { f = 1; next } f && $1 !~ /^@/ { exit }
+                               f && $1 == "@fstar" { print $3 }' > "$dir/fstar.txt"
 else
     # names in the order of the /sweep/optimizer axis (= the index blocks of best.tsv)
     names /sweep/optimizers

@@ -54,6 +54,18 @@ with h5py.File(a, "r") as f:
     want = (1 - xs[i]) ** 2 + 100 * (ys[j] - xs[i] ** 2) ** 2
     check(abs(land[j, i] - want) <= 1e-12 * max(1.0, want), "landscape[j][i] = L(x_i, y_j)")
     check(list(f["problem/xstar"][:]) == [1.0, 1.0], "rosenbrock xstar")
+    check(f["problem"].attrs["blocks"] == "x 2", "a problem without blocks is one vector x")
+
+# a matrix problem records its blocks; x reshapes row-major into them
+m = f"{tmp}/m.h5"
+subprocess.run([optdyn, "run", "-q", "-o", m, "--set", "run.steps=5", "--set", "run.record_x=yes",
+                "experiments/muon-matreg.ini"], check=True)
+with h5py.File(m, "r") as f:
+    check(f["problem"].attrs["blocks"] == "W 32x16", "matreg blocks attribute")
+    name, shape = f["problem"].attrs["blocks"].split()
+    r, c = (int(v) for v in shape.split("x"))
+    W = f["problem/xstar"][:].reshape(r, c)
+    check(W.shape == (32, 16) and f["trajectory/muon/x"].shape[1] == r * c, "x reshapes to W")
 
 
 check(len(datasets(a)) > 20 and same(a, b), "two runs give bit-identical datasets")

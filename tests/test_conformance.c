@@ -23,6 +23,12 @@ static const pcase cases[] = {
     { "type = beale\nnoise_scale = 0.01\n", 1e-3, 1e-3, 8 },
     { "type = linreg\ndim = 8\nexamples = 200\n", 0.05, 0.01, 16 },
     { "type = logreg\ndim = 6\nexamples = 180\n", 0.5, 0.01, 16 },
+    { "type = matreg\nrows = 6\ncols = 4\nrank = 2\nexamples = 200\n", 0.5, 0.01, 16 },
+    { "type = matreg\nrows = 4\ncols = 5\nrank = 3\nexamples = 0\ninit_scale = 1\n", 0.5, 0.01, 8 },
+    { "type = mlp\ninputs = 4\nhidden = 6\noutputs = 2\nteacher_hidden = 3\nactivation = linear\n"
+      "examples = 120\n", 0.1, 0.01, 16 },
+    { "type = mlp\ninputs = 3\nhidden = 5\noutputs = 2\nactivation = relu\nbias = yes\nexamples = 100\n"
+      "label_noise = 0.1\n", 0.1, 0.01, 16 },
 };
 
 /* lr_gd assumes gradient descent's guarantee lr*L < 2; a rule that declares a smaller bound

@@ -1,8 +1,9 @@
 /* tests/test_optimizers.c — update rules against closed forms and exact invariances:
  * SGD on a 1-D quadratic, stability edges of GD and heavy ball, Adam's first step, scale
- * invariance of Adam/RMSprop at eps = 0, signsgd == adam(b1 = b2 = 0, eps = 0). */
+ * invariance of Adam/RMSprop at eps = 0, signsgd == adam(b1 = b2 = 0, eps = 0), SignSGDM == lion(b1 = b2). */
 #include "testutil.h"
 #include "../sim/core/status.h"
+#include "../sim/core/draw.h"
 
 #include <float.h>
 #include <math.h>
@@ -150,6 +151,36 @@ static void signsgd_is_adam_limit(void **unused)
     config_free(c);
 }
 
+/* SignSGDM, m <- b*m + (1-b)*g; x <- x - lr*sign(m), is lion with beta1 = beta2 = b
+ * (docs/config.md), on a matrix problem with minibatch noise. */
+static void signsgdm_is_lion_with_equal_betas(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nseed = 8\n[problem]\ntype = matreg\nrows = 4\ncols = 3\n"
+                          "rank = 2\nexamples = 64\n[run]\nsteps = 1\n"
+                          "[optimizer l]\ntype = lion\nlr = 0.02\nbeta1 = 0.7\nbeta2 = 0.7\n");
+    problem *pb = tu_problem(c);
+    const double b = 0.7, lr = 0.02;
+    double x[12], m[12] = { 0 }, g[12], xl[12];
+    draw dr;
+    memcpy(x, pb->x0, sizeof x);
+    assert_int_equal(draw_init(&dr, pb, 8.0, (uint64_t)c->exp.seed, 0), 0);
+    for (long t = 1; t <= 150; t++) {
+        batch bt;
+        draw_step(&dr, t, &bt);
+        pb->type->grad(pb, x, &bt, g);
+        for (int i = 0; i < 12; i++) {
+            m[i] = b * m[i] + (1 - b) * g[i];
+            x[i] -= lr * (m[i] > 0 ? 1.0 : m[i] < 0 ? -1.0 : 0.0);
+        }
+    }
+    draw_free(&dr);
+    tu_iterate(c, pb, &c->opt[0], 8.0, 150, xl);
+    assert_memory_equal(x, xl, sizeof x);
+    problem_free(pb);
+    config_free(c);
+}
+
 static void momentum_zero_is_sgd(void **unused)
 {
     (void)unused;
@@ -238,6 +269,7 @@ int main(void)
         cmocka_unit_test(adam_first_step_is_lr),
         cmocka_unit_test(adam_rmsprop_scale_invariant),
         cmocka_unit_test(signsgd_is_adam_limit),
+        cmocka_unit_test(signsgdm_is_lion_with_equal_betas),
         cmocka_unit_test(momentum_zero_is_sgd),
         cmocka_unit_test(nesterov_matches_torch_form),
         cmocka_unit_test(eps_zero_at_minimum_stays),

@@ -1,6 +1,7 @@
 /* tests/test_problems.c — every problem's derivatives against finite differences, its facts
  * (gradient 0 at xstar, spectrum = eigenvalues of H), and its noise model: unbiased minibatch
- * gradients, NQM noise variance c_i/B, full-batch SGD == GD. */
+ * gradients, NQM noise variance c_i/B, matreg's sigma^2/B at W*, full-batch SGD == GD; block
+ * layouts tile x. */
 #include "testutil.h"
 #include "../sim/core/draw.h"
 #include "../sim/core/rng.h"
@@ -22,6 +23,12 @@ static const char *const problems[] = {
     "type = beale\n",
     "type = linreg\ndim = 5\nexamples = 300\n",
     "type = logreg\ndim = 4\nexamples = 250\nl2 = 0.03\n",
+    "type = matreg\nrows = 5\ncols = 3\nrank = 2\nexamples = 200\n",
+    "type = matreg\nrows = 3\ncols = 6\nrank = 3\ndecay = 0.5\nexamples = 0\nlabel_noise = 0.2\n",
+    "type = mlp\ninputs = 3\nhidden = 4\noutputs = 2\nteacher_hidden = 2\nactivation = tanh\nexamples = 60\n",
+    "type = mlp\ninputs = 4\nhidden = 5\noutputs = 3\nteacher_hidden = 5\nactivation = relu\nbias = yes\nexamples = 40\n",
+    "type = mlp\ninputs = 2\nhidden = 3\noutputs = 1\nteacher_hidden = 1\nactivation = linear\nbias = yes\nexamples = 30\n",
+    "type = mlp\ninputs = 5\nhidden = 2\noutputs = 4\nteacher_hidden = 2\nactivation = tanh\nbias = yes\ninit = kaiming\nexamples = 25\n",
 };
 #define NPROBLEMS (sizeof problems / sizeof problems[0])
 
@@ -128,10 +135,15 @@ static void minimizers_are_stationary(void **unused)
 static void spectra_are_hessian_eigenvalues(void **unused)
 {
     (void)unused;
-    for (size_t k = 0; k < 2; k++) {
+    for (size_t k = 0; k < NPROBLEMS; k++) {
         config *c = problem_config(problems[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
+        if (!pb->spectrum) {
+            problem_free(pb);
+            config_free(c);
+            continue;
+        }
         gsl_matrix *H = gsl_matrix_alloc(n, n);
         gsl_vector *ev = gsl_vector_alloc(n);
         gsl_eigen_symm_workspace *w = gsl_eigen_symm_alloc(n);
@@ -188,12 +200,16 @@ static void minibatch_gradients_are_unbiased(void **unused)
     /* N = 997 is not a multiple of B = 10: each epoch drops 7 examples, so the mean over
      * epochs is not trivially the full gradient. */
     const char *cases[] = { "type = linreg\ndim = 5\nexamples = 997\n",
-                            "type = logreg\ndim = 4\nexamples = 997\n" };
-    for (int k = 0; k < 2; k++) {
+                            "type = logreg\ndim = 4\nexamples = 997\n",
+                            "type = matreg\nrows = 3\ncols = 2\nrank = 1\nexamples = 997\n",
+                            "type = mlp\ninputs = 2\nhidden = 2\noutputs = 1\nteacher_hidden = 3\n"
+                            "activation = tanh\nexamples = 997\nlabel_noise = 0.3\n" };
+    for (int k = 0; k < 4; k++) {
         config *c = problem_config(cases[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
-        double x[5], full[5], mean[5], var[5];
+        double x[8], full[8], mean[8], var[8];
+        assert_true(n <= 8);
         const long draws = 20000;
         test_point(n, x, 7);
         pb->type->grad(pb, x, NULL, full);
@@ -231,6 +247,28 @@ static void nqm_noise_has_configured_variance(void **unused)
     config_free(c);
 }
 
+/* matreg's Gaussian model at W*: gradient noise N(0, sigma^2/B) per coordinate, mean 0. */
+static void matreg_gauss_noise_at_minimizer(void **unused)
+{
+    (void)unused;
+    config *c = problem_config("type = matreg\nrows = 4\ncols = 3\nrank = 2\nexamples = 0\n"
+                               "label_noise = 0.7\n", NULL);
+    problem *pb = tu_problem(c);
+    const double B = 5.0, want = 0.49 / B;
+    const long draws = 40000;
+    double mean[12], var[12];
+    assert_int_equal(pb->noise, PROBLEM_NOISE_GAUSS);
+    batch_moments(pb, B, draws, pb->xstar, mean, var);
+    for (size_t i = 0; i < 12; i++) {
+        double se_var = want * sqrt(2.0 / (double)(draws - 1));
+        if (fabs(var[i] - want) > 4 * se_var)
+            fail_msg("matreg: Var[g_%zu] = %.6g, sigma^2/B = %.6g (SE %.3g)", i, var[i], want, se_var);
+        assert_true(fabs(mean[i]) <= 4 * sqrt(want / (double)draws));
+    }
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Full-batch SGD (batch = N, and batch = inf) equals hand-written gradient descent, bit for bit. */
 static void full_batch_sgd_is_gd(void **unused)
 {
@@ -260,6 +298,49 @@ static void full_batch_sgd_is_gd(void **unused)
     }
 }
 
+/* Every problem's blocks tile x in order; a type without a layout is one vector "x". */
+static void blocks_tile_x(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k < NPROBLEMS; k++) {
+        config *c = problem_config(problems[k], NULL);
+        problem *pb = tu_problem(c);
+        size_t total = 0, off;
+        char text[PROBLEM_MAX_BLOCKS * 64];
+        assert_true(problem_block_count(pb) >= 1 && problem_block_count(pb) <= PROBLEM_MAX_BLOCKS);
+        for (size_t i = 0; i < problem_block_count(pb); i++) {
+            problem_block b = problem_block_at(pb, i, &off);
+            assert_int_equal(off, total);
+            total += problem_block_size(&b);
+        }
+        assert_int_equal(total, pb->n);
+        assert_int_equal(!!pb->blocks, !!pb->type->layout);
+        problem_blocks_text(pb, text, sizeof text);
+        if (!pb->type->layout) {
+            char want[64];
+            snprintf(want, sizeof want, "x %zu", pb->n);
+            assert_string_equal(text, want);
+        }
+        problem_free(pb);
+        config_free(c);
+    }
+    config *c = problem_config("type = matreg\nrows = 5\ncols = 3\nrank = 2\n", NULL);
+    problem *pb = tu_problem(c);
+    char text[64];
+    problem_blocks_text(pb, text, sizeof text);
+    assert_string_equal(text, "W 5x3");
+    assert_int_equal(pb->n, 15);
+    problem_free(pb);
+    config_free(c);
+    c = problem_config("type = mlp\ninputs = 4\nhidden = 5\noutputs = 3\nbias = yes\n", NULL);
+    pb = tu_problem(c);
+    problem_blocks_text(pb, text, sizeof text);
+    assert_string_equal(text, "W1 5x4, b1 5, W2 3x5, b2 3");
+    assert_int_equal(pb->n, 5 * 4 + 5 + 3 * 5 + 3);
+    problem_free(pb);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -269,7 +350,9 @@ int main(void)
         cmocka_unit_test(spectra_are_hessian_eigenvalues),
         cmocka_unit_test(minibatch_gradients_are_unbiased),
         cmocka_unit_test(nqm_noise_has_configured_variance),
+        cmocka_unit_test(matreg_gauss_noise_at_minimizer),
         cmocka_unit_test(full_batch_sgd_is_gd),
+        cmocka_unit_test(blocks_tile_x),
     };
     return cmocka_run_group_tests_name("problems", tests, NULL, NULL);
 }

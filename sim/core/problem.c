@@ -10,12 +10,27 @@
 #include <string.h>
 
 extern const problem_type problem_nqm, problem_quadratic, problem_rosenbrock, problem_beale,
-    problem_linreg, problem_logreg, problem_gaussreg;
+    problem_linreg, problem_logreg, problem_gaussreg,
+    problem_matreg, problem_mlp;
 
 const problem_type *const problem_types[] = {
     &problem_nqm, &problem_quadratic, &problem_rosenbrock, &problem_beale,
-    &problem_linreg, &problem_logreg, &problem_gaussreg, NULL,
+    &problem_linreg, &problem_logreg, &problem_gaussreg,
+    &problem_matreg, &problem_mlp, NULL,
 };
+
+void problem_params_resolve(problem_params *pp)
+{
+    const problem_type *t = problem_types[pp->type];
+    problem_block b[PROBLEM_MAX_BLOCKS];
+    if (!t->layout)
+        return;
+    size_t nb = t->layout(pp, b);
+    double n = 0.0;
+    for (size_t i = 0; i < nb; i++)
+        n += (double)problem_block_size(&b[i]);
+    pp->dim = n < 1e15 ? (long)n : -1;      /* absurd sizes are refused by the type's check */
+}
 
 const char *problem_check(const problem_params *pp, char *why, size_t len)
 {
@@ -45,6 +60,14 @@ problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status)
     *status = t->alloc(pb, pp, seed);
     if (*status != OD_OK)
         goto fail;
+    if (t->layout) {
+        pb->nblocks = t->layout(pp, NULL);
+        if (!(pb->blocks = malloc(pb->nblocks * sizeof *pb->blocks))) {
+            *status = OD_ENOMEM;
+            goto fail;
+        }
+        t->layout(pp, pb->blocks);
+    }
     if (pp->x0.n)
         pb->init_scale = 0.0;          /* an explicit start replaces the random one */
     for (size_t i = 0; i < pp->x0.n && i < pb->n; i++)
@@ -67,6 +90,7 @@ void problem_free(problem *pb)
     free(pb->x0);
     free(pb->xstar);
     free(pb->spectrum);
+    free(pb->blocks);
     free(pb);
 }
 
@@ -132,4 +156,42 @@ int problem_set_spectrum(problem *pb, const double *v)
     memcpy(pb->spectrum, v, pb->n * sizeof *v);
     qsort(pb->spectrum, pb->n, sizeof *v, cmp_double);
     return OD_OK;
+}
+
+size_t problem_block_count(const problem *pb)
+{
+    return pb->blocks ? pb->nblocks : 1;
+}
+
+size_t problem_block_size(const problem_block *b)
+{
+    return b->cols ? b->rows * b->cols : b->rows;
+}
+
+problem_block problem_block_at(const problem *pb, size_t i, size_t *offset)
+{
+    if (!pb->blocks) {
+        if (offset)
+            *offset = 0;
+        return (problem_block){ .name = "x", .rows = pb->n, .cols = 0 };
+    }
+    size_t off = 0;
+    for (size_t k = 0; k < i; k++)
+        off += problem_block_size(&pb->blocks[k]);
+    if (offset)
+        *offset = off;
+    return pb->blocks[i];
+}
+
+void problem_blocks_text(const problem *pb, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (size_t i = 0; i < problem_block_count(pb) && used < len; i++) {
+        problem_block b = problem_block_at(pb, i, NULL);
+        int k = b.cols ? snprintf(buf + used, len - used, "%s%s %zux%zu", i ? ", " : "", b.name,
+                                  b.rows, b.cols)
+                       : snprintf(buf + used, len - used, "%s%s %zu", i ? ", " : "", b.name, b.rows);
+        used += k > 0 ? (size_t)k : 0;
+    }
 }

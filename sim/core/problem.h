@@ -53,6 +53,14 @@ typedef struct problem_params {
 
 typedef struct problem problem;
 
+/* One named block of the parameters: a rows x cols matrix stored row-major, or a vector of
+ * length rows (cols = 0). x is the concatenation of a problem's blocks in declared order. */
+typedef struct problem_block {
+    char name[16];
+    size_t rows, cols;
+} problem_block;
+#define PROBLEM_MAX_BLOCKS 8
+
 typedef struct problem_type {
     const char *name;
     const char *summary;
@@ -85,6 +93,10 @@ typedef struct problem_type {
      * covariance at x, Sigma(x) = sum_j s_j s_j^T, into s (n); NULL where not available. (The
      * other noise models are probed generically, sim/theory/grad_moments.c.) */
     int (*noise_column)(const problem *pb, const double *x, size_t j, double *s);
+    /* Optional: the parameter blocks for pp (written to blocks when it is not NULL, at most
+     * PROBLEM_MAX_BLOCKS) and their number; the dimension is then their total size and the type
+     * has no `dim` key. NULL: one vector block "x" of length dim. */
+    size_t (*layout)(const problem_params *pp, problem_block *blocks);
 } problem_type;
 
 struct problem {
@@ -99,7 +111,9 @@ struct problem {
     double *xstar;         /* minimizer where known in closed form or computed exactly, else NULL */
     double fstar;          /* minimum value where known, else NAN */
     double *spectrum;      /* Hessian eigenvalues, ascending, for constant-Hessian problems, else NULL */
-    void *data;            /* owned by the type (type->free); x0, xstar, spectrum by problem_free */
+    problem_block *blocks; /* the type's layout (nblocks entries), or NULL: one vector "x" of n */
+    size_t nblocks;
+    void *data;            /* owned by the type (type->free); x0, xstar, spectrum, blocks by problem_free */
 };
 
 extern const problem_type *const problem_types[];   /* NULL-terminated registry */
@@ -111,6 +125,17 @@ extern const problem_type *const problem_types[];   /* NULL-terminated registry 
 /* Build a problem; x0 from pp->x0 when given, else the type's seeded default. */
 problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status);
 void problem_free(problem *pb);
+
+/* Sets pp->dim to the total size of the type's blocks where it declares a layout (config.c
+ * calls it after reading [problem], before problem_check). */
+void problem_params_resolve(problem_params *pp);
+
+/* The block layout of pb: the number of blocks, block i with its first index in x (offset may
+ * be NULL), its size rows*cols (rows for a vector) and the layout as text ("W1 64x32, b1 64"). */
+size_t problem_block_count(const problem *pb);
+problem_block problem_block_at(const problem *pb, size_t i, size_t *offset);
+size_t problem_block_size(const problem_block *b);
+void problem_blocks_text(const problem *pb, char *buf, size_t len);
 
 /* Validate pp for its type (key at fault or NULL), as problem_type.check plus x0's length. */
 const char *problem_check(const problem_params *pp, char *why, size_t len);

@@ -174,6 +174,7 @@ static int load_problem(const ctx *x)
     param_defaults(t->params, pp);
     if ((status = apply_section(x, "problem", t->params, pp, "type")) != OD_OK)
         return status;
+    problem_params_resolve(pp);
     char why[1024];
     const char *bad = problem_check(pp, why, sizeof why);
     if (!bad && limits_bytes_misfit((double)pp->dim, 16.0 * 8.0, "the per-coordinate state "
@@ -317,7 +318,8 @@ static int load_kind_section(const ctx *x)
 
 int config_finite_data(const config *c)
 {
-    return param_find(problem_types[c->problem.type]->params, "examples") != NULL;
+    return param_find(problem_types[c->problem.type]->params, "examples") != NULL &&
+           c->problem.examples > 0;          /* matreg: examples = 0 is its Gaussian model */
 }
 
 /* Normals per online example, 0 for problems that are not online. */

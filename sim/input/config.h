@@ -36,7 +36,7 @@ typedef struct config {
 
 extern const param_spec experiment_specs[];   /* [experiment] keys besides `kind` */
 
-/* Does the problem draw minibatches from a finite dataset ([problem] examples)? */
+/* Does the problem draw minibatches from a finite dataset ([problem] examples > 0)? */
 int config_finite_data(const config *c);
 /* A finite-data or online problem draws B examples: is B not an integer <= examples (finite
  * data), or one whose draws exceed PROBLEM_STREAM_MAX (online), nor inf? */

@@ -102,6 +102,9 @@ int meta_write_problem(rec *r, const config *c, const problem *pb)
     rec_attr_str(r, "/problem", "type", pb->type->name);
     rec_attr_str(r, "/problem", "summary", pb->type->summary);
     rec_attr_str(r, "/problem", "noise", noise[pb->noise]);
+    char blocks[PROBLEM_MAX_BLOCKS * 64];
+    problem_blocks_text(pb, blocks, sizeof blocks);
+    rec_attr_str(r, "/problem", "blocks", blocks);
     meta_write_params(r, "/problem", pb->type->params, &c->problem, NULL);
     rec_array(r, "/problem/x0", 1, &n, pb->x0, NULL);
     if (pb->xstar)
