@@ -2,10 +2,11 @@
 # scripts/figure-data.sh OPTDYN OUT.h5 DIR — export what the figure scripts read, as TSV, with
 # `optdyn export` only. Trajectory files: DIR/names.txt ("name type" per optimizer),
 # DIR/<name>.tsv, DIR/<name>.noise_scale.tsv and .attrs (runs with noise-scale probes),
-# DIR/landscape.tsv, DIR/xstar.tsv, DIR/fstar.txt. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer).
+# DIR/landscape.tsv, DIR/xstar.tsv, DIR/fstar.txt. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer),
+# DIR/critical_<name>.tsv (target + the critical-batch table), DIR/target.tsv.
 # Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
 # DIR/<opt>_<limit>.fit.tsv (the order's attributes: slope, order_reason, ...),
-# DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j. Scaling files: DIR/names.txt, DIR/<opt>_<rule>.tsv.
+# DIR/<opt>_<limit>.<j>.tsv per recorded trajectory j. Scaling files: DIR/names.txt, DIR/<opt>_<rule>.tsv (examples, kappa, loss, loss_se[, loss_exact]).
 set -eu
 optdyn=$1 h5=$2 dir=$3
 mkdir -p "$dir"
@@ -24,9 +25,18 @@ if "$optdyn" export "$h5" /scaling/rule > /dev/null 2>&1; then
     # names.txt: the optimizers; per optimizer and rule <opt>_<rule>.tsv (examples, kappa, loss)
     # and <opt>_<rule>.gaps.tsv (one row per kappa: hyperparameters and gaps)
     "$optdyn" export "$h5" /scaling/optimizer | tail -n +2 > "$dir/names.txt"
+    "$optdyn" info "$h5" | awk '$1 == "/scaling/" { f = 1; next } f && $1 !~ /^@/ { exit }
+        f { sub(/^@/, "", $1); print $1, $3 }' > "$dir/params.txt"
     while read -r opt; do
         "$optdyn" export "$h5" /scaling/rule | tail -n +2 | while read -r rule; do
             "$optdyn" export "$h5" "/scaling/$opt/$rule/loss" > "$dir/${opt}_$rule.tsv"
+            for extra in loss_se loss_exact; do      # appended as further columns
+                if "$optdyn" export "$h5" "/scaling/$opt/$rule/$extra" > "$dir/tmp.tsv" 2>/dev/null; then
+                    cut -f3 "$dir/tmp.tsv" | paste "$dir/${opt}_$rule.tsv" - > "$dir/tmp2.tsv"
+                    mv "$dir/tmp2.tsv" "$dir/${opt}_$rule.tsv"
+                fi
+            done
+            rm -f "$dir/tmp.tsv"
             "$optdyn" export "$h5" "/scaling/$opt/$rule" > "$dir/${opt}_$rule.gaps.tsv"
         done
     done < "$dir/names.txt"
@@ -95,7 +105,13 @@ else
         grep "^$name " "$dir/names.txt"
     done > "$dir/names.sorted" && mv "$dir/names.sorted" "$dir/names.txt"
     "$optdyn" export "$h5" /sweep/best > "$dir/best.tsv"
+    "$optdyn" export "$h5" /sweep/target > "$dir/target.tsv"
     while read -r name type mu; do      # the fitted laws of the first target, one row per law
         "$optdyn" export "$h5" "/fit/$name/0" > "$dir/fit_$name.tsv" 2>/dev/null || rm -f "$dir/fit_$name.tsv"
+        # critical batch per target: target, then the /fit/NAME/critical_batch columns
+        if "$optdyn" export "$h5" "/fit/$name/critical_batch" > "$dir/tmp.tsv" 2>/dev/null; then
+            paste "$dir/target.tsv" "$dir/tmp.tsv" > "$dir/critical_$name.tsv"
+        fi
+        rm -f "$dir/tmp.tsv"
     done < "$dir/names.txt"
 fi

@@ -98,6 +98,7 @@ for kind in $("$OPTDYN" list kinds | awk '/^  [a-z]/ { print $1 }'); do
     sweep) exp=$sweep set=$small ;;
     flow) exp=experiments/flow-gd-quadratic.ini set="" ;;
     onestep) exp=experiments/sign-erf.ini set="--set onestep.samples=40" ;;
+    scaling) exp=experiments/adam-scaling-rules.ini set="--set scaling.seeds=2" ;;
     *) bad "no fault-test experiment for kind $kind"; continue ;;
     esac
     # -o '' stops a resumable kind at the output check, after the --resume check

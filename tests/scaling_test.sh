@@ -46,7 +46,19 @@ assert np.isfinite(s["loss"][:2]).all() and (s["loss_se"][:2] > 0).all(), "sqrt 
 assert s["gap"][0] == 0 and l["gap"][1] > 0, "gaps"
 assert "beta1" not in f["/scaling/sgd/sqrt"], "sgd has no beta1"
 assert np.allclose(f["/scaling/sgd/sqrt/lr"][:], 0.05 * np.sqrt(k)), "sgd lr"
+e, m = f["/scaling/sgd/linear/loss_exact"][:], f["/scaling/sgd/linear/loss"][:]
+assert np.isfinite(e).all() and np.isnan(a["linear/loss_exact"][:]).all(), "exact curves: sgd yes, adam no"
+assert (np.abs(m - e) / e < 0.5).all(), "Monte Carlo near the exact curve"
 PY
+sed 's/^seeds = 16$/seeds = 16\nrules = fixed/' "$tmp/s.ini" >"$tmp/f.ini"
+"$OPTDYN" run -q "$tmp/f.ini" -o "$tmp/f.h5" && /usr/bin/python3 - "$tmp/f.h5" <<'PY' && ok || bad "rules = fixed"
+import sys, h5py, numpy as np
+f = h5py.File(sys.argv[1])
+assert [r.decode() if isinstance(r, bytes) else r for r in f["/scaling/rule"][:]] == ["fixed"]
+assert np.allclose(f["/scaling/adam/fixed/lr"][:], 0.01) and np.allclose(f["/scaling/adam/fixed/beta2"][:], 0.99)
+PY
+sed 's/^seeds = 16$/seeds = 16\nrules = sqrt, cubic/' "$tmp/s.ini" >"$tmp/bad.ini"
+"$OPTDYN" run -q "$tmp/bad.ini" -o "$tmp/c.h5" 2>"$tmp/err"; [ $? -eq 2 ] && grep -q "'cubic'" "$tmp/err" && ok || bad "unknown rule"
 sed 's/kappa = 1, 2, 16/kappa = 1, 3, 16/' "$tmp/s.ini" >"$tmp/bad.ini"
 "$OPTDYN" run -q "$tmp/bad.ini" -o "$tmp/c.h5" 2>"$tmp/err"; [ $? -eq 2 ] && grep -q "divide the largest" "$tmp/err" && ok || bad "kappa 3 does not divide 16"
 sed 's/examples = 2048/examples = 2000/' "$tmp/s.ini" >"$tmp/bad.ini"

@@ -12,7 +12,12 @@ typedef struct scaling_params {
     long examples;           /* budget in examples (a multiple of base_batch * max kappa) */
     long points;             /* at most this many checkpoints along the examples axis */
     long seeds;              /* Monte Carlo replicates per curve */
+    char rules[PARAM_STRING_MAX];   /* comma-separated rule names */
 } scaling_params;
+
+/* The rules of `rules` text in order (at most SCALING_RULES) into r; returns their number, or 0
+ * with why naming the first unknown one. */
+size_t scaling_rules_parse(const char *rules, int *r, char *why, size_t len);
 
 extern const param_spec scaling_specs[];
 static inline const scaling_params *scaling_params_of(const config *c) { return c->kp; }

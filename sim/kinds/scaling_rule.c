@@ -8,18 +8,27 @@
 
 const char *const scaling_rule_keys[] = { "beta1", "beta2", "eps", NULL };
 
-static const char *const names[SCALING_RULES] = { "sqrt", "linear", "halflife" };
+static const char *const names[SCALING_RULES] = { "sqrt", "linear", "halflife", "fixed" };
 static const char *const formulas[SCALING_RULES] = {
     "square-root rule (Malladi et al. 2022): lr -> sqrt(kappa) lr, 1 - beta_i -> kappa (1 - beta_i), "
     "eps -> eps / sqrt(kappa)",
     "linear rule: lr -> kappa lr, beta_i and eps kept",
     "half-life rule: lr -> sqrt(kappa) lr, beta_i -> beta_i^kappa (the averages' half-lives fixed "
     "in examples), eps -> eps / sqrt(kappa)",
+    "fixed: every hyperparameter kept, only the batch changes",
 };
 
 const char *scaling_rule_name(scaling_rule r)
 {
     return names[r];
+}
+
+int scaling_rule_lookup(const char *name)
+{
+    for (int r = 0; r < SCALING_RULES; r++)
+        if (!strcmp(names[r], name))
+            return r;
+    return -1;
 }
 
 const char *scaling_rule_formula(scaling_rule r)
@@ -31,6 +40,8 @@ int scaling_rule_apply(scaling_rule r, const opt_type *t, const opt_params *p, d
                        opt_params *out, char *why, size_t len)
 {
     *out = *p;
+    if (r == SCALING_FIXED)
+        return 0;
     double s = sqrt(kappa);
     out->lr = r == SCALING_LINEAR ? kappa * p->lr : s * p->lr;
     if (r == SCALING_LINEAR)

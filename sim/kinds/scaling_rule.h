@@ -11,6 +11,7 @@ typedef enum {
     SCALING_SQRT,       /* lr sqrt(kappa), 1 - beta_i -> kappa (1 - beta_i), eps / sqrt(kappa) */
     SCALING_LINEAR,     /* lr kappa, everything else kept */
     SCALING_HALFLIFE,   /* lr sqrt(kappa), beta_i -> beta_i^kappa, eps / sqrt(kappa) */
+    SCALING_FIXED,      /* nothing changes: the batch alone */
     SCALING_RULES
 } scaling_rule;
 
@@ -18,6 +19,8 @@ typedef enum {
 extern const char *const scaling_rule_keys[];   /* NULL-terminated: beta1, beta2, eps */
 
 const char *scaling_rule_name(scaling_rule r);
+/* The rule named `name`, or -1. */
+int scaling_rule_lookup(const char *name);
 const char *scaling_rule_formula(scaling_rule r);
 
 /* out = p moved from batch B to kappa B by rule r. Returns 0, or 1 when the rule is undefined

@@ -3,6 +3,7 @@
 #include "../core/replicate.h"
 #include "../core/status.h"
 #include "../output/meta.h"
+#include "../theory/exact.h"
 #include "scaling.h"
 #include "scaling_rule.h"
 
@@ -86,8 +87,28 @@ typedef struct curves {
     size_t K, np;
     double *mean, *se, *gap, *floor2, *last;   /* [K][np], [K][np], [K], [K], [K] */
     double *hyper;                             /* [4][K]: lr, beta1, beta2, eps */
+    double *expected;                          /* [K][np]: E[L] by the exact engine, or NULL */
     char undefined[1024];
 } curves;
+
+/* E[L] at the checkpoints where an exact engine covers the problem and the optimizer (NaN
+ * elsewhere); cv->expected stays NULL when the problem has no engine. */
+static void exact_curve(const config *c, const problem *pb, const opt_type *t, const opt_params *q,
+                        double B, const axis *a, curves *cv, size_t k)
+{
+    if (!cv->expected)
+        return;
+    double *out = cv->expected + k * a->np, *s0 = exact_start_moments(pb);
+    exact e;
+    int ok = s0 && exact_init(&e, pb, t, q, B, s0) == OD_OK;
+    long per = (long)(a->unit / B);
+    for (size_t j = 0; j < a->np; j++)
+        out[j] = ok ? e.engine->loss(e.state, (double)((long)(j + 1) * per)) : NAN;
+    if (ok)
+        exact_free(&e);
+    free(s0);
+    (void)c;
+}
 
 static int run_rule(const config *c, const problem *pb, const cfg_optimizer *o, scaling_rule rule,
                     const axis *a, int threads, curves *cv)
@@ -114,8 +135,11 @@ static int run_rule(const config *c, const problem *pb, const cfg_optimizer *o, 
             snprintf(cv->undefined + u, sizeof cv->undefined - u, "%s%s", u ? "; " : "", why);
             for (size_t j = 0; j < np; j++)
                 cv->mean[k * np + j] = cv->se[k * np + j] = NAN;
+            for (size_t j = 0; cv->expected && j < np; j++)
+                cv->expected[k * np + j] = NAN;
             continue;
         }
+        exact_curve(c, pb, o->type, &q, B, a, cv, k);
         int bad = OD_OK;
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
         for (size_t i = 0; i < reps; i++) {
@@ -158,6 +182,15 @@ static void record_rule(rec *r, const config *c, const cfg_optimizer *o, scaling
         rec_attach_scale(r, path, 0, "/scaling/kappa");
         rec_attach_scale(r, path, 1, "/scaling/examples");
     }
+    if (cv->expected) {
+        snprintf(path, sizeof path, "%s/loss_exact", group);
+        rec_array(r, path, 2, dims, cv->expected, NULL);
+        rec_attr_str(r, path, "description", "expected loss E[L] at each checkpoint without "
+                     "sampling (the problem's exact engine; NaN where it does not cover the "
+                     "optimizer)");
+        rec_attach_scale(r, path, 0, "/scaling/kappa");
+        rec_attach_scale(r, path, 1, "/scaling/examples");
+    }
     const double *vec[] = { cv->gap, cv->floor2, cv->last, cv->hyper };
     const char *names[] = { "gap", "gap_noise", "gap_final", "lr" };
     const char *docs[] = { "max over checkpoints of |loss / loss(smallest kappa) - 1|",
@@ -184,7 +217,9 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
     const scaling_params *sp = scaling_params_of(c);
     axis a;
     size_t K = sp->kappa.n;
-    curves cv = { K, 0, NULL, NULL, NULL, NULL, NULL, NULL, "" };
+    curves cv = { K, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, "" };
+    int rules[SCALING_RULES];
+    size_t nrules = scaling_rules_parse(sp->rules, rules, err, errlen);
     int status = axis_make(sp, &a);
     cv.np = a.np;
     if (status == OD_OK) {
@@ -194,13 +229,15 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
         cv.floor2 = malloc(K * sizeof *cv.floor2);
         cv.last = malloc(K * sizeof *cv.last);
         cv.hyper = malloc(4 * K * sizeof *cv.hyper);
-        status = cv.mean && cv.se && cv.gap && cv.floor2 && cv.last && cv.hyper ? OD_OK : OD_ENOMEM;
+        if (exact_engine_of(pb->type))
+            cv.expected = malloc(K * a.np * sizeof *cv.expected);
+        status = cv.mean && cv.se && cv.gap && cv.floor2 && cv.last && cv.hyper &&
+                 (cv.expected || !exact_engine_of(pb->type)) ? OD_OK : OD_ENOMEM;
     }
     if (status == OD_OK && r) {
-        const char *rules[SCALING_RULES];
-        for (int k = 0; k < SCALING_RULES; k++)
-            rules[k] = scaling_rule_name((scaling_rule)k);
-        size_t nr = SCALING_RULES;
+        const char *rnames[SCALING_RULES];
+        for (size_t k = 0; k < nrules; k++)
+            rnames[k] = scaling_rule_name((scaling_rule)rules[k]);
         rec_group(r, "/scaling");
         meta_write_params(r, "/scaling", scaling_specs, sp, NULL);
         rec_attr_str(r, "/scaling", "description", "per optimizer and rule, Monte Carlo loss "
@@ -208,7 +245,7 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
                      "hyperparameters, and the gap to the smallest kappa's curve");
         rec_array(r, "/scaling/kappa", 1, &K, sp->kappa.v, NULL);
         rec_array(r, "/scaling/examples", 1, &a.np, a.examples, NULL);
-        rec_strings(r, "/scaling/rule", nr, rules);
+        rec_strings(r, "/scaling/rule", nrules, rnames);
         const char **names = malloc(c->nopt * sizeof *names);
         for (size_t o = 0; names && o < c->nopt; o++)
             names[o] = c->opt[o].name;
@@ -217,14 +254,14 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
         free(names);
     }
     for (size_t o = 0; status == OD_OK && o < c->nopt; o++)
-        for (int rule = 0; status == OD_OK && rule < SCALING_RULES; rule++) {
-            status = run_rule(c, pb, &c->opt[o], (scaling_rule)rule, &a, threads, &cv);
+        for (size_t i = 0; status == OD_OK && i < nrules; i++) {
+            status = run_rule(c, pb, &c->opt[o], (scaling_rule)rules[i], &a, threads, &cv);
             if (status == OD_OK && r)
-                record_rule(r, c, &c->opt[o], (scaling_rule)rule, &cv);
+                record_rule(r, c, &c->opt[o], (scaling_rule)rules[i], &cv);
         }
     if (status != OD_OK)
         snprintf(err, errlen, "%s", od_strerror(status));
     free(a.examples), free(cv.mean), free(cv.se), free(cv.gap), free(cv.floor2), free(cv.last);
-    free(cv.hyper);
+    free(cv.hyper), free(cv.expected);
     return status == OD_OK && r ? rec_status(r) : status;
 }

@@ -35,31 +35,48 @@ static void write_fit(rec *r, const char *group, const fit_law *law, const fit_r
     }
 }
 
-/* The grid's critical batch (Zhang et al. 2024) and examples-optimal batch of one curve S(B). */
-static void write_critical_batch(rec *r, const char *group, size_t NB, const double *B,
-                                 const double *S)
+/* Per optimizer, the grid's critical batch (Zhang et al. 2024) and examples-optimal batch of
+ * every target's curve S(B), as a table over /sweep/target: /fit/OPT/critical_batch/{...}. */
+static int write_critical_batch(rec *r, const config *c, const sweep_result *res, size_t o,
+                                double *S)
 {
-    char path[320];
-    critical_batch cb;
-    critical_batch_find(NB, B, S, &cb);
-    snprintf(path, sizeof path, "%s/critical_batch", group);
-    rec_group(r, path);
-    rec_attr_str(r, path, "definition", "B_crit: where the steps to target exceed perfect linear "
-                 "scaling from the smallest batch that reached it (reference) by 20%: B S(B) = "
-                 "1.2 reference S(reference), interpolated in log B, log(B S) between the grid "
-                 "batches B_crit_lo and B_crit_hi (Zhang et al. 2024); B_crit_hi = inf: not crossed "
-                 "on the grid; B_crit = NaN with a finite bracket: crossed into a batch that never "
-                 "reached the target. B_opt: the grid batch with the fewest examples B S(B), the "
-                 "optimum lies in [B_opt_lo, B_opt_hi]");
-    rec_attr_num(r, path, "overhead", CRITICAL_BATCH_OVERHEAD);
-    rec_attr_num(r, path, "points", (double)cb.points);
-    rec_attr_num(r, path, "reference", cb.reference);
-    rec_attr_num(r, path, "B_crit", cb.B_crit);
-    rec_attr_num(r, path, "B_crit_lo", cb.B_crit_lo);
-    rec_attr_num(r, path, "B_crit_hi", cb.B_crit_hi);
-    rec_attr_num(r, path, "B_opt", cb.B_opt);
-    rec_attr_num(r, path, "B_opt_lo", cb.B_opt_lo);
-    rec_attr_num(r, path, "B_opt_hi", cb.B_opt_hi);
+    size_t NB = res->NB, T = res->T;
+    const double *B = sweep_params_of(c)->batch.v;
+    enum { NCOL = 8 };
+    static const char *const names[NCOL] = { "B_crit", "B_crit_lo", "B_crit_hi", "B_opt",
+                                             "B_opt_lo", "B_opt_hi", "reference", "points" };
+    double *col = malloc(NCOL * T * sizeof *col);
+    char group[256], path[320];
+    if (!col)
+        return OD_ENOMEM;
+    for (size_t t = 0; t < T; t++) {
+        critical_batch cb;
+        for (size_t b = 0; b < NB; b++)
+            S[b] = res->best_steps[(o * NB + b) * T + t];
+        critical_batch_find(NB, B, S, &cb);
+        double v[NCOL] = { cb.B_crit, cb.B_crit_lo, cb.B_crit_hi, cb.B_opt, cb.B_opt_lo,
+                           cb.B_opt_hi, cb.reference, (double)cb.points };
+        for (size_t k = 0; k < NCOL; k++)
+            col[k * T + t] = v[k];
+    }
+    snprintf(group, sizeof group, "/fit/%s/critical_batch", c->opt[o].name);
+    rec_group(r, group);
+    rec_attr_str(r, group, "definition", "per target (axis /sweep/target): B_crit, where the steps "
+                 "to target exceed perfect linear scaling from the smallest batch that reached it "
+                 "(reference) by the factor overhead: B S(B) = overhead * reference * S(reference), "
+                 "interpolated in log B, log(B S) between the grid batches B_crit_lo and B_crit_hi "
+                 "(Zhang et al. 2024); B_crit_hi = inf: not crossed on the grid; B_crit = NaN with "
+                 "a finite bracket: crossed into a batch that never reached the target. B_opt: the "
+                 "grid batch with the fewest examples B S(B), the optimum in [B_opt_lo, B_opt_hi]; "
+                 "points: batches that reached the target");
+    rec_attr_num(r, group, "overhead", CRITICAL_BATCH_OVERHEAD);
+    for (size_t k = 0; k < NCOL; k++) {
+        snprintf(path, sizeof path, "%s/%s", group, names[k]);
+        rec_array(r, path, 1, &T, col + k * T, NULL);
+        rec_attach_scale(r, path, 0, "/sweep/target");
+    }
+    free(col);
+    return rec_status(r);
 }
 
 int sweep_fit_write(rec *r, const config *c, const sweep_result *res)
@@ -101,8 +118,9 @@ int sweep_fit_write(rec *r, const config *c, const sweep_result *res)
             rec_attr_num(r, path, "E_min", exp(lE));
             rec_attr_num(r, path, "E_min_lo", exp(lE - f.t * se));
             rec_attr_num(r, path, "E_min_hi", exp(lE + f.t * se));
-            write_critical_batch(r, group, NB, B, S);
         }
+    for (size_t o = 0; o < res->O; o++)
+        write_critical_batch(r, c, res, o, S);
     free(lr), free(S);
     return rec_status(r);
 }
