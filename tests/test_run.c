@@ -171,6 +171,42 @@ static void recording_cadence(void **unused)
     assert_int_equal(read_attr_long(p, "/trajectory/adam", "steps_done"), 300);
 }
 
+/* loss_expected: without noise it is the run's own loss (an explicit x0: nothing random); with
+ * noise it equals the loss at step 0 and then follows the mean of many runs (test_gaussreg,
+ * test_sweep check the engines); optimizers no engine covers get no column. */
+static void expected_loss_column(void **unused)
+{
+    (void)unused;
+    char p[256];
+    snprintf(p, sizeof p, "%s/expected.h5", tu_tmpdir());
+    run_to("[experiment]\nseed = 2\n[problem]\ntype = nqm\ndim = 50\nx0 = 1\n[optimizer sgd]\n"
+           "type = sgd\nlr = 0.5\n[optimizer hb]\ntype = momentum\nlr = 0.3\nmomentum = 0.6\n"
+           "[optimizer adam]\ntype = adam\nlr = 0.01\n[run]\nsteps = 40\nbatch = inf\n", p);
+    for (int k = 0; k < 2; k++) {
+        char d1[64], d2[64];
+        size_t n1, n2;
+        snprintf(d1, sizeof d1, "/trajectory/%s/loss", k ? "hb" : "sgd");
+        snprintf(d2, sizeof d2, "/trajectory/%s/loss_expected", k ? "hb" : "sgd");
+        double *a = read_all(p, d1, &n1), *b = read_all(p, d2, &n2);
+        assert_int_equal(n1, n2);
+        for (size_t i = 0; i < n1; i++)
+            assert_true(fabs(a[i] - b[i]) <= 1e-12 * fabs(a[i]) + 1e-300);
+        free(a), free(b);
+    }
+    hid_t f = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(H5Lexists(f, "/trajectory/adam/loss", H5P_DEFAULT) > 0);
+    assert_true(H5Lexists(f, "/trajectory/adam/loss_expected", H5P_DEFAULT) == 0);
+    H5Fclose(f);
+    snprintf(p, sizeof p, "%s/expected-noisy.h5", tu_tmpdir());
+    run_to("[experiment]\nseed = 2\n[problem]\ntype = gaussreg\ndim = 20\nlabel_noise = 0.2\n"
+           "[optimizer sgd]\ntype = sgd\nlr = 0.3\n[run]\nsteps = 10\nbatch = 2\n", p);
+    size_t n1, n2;
+    double *a = read_all(p, "/trajectory/sgd/loss", &n1);
+    double *b = read_all(p, "/trajectory/sgd/loss_expected", &n2);
+    assert_true(n1 == n2 && a[0] == b[0] && a[n1 - 1] != b[n1 - 1] && b[n1 - 1] < b[0]);
+    free(a), free(b);
+}
+
 static void divergence_is_data(void **unused)
 {
     (void)unused;
@@ -228,6 +264,7 @@ int main(void)
         cmocka_unit_test(optimizers_share_noise),
         cmocka_unit_test(noise_probe_leaves_run_untouched),
         cmocka_unit_test(recording_cadence),
+        cmocka_unit_test(expected_loss_column),
         cmocka_unit_test(divergence_is_data),
         cmocka_unit_test(partial_file_never_under_final_name),
     };

@@ -5,6 +5,7 @@
 #include "../core/replicate.h"
 #include "landscape.h"
 #include "../output/meta.h"
+#include "../theory/exact.h"
 #include "../theory/noise_scale.h"
 #include "../core/status.h"
 
@@ -14,7 +15,8 @@
 #include <string.h>
 
 typedef struct row_state {
-    double step, loss, gnorm, lr, loss_ema;
+    double step, loss, gnorm, lr, loss_ema, loss_exp;
+    exact *ex;            /* the expected-loss engine of this run, or NULL */
 } row_state;
 
 /* Append the row of step t; the columns are those open_table opened, in its order. */
@@ -25,10 +27,14 @@ static int record(rec_table *tab, const config *c, const replicate *r, double *g
     rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
     if (r->xbar)
         rs->loss_ema = replicate_judged_loss(r);
-    const double *row[7] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
+    const double *row[8] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
     int k = 4;
     if (r->xbar)
         row[k++] = &rs->loss_ema;
+    if (rs->ex) {
+        rs->loss_exp = rs->ex->engine->loss(rs->ex->state, (double)r->t);
+        row[k++] = &rs->loss_exp;
+    }
     if (run_params_of(c)->record_x)
         row[k++] = r->x;
     if (run_params_of(c)->record_x && r->xbar)
@@ -44,11 +50,12 @@ static void grow_box(run_box *box, const double *x)
     }
 }
 
-static rec_table *open_table(const config *c, const problem *pb, const cfg_optimizer *o, rec *r)
+static rec_table *open_table(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
+                             int expected)
 {
     char group[128];
     snprintf(group, sizeof group, "/trajectory/%s", o->name);
-    rec_column cols[7] = {
+    rec_column cols[8] = {
         { "step", 1, 1, NULL, "optimizer step t (0 = initial point)" },
         { "loss", 1, 0, NULL, "full-data loss L(x_t)" },
         { "grad_norm", 1, 0, NULL, "norm of the exact full gradient at x_t" },
@@ -58,6 +65,10 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
     int ema = o->p.ema > 0;
     if (ema)
         cols[k++] = (rec_column){ "loss_ema", 1, 0, NULL, "loss at the iterate average xbar_t" };
+    if (expected)
+        cols[k++] = (rec_column){ "loss_expected", 1, 0, NULL, "expected loss E[L] over the "
+                                  "gradient noise (and a random x0) at step t, without sampling "
+                                  "(the problem's exact engine; at the average with ema)" };
     if (run_params_of(c)->record_x)
         cols[k++] = (rec_column){ "x", pb->n, 0, NULL, "iterate x_t" };
     if (run_params_of(c)->record_x && ema)
@@ -135,6 +146,7 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     double *g = malloc(pb->n * sizeof *g);
     rec_table *tab = NULL;
     run_probe probe = { .tab = NULL };
+    exact ex = { NULL, NULL };
     int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
     if (status != OD_OK) {
         free(g);
@@ -142,10 +154,17 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     }
     if (!g)
         status = OD_ENOMEM;
-    if (status != OD_OK || !(tab = open_table(c, pb, o, r)) ||
+    if (status == OD_OK && rp->expected && exact_engine_of(pb->type)) {
+        double *s0 = exact_start_moments(pb);
+        int es = s0 ? exact_init(&ex, pb, o->type, &o->p, rp->batch, s0) : OD_ENOMEM;
+        free(s0);
+        if (es != OD_OK && es != OD_ENOTSUP)
+            status = es;
+    }
+    if (status != OD_OK || !(tab = open_table(c, pb, o, r, ex.state != NULL)) ||
         (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
         goto done;
-    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0 };
+    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, ex.state ? &ex : NULL };
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
     if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
@@ -184,6 +203,7 @@ done:
     if (status == OD_OK)
         write_outcome(r, o, out);
     replicate_free(&rep);
+    exact_free(&ex);
     free(g);
     return status != OD_OK ? status : rec_status(r);
 }

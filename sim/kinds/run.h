@@ -13,6 +13,7 @@ typedef struct run_params {
     long record_every;
     double diverge_factor;   /* diverged when loss > diverge_factor * |initial loss| */
     int record_x;
+    int expected;                    /* also E[L(x_t)] where the problem has an exact engine */
     param_list landscape;    /* 2-D problems: xmin, xmax, ymin, ymax of the loss grid */
     long landscape_points;
     long noise_scale_every;          /* probe the gradient noise scale every k steps (0: never) */

@@ -18,6 +18,9 @@ const param_spec run_specs[] = {
       "record every k-th step (step 0 and the last step are always recorded)" },
     { "diverge_factor", PARAM_REAL, offsetof(run_params, diverge_factor), "1e6", 1, 1e300,
       PARAM_LO_OPEN, NULL, "a run diverges when loss > diverge_factor * |initial loss| or not finite" },
+    { "expected", PARAM_CHOICE, offsetof(run_params, expected), "yes", 0, 0, 0, param_yes_no,
+      "also record loss_expected, E[L(x_t)] over the noise without sampling, where the problem "
+      "has an exact engine (nqm, quadratic, gaussreg) covering the optimizer" },
     { "record_x", PARAM_CHOICE, offsetof(run_params, record_x), "yes", 0, 0, 0, param_yes_no,
       "record the iterates x (no: only scalars, for large dim)" },
     LANDSCAPE_SPECS(run_params),

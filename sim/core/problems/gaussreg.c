@@ -48,7 +48,8 @@ static int gaussreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
     pb->fstar = 0.0;
     pb->noise = PROBLEM_NOISE_STREAM;
     pb->noise_columns = n + 1;
-    problem_init_gauss(pb, seed, pp->init_scale);     /* init_scale 0: w0 = 0 */
+    if (pp->init_scale > 0)
+        problem_init_gauss(pb, seed, pp->init_scale);  /* else w0 = 0 (pb->x0 starts zeroed) */
     return problem_set_spectrum(pb, d->lam);
 }
 
