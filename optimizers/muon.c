@@ -15,6 +15,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "../sim/core/status.h"
+#include "adaptive.h"
 #include "opt.h"
 
 enum { MUON_NS, MUON_SVD };
@@ -159,13 +160,7 @@ static void fallback(const muon_params *p, long t, double *m, double *v, double 
             dx[i] *= -lr;
         return;
     }
-    double c1 = 1.0 - pow(p->b1, (double)t), c2 = 1.0 - pow(p->b2, (double)t);
-    for (size_t i = 0; i < len; i++) {
-        double g = dx[i];
-        m[i] = p->b1 * m[i] + (1.0 - p->b1) * g;
-        v[i] = p->b2 * v[i] + (1.0 - p->b2) * g * g;
-        dx[i] = -lr * ((m[i] / c1) / (sqrt(v[i] / c2) + p->eps));
-    }
+    adam_moments_step(p->b1, p->b2, p->eps, lr, t, m, v, dx, len);
 }
 
 static int muon_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
