@@ -140,6 +140,11 @@ static double shape_scale(const muon_params *p, size_t r, size_t c)
     return 0.2 * sqrt((double)(r > c ? r : c));
 }
 
+static double muon_block_scale(const opt_params *pp, size_t r, size_t c)
+{
+    return shape_scale(OPT_OWN(muon_params, pp), r, c);
+}
+
 /* The momentum step on coordinates [0, len): m <- mu m + (1-mu) g; g <- u (Nesterov or m). */
 static void ema_momentum(const muon_params *p, double *m, double *g, size_t len)
 {
@@ -230,4 +235,6 @@ const opt_type opt_muon = {
     .state_size = muon_state,
     .step = muon_step,
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
+    .first = OPT_DIR_MSIGN,         /* m = 0: u is a positive multiple of g, phi = s msign(g) */
+    .block_scale = muon_block_scale,
 };
