@@ -34,6 +34,8 @@ static int diag_factors(int form, const double *s, size_t k, size_t n, double va
                 if (j != i)
                     sum += 1.0 / ((s[i] + s[j]) * (s[i] + s[j]));
             e[i] = 1.0 - var / B * (sum + (double)(n - k) / (2.0 * s[i] * s[i]));
+            if (e[i] < 0.0)        /* the correction exceeds the value: outside its range */
+                e[i] = NAN;
         }
         }
     }

@@ -15,7 +15,8 @@
  *   MSIGN_SCALAR     e_i = 1/sqrt(1 + B_simple/B), B_simple = tr(Sigma_G)/|G|_F^2: G^T G replaced
  *                    by its mean eigenvalue
  *   MSIGN_PERTURB    e_i = 1 - (sigma^2/B) (sum_{j != i} 1/(s_i + s_j)^2 + (n - k)/(2 s_i^2)):
- *                    second-order perturbation of the polar factor, exact as B -> inf (all s_i > 0)
+ *                    second-order perturbation of the polar factor, exact as B -> inf (all s_i > 0);
+ *                    NaN where some e_i < 0 (B too small for the expansion)
  * (off-diagonal entries of U^T E[msign] V vanish exactly for isotropic noise: flipping signs of
  * Z's rows and columns in the singular bases leaves its law unchanged). */
 enum { MSIGN_NOISELESS, MSIGN_MATRIX, MSIGN_SCALAR, MSIGN_PERTURB };
