@@ -297,13 +297,14 @@ static void singular_diagonal(const double *G, const double *M, size_t r, size_t
 }
 
 /* Matrix regression in the Gaussian model at x0 = 0: H = I, isotropic noise sigma^2/B per entry,
- * G = -W* (16 x 8, s_i = i^-1/2), B_simple = 47.1. Muon (svd, scale rms = 0.8) first update and
- * Lion with b1 = b2 = 0.9 in its steady state. */
+ * G = -W* (16 x 8, s_i = i^-1/2), B_simple = 47.1. Muon (svd, scale rms = 0.8) first update,
+ * Lion with b1 = b2 = 0.9 and Muon with Nesterov momentum 0.9 in their steady states. */
 static const char msign_ini[] =
     "[experiment]\nkind = onestep\nseed = 5\n[problem]\ntype = matreg\nrows = 16\ncols = 8\n"
     "rank = 8\ndecay = 0.5\nexamples = 0\nlabel_noise = 1\n[onestep]\nbatch = pow2(0, 12)\n"
     "samples = 2000\nsteady_steps = 200\n[optimizer muon]\ntype = muon\northo = svd\nscale = rms\n"
-    "momentum = 0\n[optimizer lion]\ntype = lion\nbeta1 = 0.9\nbeta2 = 0.9\n";
+    "momentum = 0\n[optimizer lion]\ntype = lion\nbeta1 = 0.9\nbeta2 = 0.9\n"
+    "[optimizer muon9]\ntype = muon\northo = svd\nscale = rms\nmomentum = 0.9\n";
 
 static double named(const theory_value *v, size_t k, const char *form)
 {
@@ -361,6 +362,38 @@ static void muon_msign_against_monte_carlo(void **unused)
         free(est.mean_phi), free(est.mean_phi_se);
     }
     free(E);
+    grad_moments_free(&m);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Muon's steady state (Nesterov, mu = 0.9): u has mean g and covariance a Sigma/B, a = mu^4 (1-mu)/
+ * (1+mu) + (1-mu^2)^2, so the forms apply at B/a; the perturbative one within 3 SE where B/a >=
+ * 40 B_simple (steady chain, batch-means SE). */
+static void muon_steady_against_monte_carlo(void **unused)
+{
+    (void)unused;
+    config *c = tu_config(msign_ini);
+    problem *pb = tu_problem(c);
+    grad_moments m;
+    assert_int_equal(grad_moments_compute(pb, pb->x0, &m), OD_OK);
+    const double mu = 0.9, a = pow(mu, 4) * (1 - mu) / (1 + mu) + (1 - mu * mu) * (1 - mu * mu);
+    assert_true(fabs(c->opt[2].type->steady_noise(&c->opt[2].p) - a) < 1e-15);
+    for (size_t ib = 0; ib < onestep_params_of(c)->batch.n; ib++) {
+        double B = onestep_params_of(c)->batch.v[ib];
+        onestep_estimate est;
+        estimate(c, pb, 2, ONESTEP_STEADY, B, &est, 0);
+        theory_value v[THEORY_FORMS_MAX];
+        size_t nf = scaling_theory(&c->opt[2], ONESTEP_STEADY, &m, pb, pb->x0, B, v);
+        double lm = named(v, nf, "msign_matrix"), ls = named(v, nf, "msign_scalar");
+        double lp = named(v, nf, "msign_perturbative");
+        printf("# Muon steady mu = 0.9 (B/a = %7.1f), B %-5g lr* MC %.6f (se %.3f%%): matrix "
+               "%+.3f%%, scalar %+.3f%%, perturbative %+.3f%%\n", B / a, B, est.lr,
+               100 * est.lr_se / est.lr, 100 * (lm / est.lr - 1), 100 * (ls / est.lr - 1),
+               100 * (lp / est.lr - 1));
+        if (B / a >= 40 * m.B_simple && fabs(lp - est.lr) > 3 * est.lr_se)
+            fail_msg("B = %g: perturbative %.8g vs Monte Carlo %.8g +- %.2g", B, lp, est.lr, est.lr_se);
+    }
     grad_moments_free(&m);
     problem_free(pb);
     config_free(c);
@@ -454,6 +487,7 @@ int main(void)
         cmocka_unit_test(eps_forms_reach_their_limits),
         cmocka_unit_test(msign_forms_coincide_at_equal_singular_values),
         cmocka_unit_test(muon_msign_against_monte_carlo),
+        cmocka_unit_test(muon_steady_against_monte_carlo),
         cmocka_unit_test(signsgdm_steady_against_monte_carlo),
         cmocka_unit_test(sgdm_stationary_covariance),
     };

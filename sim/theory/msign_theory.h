@@ -32,7 +32,7 @@ int msign_mean(const opt_type *t, const opt_params *p, const grad_moments *m, co
  * i.e. lr_max/sqrt(1 + B_simple/B) in the scalar form, lr_max = |G|_* s / (O^T H O): the
  * denominator E[phi^T H phi] is taken as O^T H O, which holds when H X = c X (G^T G)^(1/2)
  * (lr_max = 1/c) or H = I, for full-rank G (Su 2025, "Rethinking learning rate and batch size
- * III"). */
+ * III"). In the steady state the caller passes B/a (opt_type.steady_noise). */
 size_t msign_forms(const opt_type *t, const opt_params *p, const grad_moments *m,
                    const problem *pb, const double *x, double B, theory_value *out);
 

@@ -194,8 +194,10 @@ size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, co
                        beta * beta * (m->A + m->C) + a * m->A * (1.0 - beta * beta));
         return 1;
     }
-    case OPT_DIR_MSIGN:
-        return msign_forms(o->type, &o->p, m, pb, x, B, out);
+    case OPT_DIR_MSIGN: {
+        double a = dir == ONESTEP_STEADY && o->type->steady_noise ? o->type->steady_noise(&o->p) : 1.0;
+        return msign_forms(o->type, &o->p, m, pb, x, B / a, out);
+    }
     case OPT_DIR_SIGN_EMA: {
         /* c = b1 m + (1-b1) g with m's steady variance (1-b2)/(1+b2) Sigma/B and g independent
          * of m: mean g, variance a Sigma/B, a = b1^2 (1-b2)/(1+b2) + (1-b1)^2 ((1-b1)/(1+b1) at
