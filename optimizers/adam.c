@@ -18,19 +18,24 @@ typedef struct adam_params {
 } adam_params;
 OPT_ADAPTIVE_FIT(adam_params);
 
+void adam_moments_step(double b1, double b2, double eps, double lr, long t, double *m, double *v,
+                       double *dx, size_t n)
+{
+    double c1 = 1.0 - pow(b1, (double)t), c2 = 1.0 - pow(b2, (double)t);
+    for (size_t i = 0; i < n; i++) {
+        double g = dx[i];
+        m[i] = b1 * m[i] + (1.0 - b1) * g;
+        v[i] = b2 * v[i] + (1.0 - b2) * g * g;
+        dx[i] = -lr * adaptive_ratio(m[i] / c1, sqrt(v[i] / c2) + eps);
+    }
+}
+
 static int adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                      const problem *pb, const batch *b, double *dx)
 {
     const adam_params *p = OPT_OWN(adam_params, pp);
-    double *m = st, *v = st + n;
-    double c1 = 1.0 - pow(p->b1, (double)t), c2 = 1.0 - pow(p->b2, (double)t);
     int status = pb->type->grad(pb, x, b, dx);
-    for (size_t i = 0; i < n; i++) {
-        double g = dx[i];
-        m[i] = p->b1 * m[i] + (1.0 - p->b1) * g;
-        v[i] = p->b2 * v[i] + (1.0 - p->b2) * g * g;
-        dx[i] = -p->lr * adaptive_ratio(m[i] / c1, sqrt(v[i] / c2) + p->eps);
-    }
+    adam_moments_step(p->b1, p->b2, p->eps, p->lr, t, st, st + n, dx, n);
     return status;
 }
 

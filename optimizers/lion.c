@@ -44,4 +44,5 @@ const opt_type opt_lion = {
     .step = lion_step,
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
     .first = OPT_DIR_SIGN,          /* m = 0: c = (1-b1) g, so the first update is sign(g) */
+    .steady = OPT_DIR_SIGN_EMA,     /* c has mean g and variance a Sigma/B in the steady state */
 };

@@ -15,6 +15,7 @@
 #include <gsl/gsl_linalg.h>
 
 #include "../sim/core/status.h"
+#include "adaptive.h"
 #include "opt.h"
 
 enum { MUON_NS, MUON_SVD };
@@ -140,6 +141,21 @@ static double shape_scale(const muon_params *p, size_t r, size_t c)
     return 0.2 * sqrt((double)(r > c ? r : c));
 }
 
+static double muon_block_scale(const opt_params *pp, size_t r, size_t c)
+{
+    return shape_scale(OPT_OWN(muon_params, pp), r, c);
+}
+
+/* Steady state with the gradient frozen: u = b m_prev + (1-b) g (b = mu, or mu^2 with Nesterov)
+ * and m_prev of covariance ((1-mu)/(1+mu)) Sigma/B independent of the fresh g, so u has mean g
+ * and covariance a Sigma/B, a = b^2 (1-mu)/(1+mu) + (1-b)^2. */
+static double muon_steady_noise(const opt_params *pp)
+{
+    const muon_params *p = OPT_OWN(muon_params, pp);
+    double b = p->nesterov ? p->mu * p->mu : p->mu;
+    return b * b * (1.0 - p->mu) / (1.0 + p->mu) + (1.0 - b) * (1.0 - b);
+}
+
 /* The momentum step on coordinates [0, len): m <- mu m + (1-mu) g; g <- u (Nesterov or m). */
 static void ema_momentum(const muon_params *p, double *m, double *g, size_t len)
 {
@@ -159,13 +175,7 @@ static void fallback(const muon_params *p, long t, double *m, double *v, double 
             dx[i] *= -lr;
         return;
     }
-    double c1 = 1.0 - pow(p->b1, (double)t), c2 = 1.0 - pow(p->b2, (double)t);
-    for (size_t i = 0; i < len; i++) {
-        double g = dx[i];
-        m[i] = p->b1 * m[i] + (1.0 - p->b1) * g;
-        v[i] = p->b2 * v[i] + (1.0 - p->b2) * g * g;
-        dx[i] = -lr * ((m[i] / c1) / (sqrt(v[i] / c2) + p->eps));
-    }
+    adam_moments_step(p->b1, p->b2, p->eps, lr, t, m, v, dx, len);
 }
 
 static int muon_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
@@ -230,4 +240,8 @@ const opt_type opt_muon = {
     .state_size = muon_state,
     .step = muon_step,
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
+    .first = OPT_DIR_MSIGN,         /* m = 0: u is a positive multiple of g, phi = s msign(g) */
+    .steady = OPT_DIR_MSIGN,        /* msign of u, mean g, covariance a Sigma/B */
+    .block_scale = muon_block_scale,
+    .steady_noise = muon_steady_noise,
 };

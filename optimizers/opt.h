@@ -77,7 +77,12 @@ typedef enum {
     OPT_DIR_SIGN,          /* phi = sign(g) */
     OPT_DIR_ADAM_FIRST,    /* phi = g/(|g| + eps), keys eps */
     OPT_DIR_RMSPROP_FIRST, /* phi = g/(sqrt(1-alpha)|g| + eps), keys alpha, eps */
-    OPT_DIR_ADAM_STEADY    /* Adam's steady state, eps = 0, key beta1 */
+    OPT_DIR_ADAM_STEADY,   /* Adam's steady state, eps = 0, key beta1 */
+    OPT_DIR_MSIGN,         /* phi = s(r, c) msign(G) per matrix block G (r x c), s = block_scale;
+                              every block must be a matrix (sim/theory/msign_theory.h); as the
+                              steady model, of a momentum with noise factor steady_noise */
+    OPT_DIR_SIGN_EMA       /* phi = sign(b1 m + (1-b1) g), m <- b2 m + (1-b2) g in its steady
+                              state, keys beta1, beta2 (b1 = b2: SignSGD with EMA momentum) */
 } opt_dir_model;
 
 /* The rule's action on a quadratic, for exact expected-loss recursions (sim/theory/nqm_exact). */
@@ -108,6 +113,11 @@ typedef struct opt_type {
     unsigned caps;                 /* OPT_CAP_* */
     opt_dir_model first, steady;   /* frozen-gradient directions (steady: with OPT_CAP_STEADY) */
     opt_quad_model quadratic;
+    /* OPT_DIR_MSIGN: the factor s(r, c) multiplying msign of an r x c block (NULL: 1). */
+    double (*block_scale)(const opt_params *p, size_t rows, size_t cols);
+    /* OPT_DIR_MSIGN as the steady model: what is orthogonalized has mean g and covariance
+     * a Sigma/B in the steady state; returns a (the theory then uses the batch B/a). */
+    double (*steady_noise)(const opt_params *p);
     /* Largest lr*L with a convergence guarantee in the rule's own theory on L-smooth convex
      * problems (gradient descent 2, NAG-C 1); 0 where none is declared. */
     double lr_bound;

@@ -19,7 +19,7 @@ norm_mc(i) = normalize ? real(system("awk -F'\t' 'NR == 1 { for (k = 1; k <= NF;
 norm_form(i, f) = normalize ? real(system("awk -F'\t' 'NR == 1 { for (k = 1; k <= NF; k++) if ($k == \"".f."\") c = k } END { print $c }' ".file(i))) : 1
 array nmc[np]
 do for [i=1:np] { nmc[i] = norm_mc(i) }
-dash(f) = f eq "lr_erf" || f eq "lr_sgd" || f eq "lr_ema_momentum" || f eq "lr_eps_mf" || f eq "lr_adam_steady" ? 1 : f eq "lr_pi4" || f eq "lr_softsign_mf" ? 2 : f eq "lr_softsign" ? 4 : 3
+dash(f) = f eq "lr_erf" || f eq "lr_sgd" || f eq "lr_ema_momentum" || f eq "lr_eps_mf" || f eq "lr_adam_steady" || f eq "lr_msign_matrix" ? 1 : f eq "lr_pi4" || f eq "lr_softsign_mf" || f eq "lr_msign_scalar" ? 2 : f eq "lr_softsign" || f eq "lr_msign_perturbative" ? 4 : 3
 flabel(f) = f[4:]
 
 do for [fmt in "png svg"] {
@@ -33,7 +33,7 @@ do for [fmt in "png svg"] {
     set xlabel sprintf("B / B_{simple}   (B_{simple} = tr {/Symbol S} / |g|^2 = %.4g)", Bs)
     set ylabel normalize ? "lr*(B) / lr*(B_{max})" : "one-step optimal lr*(B)"
     set key outside right top box opaque font ",11" spacing 1.1
-    plot for [i=1:np] file(i) using ($1 / Bs):($6 > 0 ? column("lr_mc") / nmc[i] : 1/0):(column("lr_mc_se") / nmc[i]) \
+    plot for [i=1:np] file(i) using ($1 / Bs):(column("lr_mc") > 0 ? column("lr_mc") / nmc[i] : 1/0):(column("lr_mc_se") / nmc[i]) \
              with yerrorbars pt 7 ps 0.9 lc rgb col(i) title sprintf("%s (%s): Monte Carlo", pair_opt(i), pair_dir(i)) noenhanced, \
          for [i=1:np] for [f in forms(i)] file(i) using ($1 / Bs):(column(f) / norm_form(i, f)) with lines \
              lw 2 dt dash(f) lc rgb col(i) title sprintf("%s (%s): %s", pair_opt(i), pair_dir(i), flabel(f)) noenhanced

@@ -3,6 +3,7 @@
  * Which forms apply is the closed-form model the optimizer type declares for a fresh or steady
  * state (opt_type.first, .steady). */
 #include "scaling_theory.h"
+#include "msign_theory.h"
 #include "../core/status.h"
 
 #include <complex.h>
@@ -28,6 +29,13 @@ static const struct { const char *form, *text; } descriptions[] = {
                 "RMSprop): E = g/(c sqrt(v) + eps), E[phi_i^2] = v/(c sqrt(v) + eps)^2" },
     { "adam_steady", "Adam steady state, eps = 0 (Su 2025): E[phi] = beta sign(g), E[phi phi^T] = "
                      "E E^T + a diag(1 - E^2), a = (1-b1)/(1+b1)" },
+    { "msign_matrix", "Muon, mean field per matrix block G (n = larger side, sigma^2 = mean "
+                      "per-entry variance): E[msign] = msign(G)(I + (n sigma^2/B)(G^T G)^-1)^(-1/2); "
+                      "lr = E[phi].g/(O^T H O), O = msign(G) (Su 2025)" },
+    { "msign_scalar", "Muon, scalar mean field: E[msign] = msign(G)/sqrt(1 + B_simple/B), so lr = "
+                      "lr_max/sqrt(1 + B_simple/B), lr_max = |G|_*/(O^T H O)" },
+    { "msign_perturbative", "Muon, second-order perturbation (exact as B -> inf, full-rank G): "
+                            "e_i = 1 - (sigma^2/B)(sum_{j!=i} (s_i + s_j)^-2 + (n - k)/(2 s_i^2))" },
 };
 
 const char *scaling_theory_describe(const char *form)
@@ -186,6 +194,17 @@ size_t scaling_theory(const cfg_optimizer *o, int dir, const grad_moments *m, co
                        beta * beta * (m->A + m->C) + a * m->A * (1.0 - beta * beta));
         return 1;
     }
+    case OPT_DIR_MSIGN: {
+        double a = dir == ONESTEP_STEADY && o->type->steady_noise ? o->type->steady_noise(&o->p) : 1.0;
+        return msign_forms(o->type, &o->p, m, pb, x, B / a, out);
+    }
+    case OPT_DIR_SIGN_EMA: {
+        /* c = b1 m + (1-b1) g with m's steady variance (1-b2)/(1+b2) Sigma/B and g independent
+         * of m: mean g, variance a Sigma/B, a = b1^2 (1-b2)/(1+b2) + (1-b1)^2 ((1-b1)/(1+b1) at
+         * b1 = b2): the sign forms at the effective batch B/a */
+        double b1 = param_get(ps, p, "beta1", 0.0), b2 = param_get(ps, p, "beta2", 0.0);
+        return sign_forms(m, pb, x, B / sign_ema_noise_factor(b1, b2), 1.0, out);
+    }
     case OPT_DIR_NONE:
         break;
     }
@@ -207,6 +226,11 @@ size_t scaling_theory_table(const cfg_optimizer *o, int dir, const grad_moments 
         }
     }
     return nf;
+}
+
+double sign_ema_noise_factor(double b1, double b2)
+{
+    return b1 * b1 * (1.0 - b2) / (1.0 + b2) + (1.0 - b1) * (1.0 - b1);
 }
 
 int sign_surge(const grad_moments *m, double *B_peak, double *lr_peak)

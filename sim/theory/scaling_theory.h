@@ -30,6 +30,11 @@ size_t scaling_theory_table(const cfg_optimizer *o, int dir, const grad_moments 
 /* One-line description of a form, recorded beside its values. */
 const char *scaling_theory_describe(const char *form);
 
+/* Variance of c = b1 m + (1-b1) g over Sigma/B when m <- b2 m + (1-b2) g is in its steady state
+ * and the noise is independent across steps: a = b1^2 (1-b2)/(1+b2) + (1-b1)^2, which is
+ * (1-b1)/(1+b1) for b1 = b2 (SignSGDM; the stationary Cov[m] of SGDM in EMA form). */
+double sign_ema_noise_factor(double b1, double b2);
+
 /* SignSGD mean-field surge (C > A): B_peak = A B_simple/(C - A), lr_peak = sum|g|/(2 sqrt(AC));
  * returns 0 (and NANs) when there is none. */
 int sign_surge(const grad_moments *m, double *B_peak, double *lr_peak);
