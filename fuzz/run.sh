@@ -1,0 +1,30 @@
+#!/bin/sh
+# fuzz/run.sh BUILD SECONDS TARGET... — run each libFuzzer target for SECONDS on one core from its
+# committed seeds (fuzz/seeds/, experiments/, tests/bad-input/); new inputs go to fuzz/work/
+# (not committed), crashes to fuzz/work/TARGET-crash-*. Exit 1 when any target failed.
+BUILD=$1
+SECONDS_EACH=$2
+shift 2
+fail=0
+for t in "$@"; do
+    work=fuzz/work/$t
+    mkdir -p "$work/corpus"
+    case $t in
+    fuzz_experiment) seeds="experiments tests/bad-input" ;;
+    fuzz_set) seeds="fuzz/seeds/set" ;;
+    fuzz_h5) seeds="fuzz/seeds/h5" ;;
+    *) seeds="fuzz/seeds/${t#fuzz_}" ;;
+    esac
+    echo "== $t: $SECONDS_EACH s"
+    # shellcheck disable=SC2086
+    if "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$work/" \
+        "$work/corpus" $seeds >"$work/log" 2>&1; then
+        grep -E '^(Done|stat::|#[0-9]+[[:space:]]+DONE)' "$work/log"
+    else
+        fail=1
+        echo "FAILED: $t (log: $work/log)"
+        grep -E -A30 '^==[0-9]+==|SUMMARY|ERROR: libFuzzer' "$work/log" | head -60
+    fi
+done
+exit "$fail"
