@@ -17,8 +17,13 @@ for t in "$@"; do
     esac
     echo "== $t: $SECONDS_EACH s"
     # A small ASan quarantine keeps the process small: fuzz_h5 forks (the file check) per input,
-    # and a fork copies the page tables of everything the process has touched.
-    export ASAN_OPTIONS="${ASAN_OPTIONS:-quarantine_size_mb=16:malloc_context_size=8}"
+    # and a fork copies the page tables of everything the process has touched. Reports of such a
+    # child go to $work/child.PID; full malloc stacks (fuzz_h5 only: they are slow) let
+    # fuzz/lsan.supp name libhdf5's frames.
+    ASAN_OPTIONS="${FUZZ_ASAN_OPTIONS:-quarantine_size_mb=16}:log_path=$PWD/$work/child"
+    [ "$t" = fuzz_h5 ] && ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=30"
+    LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp"
+    export ASAN_OPTIONS LSAN_OPTIONS
     # shellcheck disable=SC2086
     if "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
         -max_len=65536 -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$work/" \
@@ -26,8 +31,9 @@ for t in "$@"; do
         grep -E '^(Done|stat::|#[0-9]+[[:space:]]+DONE)' "$work/log"
         # fuzz_h5's file check runs in a child; a crash there (inside libhdf5 on a corrupt file)
         # is contained (exit 2) but libFuzzer's handler, inherited, still saves the input
-        n=$(find "$work" -maxdepth 1 -name 'crash-*' | wc -l)
-        [ "$n" -eq 0 ] || echo "$t: $n inputs crashed the file-check child (contained): $work/crash-*"
+        n=$(find "$work" -maxdepth 1 -name 'child.*' | wc -l)
+        [ "$n" -eq 0 ] || echo "$t: $n inputs crashed the file-check child (contained; reports" \
+            "$work/child.*, inputs $work/crash-*)"
     else
         fail=1
         echo "FAILED: $t (log: $work/log)"
