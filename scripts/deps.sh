@@ -1,11 +1,13 @@
 #!/bin/sh
-# scripts/deps.sh [mpi|bench] — install optdyn's Debian dependencies when any is missing (with
-# `mpi`: OpenMPI too, for `make MPI=1`; `bench`: PyTorch for the benchmark's peer). Idempotent.
+# scripts/deps.sh [mpi|fuzz|bench] — install optdyn's Debian dependencies when any is missing (with
+# `mpi`: OpenMPI too, for `make MPI=1`; `fuzz`: clang, libFuzzer and libomp, for `make fuzz`;
+# `bench`: PyTorch for the benchmark's peer). Idempotent.
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev libgsl-dev libhdf5-dev hdf5-tools gnuplot-nox
       libinih-dev librandom123-dev libcmocka-dev python3 python3-numpy python3-h5py"
 [ "${1:-}" = mpi ] && PKGS="$PKGS libopenmpi-dev openmpi-bin"
+[ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-14-dev libomp-dev"
 [ "${1:-}" = bench ] && PKGS="$PKGS python3-torch"
 
 missing=""

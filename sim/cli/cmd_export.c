@@ -75,6 +75,12 @@ static int export_grid(hid_t f, const char *path, const h5r_data *d, const char 
         H5Dclose(dy);
     if (dx >= 0)
         H5Dclose(dx);
+    if (ok && (y.dims[0] != d->dims[0] || x.dims[0] != d->dims[1])) {
+        snprintf(err, len, "its axes do not match its %zu x %zu values", d->dims[0], d->dims[1]);
+        free(x.v);
+        free(y.v);
+        ok = 0;
+    }
     if (!ok)
         return -1;
     header_cell(1, s1, -1);
@@ -179,6 +185,12 @@ static int export_dataset(hid_t f, const char *path, char *err, size_t len)
         hid_t a = H5Dopen2(f, s0, H5P_DEFAULT);
         rc = h5r_read(a, &axis, err, len);
         H5Dclose(a);
+        if (rc == 0 && axis.dims[0] != data.dims[0]) {
+            snprintf(err, len, "its axis has %zu values, the dataset %zu rows", axis.dims[0],
+                     data.dims[0]);
+            free(axis.v);
+            rc = -1;
+        }
         if (rc == 0) {
             h5r_data cols[2] = { axis, data };
             char *paths[2] = { s0, (char *)path };

@@ -39,7 +39,8 @@ static void print_dataset(hid_t f, const char *path)
     hid_t d = H5Dopen2(f, path, H5P_DEFAULT), space = H5Dget_space(d), type = H5Dget_type(d);
     hsize_t dims[8] = { 0 };
     int rank = H5Sget_simple_extent_ndims(space);
-    H5Sget_simple_extent_dims(space, dims, NULL);
+    if (rank < 0 || rank > 8 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        rank = 0;     /* h5check_file admits ranks <= 8 only */
     printf("/%s  [", path);
     for (int k = 0; k < rank; k++)
         printf(k ? " x %llu" : "%llu", (unsigned long long)dims[k]);

@@ -55,8 +55,8 @@ int cmd_merge(int argc, char **argv)
     over = h5r_attr_dup(f, "/", "overrides");
     H5Fclose(f);
     if (!text || !file) {
-        code = cli_status_error(status, "merge", "%s: not an optdyn file (no experiment "
-                                "attribute)", shards[0]);
+        code = cli_status_error(status, "merge", "not a readable optdyn file: %s: no "
+                                "experiment or experiment_file attribute", shards[0]);
         goto done;
     }
     size_t nsets = over ? split_lines(over, sets, 1024) : 0;

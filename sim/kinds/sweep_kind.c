@@ -125,6 +125,22 @@ static int sweep_run(sim_ctx *x)
     return status;
 }
 
+/* Dataset name of f holds exactly n values (any shape): read them into v as doubles. */
+static int read_cells(hid_t f, const char *name, size_t n, double *v)
+{
+    int rank;
+    hsize_t dims[H5S_MAX_RANK], total = 1;
+    if (H5LTget_dataset_ndims(f, name, &rank) < 0 || rank < 1 || rank > H5S_MAX_RANK ||
+        H5LTget_dataset_info(f, name, dims, NULL, NULL) < 0)
+        return 0;
+    for (int k = 0; k < rank; k++) {
+        if (dims[k] != 0 && total > n / dims[k])     /* total * dims[k] > n */
+            return 0;
+        total *= dims[k];
+    }
+    return total == n && H5LTread_dataset_double(f, name, v) >= 0;
+}
+
 /* Copy the cells shard `path` holds into res; OD_EINPUT when it is not a shard of this sweep. */
 static int take_cells(hid_t f, const char *path, sweep_result *res, char *err, size_t len)
 {
@@ -132,17 +148,14 @@ static int take_cells(hid_t f, const char *path, sweep_result *res, char *err, s
     double *done = malloc(nd * sizeof *done), *steps = malloc(ns * sizeof *steps);
     double *fl = malloc(nd * sizeof *fl), *div = malloc(nd * sizeof *div);
     int status = OD_EINPUT;
-    hsize_t dims[5];
     if (!done || !steps || !fl || !div) {
         status = OD_ENOMEM;
         goto done;
     }
-    int ok = H5LTget_dataset_info(f, "/sweep/done", dims, NULL, NULL) >= 0 &&
-             dims[0] * dims[1] * dims[2] * dims[3] == nd &&
-             H5LTread_dataset_double(f, "/sweep/done", done) >= 0 &&
-             H5LTread_dataset_double(f, "/sweep/steps_to_target", steps) >= 0 &&
-             H5LTread_dataset_double(f, "/sweep/final_loss", fl) >= 0 &&
-             H5LTread_dataset_double(f, "/sweep/diverged_at", div) >= 0;
+    int ok = read_cells(f, "/sweep/done", nd, done) &&
+             read_cells(f, "/sweep/steps_to_target", ns, steps) &&
+             read_cells(f, "/sweep/final_loss", nd, fl) &&
+             read_cells(f, "/sweep/diverged_at", nd, div);
     if (!ok) {
         snprintf(err, len, "%s: not a shard file of this sweep (no /sweep/done of %zu cells)",
                  path, nd);

@@ -1,6 +1,7 @@
 /* sim/output/h5read.c — read-side helpers over the HDF5 C API for the CLI's export and info.
  * Every handle opened here is closed before returning. */
 #include "h5read.h"
+#include "h5check.h"
 
 #include <errno.h>
 #include <hdf5_hl.h>
@@ -18,19 +19,26 @@ hid_t h5r_open(const char *path, char *err, size_t len)
         return -1;
     }
     if (H5Fis_hdf5(path) <= 0) {
-        snprintf(err, len, "%s: not an HDF5 file", path);
+        snprintf(err, len, "not a readable optdyn file: %s: not an HDF5 file", path);
         return -1;
     }
+    if (h5check_file(path, err, len) != 0)      /* everything read once, by a child process */
+        return -1;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
-        snprintf(err, len, "%s: cannot open HDF5 file", path);
+        snprintf(err, len, "not a readable optdyn file: %s: libhdf5 cannot open it", path);
     return f;
 }
 
 /* Read every element of a numeric dataset as doubles into out (shape fields set by caller). */
 static int read_values(hid_t dset, h5r_data *out, char *err, size_t len)
 {
-    out->v = malloc((out->dims[0] * out->dims[1] + 1) * sizeof *out->v);
+    size_t n = out->dims[0];
+    if (out->dims[1] != 0 && n > (SIZE_MAX / sizeof *out->v - 1) / out->dims[1]) {
+        snprintf(err, len, "dataset too large to read");
+        return -1;
+    }
+    out->v = malloc((n * out->dims[1] + 1) * sizeof *out->v);
     if (!out->v || H5Dread(dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, out->v) < 0) {
         free(out->v);
         out->v = NULL;
@@ -66,8 +74,13 @@ int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len)
     }
     out->rank = 1;
     out->dims[0] = 1;
-    for (int k = 0; k < rank; k++)
+    for (int k = 0; k < rank; k++) {
+        if (dims[k] != 0 && out->dims[0] > SIZE_MAX / dims[k]) {
+            snprintf(err, len, "dataset too large to read");
+            return -1;
+        }
         out->dims[0] *= (size_t)dims[k];
+    }
     out->dims[1] = 1;
     out->integer = cls == H5T_INTEGER;
     return read_values(dset, out, err, len);
@@ -79,7 +92,8 @@ int h5r_read_strings(hid_t dset, char ***out, size_t *n, char *err, size_t len)
     H5Tset_size(mt, H5T_VARIABLE);
     H5Tset_cset(mt, H5T_CSET_UTF8);
     hssize_t count = H5Sget_simple_extent_npoints(space);
-    char **v = count >= 0 ? calloc((size_t)count + 1, sizeof *v) : NULL;
+    char **v = count >= 0 && (hsize_t)count < SIZE_MAX / sizeof *v ? calloc((size_t)count + 1, sizeof *v)
+                                                                  : NULL;
     int ok = v && H5Dread(dset, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0;
     for (hssize_t i = 0; ok && i < count; i++) {      /* own copies, freed with free() */
         char *copy = strdup(v[i] ? v[i] : "");

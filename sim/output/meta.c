@@ -10,6 +10,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __clang__
+#define COMPILER "clang " __clang_version__     /* clang's __VERSION__ says "Clang ..." */
+#else
+#define COMPILER "gcc " __VERSION__
+#endif
+
 #ifndef OPTDYN_VERSION
 #define OPTDYN_VERSION "unknown"
 #endif
@@ -58,7 +64,7 @@ int meta_write_root(rec *r, const config *c, const char *const *sets, size_t nse
     rec_attr_str(r, "/", "version", OPTDYN_VERSION);
     rec_attr_int(r, "/", "seed", c->exp.seed);
     rec_attr_str(r, "/", "kind", config_kind_name(c));
-    rec_attr_str(r, "/", "compiler", "gcc " __VERSION__);
+    rec_attr_str(r, "/", "compiler", COMPILER);
     rec_attr_str(r, "/", "cflags", OPTDYN_CFLAGS);
     rec_attr_str(r, "/", "libraries", lib);
     return write_conventions(r);

@@ -1,0 +1,128 @@
+/* fuzz/fuzz_h5.c — libFuzzer target (c): a mutated output file given to `optdyn info`, `optdyn
+ * export` (EXPORTS of the objects the file lists, picked by a hash of the input) and, for one
+ * input in MERGE_EVERY (by the same hash; a merge recomputes a sweep's best rates and fits),
+ * `optdyn merge` (as a shard), through the CLI functions themselves. An exit code outside {0, 1, 2}, a
+ * crash, hang or sanitizer report is a defect. */
+#include "fuzz_build.h"
+
+#include "../sim/cli/cli.h"
+#include "../sim/output/h5read.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum { MAX_OBJECTS = 256, EXPORTS = 2, MERGE_EVERY = 4 };
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static char dir[64], in[96], out[96];
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+    (void)argc;
+    (void)argv;
+    fuzz_setup();
+    const char *tmp = getenv("TMPDIR") && strlen(getenv("TMPDIR")) < 32 ? getenv("TMPDIR") : "/tmp";
+    snprintf(dir, sizeof dir, "%s/fuzz_h5.XXXXXX", tmp);
+    if (!mkdtemp(dir)) {
+        perror("fuzz_h5: mkdtemp");
+        exit(1);
+    }
+    snprintf(in, sizeof in, "%s/in.h5", dir);
+    snprintf(out, sizeof out, "%s/merged.h5", dir);
+    setenv("OPTDYN_H5CHECK_SECONDS", "5", 1);     /* a hang in libhdf5 ends well before -timeout */
+    return 0;
+}
+
+typedef struct objects {
+    char *path[MAX_OBJECTS];
+    size_t n;
+} objects;
+
+static herr_t note(hid_t loc, const char *name, const H5O_info_t *info, void *data)
+{
+    (void)loc;
+    (void)info;
+    objects *o = data;
+    size_t len = strlen(name) + 2;
+    if (o->n == MAX_OBJECTS || !(o->path[o->n] = malloc(len)))
+        return 1;
+    snprintf(o->path[o->n++], len, "/%s", strcmp(name, ".") ? name : "");
+    return 0;
+}
+
+static void check_code(const char *cmd, int code)
+{
+    if (code != EXIT_OK && code != EXIT_FAILURE_OTHER && code != EXIT_USAGE) {
+        fprintf(stderr, "fuzz_h5: optdyn %s exit code %d\n", cmd, code);
+        abort();
+    }
+}
+
+/* Could `optdyn merge` rebuild the recorded experiment within the harness's memory budget? */
+static int mergeable(void)
+{
+    char err[256];
+    hid_t f = h5r_open(in, err, sizeof err);
+    if (f < 0)
+        return 1;        /* merge reports it */
+    char *text = h5r_attr_dup(f, "/", "experiment");
+    H5Fclose(f);
+    config *c = NULL;
+    int ok = !text || config_load_from("recorded", text, NULL, 0, &c, err, sizeof err) != 0;
+    if (c)
+        ok = fuzz_buildable(c);
+    config_free(c);
+    free(text);
+    return ok;
+}
+
+/* Close whatever a failed path left open, so the next input starts from a clean library. */
+static void close_all(void)
+{
+    hid_t ids[256];
+    ssize_t n;
+    for (int round = 0; round < 64 && (n = H5Fget_obj_ids(H5F_OBJ_ALL, H5F_OBJ_ALL, 256, ids)) > 0;
+         round++)
+        for (ssize_t i = 0; i < n; i++)
+            if (H5Iis_valid(ids[i]) > 0)
+                H5Idec_ref(ids[i]);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    FILE *f = fopen(in, "wb");
+    if (!f || fwrite(data, 1, size, f) != size || fclose(f) != 0) {
+        perror("fuzz_h5: writing the input");
+        abort();
+    }
+    char *info[] = { "info", in, NULL };
+    check_code("info", cmd_info(2, info));
+    objects o = { { 0 }, 0 };
+    char err[256];
+    hid_t h = h5r_open(in, err, sizeof err);
+    if (h >= 0) {
+        H5Ovisit2(h, H5_INDEX_NAME, H5_ITER_INC, note, &o, H5O_INFO_BASIC);
+        H5Fclose(h);
+    }
+    uint32_t hash = 2166136261u;      /* FNV-1a of the input picks the objects to export */
+    for (size_t i = 0; i < size; i++)
+        hash = (hash ^ data[i]) * 16777619u;
+    for (size_t k = 0; k < EXPORTS && k < o.n; k++) {
+        char *exp[] = { "export", in, o.path[(hash + k * 7919u) % o.n], NULL };
+        check_code("export", cmd_export(3, exp));
+    }
+    for (size_t i = 0; i < o.n; i++)
+        free(o.path[i]);
+    if (hash % MERGE_EVERY == 0 && mergeable()) {
+        char *merge[] = { "merge", out, in, NULL };
+        check_code("merge", cmd_merge(3, merge));
+    }
+    close_all();
+    unlink(out);
+    return 0;
+}

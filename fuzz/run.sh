@@ -1,0 +1,43 @@
+#!/bin/sh
+# fuzz/run.sh BUILD SECONDS TARGET... — run each libFuzzer target for SECONDS on one core from its
+# committed seeds (fuzz/seeds/, experiments/, tests/bad-input/); new inputs go to fuzz/work/
+# (not committed), crashes to fuzz/work/TARGET-crash-*. Exit 1 when any target failed.
+BUILD=$1
+SECONDS_EACH=$2
+shift 2
+fail=0
+for t in "$@"; do
+    work=fuzz/work/$t
+    mkdir -p "$work/corpus"
+    case $t in
+    fuzz_experiment) seeds="experiments tests/bad-input" ;;
+    fuzz_set) seeds="fuzz/seeds/set" ;;
+    fuzz_h5) seeds="fuzz/seeds/h5" ;;
+    *) seeds="fuzz/seeds/${t#fuzz_}" ;;
+    esac
+    echo "== $t: $SECONDS_EACH s"
+    # A small ASan quarantine keeps the process small: fuzz_h5 forks (the file check) per input,
+    # and a fork copies the page tables of everything the process has touched. Reports of such a
+    # child go to $work/child.PID; full malloc stacks (fuzz_h5 only: they are slow) let
+    # fuzz/lsan.supp name libhdf5's frames.
+    ASAN_OPTIONS="${FUZZ_ASAN_OPTIONS:-quarantine_size_mb=16}:log_path=$PWD/$work/child"
+    [ "$t" = fuzz_h5 ] && ASAN_OPTIONS="$ASAN_OPTIONS:fast_unwind_on_malloc=0:malloc_context_size=30"
+    LSAN_OPTIONS="suppressions=$PWD/fuzz/lsan.supp"
+    export ASAN_OPTIONS LSAN_OPTIONS
+    # shellcheck disable=SC2086
+    if "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+        -max_len=65536 -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$work/" \
+        "$work/corpus" $seeds >"$work/log" 2>&1; then
+        grep -E '^(Done|stat::|#[0-9]+[[:space:]]+DONE)' "$work/log"
+        # fuzz_h5's file check runs in a child; a crash there (inside libhdf5 on a corrupt file)
+        # is contained (exit 2) but libFuzzer's handler, inherited, still saves the input
+        n=$(find "$work" -maxdepth 1 -name 'child.*' | wc -l)
+        [ "$n" -eq 0 ] || echo "$t: $n inputs crashed the file-check child (contained; reports" \
+            "$work/child.*, inputs $work/crash-*)"
+    else
+        fail=1
+        echo "FAILED: $t (log: $work/log)"
+        grep -E -A30 '^==[0-9]+==|SUMMARY|ERROR: libFuzzer' "$work/log" | head -60
+    fi
+done
+exit "$fail"

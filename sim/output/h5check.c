@@ -1,0 +1,374 @@
+/* sim/output/h5check.c — validate an output file before trusting it: the root attributes that mark
+ * an optdyn file, then every link, object, attribute and dataset once, against the file's size and
+ * fixed caps, in a child process (libhdf5 can crash or allocate without bound on a corrupt file). */
+#include "h5check.h"
+
+#include <errno.h>
+#include <hdf5.h>
+#include <hdf5_hl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define H5CHECK_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define H5CHECK_ASAN 1
+#endif
+#endif
+
+typedef struct walk {
+    hsize_t fsize;       /* bytes on disk: no stored value may be larger */
+    size_t objects;
+    const char *obj;     /* object being checked, for messages */
+    char *why;
+    size_t len;
+} walk;
+
+static int fail(walk *w, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(walk *w, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(w->why, w->len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+typedef herr_t (*read_fn)(hid_t id, hid_t mem_type, void *buf);
+static herr_t read_attr(hid_t id, hid_t mt, void *buf) { return H5Aread(id, mt, buf); }
+static herr_t read_dset(hid_t id, hid_t mt, void *buf)
+{
+    return H5Dread(id, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf);
+}
+
+/* n variable-length strings of the file type t, each no longer than the cap. */
+static int read_vlen_strings(walk *w, const char *what, hid_t id, hid_t t, size_t n, read_fn rd)
+{
+    char **v = calloc(n ? n : 1, sizeof *v);
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(t));
+    int rc = !v || mt < 0 ? fail(w, "%s %s: out of memory", w->obj, what)
+                          : rd(id, mt, v) < 0 ? fail(w, "%s %s: cannot read its strings", w->obj, what)
+                                              : 0;
+    for (size_t i = 0; rc == 0 && i < n; i++)
+        if (v[i] && strnlen(v[i], H5CHECK_STRING_MAX + 1) > H5CHECK_STRING_MAX)
+            rc = fail(w, "%s %s: a string longer than %zu bytes", w->obj, what,
+                      (size_t)H5CHECK_STRING_MAX);
+    for (size_t i = 0; v && i < n && rc == 0; i++)    /* after a failed read: leaked, not guessed */
+        H5free_memory(v[i]);
+    free(v);
+    if (mt >= 0)
+        H5Tclose(mt);
+    return rc;
+}
+
+/* The values of an attribute or dataset (id, file type t, space s), read once under the caps. */
+static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, read_fn rd)
+{
+    H5T_class_t cls = H5Tget_class(t);
+    int rank = H5Sget_simple_extent_ndims(s), vlen = cls == H5T_STRING ? H5Tis_variable_str(t) : 0;
+    hssize_t np = H5Sget_simple_extent_npoints(s);
+    size_t size = H5Tget_size(t);
+    if (cls != H5T_STRING && cls != H5T_INTEGER && cls != H5T_FLOAT)
+        return fail(w, "%s %s: neither numbers nor strings", w->obj, what);
+    if (rank < 0 || rank > 8 || np < 0 || size == 0 || vlen < 0)
+        return fail(w, "%s %s: unreadable shape or type", w->obj, what);
+    if ((hsize_t)np > w->fsize / size)       /* every value is stored: none is larger than the file */
+        return fail(w, "%s %s: %lld values of %zu bytes, more than the file's %llu bytes", w->obj,
+                    what, (long long)np, size, (unsigned long long)w->fsize);
+    if (cls == H5T_STRING && !vlen && size > H5CHECK_STRING_MAX)
+        return fail(w, "%s %s: strings of %zu bytes", w->obj, what, size);
+    if (vlen)
+        return read_vlen_strings(w, what, id, t, (size_t)np, rd);
+    size_t bytes = cls == H5T_STRING ? size : sizeof(double);
+    void *buf = malloc((size_t)np * bytes + 1);
+    hid_t mt = cls == H5T_STRING ? H5Tcopy(t) : H5Tcopy(H5T_NATIVE_DOUBLE);
+    int rc = !buf || mt < 0 ? fail(w, "%s %s: out of memory", w->obj, what)
+                            : rd(id, mt, buf) < 0 ? fail(w, "%s %s: cannot read it", w->obj, what)
+                                                  : 0;
+    free(buf);
+    if (mt >= 0)
+        H5Tclose(mt);
+    return rc;
+}
+
+/* Dimension-scale bookkeeping attributes: checked through the H5DS calls that read them. */
+static int is_scale_attr(const char *name)
+{
+    return !strcmp(name, "DIMENSION_LIST") || !strcmp(name, "REFERENCE_LIST");
+}
+
+static herr_t check_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
+{
+    walk *w = data;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a < 0)
+        return fail(w, "%s attribute %s: cannot open it", w->obj, name);
+    hid_t t = H5Aget_type(a), s = H5Aget_space(a);
+    char what[300];
+    snprintf(what, sizeof what, "attribute %s", name);
+    int rc;
+    if (t < 0 || s < 0)
+        rc = fail(w, "%s %s: cannot read its type or shape", w->obj, what);
+    else if (is_scale_attr(name))
+        rc = info->data_size > w->fsize ? fail(w, "%s %s: larger than the file", w->obj, what) : 0;
+    else
+        rc = check_values(w, what, a, t, s, read_attr);
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    H5Aclose(a);
+    return rc;
+}
+
+static int check_attrs(walk *w, hid_t o)
+{
+    H5O_info_t oi;
+    if (H5Oget_info2(o, &oi, H5O_INFO_NUM_ATTRS) < 0)
+        return fail(w, "%s: cannot read its header", w->obj);
+    if (oi.num_attrs > H5CHECK_ATTRS_MAX)
+        return fail(w, "%s: %llu attributes (at most %d expected)", w->obj,
+                    (unsigned long long)oi.num_attrs, H5CHECK_ATTRS_MAX);
+    hsize_t idx = 0;
+    if (H5Aiterate2(o, H5_INDEX_NAME, H5_ITER_INC, &idx, check_attr, w) < 0)
+        return w->why[0] ? -1 : fail(w, "%s: its attributes cannot be read", w->obj);
+    return 0;
+}
+
+static herr_t scale_name(hid_t did, unsigned dim, hid_t dsid, void *data)
+{
+    (void)did;
+    (void)dim;
+    char name[1024];
+    *(int *)data = H5Iget_name(dsid, name, sizeof name) > 0;
+    return 0;
+}
+
+static int check_dataset(walk *w, hid_t d)
+{
+    hid_t t = H5Dget_type(d), s = H5Dget_space(d);
+    int rc = t < 0 || s < 0 ? fail(w, "%s: cannot read its type or shape", w->obj) : 0;
+    if (rc == 0 && H5Tget_class(t) == H5T_STRING && H5Tis_variable_str(t) > 0) {
+        hsize_t need = 0;
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_size(mt, H5T_VARIABLE);
+        if (H5Dvlen_get_buf_size(d, mt, s, &need) < 0 || need > w->fsize)
+            rc = fail(w, "%s: strings larger than the file", w->obj);
+        H5Tclose(mt);
+    }
+    if (rc == 0)
+        rc = check_values(w, "data", d, t, s, read_dset);
+    /* the dimension-scale calls info and export make (H5DSis_scale double-frees on some corrupt
+     * CLASS attributes: better here, in the child, than in the command) */
+    if (rc == 0 && H5DSis_scale(d) < 0)
+        rc = fail(w, "%s: its dimension-scale attributes cannot be read", w->obj);
+    int rank = rc == 0 ? H5Sget_simple_extent_ndims(s) : 0;
+    for (int k = 0; rc == 0 && k < rank; k++) {
+        int named = 1;
+        if (H5DSget_num_scales(d, (unsigned)k) > 0 &&
+            (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &named) < 0 || !named))
+            rc = fail(w, "%s: the axis of dimension %d cannot be read", w->obj, k);
+    }
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    return rc;
+}
+
+static herr_t check_link(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    walk *w = data;
+    if (info->type != H5L_TYPE_HARD)
+        return fail(w, "/%s: a soft or external link (optdyn writes none)", name);
+    return 0;
+}
+
+static herr_t check_object(hid_t f, const char *name, const H5O_info_t *info, void *data)
+{
+    walk *w = data;
+    char path[1100];
+    snprintf(path, sizeof path, "/%s", strcmp(name, ".") ? name : "");
+    w->obj = path;
+    if (++w->objects > H5CHECK_OBJECTS_MAX)
+        return fail(w, "more than %d objects", H5CHECK_OBJECTS_MAX);
+    if (info->type != H5O_TYPE_GROUP && info->type != H5O_TYPE_DATASET)
+        return fail(w, "%s: neither a group nor a dataset", path);
+    hid_t o = H5Oopen(f, name, H5P_DEFAULT);
+    if (o < 0)
+        return fail(w, "%s: cannot open it", path);
+    int rc = check_attrs(w, o);
+    if (rc == 0 && info->type == H5O_TYPE_DATASET)
+        rc = check_dataset(w, o);
+    H5Oclose(o);
+    return rc;
+}
+
+/* A scalar string attribute of the root group with the expected value (NULL: any). */
+static int check_mark(walk *w, hid_t f, const char *name, const char *value)
+{
+    int rc = 0;
+    if (H5Aexists(f, name) <= 0)
+        return fail(w, "no root attribute '%s' (not written by optdyn)", name);
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT), t = H5Aget_type(a), s = H5Aget_space(a);
+    char *v = NULL;
+    hid_t mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5T_CSET_UTF8);
+    if (a < 0 || H5Tget_class(t) != H5T_STRING || H5Tis_variable_str(t) <= 0 ||
+        H5Sget_simple_extent_type(s) != H5S_SCALAR || H5Aget_storage_size(a) > w->fsize)
+        rc = fail(w, "root attribute '%s' is not a string", name);
+    else if (H5Aread(a, mt, &v) < 0 || !v)
+        rc = fail(w, "root attribute '%s' cannot be read", name);
+    else if (value && strcmp(v, value) != 0)
+        rc = fail(w, "root attribute '%s' is not '%s' (not written by optdyn)", name, value);
+    if (v)
+        H5free_memory(v);
+    H5Tclose(mt);
+    if (s >= 0)
+        H5Sclose(s);
+    if (t >= 0)
+        H5Tclose(t);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
+int h5check_walk(const char *path, char *why, size_t len)
+{
+    struct stat st;
+    walk w = { 0, 0, "/", why, len };
+    why[0] = '\0';
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (stat(path, &st) != 0)
+        return fail(&w, "%s", strerror(errno));
+    w.fsize = (hsize_t)st.st_size;
+    if (h5check_heaps(path, why, len) != 0)
+        return -1;
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG);     /* closing the file closes what it holds */
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, fapl);
+    H5Pclose(fapl);
+    if (f < 0)
+        return fail(&w, "libhdf5 cannot open it");
+    static const char *const marks[][2] = {
+        { "program", "optdyn" }, { "version", NULL }, { "kind", NULL }, { "experiment", NULL },
+    };
+    int rc = 0;
+    for (size_t i = 0; rc == 0 && i < sizeof marks / sizeof marks[0]; i++)
+        rc = check_mark(&w, f, marks[i][0], marks[i][1]);
+    if (rc == 0 && H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, check_link, &w) < 0)
+        rc = w.why[0] ? -1 : fail(&w, "its links cannot be read");
+    if (rc == 0) {
+        if (H5Ovisit2(f, H5_INDEX_NAME, H5_ITER_INC, check_object, &w, H5O_INFO_BASIC) < 0)
+            rc = w.why[0] ? -1 : fail(&w, "%s: its objects cannot be listed", w.obj);
+    }
+    H5Fclose(f);
+    return rc;
+}
+
+/* In the child: a hang ends at the alarm; outside sanitizer builds (whose shadow memory needs
+ * the address space), an allocation far beyond the file's size fails instead of paging. */
+static void limit_child(const char *path)
+{
+    signal(SIGALRM, SIG_DFL);
+    const char *s = getenv("OPTDYN_H5CHECK_SECONDS");
+    long sec = s && atol(s) > 0 ? atol(s) : H5CHECK_SECONDS;
+    alarm((unsigned)sec);
+#ifndef H5CHECK_ASAN
+    struct stat st;
+    struct rlimit rl;
+    if (stat(path, &st) == 0 && getrlimit(RLIMIT_AS, &rl) == 0) {
+        rlim_t want = (rlim_t)1 << 32;                       /* 4 GiB + 16 x the file */
+        if ((rlim_t)st.st_size < (RLIM_INFINITY - want) / 16)
+            want += 16 * (rlim_t)st.st_size;
+        if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > want) {
+            rl.rlim_cur = want;
+            setrlimit(RLIMIT_AS, &rl);
+        }
+    }
+#else
+    (void)path;
+#endif
+}
+
+static int check_in_child(const char *path, char *err, size_t len)
+{
+    char why[1024] = "";
+    int fd[2], status = 0;
+    pid_t pid = pipe(fd) == 0 ? fork() : -1;
+    if (pid == 0) {
+        close(fd[0]);
+        limit_child(path);
+        int rc = h5check_walk(path, why, sizeof why);
+        if (rc != 0 && write(fd[1], why, strlen(why)) < 0)
+            _exit(4);
+        _exit(rc == 0 ? 0 : 3);
+    }
+    if (pid < 0) {       /* no child to spare: check in this process */
+        if (h5check_walk(path, why, sizeof why) == 0)
+            return 0;
+        snprintf(err, len, "not a readable optdyn file: %s: %s", path, why);
+        return -1;
+    }
+    close(fd[1]);
+    size_t got = 0;
+    ssize_t n;
+    while ((n = read(fd[0], why + got, sizeof why - 1 - got)) != 0)
+        if (n > 0)
+            got += (size_t)n;
+        else if (errno != EINTR)
+            break;
+    why[got] = '\0';
+    close(fd[0]);
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        return 0;
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+        snprintf(err, len, "not a readable optdyn file: %s: %s", path, why);
+    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
+        snprintf(err, len, "not a readable optdyn file: %s: reading it did not finish within the "
+                 "time limit (OPTDYN_H5CHECK_SECONDS)", path);
+    else if (WIFSIGNALED(status))
+        snprintf(err, len, "not a readable optdyn file: %s: libhdf5 crashed reading it (signal "
+                 "%d, %s)", path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+    else
+        snprintf(err, len, "not a readable optdyn file: %s: reading it failed (the check ended "
+                 "with status %d)", path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    return -1;
+}
+
+/* The last file found readable (device, inode, size, modification and change times): a command
+ * that opens one file several times (merge: its first shard) checks it once. */
+static struct stat checked;
+static int have_checked;
+
+static int same_file(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+int h5check_file(const char *path, char *err, size_t len)
+{
+    struct stat now;
+    int known = stat(path, &now) == 0;
+    if (known && have_checked && same_file(&now, &checked))
+        return 0;
+    int rc = check_in_child(path, err, len);
+    have_checked = rc == 0 && known && stat(path, &checked) == 0 && same_file(&now, &checked);
+    return rc;
+}

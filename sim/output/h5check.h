@@ -1,0 +1,33 @@
+/* sim/output/h5check.h — is a file a readable optdyn output? Checked before info, export and merge
+ * trust it: every object read once under limits, in a child process that a crash or hang costs. */
+#ifndef OPTDYN_H5CHECK_H
+#define OPTDYN_H5CHECK_H
+
+#include <stddef.h>
+
+/* Longest string (attribute or dataset element) an optdyn file may hold, in bytes. */
+#define H5CHECK_STRING_MAX ((size_t)16 << 20)
+/* Most objects (groups, datasets) and attributes per object an optdyn file may hold. */
+#define H5CHECK_OBJECTS_MAX 1000000
+#define H5CHECK_ATTRS_MAX 4096
+/* Seconds the child may take before the file is declared unreadable. */
+#define H5CHECK_SECONDS 120
+
+/* In this process: h5check_heaps, then open path and check it (root attributes "program" = "optdyn", "experiment",
+ * "kind", "version" as strings; every attribute and dataset numeric or string, of rank <= 8, no
+ * larger than the file, strings no longer than H5CHECK_STRING_MAX; every value read once).
+ * 0, or -1 with why set. A file corrupt enough may still crash libhdf5 here: see h5check_file. */
+int h5check_walk(const char *path, char *why, size_t len);
+
+/* Every global heap collection (where variable-length strings live) found in the file, its
+ * objects walked within bounds; a candidate that is not a collection libhdf5 could load (bad
+ * version, size beyond the file) is skipped. 0, or -1 with why set. */
+int h5check_heaps(const char *path, char *why, size_t len);
+
+/* h5check_walk in a child process (with an address-space limit and an alarm where available):
+ * 0, or -1 with err = "not a readable optdyn file: PATH: why" (the child's reason, or the signal
+ * that ended it: a crash or hang inside libhdf5 on a corrupt file). The last file found readable
+ * is not checked again while its inode, size and times are unchanged. */
+int h5check_file(const char *path, char *err, size_t len);
+
+#endif
