@@ -102,7 +102,11 @@ int meta_write_params(rec *r, const char *obj, const param_spec *specs, const vo
 
 int meta_write_problem(rec *r, const config *c, const problem *pb)
 {
-    static const char *const noise[] = { "none", "gaussian", "minibatch sampling" };
+    /* indexed by problem_noise */
+    static const char *const noise[] = { "none", "gaussian", "minibatch sampling",
+                                         "online examples" };
+    _Static_assert(sizeof noise / sizeof *noise == PROBLEM_NOISE_STREAM + 1,
+                   "a name for every problem_noise");
     size_t n = pb->n;
     rec_group(r, "/problem");
     rec_attr_str(r, "/problem", "type", pb->type->name);
