@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "../sim/input/config.h"
+#include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
 #include "../sim/core/replicate.h"
 #include "../sim/core/rng.h"
@@ -87,7 +88,7 @@ static void zhang_exact(long d, int nb, int nl, double target)
     config *c = nqm_config(d, "type = sgd\nlr = 1");
     int status;
     problem *pb = problem_alloc(&c->problem, 1, &status);
-    double *s0 = sweep_start_moments(pb), total = 0;
+    double *s0 = exact_start_moments(pb), total = 0;
     double t0 = now();
     for (int b = 0; b < nb; b++)
         for (int l = 0; l < nl; l++) {
