@@ -124,6 +124,14 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
             snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
             return "type";
         }
+        const opt_train *tr = &c->opt[i].p.train;
+        if (opt_train_active(tr)) {
+            snprintf(section, slen, "optimizer %s", c->opt[i].name);
+            snprintf(why, len, "mode = exact has no recursion with a schedule, weight decay or "
+                     "clipping (use mode = montecarlo)");
+            return opt_train_scheduled(tr) ? (tr->schedule ? "schedule" : "warmup")
+                   : tr->weight_decay > 0 ? "weight_decay" : tr->l2 > 0 ? "l2" : "clip_norm";
+        }
         if (!engine->supports(pt, t, &c->opt[i].p)) {
             quad_names(OPT_QUAD_PRECOND, names, sizeof names);
             snprintf(section, slen, "optimizer %s", c->opt[i].name);

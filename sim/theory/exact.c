@@ -77,7 +77,8 @@ int exact_init(exact *x, const problem *pb, const opt_type *t, const opt_params 
 {
     x->engine = exact_engine_of(pb->type);
     x->state = NULL;
-    if (!x->engine || !x->engine->supports(pb->type, t, p))
+    /* The engines' recursions assume a constant lr and the bare rule. */
+    if (!x->engine || opt_train_active(&p->train) || !x->engine->supports(pb->type, t, p))
         return OD_ENOTSUP;
     if (!(x->state = calloc(1, x->engine->size)))
         return OD_ENOMEM;
