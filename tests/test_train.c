@@ -1,10 +1,11 @@
 /* tests/test_train.c — training practice around the update rules: every schedule's lr factor
  * against its formula (table-driven, endpoints, warmup 0 and 1), the schedule applied in the run
- * loop, decoupled and coupled weight decay, clipping, and the keys' checks. */
+ * loop and in sweeps, decoupled and coupled weight decay, clipping, and the keys' checks. */
 #include "testutil.h"
 #include "../optimizers/schedule.h"
 #include "../sim/core/replicate.h"
 #include "../sim/core/status.h"
+#include "../sim/kinds/sweep.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -185,6 +186,43 @@ static void clipping(void **unused)
     config_free(c);
 }
 
+/* A Monte Carlo sweep with a schedule: the swept lr is the peak, the schedule spans max_steps,
+ * and steps-to-target is the first k with 1/2 h x_k^2 <= target, x_k = prod (1 - lr_t h) x0. */
+static void sweep_with_schedule(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = sweep\n[problem]\ntype = quadratic\ndim = 1\n"
+                          "eigenvalues = 1.3\nrotate = no\nx0 = 1.7\n[sweep]\nbatch = inf\n"
+                          "lr = 0.2, 0.5, 1.0\ntarget = 0.01, 1e-4\nmax_steps = 60\n"
+                          "[optimizer o]\ntype = sgd\nschedule = cosine\nwarmup = 3\n");
+    problem *pb = tu_problem(c);
+    sweep_result res;
+    assert_int_equal(sweep_result_alloc(&res, c), OD_OK);
+    static const double lrs[] = { 0.2, 0.5, 1.0 }, targets[] = { 0.01, 1e-4 };
+    int reached = 0;
+    for (size_t cell = 0; cell < res.cells; cell++) {
+        double steps[2], fl, div, x = 1.7, want[2] = { -1, -1 };
+        assert_int_equal(sweep_cell(c, pb, NULL, cell, &res, steps, &fl, &div), OD_OK);
+        for (long t = 1; t <= 60; t++) {
+            x *= 1 - lrs[cell] * opt_schedule_factor(&c->opt[0].p.train, t) * 1.3;
+            for (int k = 0; k < 2; k++)
+                if (want[k] < 0 && 0.5 * 1.3 * x * x <= targets[k])
+                    want[k] = (double)t;
+        }
+        for (int k = 0; k < 2; k++) {
+            if (steps[k] != want[k])
+                fail_msg("lr %g target %g: %g steps, expected %g", lrs[cell], targets[k],
+                         steps[k], want[k]);
+            reached += want[k] > 0;
+        }
+        assert_true(div == -1);
+    }
+    assert_true(reached >= 4);   /* the comparison is not all -1 */
+    sweep_result_free(&res);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Bad combinations are refused with the key and what was expected. */
 static void refused(void **unused)
 {
@@ -226,6 +264,7 @@ int main(void)
         cmocka_unit_test(length_from_budget),
         cmocka_unit_test(sgd_scheduled_closed_form),
         cmocka_unit_test(clipping),
+        cmocka_unit_test(sweep_with_schedule),
         cmocka_unit_test(refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
