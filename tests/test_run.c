@@ -290,6 +290,16 @@ static void scheduled_lr_column(void **unused)
     assert_true(H5Aexists_by_name(f, "/trajectory/plain", "schedule", H5P_DEFAULT) == 0);
     assert_true(H5Aexists_by_name(f, "/trajectory/plain", "weight_decay", H5P_DEFAULT) == 0);
     H5Fclose(f);
+    /* without noise the scheduled engine's expected loss is the run's own loss */
+    snprintf(p, sizeof p, "%s/sched-expected.h5", tu_tmpdir());
+    run_to("[problem]\ntype = nqm\ndim = 50\nx0 = 1\n[run]\nsteps = 100\nbatch = inf\n"
+           "[optimizer hb]\ntype = momentum\nlr = 0.3\nmomentum = 0.6\nschedule = wsd\n"
+           "warmup = 5\n", p);
+    double *a = read_all(p, "/trajectory/hb/loss", &n), *b = read_all(p, "/trajectory/hb/loss_expected", &m);
+    assert_int_equal(n, m);
+    for (size_t i = 0; i < n; i++)
+        assert_true(fabs(a[i] - b[i]) <= 1e-12 * fabs(a[i]));
+    free(a), free(b);
 }
 
 int main(void)
