@@ -5,7 +5,8 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             nqm-steps-vs-examples flow-runge-kutta flow-quadratic-paths flow-rosenbrock-paths \
             nag-c-sbc sme-weak-order nqm-onestep sign-surge adam-surge adam-eps adam-rms \
             goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules \
-            muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch nqm-schedules
+            muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch nqm-schedules \
+            adamw-vs-l2
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
