@@ -241,7 +241,7 @@ static void refused(void **unused)
         { "[experiment]\nkind = flow\n[flow]\nlr = 0.1\ntime = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n"
           "weight_decay = 0.1\n", "kind = flow takes no schedule" },
         { "[experiment]\nkind = sweep\n[sweep]\nmode = exact\nbatch = inf\nlr = 0.1\ntarget = 0.1\nmax_steps = 10\n"
-          "[optimizer o]\ntype = sgd\nweight_decay = 0.1\n", "mode = exact has no recursion" },
+          "[optimizer o]\ntype = sgd\nclip_norm = 1\n", "clip_norm: mode = exact has no recursion" },
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         char ini[1024], err[2048];

@@ -128,14 +128,11 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
         const exact_engine *with = exact_engine_for(pt, &c->opt[i].p);
         if (opt_train_active(tr) && (!with || !with->supports(pt, t, &c->opt[i].p))) {
             snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact has no recursion with %s on problem %s (exact "
-                     "with a schedule: nqm and quadratic, no weight decay, l2 or clipping; else "
-                     "use mode = montecarlo)", opt_train_scheduled(tr) ? "this schedule"
-                     : "weight decay or clipping", pt->name);
-            return !with || opt_train_grad_wrapped(tr) || tr->weight_decay > 0
-                   ? (tr->weight_decay > 0 ? "weight_decay" : tr->l2 > 0 ? "l2"
-                      : tr->clip_norm > 0 ? "clip_norm" : "schedule")
-                   : tr->schedule ? "schedule" : "warmup";
+            snprintf(why, len, "mode = exact has no recursion with clipping, nor with a schedule "
+                     "or weight decay on problem %s (those: nqm and quadratic; else use mode = "
+                     "montecarlo)", pt->name);
+            return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
+                   : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay" : "l2";
         }
         if (!opt_train_active(tr) && !engine->supports(pt, t, &c->opt[i].p)) {
             quad_names(OPT_QUAD_PRECOND, names, sizeof names);

@@ -1,14 +1,17 @@
-/* sim/theory/nqm_sched.c — the NQM moment recursions with a time-varying lr a = lr_t (per
- * coordinate, g = h x + xi, E xi^2 = c/B; precond: hp = h^(1-p) and s = c h^(-2p)/B, else hp = h,
- * s = c/B). Heavy ball v' = mu v + hp x + xi, x' = x - a v' (SGD: mu = 0), so
- *   vv' = hp^2 xx + 2 mu hp xv + mu^2 vv + s
- *   xv' = (1 - a hp) hp xx + mu (1 - 2 a hp) xv - a mu^2 vv - a s
- *   xx' = (1 - a hp)^2 xx - 2 a mu (1 - a hp) xv + a^2 mu^2 vv + a^2 s
+/* sim/theory/nqm_sched.c — the NQM moment recursions with a time-varying lr a = lr_t and with
+ * weight decay (decoupled wd, coupled l2), per coordinate. The rule sees g = q x + xi with
+ * q = he^(1-p), he = h + l2 (precond's diag H includes l2: its power p; else p = 0) and
+ * E xi^2 = s = c he^(-2p)/B. Heavy ball v' = mu v + g, x' = (1 - a wd) x - a v' (SGD: mu = 0);
+ * with r = 1 - a (q + wd):
+ *   vv' = q^2 xx + 2 mu q xv + mu^2 vv + s
+ *   xv' = r q xx + mu (r - a q) xv - a mu^2 vv - a s
+ *   xx' = r^2 xx - 2 a mu r xv + a^2 (mu^2 vv + s)
  * and the average xbar' = g xbar + (1 - g) x' (g = ema):
- *   E[xbar x'] = (1 - a hp) bx - a mu bv,  E[xbar v'] = hp bx + mu bv
+ *   E[xbar x'] = r bx - a mu bv,  E[xbar v'] = q bx + mu bv
  *   bb' = g^2 bb + 2 g (1 - g) E[xbar x'] + (1 - g)^2 xx'
  *   bx' = g E[xbar x'] + (1 - g) xx',  bv' = g E[xbar v'] + (1 - g) xv'
- * from xx = bb = bx = s0, xv = vv = bv = 0. E[L] = 1/2 sum h (xx, or bb with averaging). */
+ * from xx = bb = bx = s0, xv = vv = bv = 0. E[L] = 1/2 sum h (xx, or bb with averaging): the
+ * loss itself, without the L2 term. */
 #include "nqm_sched.h"
 #include "../core/status.h"
 
@@ -19,8 +22,8 @@
 int nqm_sched_supports(const problem_type *pt, const opt_type *type, const opt_params *p)
 {
     const opt_train *tr = &p->train;
-    return pt->diag_facts && type->quadratic != OPT_QUAD_NONE && opt_train_scheduled(tr) &&
-           !opt_train_grad_wrapped(tr) && !(tr->weight_decay > 0);
+    return pt->diag_facts && type->quadratic != OPT_QUAD_NONE && opt_train_active(tr) &&
+           !(tr->clip_norm > 0);
 }
 
 static void restart(nqm_sched *e)
@@ -46,14 +49,15 @@ static void step(nqm_sched *e)
 {
     size_t n = e->n;
     double a = e->p.lr * opt_schedule_factor(&e->p.train, e->k + 1), mu = e->mu, g = e->p.ema;
+    double wd = e->p.train.weight_decay;
     double *xx = e->m, *xv = xx + n, *vv = xv + n, *bb = vv + n, *bx = bb + n, *bv = bx + n;
     for (size_t i = 0; i < n; i++) {
-        double hp = e->hp[i], s = e->sv[i], r = 1.0 - a * hp;
-        double nvv = hp * hp * xx[i] + 2.0 * mu * hp * xv[i] + mu * mu * vv[i] + s;
-        double nxv = r * hp * xx[i] + mu * (1.0 - 2.0 * a * hp) * xv[i] - a * mu * mu * vv[i] - a * s;
+        double q = e->hp[i], s = e->sv[i], r = 1.0 - a * (q + wd);
+        double nvv = q * q * xx[i] + 2.0 * mu * q * xv[i] + mu * mu * vv[i] + s;
+        double nxv = r * q * xx[i] + mu * (r - a * q) * xv[i] - a * mu * mu * vv[i] - a * s;
         double nxx = r * r * xx[i] - 2.0 * a * mu * r * xv[i] + a * a * (mu * mu * vv[i] + s);
         if (g > 0) {
-            double bx1 = r * bx[i] - a * mu * bv[i], bv1 = hp * bx[i] + mu * bv[i];
+            double bx1 = r * bx[i] - a * mu * bv[i], bv1 = q * bx[i] + mu * bv[i];
             bb[i] = g * g * bb[i] + 2.0 * g * (1.0 - g) * bx1 + (1.0 - g) * (1.0 - g) * nxx;
             bx[i] = g * bx1 + (1.0 - g) * nxx;
             bv[i] = g * bv1 + (1.0 - g) * nxv;
@@ -91,8 +95,9 @@ int nqm_sched_init(nqm_sched *e, const problem *pb, const opt_type *type, const 
         return OD_ENOMEM;
     }
     for (size_t i = 0; i < n; i++) {
-        e->hp[i] = pw == 0 ? h[i] : pow(h[i], 1.0 - pw);
-        e->sv[i] = isinf(B) ? 0.0 : (pw == 0 ? c[i] : c[i] * pow(h[i], -2.0 * pw)) / B;
+        double he = p->train.l2 > 0 ? h[i] + p->train.l2 : h[i];
+        e->hp[i] = pw == 0 ? he : pow(he, 1.0 - pw);
+        e->sv[i] = isinf(B) ? 0.0 : (pw == 0 ? c[i] : c[i] * pow(he, -2.0 * pw)) / B;
     }
     memcpy(e->s0, s0, n * sizeof *s0);
     restart(e);

@@ -1,5 +1,6 @@
 /* sim/theory/nqm_sched.h — exact expected loss on problems with diagonal facts (nqm, quadratic)
- * under a learning-rate schedule: the per-coordinate moment recursions stepped with lr_t, O(d T). */
+ * under a learning-rate schedule and weight decay / L2: the per-coordinate moment recursions
+ * stepped with lr_t, O(d T). */
 #ifndef OPTDYN_NQM_SCHED_H
 #define OPTDYN_NQM_SCHED_H
 
@@ -11,7 +12,7 @@ typedef struct nqm_sched {
     stepped drv;               /* first: the stepped-engine driver (exact.c's adapters) */
     size_t n;
     const double *h;           /* Hessian diagonal (the loss weights) */
-    double *hp, *sv;           /* per coordinate: h^(1-p) and Var of P xi = c h^(-2p) / B */
+    double *hp, *sv;           /* per coordinate: q = (h + l2)^(1-p), Var of P xi = c (h + l2)^(-2p) / B */
     double *s0;                /* E[x_i(0)^2] */
     double *m;                 /* 6n moments: xx, xv, vv, bb, bx, bv (b: the average xbar) */
     opt_params p;              /* lr, ema, the schedule */
@@ -21,7 +22,7 @@ typedef struct nqm_sched {
 } nqm_sched;
 
 /* The problem has diagonal facts, the rule a quadratic model (any with averaging), and p a
- * schedule but no weight decay, L2 or clipping. */
+ * schedule, weight decay or L2, but no clipping. */
 int nqm_sched_supports(const problem_type *pt, const opt_type *type, const opt_params *p);
 int nqm_sched_init(nqm_sched *e, const problem *pb, const opt_type *type, const opt_params *p,
                    double B, const double *s0);
