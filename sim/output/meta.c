@@ -104,7 +104,8 @@ int meta_write_train(rec *r, const char *obj, const opt_params *p)
 
 int meta_write_problem(rec *r, const config *c, const problem *pb)
 {
-    static const char *const noise[] = { "none", "gaussian", "minibatch sampling" };
+    static const char *const noise[] = { "none", "gaussian", "minibatch sampling",
+                                         "online examples" };   /* problem_noise's order */
     size_t n = pb->n;
     rec_group(r, "/problem");
     rec_attr_str(r, "/problem", "type", pb->type->name);
