@@ -9,14 +9,7 @@
 #include <string.h>
 
 #include "../sim/core/status.h"
-#include "adaptive.h"
-
-typedef struct adam_params {
-    OPT_ADAPTIVE_HEAD;
-    double b1, b2;         /* keys beta1, beta2 */
-    double rate1, rate2;   /* kind = flow, limit scaled: c1, c2 in 1 - b_i = c_i*lr */
-} adam_params;
-OPT_ADAPTIVE_FIT(adam_params);
+#include "adam.h"
 
 void adam_moments_step(double b1, double b2, double eps, double lr, long t, double *m, double *v,
                        double *dx, size_t n)
@@ -30,8 +23,8 @@ void adam_moments_step(double b1, double b2, double eps, double lr, long t, doub
     }
 }
 
-static int adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
-                     const problem *pb, const batch *b, double *dx)
+int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
+                  const problem *pb, const batch *b, double *dx)
 {
     const adam_params *p = OPT_OWN(adam_params, pp);
     int status = pb->type->grad(pb, x, b, dx);
@@ -97,10 +90,7 @@ static const opt_flow *const adam_flows[] = { &adam_scaled_flow, &opt_flow_sign,
 
 static const param_spec adam_specs[] = {
     OPT_PARAM_LR,
-    { "beta1", PARAM_REAL, offsetof(adam_params, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL,
-      "decay b1 of the first-moment average" },
-    { "beta2", PARAM_REAL, offsetof(adam_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL,
-      "decay b2 of the second-moment average" },
+    ADAM_PARAM_BETAS,
     OPT_PARAM_EPS(adam_params, "1e-8"),
     OPT_PARAM_EMA,
     { "beta1_rate", PARAM_REAL, offsetof(adam_params, rate1), "10", 0, 1e300, PARAM_LO_OPEN, NULL,
@@ -117,7 +107,7 @@ const opt_type opt_adam = {
             "x <- x - lr*mh/(sqrt(vh)+eps)",
     .params = adam_specs,
     .state_size = opt_state_2n,
-    .step = adam_step,
+    .step = opt_adam_step,
     .flows = adam_flows,
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
     .first = OPT_DIR_ADAM_FIRST,

@@ -7,6 +7,7 @@
 
 #include "../sim/input/param.h"
 #include "../sim/core/problem.h"
+#include "schedule.h"
 
 /* Hyperparameters, immutable during a run. Each type owns its parameter struct, which starts
  * with OPT_PARAMS_HEAD (the keys generic code reads) and is described by its key specs
@@ -16,6 +17,7 @@
 #define OPT_PARAMS_HEAD struct { \
         double lr;    /* learning rate */ \
         double ema;   /* iterate averaging xbar <- ema*xbar + (1-ema)*x (0: off) */ \
+        opt_train train;   /* schedule, weight decay, clipping (schedule.h), for every rule */ \
     }
 #define OPT_PARAMS_OWN 14     /* doubles of a type's own keys */
 typedef struct opt_params {

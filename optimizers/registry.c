@@ -7,11 +7,11 @@
 #include <string.h>
 
 extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_nag_c, opt_rmsprop, opt_adam,
-    opt_signsgd, opt_precond, opt_euler, opt_heun, opt_rk4, opt_lion, opt_muon;
+    opt_signsgd, opt_precond, opt_euler, opt_heun, opt_rk4, opt_lion, opt_muon, opt_adamw;
 
 const opt_type *const opt_types[] = {
     &opt_sgd, &opt_momentum, &opt_nesterov, &opt_nag_c, &opt_rmsprop, &opt_adam, &opt_signsgd,
-    &opt_precond, &opt_euler, &opt_heun, &opt_rk4, &opt_lion, &opt_muon, NULL,
+    &opt_precond, &opt_euler, &opt_heun, &opt_rk4, &opt_lion, &opt_muon, &opt_adamw, NULL,
 };
 
 const opt_type *opt_lookup(const char *name)

@@ -22,7 +22,7 @@ typedef struct bad_case {
 
 static const bad_case bad[] = {
     { PROB RUN OPT "[optimizer b]\ntype = sgd\nlr = 0.1\nlrr = 3\n", { ":12:", "lrr", "expected one of" } },
-    { PROB RUN "[optimizer a]\ntype = adamw\nlr = 0.1\n", { ":7:", "type", "adamw" } },
+    { PROB RUN "[optimizer a]\ntype = nosuchrule\nlr = 0.1\n", { ":7:", "type", "nosuchrule" } },
     { PROB RUN "[optimizer a]\ntype = sgd\nlr = -0.1\n", { ":8:", "lr", "(0, " } },
     { PROB RUN "[optimizer a]\ntype = sgd\nlr = nan\n", { ":8:", "lr", "'nan'" } },
     { PROB RUN "[optimizer a]\ntype = sgd\nlr = inf\n", { "lr", "finite" } },

@@ -1,6 +1,7 @@
 /* tests/test_run.c — the trajectory run loop end to end through the recorder: reruns are
  * bit-identical, optimizers share noise draws, divergence is recorded as data, recording cadence,
- * noise-scale probes leave the run untouched, and crash safety of the .partial file. */
+ * noise-scale probes leave the run untouched, a schedule's lr column, and crash safety of the
+ * .partial file. */
 #include "testutil.h"
 #include "../sim/output/meta.h"
 #include "../sim/output/rec.h"
@@ -257,6 +258,50 @@ static void partial_file_never_under_final_name(void **unused)
     assert_non_null(strstr(err, "does not exist"));
 }
 
+/* A schedule's lr is recorded per step (row 0: the lr of step 1) with the schedule's keys; a
+ * run without one records lr and none of those keys. */
+static void scheduled_lr_column(void **unused)
+{
+    (void)unused;
+    char p[256];
+    snprintf(p, sizeof p, "%s/sched.h5", tu_tmpdir());
+    run_to("[problem]\ntype = nqm\ndim = 5\n[run]\nsteps = 20\nbatch = 4\nrecord_every = 3\n"
+           "[optimizer wsd]\ntype = momentum\nlr = 0.2\nmomentum = 0.5\nschedule = wsd\n"
+           "warmup = 4\ndecay_steps = 6\ndecay_shape = cosine\n"
+           "[optimizer plain]\ntype = sgd\nlr = 0.2\n", p);
+    size_t n, m;
+    double *step = read_all(p, "/trajectory/wsd/step", &n), *lr = read_all(p, "/trajectory/wsd/lr", &m);
+    assert_int_equal(n, m);
+    assert_int_equal(n, 1 + 20 / 3 + 1);
+    for (size_t i = 0; i < n; i++) {
+        double t = step[i] < 1 ? 1 : step[i];
+        double u = (t - 14) / 6, want = t <= 4 ? 0.2 * t / 4 : t <= 14 ? 0.2
+                                    : 0.2 * 0.5 * (1 + cos(3.14159265358979323846 * u));
+        assert_true(fabs(lr[i] - want) <= 1e-16);
+    }
+    free(step), free(lr);
+    double *lr0 = read_all(p, "/trajectory/plain/lr", &m);
+    for (size_t i = 0; i < m; i++)
+        assert_true(lr0[i] == 0.2);
+    free(lr0);
+    assert_int_equal(read_attr_long(p, "/trajectory/wsd", "schedule_length"), 20);
+    hid_t f = H5Fopen(p, H5F_ACC_RDONLY, H5P_DEFAULT);
+    assert_true(H5Aexists_by_name(f, "/trajectory/wsd", "schedule", H5P_DEFAULT) > 0);
+    assert_true(H5Aexists_by_name(f, "/trajectory/plain", "schedule", H5P_DEFAULT) == 0);
+    assert_true(H5Aexists_by_name(f, "/trajectory/plain", "weight_decay", H5P_DEFAULT) == 0);
+    H5Fclose(f);
+    /* without noise the scheduled engine's expected loss is the run's own loss */
+    snprintf(p, sizeof p, "%s/sched-expected.h5", tu_tmpdir());
+    run_to("[problem]\ntype = nqm\ndim = 50\nx0 = 1\n[run]\nsteps = 100\nbatch = inf\n"
+           "[optimizer hb]\ntype = momentum\nlr = 0.3\nmomentum = 0.6\nschedule = wsd\n"
+           "warmup = 5\n", p);
+    double *a = read_all(p, "/trajectory/hb/loss", &n), *b = read_all(p, "/trajectory/hb/loss_expected", &m);
+    assert_int_equal(n, m);
+    for (size_t i = 0; i < n; i++)
+        assert_true(fabs(a[i] - b[i]) <= 1e-12 * fabs(a[i]));
+    free(a), free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -265,6 +310,7 @@ int main(void)
         cmocka_unit_test(noise_probe_leaves_run_untouched),
         cmocka_unit_test(recording_cadence),
         cmocka_unit_test(expected_loss_column),
+        cmocka_unit_test(scheduled_lr_column),
         cmocka_unit_test(divergence_is_data),
         cmocka_unit_test(partial_file_never_under_final_name),
     };

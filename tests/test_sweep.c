@@ -186,29 +186,38 @@ static void monte_carlo_loss(const config *c, const problem *pb, double B, long 
     *se = sqrt((ss / (double)R - *mean * *mean) / (double)(R - 1));
 }
 
+/* The exact engine's E[L] against 4000 Monte Carlo replicates within 4 standard errors, for each
+ * optimizer text with `extra` keys appended, at B = 4. */
+static void check_monte_carlo(const char *const *opts, int nopts, const char *extra)
+{
+    for (int k = 0; k < nopts; k++) {
+        char opt[512];
+        snprintf(opt, sizeof opt, "%s%s", opts[k], extra);
+        config *c = nqm_config("dim = 16\n", opt);
+        problem *pb = tu_problem(c);
+        double *s0 = exact_start_moments(pb), mean, se;
+        exact e;
+        assert_int_equal(exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, 4.0, s0), OD_OK);
+        for (long t = 5; t <= 80; t *= 4) {
+            monte_carlo_loss(c, pb, 4.0, t, 4000, &mean, &se);
+            double want = e.engine->loss(e.state, (double)t);
+            if (fabs(mean - want) > 4 * se)
+                fail_msg("%s k=%ld: Monte Carlo %.6g +- %.2g, exact %.6g", opt, t, mean, se, want);
+        }
+        exact_free(&e);
+        free(s0);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
 static void exact_agrees_with_monte_carlo(void **unused)
 {
     (void)unused;
     const char *opts[] = { "type = sgd\nlr = 0.6", "type = momentum\nlr = 0.2\nmomentum = 0.7",
                            "type = precond\nlr = 0.2\nprecond_power = 0.5",
                            "type = sgd\nlr = 0.6\nema = 0.8" };
-    for (int k = 0; k < 4; k++) {
-        config *c = nqm_config("dim = 16\n", opts[k]);
-        problem *pb = tu_problem(c);
-        double *s0 = exact_start_moments(pb), mean, se;
-        nqm_exact e;
-        nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, 4.0, s0);
-        for (long t = 5; t <= 80; t *= 4) {
-            monte_carlo_loss(c, pb, 4.0, t, 4000, &mean, &se);
-            double want = nqm_exact_loss(&e, (double)t);
-            if (fabs(mean - want) > 4 * se)
-                fail_msg("%s k=%ld: Monte Carlo %.6g +- %.2g, exact %.6g", opts[k], t, mean, se, want);
-        }
-        nqm_exact_free(&e);
-        free(s0);
-        problem_free(pb);
-        config_free(c);
-    }
+    check_monte_carlo(opts, 4, "");
 }
 
 static void cells_record_divergence_and_targets(void **unused)
@@ -245,6 +254,95 @@ static void cells_record_divergence_and_targets(void **unused)
         problem_free(pb);
         config_free(c);
     }
+}
+
+/* With a schedule the stepped engine (nqm_sched) takes over. Under warmup = 1 (s = 1 at every
+ * step) it must reproduce the closed forms of nqm_exact to 1e-12, for SGD, heavy ball,
+ * precond and SGD with averaging, with and without noise. */
+static void scheduled_engine_matches_closed_form(void **unused)
+{
+    (void)unused;
+    const char *opts[] = { "type = sgd\nlr = 0.7", "type = momentum\nlr = 0.3\nmomentum = 0.9",
+                           "type = momentum\nlr = 1.9\nmomentum = 0.05",
+                           "type = precond\nlr = 0.3\nprecond_power = 0.5",
+                           "type = sgd\nlr = 0.6\nema = 0.8" };
+    double batches[] = { 3.0, INFINITY };
+    for (size_t k = 0; k < sizeof opts / sizeof *opts; k++)
+        for (int b = 0; b < 2; b++) {
+            char opt[256];
+            snprintf(opt, sizeof opt, "%s\nwarmup = 1", opts[k]);
+            config *c = nqm_config("dim = 30\nhessian_power = 1.1\nnoise_power = 0.9\n", opt);
+            problem *pb = tu_problem(c);
+            double *s0 = exact_start_moments(pb);
+            opt_params plain = c->opt[0].p;
+            param_defaults(opt_train_specs, &plain.train);
+            exact sched, closed;
+            assert_int_equal(exact_init(&sched, pb, c->opt[0].type, &c->opt[0].p, batches[b], s0),
+                             OD_OK);
+            assert_string_equal(sched.engine->name, "nqm_sched");
+            assert_int_equal(exact_init(&closed, pb, c->opt[0].type, &plain, batches[b], s0), OD_OK);
+            assert_string_equal(closed.engine->name, "nqm");
+            for (long t = 0; t <= 300; t += 23) {
+                double want = closed.engine->loss(closed.state, (double)t);
+                double got = sched.engine->loss(sched.state, (double)t);
+                if (!(fabs(got - want) <= 1e-12 * want))
+                    fail_msg("%s B=%g k=%ld: stepped %.17g, closed form %.17g", opts[k],
+                             batches[b], t, got, want);
+            }
+            exact_free(&sched);
+            exact_free(&closed);
+            free(s0);
+            problem_free(pb);
+            config_free(c);
+        }
+}
+
+/* The stepped engine under a real schedule (cosine with warmup) against Monte Carlo replicates
+ * run through the optimizers' own code. */
+static void scheduled_engine_agrees_with_monte_carlo(void **unused)
+{
+    (void)unused;
+    const char *opts[] = { "type = sgd\nlr = 0.6", "type = momentum\nlr = 0.2\nmomentum = 0.7",
+                           "type = sgd\nlr = 0.6\nema = 0.8" };
+    check_monte_carlo(opts, 3, "\nschedule = cosine\nwarmup = 10\nschedule_steps = 80\n"
+                      "final_fraction = 0.05");
+}
+
+/* Weight decay (decoupled) and L2 (coupled) under a schedule: without noise the engine's E[L]
+ * is the loss of the run itself (an explicit x0) to 1e-12; with noise it agrees with Monte
+ * Carlo within 4 SE; for sgd, heavy ball, precond (whose diag H includes l2) and averaging. */
+static void decay_engine_matches_runs(void **unused)
+{
+    (void)unused;
+    const char *opts[] = { "type = sgd\nlr = 0.6", "type = momentum\nlr = 0.2\nmomentum = 0.7",
+                           "type = precond\nlr = 0.2\nprecond_power = 0.5",
+                           "type = sgd\nlr = 0.6\nema = 0.8" };
+    const char *decay = "\nweight_decay = 0.3\nl2 = 0.2\nschedule = linear\n"
+                        "schedule_steps = 80\nfinal_fraction = 0.2";
+    for (int k = 0; k < 4; k++) {
+        char opt[512];
+        snprintf(opt, sizeof opt, "%s%s", opts[k], decay);
+        config *c = nqm_config("dim = 30\nx0 = 1\n", opt);
+        problem *pb = tu_problem(c);
+        double *s0 = exact_start_moments(pb);
+        exact e;
+        assert_int_equal(exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, INFINITY, s0), OD_OK);
+        replicate rep;
+        assert_int_equal(replicate_init(&rep, pb, c->opt[0].type, &c->opt[0].p, INFINITY,
+                                        (uint64_t)c->exp.seed, 0), OD_OK);
+        while (rep.t < 100) {
+            assert_int_equal(replicate_step(&rep), OD_OK);
+            double got = e.engine->loss(e.state, (double)rep.t), want = replicate_judged_loss(&rep);
+            if (!(fabs(got - want) <= 1e-12 * want))
+                fail_msg("%s k=%ld: engine %.17g, run %.17g", opt, rep.t, got, want);
+        }
+        replicate_free(&rep);
+        exact_free(&e);
+        free(s0);
+        problem_free(pb);
+        config_free(c);
+    }
+    check_monte_carlo(opts, 4, decay);
 }
 
 /* A momentum grid: variants per value, mu = 0 equal to SGD, best_tuned the best variant. */
@@ -292,6 +390,9 @@ int main(void)
         cmocka_unit_test(exact_ema_matches_iterated_recursion),
         cmocka_unit_test(stationary_risks_match_theory),
         cmocka_unit_test(exact_agrees_with_monte_carlo),
+        cmocka_unit_test(scheduled_engine_matches_closed_form),
+        cmocka_unit_test(scheduled_engine_agrees_with_monte_carlo),
+        cmocka_unit_test(decay_engine_matches_runs),
         cmocka_unit_test(cells_record_divergence_and_targets),
         cmocka_unit_test(momentum_grid_variants),
     };

@@ -39,6 +39,8 @@ static void list_optimizers(void)
                    opt_types[i]->flows[k]->equation, opt_types[i]->flows[k]->time_map);
         print_specs(opt_types[i]->params);
     }
+    printf("  every type also (schedule lr_t = lr*s(t), weight decay, clipping):\n");
+    print_specs(opt_train_specs);
 }
 
 static void list_problems(void)

@@ -1,4 +1,5 @@
-/* sim/core/replicate.c — advance one run: batch b_t = draw(t); dx = step(x; b_t); x += dx;
+/* sim/core/replicate.c — advance one run: batch b_t = draw(t); dx = step(x; b_t) with lr_t =
+ * lr*s(t) and the gradients clipped / + l2*x (train_grad.c); x <- x*(1 - lr_t*wd) + dx;
  * xbar <- ema*xbar + (1-ema)*x. Buffers are allocated once, at init. */
 #include "replicate.h"
 #include "status.h"
@@ -26,20 +27,41 @@ int replicate_init(replicate *r, const problem *pb, const opt_type *type, const 
         replicate_free(r);
         return status;
     }
+    train_grad_init(&r->wrap, pb, &p->train);
     problem_start(pb, seed, stream, r->x);
     if (r->xbar)
         memcpy(r->xbar, r->x, n * sizeof *r->x);
     return OD_OK;
 }
 
+double replicate_lr(const replicate *r, long t)
+{
+    return opt_train_scheduled(&r->p->train) ? r->p->lr * opt_schedule_factor(&r->p->train, t)
+                                             : r->p->lr;
+}
+
 int replicate_step(replicate *r)
 {
     size_t n = r->pb->n;
+    const opt_train *tr = &r->p->train;
+    const opt_params *p = r->p;
+    const problem *pb = opt_train_grad_wrapped(tr) ? &r->wrap.pb : r->pb;
     batch b;
     draw_step(&r->dr, ++r->t, &b);
-    int status = r->type->step(r->st, n, r->t, r->p, r->x, r->pb, &b, r->dx);
-    for (size_t i = 0; i < n; i++)
-        r->x[i] += r->dx[i];
+    if (opt_train_scheduled(tr)) {
+        r->pt = *r->p;
+        r->pt.lr = replicate_lr(r, r->t);
+        p = &r->pt;
+    }
+    int status = r->type->step(r->st, n, r->t, p, r->x, pb, &b, r->dx);
+    if (tr->weight_decay > 0) {
+        double keep = 1.0 - p->lr * tr->weight_decay;
+        for (size_t i = 0; i < n; i++)
+            r->x[i] = r->x[i] * keep + r->dx[i];
+    } else {
+        for (size_t i = 0; i < n; i++)
+            r->x[i] += r->dx[i];
+    }
     if (r->xbar) {
         double g = r->p->ema;
         for (size_t i = 0; i < n; i++)

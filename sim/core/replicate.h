@@ -1,5 +1,5 @@
 /* sim/core/replicate.h — one simulated optimizer run, step by step: draw the step's noise, apply the
- * update rule, x += dx, update the iterate average. Shared by trajectories and sweep cells, so
+ * update rule (scheduled lr, weight decay, clipping: opt_train), x += dx, update the iterate average. Shared by trajectories and sweep cells, so
  * both advance runs the same way (same draws, same arithmetic). */
 #ifndef OPTDYN_REPLICATE_H
 #define OPTDYN_REPLICATE_H
@@ -9,6 +9,7 @@
 #include "../../optimizers/opt.h"
 #include "draw.h"
 #include "problem.h"
+#include "train_grad.h"
 
 typedef struct replicate {
     const problem *pb;
@@ -18,16 +19,22 @@ typedef struct replicate {
     double *xbar;           /* iterate average when p->ema > 0, else NULL */
     draw dr;
     long t;                 /* steps taken */
+    train_grad wrap;        /* clipping / L2 around pb, when p->train asks for them */
+    opt_params pt;          /* p with the scheduled lr of the current step */
 } replicate;
 
 /* Start at x0 of replicate `stream` (problem_start) with its noise streams, batch size B. */
 int replicate_init(replicate *r, const problem *pb, const opt_type *type, const opt_params *p,
                    double B, uint64_t seed, uint64_t stream);
-/* Take step t + 1. Returns the update rule's status. */
+/* Take step t + 1 with lr_t = lr*s(t) (p->train's schedule), clipped or L2 gradients and
+ * decoupled weight decay x <- x*(1 - lr_t*wd) + dx where p->train asks. Returns the update
+ * rule's status. */
 int replicate_step(replicate *r);
 /* Loss at x, and at the point the run is judged by (xbar with averaging, else x). */
 double replicate_loss(const replicate *r);
 double replicate_judged_loss(const replicate *r);
+/* The lr of step t >= 1 (t = 0: of step 1). */
+double replicate_lr(const replicate *r, long t);
 void replicate_free(replicate *r);
 
 #endif

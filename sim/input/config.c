@@ -65,10 +65,17 @@ static int set_entry(const ctx *x, const ini_entry *e, const param_spec *spec, v
     return OD_OK;
 }
 
-/* Every key of section `name` must be in specs (besides `skip`); required keys must be present
- * (except `exempt`). */
-static int apply_section_except(const ctx *x, const char *name, const param_spec *specs,
-                                void *base, const char *skip, const char *exempt)
+/* A second table of keys a section accepts after its own (the optimizers' shared opt_train). */
+typedef struct more_specs {
+    const param_spec *specs;
+    void *base;
+} more_specs;
+
+/* Every key of section `name` must be in specs or more's (besides `skip`); required keys of
+ * specs must be present (except `exempt`). */
+static int apply_section_more(const ctx *x, const char *name, const param_spec *specs,
+                              void *base, const char *skip, const char *exempt,
+                              const more_specs *more)
 {
     const ini_doc *d = x->c->doc;
     for (size_t i = 0; i < d->ne; i++) {
@@ -76,14 +83,19 @@ static int apply_section_except(const ctx *x, const char *name, const param_spec
         if (strcmp(e->section, name) != 0 || (skip && strcmp(e->key, skip) == 0))
             continue;
         const param_spec *spec = param_find(specs, e->key);
+        void *at = base;
+        if (!spec && more && (spec = param_find(more->specs, e->key)))
+            at = more->base;
         if (!spec) {
-            char keys[1024], what[1200];
+            char keys[1024], keys2[1024] = "", what[2200];
             param_keys(specs, keys, sizeof keys);
-            snprintf(what, sizeof what, "unknown key (expected one of: %s%s%s)",
-                     skip ? skip : "", skip ? ", " : "", keys);
+            if (more)
+                param_keys(more->specs, keys2, sizeof keys2);
+            snprintf(what, sizeof what, "unknown key (expected one of: %s%s%s%s%s)",
+                     skip ? skip : "", skip ? ", " : "", keys, more ? ", " : "", keys2);
             return entry_error(x, e, what);
         }
-        int status = set_entry(x, e, spec, base);
+        int status = set_entry(x, e, spec, at);
         if (status != OD_OK)
             return status;
     }
@@ -101,7 +113,7 @@ static int apply_section_except(const ctx *x, const char *name, const param_spec
 static int apply_section(const ctx *x, const char *name, const param_spec *specs, void *base,
                          const char *skip)
 {
-    return apply_section_except(x, name, specs, base, skip, NULL);
+    return apply_section_more(x, name, specs, base, skip, NULL, NULL);
 }
 
 /* A CHOICE among a registry's own names (names: room for TYPES_MAX + 1), so that a registry's
@@ -217,7 +229,8 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     strcpy(o->name, name);
     strcpy(o->section, name);
     o->type = opt_types[type];
-    param_defaults(o->type->params, &o->p);
+    param_defaults(opt_train_specs, &o->p.train);
+    param_defaults(o->type->params, &o->p);   /* after: a type may set a shared key's default */
     for (const param_spec *k = o->type->params; c->kind->reserved_key && k->key; k++) {
         const ini_entry *e = ini_doc_entry(c->doc, s->name, k->key);
         const char *why = c->kind->reserved_key(c, k->key);
@@ -226,9 +239,10 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     }
     if (c->kind->prepare_optimizer)
         c->kind->prepare_optimizer(o);
-    status = apply_section_except(x, s->name, o->type->params, &o->p, "type",
-                                  c->kind->reserved_key && c->kind->reserved_key(c, "lr")
-                                      ? "lr" : NULL);
+    const more_specs train = { opt_train_specs, &o->p.train };
+    status = apply_section_more(x, s->name, o->type->params, &o->p, "type",
+                                c->kind->reserved_key && c->kind->reserved_key(c, "lr")
+                                    ? "lr" : NULL, &train);
     if (status != OD_OK)
         return status;
     c->nopt++;
@@ -368,6 +382,20 @@ static int check_consistency(const ctx *x)
                                      : NULL;
     if (bad)
         return key_error(x, section, bad, why);
+    for (size_t i = 0; i < c->nopt; i++) {
+        opt_train *tr = &c->opt[i].p.train;
+        char name[128];
+        snprintf(name, sizeof name, "optimizer %s", c->opt[i].section);
+        if (opt_train_active(tr) && !c->kind->budget) {
+            snprintf(why, sizeof why, "kind = %s takes no schedule, weight decay or clipping "
+                     "(kinds trajectory and sweep do)", c->kind->name);
+            return key_error(x, name, !opt_train_scheduled(tr) ? (tr->weight_decay > 0 ?
+                             "weight_decay" : tr->l2 > 0 ? "l2" : "clip_norm") :
+                             tr->schedule != 0 ? "schedule" : "warmup", why);
+        }
+        if (c->kind->budget && (bad = opt_train_resolve(tr, c->kind->budget(c), why, sizeof why)))
+            return key_error(x, name, bad, why);
+    }
     for (size_t i = 0; i < c->nopt; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(c->opt[i].name, c->opt[j].name) == 0) {

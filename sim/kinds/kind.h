@@ -56,6 +56,9 @@ typedef struct kind_type {
      * OD_EINPUT with section/key/why set when the file asks for the impossible. */
     int (*expand)(config *c, char *section, size_t slen, char *key, size_t klen, char *why,
                   size_t len);
+    /* Optional: the step budget of each run (a schedule's default length T); a kind without
+     * it runs no schedule, weight decay or clipping (config.c refuses those keys). */
+    long (*budget)(const config *c);
     /* Runs the experiment, writing its own groups into x->r. OD_EINPUT: the input cannot be
      * run (x->err says why); other failures OD_E*. */
     int (*run)(sim_ctx *x);

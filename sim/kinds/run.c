@@ -24,6 +24,7 @@ static int record(rec_table *tab, const config *c, const replicate *r, double *g
 {
     int status = r->pb->type->grad(r->pb, r->x, NULL, g);
     rs->step = (double)r->t;
+    rs->lr = replicate_lr(r, r->t);
     rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
     if (r->xbar)
         rs->loss_ema = replicate_judged_loss(r);
@@ -80,6 +81,7 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
     rec_attr_str(r, group, "type", o->type->name);
     rec_attr_str(r, group, "rule", o->type->rule);
     meta_write_params(r, group, o->type->params, &o->p, NULL);
+    meta_write_train(r, group, &o->p);
     return tab;
 }
 

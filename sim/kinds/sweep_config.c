@@ -124,7 +124,17 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
             snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
             return "type";
         }
-        if (!engine->supports(pt, t, &c->opt[i].p)) {
+        const opt_train *tr = &c->opt[i].p.train;
+        const exact_engine *with = exact_engine_for(pt, &c->opt[i].p);
+        if (opt_train_active(tr) && (!with || !with->supports(pt, t, &c->opt[i].p))) {
+            snprintf(section, slen, "optimizer %s", c->opt[i].name);
+            snprintf(why, len, "mode = exact has no recursion with clipping, nor with a schedule "
+                     "or weight decay on problem %s (those: nqm and quadratic; else use mode = "
+                     "montecarlo)", pt->name);
+            return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
+                   : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay" : "l2";
+        }
+        if (!opt_train_active(tr) && !engine->supports(pt, t, &c->opt[i].p)) {
             quad_names(OPT_QUAD_PRECOND, names, sizeof names);
             snprintf(section, slen, "optimizer %s", c->opt[i].name);
             snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);

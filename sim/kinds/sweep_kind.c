@@ -235,6 +235,11 @@ static int sweep_merge(sim_ctx *x, const char *const *shards, size_t nshards)
     return status;
 }
 
+static long sweep_budget(const config *c)
+{
+    return sweep_params_of(c)->max_steps;
+}
+
 const kind_type kind_sweep = {
     .name = "sweep",
     .summary = "batch x lr x seeds x optimizers to target losses, best lr per batch, fits",
@@ -245,6 +250,7 @@ const kind_type kind_sweep = {
     .reserved_key = sweep_reserved_key,
     .check = sweep_check,
     .expand = sweep_expand,
+    .budget = sweep_budget,
     .run = sweep_run,
     .merge = sweep_merge,
 };

@@ -75,6 +75,7 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
         rec_attr_str(r, group, "type", c->opt[o].type->name);
         rec_attr_str(r, group, "rule", c->opt[o].type->rule);
         meta_write_params(r, group, c->opt[o].type->params, &c->opt[o].p, "lr");
+        meta_write_train(r, group, &c->opt[o].p);
     }
 
     static const char *const cube_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",

@@ -79,6 +79,11 @@ static int trajectory_run(sim_ctx *x)
     return status;
 }
 
+static long trajectory_budget(const config *c)
+{
+    return run_params_of(c)->steps;
+}
+
 const kind_type kind_trajectory = {
     .name = "trajectory",
     .summary = "every optimizer from the same x0 with the same noise, recorded step by step",
@@ -86,5 +91,6 @@ const kind_type kind_trajectory = {
     .specs = run_specs,
     .params_size = sizeof(run_params),
     .check = trajectory_check,
+    .budget = trajectory_budget,
     .run = trajectory_run,
 };

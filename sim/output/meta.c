@@ -100,6 +100,14 @@ int meta_write_params(rec *r, const char *obj, const param_spec *specs, const vo
     return rec_status(r);
 }
 
+int meta_write_train(rec *r, const char *obj, const opt_params *p)
+{
+    if (!opt_train_active(&p->train))
+        return rec_status(r);
+    rec_attr_int(r, obj, "schedule_length", p->train.T);
+    return meta_write_params(r, obj, opt_train_specs, &p->train, NULL);
+}
+
 int meta_write_problem(rec *r, const config *c, const problem *pb)
 {
     /* indexed by problem_noise */

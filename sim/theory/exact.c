@@ -1,11 +1,39 @@
 /* sim/theory/exact.c — the registry of exact expected-loss engines and the adapters that present
- * nqm_exact and gaussreg_exact through one interface. */
+ * nqm_exact, nqm_sched (with a schedule) and gaussreg_exact through one interface. */
 #include "exact.h"
 #include "gaussreg_exact.h"
 #include "nqm_exact.h"
+#include "nqm_sched.h"
 #include "../core/status.h"
 
+#include <math.h>
 #include <stdlib.h>
+
+/* Engines that step (their state starts with a stepped driver, sim/theory/stepped.h). */
+static double st_loss(void *e, double k) { return stepped_loss_at(e, (long)k); }
+static long st_steps(void *e, double target, long max_steps, double *frac)
+{
+    return stepped_steps(e, target, max_steps, frac);
+}
+static long st_diverged_at(void *e, double factor, long max_steps)
+{
+    return stepped_diverged_at(e, factor, max_steps);
+}
+static void st_scan(void *e, size_t nt, const double *targets, double factor, long max_steps,
+                    double *steps, long *diverged, double *final)
+{
+    stepped_scan(e, nt, targets, factor, max_steps, steps, diverged, final);
+}
+static int st_stable_undecided(const void *e) { (void)e; return 1; }   /* steps say */
+static double st_no_stationary(void *e) { (void)e; return NAN; }
+
+/* The NQM under a schedule (sim/theory/nqm_sched.c). */
+static int ns_init(void *e, const problem *pb, const opt_type *t, const opt_params *p, double B,
+                   const double *s0)
+{
+    return nqm_sched_init(e, pb, t, p, B, s0);
+}
+static void ns_free(void *e) { nqm_sched_free(e); }
 
 /* The NQM's closed forms (sim/theory/nqm_exact.c). */
 static int nqm_fits(const problem_type *pt) { return pt->diag_facts != NULL; }
@@ -27,9 +55,14 @@ static long nqm_diverged_at(void *e, double factor, long max_steps)
     return nqm_exact_diverged_at(e, factor, max_steps);
 }
 
+static const exact_engine engine_nqm_sched = {
+    "nqm_sched", nqm_fits, nqm_sched_supports, sizeof(nqm_sched), ns_init, ns_free,
+    st_stable_undecided, st_loss, st_no_stationary, st_steps, st_diverged_at, st_scan, NULL,
+};
+
 static const exact_engine engine_nqm = {
     "nqm", nqm_fits, nqm_exact_supports, sizeof(nqm_exact), nqm_init, nqm_free, nqm_stable,
-    nqm_loss, nqm_stationary, nqm_steps, nqm_diverged_at, NULL,
+    nqm_loss, nqm_stationary, nqm_steps, nqm_diverged_at, NULL, &engine_nqm_sched,
 };
 
 /* Online Gaussian-feature regression, stepped (sim/theory/gaussreg_exact.c). */
@@ -41,25 +74,11 @@ static int gr_init(void *e, const problem *pb, const opt_type *t, const opt_para
 }
 static void gr_free(void *e) { gaussreg_exact_free(e); }
 static int gr_stable(const void *e) { return ((const gaussreg_exact *)e)->stable; }
-static double gr_loss(void *e, double k) { return gaussreg_exact_loss(e, (long)k); }
 static double gr_stationary(void *e) { return gaussreg_exact_stationary(e); }
-static long gr_steps(void *e, double target, long max_steps, double *frac)
-{
-    return gaussreg_exact_steps(e, target, max_steps, frac);
-}
-static long gr_diverged_at(void *e, double factor, long max_steps)
-{
-    return gaussreg_exact_diverged_at(e, factor, max_steps);
-}
-static void gr_scan(void *e, size_t nt, const double *targets, double factor, long max_steps,
-                    double *steps, long *diverged, double *final)
-{
-    gaussreg_exact_scan(e, nt, targets, factor, max_steps, steps, diverged, final);
-}
 
 static const exact_engine engine_gaussreg = {
     "gaussreg", gr_fits, gaussreg_exact_supports, sizeof(gaussreg_exact), gr_init, gr_free,
-    gr_stable, gr_loss, gr_stationary, gr_steps, gr_diverged_at, gr_scan,
+    gr_stable, st_loss, gr_stationary, st_steps, st_diverged_at, st_scan, NULL,
 };
 
 const exact_engine *const exact_engines[] = { &engine_nqm, &engine_gaussreg, NULL };
@@ -72,10 +91,16 @@ const exact_engine *exact_engine_of(const problem_type *pt)
     return NULL;
 }
 
+const exact_engine *exact_engine_for(const problem_type *pt, const opt_params *p)
+{
+    const exact_engine *e = exact_engine_of(pt);
+    return e && opt_train_active(&p->train) ? e->scheduled : e;
+}
+
 int exact_init(exact *x, const problem *pb, const opt_type *t, const opt_params *p, double B,
                const double *s0)
 {
-    x->engine = exact_engine_of(pb->type);
+    x->engine = exact_engine_for(pb->type, p);
     x->state = NULL;
     if (!x->engine || !x->engine->supports(pb->type, t, p))
         return OD_ENOTSUP;

@@ -32,12 +32,19 @@ typedef struct exact_engine {
      * max_steps). */
     void (*scan)(void *e, size_t nt, const double *targets, double factor, long max_steps,
                  double *steps, long *diverged, double *final);
+    /* Optional: the engine for optimizers with a schedule, weight decay or clipping (opt_train);
+     * NULL: none (this engine assumes a constant lr and the bare rule). */
+    const struct exact_engine *scheduled;
 } exact_engine;
 
 extern const exact_engine *const exact_engines[];   /* NULL-terminated registry */
 
 /* The engine for pt (NULL: the problem has no exact dynamics). */
 const exact_engine *exact_engine_of(const problem_type *pt);
+
+/* The engine for pt and an optimizer's p: exact_engine_of's, or its `scheduled` engine when p
+ * sets a schedule, weight decay or clipping (NULL: none). */
+const exact_engine *exact_engine_for(const problem_type *pt, const opt_params *p);
 
 /* One instance of dynamics. */
 typedef struct exact {

@@ -72,6 +72,12 @@ double gaussreg_exact_stationary(const gaussreg_exact *e)
     return e->stationary;
 }
 
+/* The driver's view (sim/theory/stepped.h), defined with the recursion below. */
+static void restart_v(void *e);
+static void step_v(void *e);
+static double loss_v(const void *e);
+static double current_loss(const gaussreg_exact *e);
+
 int gaussreg_exact_init(gaussreg_exact *e, const problem *pb, const opt_type *type,
                         const opt_params *p, double B, const double *c0)
 {
@@ -110,7 +116,8 @@ int gaussreg_exact_init(gaussreg_exact *e, const problem *pb, const opt_type *ty
     for (size_t k = 0; k < n; k++)
         e->eta[k] = pw != 0.0 ? p->lr * pow(e->lam[k], -pw) : p->lr;
     restart(e);
-    e->loss0 = gaussreg_exact_loss(e, 0);
+    e->loss0 = current_loss(e);
+    e->drv = (stepped){ e, restart_v, step_v, loss_v, &e->k, e->loss0 };
     stationary_init(e);
     return OD_OK;
 }
@@ -164,68 +171,11 @@ static double current_loss(const gaussreg_exact *e)
     return 0.5 * s;
 }
 
+static void restart_v(void *e) { restart(e); }
+static void step_v(void *e) { step(e); }
+static double loss_v(const void *e) { return current_loss(e); }
+
 double gaussreg_exact_loss(gaussreg_exact *e, long k)
 {
-    if (k < e->k)
-        restart(e);
-    while (e->k < k)
-        step(e);
-    return current_loss(e);
-}
-
-void gaussreg_exact_scan(gaussreg_exact *e, size_t nt, const double *targets, double factor,
-                         long max_steps, double *steps, long *diverged, double *final)
-{
-    size_t open = nt;
-    for (size_t t = 0; t < nt; t++)
-        steps[t] = -1.0;
-    *diverged = -1;
-    restart(e);
-    for (;;) {
-        double L = current_loss(e);
-        for (size_t t = 0; t < nt; t++)
-            if (steps[t] < 0 && L <= targets[t]) {
-                steps[t] = (double)e->k;
-                open--;
-            }
-        if (!(L <= factor * e->loss0)) {          /* NaN counts as diverged */
-            *diverged = e->k;
-            break;
-        }
-        if (open == 0 || e->k >= max_steps)
-            break;
-        step(e);
-    }
-    *final = current_loss(e);
-}
-
-long gaussreg_exact_steps(gaussreg_exact *e, double target, long max_steps, double *frac)
-{
-    restart(e);
-    double prev = NAN, L = current_loss(e);
-    *frac = INFINITY;
-    while (!(L <= target)) {
-        if (e->k >= max_steps || !isfinite(L))
-            return -1;
-        prev = L;
-        step(e);
-        L = current_loss(e);
-    }
-    /* crossing of log L between k-1 and k: k-1 + (log prev - log target)/(log prev - log L) */
-    double t = (log(prev) - log(target)) / (log(prev) - log(L));
-    *frac = e->k == 0 ? 0.0 : (double)(e->k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
-    return e->k;
-}
-
-long gaussreg_exact_diverged_at(gaussreg_exact *e, double factor, long max_steps)
-{
-    restart(e);
-    for (;;) {
-        double L = current_loss(e);
-        if (!(L <= factor * e->loss0))
-            return e->k;
-        if (e->k >= max_steps)
-            return -1;
-        step(e);
-    }
+    return stepped_loss_at(&e->drv, k);
 }

@@ -6,8 +6,10 @@
 
 #include "../../optimizers/opt.h"
 #include "../core/problem.h"
+#include "stepped.h"
 
 typedef struct gaussreg_exact {
+    stepped drv;               /* first: the stepped-engine driver (exact.c's adapters) */
     size_t n;
     int momentum, ema;         /* heavy ball; SGD with iterate averaging */
     const double *lam;         /* feature variances lambda_k */
@@ -37,19 +39,10 @@ void gaussreg_exact_free(gaussreg_exact *e);
  * forward to step k (from step 0 again when k is behind them). */
 double gaussreg_exact_loss(gaussreg_exact *e, long k);
 
-/* First k <= max_steps with E[L(w_k)] <= target (-1 if none; *frac the crossing interpolated
- * in log loss between k-1 and k, inf if none), and first k with E[L] > factor E[L(0)] (or not
- * finite; -1 if none). Each steps forward from step 0. */
-long gaussreg_exact_steps(gaussreg_exact *e, double target, long max_steps, double *frac);
-long gaussreg_exact_diverged_at(gaussreg_exact *e, double factor, long max_steps);
+/* First crossings, divergence and scans: through e->drv (sim/theory/stepped.h). */
 
 /* lim E[L] (docs/theory.md): the fixed point of the moment recursion when it is stable. */
 double gaussreg_exact_stationary(const gaussreg_exact *e);
 
-/* One pass from step 0: steps[t] = first k <= max_steps with E[L(w_k)] <= targets[t] (-1 if
- * none), *diverged = first k with E[L] > factor * E[L(0)] (-1 if none; the pass stops there),
- * *final = E[L] where the pass stopped (the last first crossing, else max_steps). */
-void gaussreg_exact_scan(gaussreg_exact *e, size_t nt, const double *targets, double factor,
-                         long max_steps, double *steps, long *diverged, double *final);
 
 #endif

@@ -1,0 +1,25 @@
+/* optimizers/adam.h — Adam's parameter block, step and keys, shared by `adam` and `adamw` (Adam
+ * whose decoupled weight decay the run loop applies: optimizers/adamw.c). */
+#ifndef OPTDYN_ADAM_H
+#define OPTDYN_ADAM_H
+
+#include "adaptive.h"
+
+typedef struct adam_params {
+    OPT_ADAPTIVE_HEAD;
+    double b1, b2;         /* keys beta1, beta2 */
+    double rate1, rate2;   /* kind = flow, limit scaled: c1, c2 in 1 - b_i = c_i*lr */
+} adam_params;
+OPT_ADAPTIVE_FIT(adam_params);
+
+/* The Adam update (adam.c's header comment). */
+int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
+                  const problem *pb, const batch *b, double *dx);
+
+#define ADAM_PARAM_BETAS \
+    { "beta1", PARAM_REAL, offsetof(adam_params, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL, \
+      "decay b1 of the first-moment average" }, \
+    { "beta2", PARAM_REAL, offsetof(adam_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL, \
+      "decay b2 of the second-moment average" }
+
+#endif
