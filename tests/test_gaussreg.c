@@ -92,6 +92,12 @@ static void exact_matches_monte_carlo(void **unused)
           4, 60 },
         { "dim = 20\nalpha = 1.2\nbeta = 2\nlabel_noise = 0.1",
           "type = precond\nlr = 0.3\nprecond_power = 0.5", 8, 40 },
+        { "dim = 20\nalpha = 1\nbeta = 2.5\nlabel_noise = 0.3",       /* schedules */
+          "type = sgd\nlr = 0.8\nschedule = cosine\nwarmup = 10\nschedule_steps = 60", 4, 60 },
+        { "dim = 20\nalpha = 1\nbeta = 2.5\nlabel_noise = 0.3", "type = momentum\nlr = 0.2\n"
+          "momentum = 0.8\nschedule = wsd\nwarmup = 5\nschedule_steps = 50", 4, 50 },
+        { "dim = 20\nalpha = 1\nbeta = 2.5\nlabel_noise = 0.3",
+          "type = sgd\nlr = 0.6\nema = 0.9\nschedule = linear\nschedule_steps = 60", 2, 60 },
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         config *c = setup(cases[i].prob, cases[i].opt);

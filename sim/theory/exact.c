@@ -78,7 +78,7 @@ static double gr_stationary(void *e) { return gaussreg_exact_stationary(e); }
 
 static const exact_engine engine_gaussreg = {
     "gaussreg", gr_fits, gaussreg_exact_supports, sizeof(gaussreg_exact), gr_init, gr_free,
-    gr_stable, st_loss, gr_stationary, st_steps, st_diverged_at, st_scan, NULL,
+    gr_stable, st_loss, gr_stationary, st_steps, st_diverged_at, st_scan, &engine_gaussreg,
 };
 
 const exact_engine *const exact_engines[] = { &engine_nqm, &engine_gaussreg, NULL };

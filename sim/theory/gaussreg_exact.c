@@ -1,6 +1,7 @@
 /* sim/theory/gaussreg_exact.c — the exact second-moment recursion of SGD and heavy ball on online
  * Gaussian-feature regression; the noise variance couples the coordinates through S = sum lambda_j c_j. */
 #include "gaussreg_exact.h"
+#include "../../optimizers/schedule.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -9,8 +10,10 @@
 
 int gaussreg_exact_supports(const problem_type *pt, const opt_type *type, const opt_params *p)
 {
+    const opt_train *tr = &p->train;
     return pt->feature_facts && (type->quadratic == OPT_QUAD_PRECOND ||
-                                 (type->quadratic == OPT_QUAD_HEAVY_BALL && !(p->ema > 0)));
+                                 (type->quadratic == OPT_QUAD_HEAVY_BALL && !(p->ema > 0))) &&
+           !(tr->weight_decay > 0 || tr->l2 > 0 || tr->clip_norm > 0);
 }
 
 static void restart(gaussreg_exact *e)
@@ -37,7 +40,7 @@ static void stationary_init(gaussreg_exact *e)
 {
     e->stable = 1;
     e->stationary = NAN;
-    if (e->momentum)
+    if (e->momentum || e->train)     /* with a schedule the peak lr decides nothing alone */
         return;
     double inv_B = isinf(e->B) ? 0.0 : 1.0 / e->B, g = 0.0;
     for (size_t k = 0; k < e->n; k++) {
@@ -95,6 +98,7 @@ int gaussreg_exact_init(gaussreg_exact *e, const problem *pb, const opt_type *ty
     e->lr = p->lr;
     e->mu = param_get(type->params, p, "momentum", 0.0);
     e->gamma = p->ema;
+    e->train = opt_train_scheduled(&p->train) ? &p->train : NULL;
     double pw = param_get(type->params, p, "precond_power", 0.0);
     e->c0 = malloc(n * sizeof *e->c0);
     e->C = malloc(n * sizeof *e->C);
@@ -136,21 +140,22 @@ static void step(gaussreg_exact *e)
 {
     size_t n = e->n;
     double S = 0.0, inv_B = isinf(e->B) ? 0.0 : 1.0 / e->B;
+    double f = e->train ? opt_schedule_factor(e->train, e->k + 1) : 1.0;   /* lr_t / lr */
     for (size_t k = 0; k < n; k++)
         S += e->lam[k] * e->C[k];
     for (size_t k = 0; k < n; k++) {
         double l = e->lam[k], C = e->C[k];
         double q = inv_B * l * (S + l * C + e->sigma2);
         if (e->momentum) {
-            double X = e->X[k], lr = e->lr, mu = e->mu;
+            double X = e->X[k], lr = e->lr * f, mu = e->mu;
             double V1 = mu * mu * e->V[k] + 2.0 * mu * l * X + l * l * C + q;
             double ev = mu * X + l * C;                  /* E[e v'] */
             e->V[k] = V1;
             e->X[k] = ev - lr * V1;
             e->C[k] = C - 2.0 * lr * ev + lr * lr * V1;
         } else {
-            double a = 1.0 - e->eta[k] * l;
-            double C1 = a * a * C + e->eta[k] * e->eta[k] * q;
+            double eta = e->eta[k] * f, a = 1.0 - eta * l;
+            double C1 = a * a * C + eta * eta * q;
             if (e->ema) {
                 double g = e->gamma, aP = a * e->P[k];
                 e->Q[k] = g * g * e->Q[k] + 2.0 * g * (1.0 - g) * aP + (1.0 - g) * (1.0 - g) * C1;

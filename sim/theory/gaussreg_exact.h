@@ -23,11 +23,14 @@ typedef struct gaussreg_exact {
     double loss0;
     int stable;                /* second moments bounded (SGD, precond, EMA: exact criterion;
                                   heavy ball: 1, not decided) */
-    double stationary;         /* lim E[L]: inf unstable, NaN not in closed form (heavy ball) */
+    double stationary;         /* lim E[L]: inf unstable, NaN not in closed form (heavy ball,
+                                  a schedule) */
+    const opt_train *train;    /* the learning-rate schedule lr_t = lr s(t), or NULL: constant */
 } gaussreg_exact;
 
 /* Whether the recursion exists: the problem has Gaussian-feature facts and the optimizer a
- * quadratic model (iterate averaging with OPT_QUAD_PRECOND only). */
+ * quadratic model (iterate averaging with OPT_QUAD_PRECOND only); a learning-rate schedule is
+ * followed, weight decay, L2 and clipping are not modelled (OD_ENOTSUP). */
 int gaussreg_exact_supports(const problem_type *pt, const opt_type *type, const opt_params *p);
 
 /* Prepare the dynamics at batch size B from E[e_k(0)^2] = c0[k], E[v(0)] = 0. */
