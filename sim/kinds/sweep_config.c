@@ -128,9 +128,13 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
         const exact_engine *with = exact_engine_for(pt, &c->opt[i].p);
         if (opt_train_active(tr) && (!with || !with->supports(pt, t, &c->opt[i].p))) {
             snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact has no recursion for these keys on problem %s "
-                     "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
-                     "quadratic; clipping: none; else use mode = montecarlo)", pt->name);
+            if (tr->clip_norm > 0)
+                snprintf(why, len, "mode = exact has no recursion with clipping (use mode = "
+                         "montecarlo)");
+            else
+                snprintf(why, len, "mode = exact has no recursion with these keys on problem %s "
+                         "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
+                         "quadratic; else use mode = montecarlo)", pt->name);
             return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
                    : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay" : "l2";
         }
