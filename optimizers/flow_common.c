@@ -140,14 +140,14 @@ static double gradient_gap_bound(double t, double r0sq) { return r0sq / (2.0 * t
 
 const opt_flow opt_flow_gradient = {
     .name = "gradient", .equation = "dx/dt = -g(x)", .time_map = "t = k*lr",
-    .time_step = opt_time_lr, .dim = opt_flow_dim_n, .start = opt_flow_start_x,
+    .time_step = opt_time_lr, .dim = opt_flow_dim_n, .start = opt_flow_start_x, .time_change = 1,
     .rhs = gradient_rhs, .jac = gradient_jac, .gap_bound = gradient_gap_bound, .sde = "sme1",
     .affine = 1,
 };
 
 const opt_flow opt_flow_rescaled = {
     .name = "rescaled", .equation = "dx/dt = -g(x)/(1-mu)", .time_map = "t = k*lr",
-    .time_step = opt_time_lr, .dim = opt_flow_dim_n, .start = opt_flow_start_x,
+    .time_step = opt_time_lr, .dim = opt_flow_dim_n, .start = opt_flow_start_x, .time_change = 1,
     .rhs = rescaled_rhs, .jac = rescaled_jac,
 };
 
@@ -216,5 +216,6 @@ static int sign_jac(double t, const double *y, double *dfdy, size_t n, const opt
 const opt_flow opt_flow_sign = {
     .name = "sign", .equation = "dx/dt = -g/(|g| + eps)",
     .time_map = "t = k*lr, betas fixed", .time_step = opt_time_lr, .dim = opt_flow_dim_n,
+    .time_change = 1,
     .start = opt_flow_start_x, .rhs = sign_rhs, .jac = sign_jac,
 };

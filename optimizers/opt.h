@@ -61,6 +61,10 @@ typedef struct opt_flow {
     /* The drift is affine in x on a problem with a constant Hessian (e.g. -g, -(g + lr/2 H g)):
      * its SME is then an Ornstein-Uhlenbeck process, sampled exactly (sim/kinds/sme_exact.h). */
     int affine;
+    /* The right-hand side does not depend on lr (no tie, no lr term), only the clock does: a
+     * learning-rate schedule is then a change of time, step k advancing it by
+     * time_step(lr_k) (kind = flow accepts schedules for such limits only). */
+    int time_change;
 } opt_flow;
 
 /* What a rule can do, declared in its table so that no caller compares names. */

@@ -1,7 +1,7 @@
 /* tests/test_flow.c — optimizers as integrators: limits match closed forms (exponentials on
  * (lambda/2) x^2, the Su-Boyd-Candes Bessel solution and its 2/t^2 bound); measured orders of
  * every limit; SME weak orders 1 and 2; stiff limits fail clearly under rk8pd and succeed under
- * msbdf; integrator failures are reported with the time reached. */
+ * msbdf; integrator failures are reported with the time reached; schedules as a change of time. */
 #include "testutil.h"
 #include "../sim/kinds/flow.h"
 #include "../sim/kinds/sme.h"
@@ -552,6 +552,77 @@ static void integrator_failure_is_reported(void **unused)
     config_free(c);
 }
 
+/* A schedule as a change of time on (lambda/2) x^2: x_K = x0 prod_k (1 - lr_k lambda) against
+ * X(t_K) = x0 exp(-lambda t_K), t_K = sum_k lr_k, with the cosine schedule written out here
+ * (T = K, final fraction f): flow_error's error to 1e-12, t_K within one step of time, and
+ * the error O(lr) (halving lr halves it). */
+static void schedule_is_a_change_of_time(void **unused)
+{
+    (void)unused;
+    const double lambda = 1.7, x0 = 0.9, f = 0.2, time = 3.0;
+    char ini[1024];
+    snprintf(ini, sizeof ini, "[experiment]\nkind = flow\n[problem]\ntype = quadratic\ndim = 1\n"
+             "eigenvalues = %.17g\nrotate = no\nx0 = %.17g\n[flow]\nlr = 0.1\ntime = 1\n"
+             "limits = gradient\n[optimizer o]\ntype = sgd\nlr = 0.1\nschedule = cosine\n"
+             "final_fraction = %.17g\n", lambda, x0, f);
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    const opt_flow *fl = opt_flow_lookup(c->opt[0].type, "gradient");
+    flow_params fp = *flow_params_of(c);
+    fp.time = time;
+    double prev = NAN;
+    for (double lr = 0.04; lr > 0.004; lr /= 2) {
+        long K;
+        double error;
+        char err[512] = "";
+        assert_int_equal(flow_error(&c->opt[0], fl, pb, 1, lr, &fp, &K, &error, NULL, err,
+                                    sizeof err), OD_OK);
+        double x = x0, t = 0.0;
+        for (long k = 1; k <= K; k++) {
+            double lrk = lr * (f + (1 - f) * 0.5 * (1 + cos(3.14159265358979323846 * (double)k / (double)K)));
+            x *= 1 - lrk * lambda;
+            t += lrk;
+        }
+        assert_true(fabs(t - time) <= lr);
+        double want = fabs(x - x0 * exp(-lambda * t));
+        if (fabs(error - want) > 1e-12)
+            fail_msg("lr %g: K %ld, error %.17g, independent %.17g", lr, K, error, want);
+        if (!isnan(prev))
+            assert_true(prev / error > 1.8 && prev / error < 2.2);
+        prev = error;
+    }
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Schedules are refused where they are not a change of time, with the key and the reason. */
+static void schedule_refusals(void **unused)
+{
+    (void)unused;
+    static const struct { const char *opt, *flow, *needle; } bad[] = {
+        { "type = sgd\nlr = 0.1\nschedule = cosine\n", "limits = modified\n",
+          "schedule: kind = flow: the modified limit of sgd depends on lr itself" },
+        { "type = sgd\nlr = 0.1\nschedule = cosine\n", "limits = gradient\nbatch = 8\n",
+          "schedule: kind = flow with [flow] batch = 8" },
+        { "type = sgd\nlr = 0.1\nweight_decay = 0.1\n", "",
+          "weight_decay: kind = flow takes no weight decay, l2 or clipping" },
+        { "type = sgd\nlr = 0.1\nschedule = cosine\nwarmup = 500\n", "limits = gradient\n",
+          "warmup: expected warmup < the" },
+        { "type = sgd\nlr = 0.1\nschedule = cosine\nfinal_fraction = 0\nschedule_steps = 3\n",
+          "limits = gradient\n", "schedule: lr = 0.1: the schedule's clock" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        char ini[1024], err[2048] = "";
+        snprintf(ini, sizeof ini, "[experiment]\nkind = flow\n[problem]\ntype = quadratic\n"
+                 "dim = 2\n[flow]\nlr = 0.1, 0.05\ntime = 2\n%s[optimizer o]\n%s", bad[i].flow,
+                 bad[i].opt);
+        int status = tu_config_status(ini, err, sizeof err);
+        if (status != OD_EINPUT || !strstr(err, bad[i].needle))
+            fail_msg("case %zu: status %d, message '%s' lacks '%s'", i, status, err,
+                     bad[i].needle);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -566,6 +637,8 @@ int main(void)
         cmocka_unit_test(sme_exact_transition_matches_quadrature),
         cmocka_unit_test(sme_weak_errors_match_closed_form),
         cmocka_unit_test(integrator_failure_is_reported),
+        cmocka_unit_test(schedule_is_a_change_of_time),
+        cmocka_unit_test(schedule_refusals),
     };
     return cmocka_run_group_tests_name("flow", tests, NULL, NULL);
 }

@@ -239,7 +239,7 @@ static void refused(void **unused)
         { "[run]\nsteps = 10\n[optimizer o]\ntype = sgd\nlr = 1\nschedule = often\n",
           "schedule" },
         { "[experiment]\nkind = flow\n[flow]\nlr = 0.1\ntime = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n"
-          "weight_decay = 0.1\n", "kind = flow takes no schedule" },
+          "weight_decay = 0.1\n", "weight_decay: kind = flow takes no weight decay" },
         { "[experiment]\nkind = sweep\n[sweep]\nmode = exact\nbatch = inf\nlr = 0.1\ntarget = 0.1\nmax_steps = 10\n"
           "[optimizer o]\ntype = sgd\nclip_norm = 1\n", "clip_norm: mode = exact has no recursion" },
     };

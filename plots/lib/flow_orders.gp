@@ -2,6 +2,7 @@
 # line per (optimizer, limit) with its stored order (or "no order") and dashed reference slopes; (right) the
 # error along time at the first recorded trajectory. Needs: data, out, fig_title, refs (reference
 # slopes, e.g. "1 2"), ref_at (lr where the references pass through the data's middle).
+# Optional: err_label (the left y label).
 load "plots/lib/style.gp"
 load "plots/lib/flow_order_label.gp"
 opts = system("cut -d' ' -f1 ".data."/names.txt")
@@ -11,6 +12,7 @@ n = words(opts)
 order(i) = data."/".word(opts, i)."_".word(lims, i).".order.tsv"
 traj(i) = data."/".word(opts, i)."_".word(lims, i).".0.tsv"
 label(i) = word(opts, i)." vs ".word(lims, i)." limit"
+if (!exists("err_label")) err_label = "|x_K - X(K dt)| at the final time"
 palette = "#0072B2 #D55E00 #009E73 #E69F00 #CC79A7 #56B4E9 #555555"
 col(i) = word(palette, (i - 1) % 7 + 1)
 
@@ -32,7 +34,7 @@ do for [fmt in "png svg"] {
     set format x "10^{%T}"
     set format y "10^{%T}"
     set xlabel "learning rate lr"
-    set ylabel "|x_K - X(K dt)| at the final time"
+    set ylabel err_label
     set key top left box opaque font ",11"
     set xrange [lr_lo / 1.5:lr_hi * 1.5]
     set yrange [*:*]

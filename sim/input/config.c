@@ -6,6 +6,7 @@
 #include "../core/status.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -386,12 +387,22 @@ static int check_consistency(const ctx *x)
         opt_train *tr = &c->opt[i].p.train;
         char name[128];
         snprintf(name, sizeof name, "optimizer %s", c->opt[i].section);
+        int schedule_only = opt_train_scheduled(tr) && !opt_train_grad_wrapped(tr) &&
+                            !(tr->weight_decay > 0);
+        if (opt_train_active(tr) && !c->kind->budget && schedule_only &&
+            (c->kind->flags & KIND_SCHEDULE_PER_RUN)) {     /* length: each run's own (T = K) */
+            if ((bad = opt_train_resolve(tr, LONG_MAX / 4, why, sizeof why)))
+                return key_error(x, name, bad, why);
+            continue;
+        }
         if (opt_train_active(tr) && !c->kind->budget) {
-            snprintf(why, sizeof why, "kind = %s takes no schedule, weight decay or clipping "
-                     "(kinds trajectory and sweep do)", c->kind->name);
-            return key_error(x, name, !opt_train_scheduled(tr) ? (tr->weight_decay > 0 ?
-                             "weight_decay" : tr->l2 > 0 ? "l2" : "clip_norm") :
-                             tr->schedule != 0 ? "schedule" : "warmup", why);
+            snprintf(why, sizeof why, "kind = %s takes no %s (kinds trajectory and sweep "
+                     "do%s)", c->kind->name, c->kind->flags & KIND_SCHEDULE_PER_RUN ?
+                     "weight decay, l2 or clipping" : "schedule, weight decay or clipping",
+                     c->kind->flags & KIND_SCHEDULE_PER_RUN ? "; this kind takes schedules" : "");
+            return key_error(x, name, tr->weight_decay > 0 ? "weight_decay" : tr->l2 > 0 ? "l2"
+                             : tr->clip_norm > 0 ? "clip_norm" : tr->schedule != 0 ? "schedule"
+                             : "warmup", why);
         }
         if (c->kind->budget && (bad = opt_train_resolve(tr, c->kind->budget(c), why, sizeof why)))
             return key_error(x, name, bad, why);

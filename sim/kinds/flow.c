@@ -143,9 +143,12 @@ int flow_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb, uin
 {
     opt_params p;
     int status = flow_params_at(o, f, lr, &p, err, len);
-    double dt = f->time_step(&p);
-    long K = lround(fp->time / dt);
-    double tk = (double)K * dt, *xd = malloc(pb->n * sizeof *xd), *xc = malloc(pb->n * sizeof *xc);
+    long K = 0;
+    double tk = 0.0, *xd = malloc(pb->n * sizeof *xd), *xc = malloc(pb->n * sizeof *xc);
+    if (status == OD_OK)
+        status = flow_clock_steps(f, &p, fp->time, &K, err, len);
+    if (status == OD_OK)
+        flow_clock_at(f, &p, 1, &K, &tk);
     if (status == OD_OK)
         status = xd && xc ? flow_discrete(o->type, &p, pb, seed, 1, &K, xd) : OD_ENOMEM;
     if (status == OD_OK)

@@ -45,6 +45,16 @@ int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const 
 int flow_params_at(const cfg_optimizer *o, const opt_flow *f, double lr, opt_params *p,
                    char *err, size_t len);
 
+/* A schedule as a change of time (limits with time_change): the step count K whose clock
+ * t_K = sum_{k<=K} time_step(lr_k) comes nearest to time, with the schedule's length T tied to
+ * K unless schedule_steps fixes it (p->train.T set for the discrete run). Without a schedule
+ * K = round(time/dt). OD_EDOM with err when no K comes within one peak step dt of time (a
+ * schedule decaying to zero before it). */
+int flow_clock_steps(const opt_flow *f, opt_params *p, double time, long *steps, char *err,
+                     size_t len);
+/* t[j] = the clock after the ascending steps ks[0..m) (k dt without a schedule). */
+void flow_clock_at(const opt_flow *f, const opt_params *p, size_t m, const long *ks, double *t);
+
 /* The discrete optimizer with exact gradients from x0 (seed as in the experiment), recorded at
  * the ascending steps ks[0..m) into xs (m x n). */
 int flow_discrete(const opt_type *type, const opt_params *p, const problem *pb, uint64_t seed,

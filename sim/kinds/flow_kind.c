@@ -101,6 +101,63 @@ static const char *flow_misfits(const config *c, char *why, size_t len)
     return NULL;
 }
 
+/* The limits of type that take a schedule, "a, b" into buf. */
+static void time_change_limits(const opt_type *type, char *buf, size_t len)
+{
+    size_t used = 0;
+    buf[0] = 0;
+    for (size_t k = 0; type->flows[k] && used < len; k++)
+        if (type->flows[k]->time_change)
+            used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? ", " : "",
+                                     type->flows[k]->name);
+}
+
+/* An optimizer with a schedule: every selected limit takes it as a change of time, no SME part,
+ * and its clock reaches time at every lr. Key to blame in optimizer o's section, or NULL. */
+static const char *schedule_misfit(const config *c, const cfg_optimizer *o, char *why,
+                                   size_t len)
+{
+    const flow_params *fp = flow_params_of(c);
+    char have[256];
+    if (!isinf(fp->batch)) {
+        snprintf(why, len, "kind = flow with [flow] batch = %g: the stochastic modified "
+                 "equations need a constant lr; drop the schedule or set batch = inf", fp->batch);
+        return "schedule";
+    }
+    const param_list *grids[] = { &fp->lr, &fp->trajectory_lr };
+    for (size_t k = 0; o->type->flows[k]; k++) {
+        const opt_flow *f = o->type->flows[k];
+        if (!flow_limit_selected(fp, f))
+            continue;
+        if (!f->time_change) {
+            time_change_limits(o->type, have, sizeof have);
+            snprintf(why, len, "kind = flow: the %s limit of %s depends on lr itself (%s), so a "
+                     "schedule is not a change of its time; select limits that take one (%s: "
+                     "%s)", f->name, o->type->name, f->time_map, o->type->name,
+                     have[0] ? have : "none");
+            return "schedule";
+        }
+        for (int g = 0; g < 2; g++)
+            for (size_t j = 0; j < grids[g]->n; j++) {
+                opt_params p;
+                long K;
+                char ignored[256];
+                if (flow_params_at(o, f, grids[g]->v[j], &p, ignored, sizeof ignored) != OD_OK)
+                    continue;
+                K = lround(fp->time / f->time_step(&p));
+                if (K <= p.train.warmup) {
+                    snprintf(why, len, "expected warmup < the %ld steps that lr = %g takes to "
+                             "time = %g at its peak, got %ld", K, grids[g]->v[j], fp->time,
+                             p.train.warmup);
+                    return "warmup";
+                }
+                if (flow_clock_steps(f, &p, fp->time, &K, why, len) != OD_OK)
+                    return "schedule";
+            }
+    }
+    return NULL;
+}
+
 static const char *flow_check(const config *c, char *section, size_t slen, char *why,
                               size_t len)
 {
@@ -130,6 +187,12 @@ static const char *flow_check(const config *c, char *section, size_t slen, char 
     const char *bad = flow_misfits(c, why, len);
     if (bad)
         return bad;
+    for (size_t i = 0; i < c->nopt; i++)
+        if (opt_train_scheduled(&c->opt[i].p.train) &&
+            (bad = schedule_misfit(c, &c->opt[i], why, len))) {
+            snprintf(section, slen, "optimizer %s", c->opt[i].name);
+            return bad;
+        }
     return landscape_misfits(&fp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
 }
 
@@ -144,6 +207,7 @@ const kind_type kind_flow = {
     .section = "flow",
     .specs = flow_specs,
     .params_size = sizeof(flow_params),
+    .flags = KIND_SCHEDULE_PER_RUN,
     .check = flow_check,
     .run = flow_run,
 };

@@ -57,8 +57,9 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
     size_t n = pb->n;
     opt_params p;
     int status = flow_params_at(o, f, lr, &p, err, len);
-    double dt = f->time_step(&p);
-    long K = lround(fp->time / dt);
+    long K = 0;
+    if (status == OD_OK)
+        status = flow_clock_steps(f, &p, fp->time, &K, err, len);
     size_t P = K + 1 < fp->points ? (size_t)K + 1 : (size_t)fp->points;
     if (P < 2)
         P = 2;
@@ -71,8 +72,9 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
     for (size_t j = 0; status == OD_OK && j < P; j++) {
         ks[j] = lround((double)j * (double)K / (double)(P - 1));
         step[j] = (double)ks[j];
-        t[j] = (double)ks[j] * dt;
     }
+    if (status == OD_OK)
+        flow_clock_at(f, &p, P, ks, t);
     if (status == OD_OK)
         status = flow_discrete(o->type, &p, pb, (uint64_t)c->exp.seed, P, ks, xd);
     if (status == OD_OK)
@@ -96,6 +98,12 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
         rec_vector(r, group, "loss_discrete", P, ld, "t");
         rec_vector(r, group, "loss_continuous", P, lc, "t");
         rec_vector(r, group, "error", P, e, "t");
+        if (opt_train_scheduled(&p.train)) {     /* lr_k of the step reaching each point */
+            for (size_t j = 0; j < P; j++)
+                e[j] = lr * opt_schedule_factor(&p.train, ks[j]);
+            rec_vector(r, group, "lr_step", P, e, "t");
+            rec_attr_num(r, group, "schedule_steps", (double)p.train.T);
+        }
         const char *xs[] = { "x_discrete", "x_continuous" };
         const double *xv[] = { xd, xc };
         for (int k = 0; k < 2; k++) {
@@ -163,6 +171,11 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
     rec_attr_str(r, group, "integrator",
                  flow_integrator_names[flow_integrator_used(f, fp->integrator)]);
     meta_write_params(r, group, o->type->params, &o->p, "lr");
+    if (opt_train_scheduled(&o->p.train))
+        rec_attr_str(r, group, "clock", "a schedule as a change of time: t_k = sum_{j<=k} "
+                     "dt(lr_j), lr_j = lr s(j); K = the step count whose clock is nearest to "
+                     "time (the schedule's length tied to K unless schedule_steps fixes it); "
+                     "errors at t_K");
     double *err_v = malloc(m * sizeof *err_v), *steps = malloc(m * sizeof *steps);
     double *floor = malloc(m * sizeof *floor);
     int status = err_v && steps && floor ? OD_OK : OD_ENOMEM;

@@ -34,7 +34,10 @@ typedef struct sim_ctx {
 } sim_ctx;
 
 enum {
-    KIND_CELLS = 1u << 0      /* independent cells: --resume, --shard, MPI ranks, merge */
+    KIND_CELLS = 1u << 0,     /* independent cells: --resume, --shard, MPI ranks, merge */
+    /* No budget, but a learning-rate schedule (no weight decay, l2 or clipping) whose length the
+     * kind ties to each run's own step count (kind = flow: a schedule is a change of time). */
+    KIND_SCHEDULE_PER_RUN = 1u << 1
 };
 
 typedef struct kind_type {

@@ -1,28 +1,17 @@
 /* sim/output/h5check.c — validate an output file before trusting it: the root attributes that mark
  * an optdyn file, then every link, object, attribute and dataset once, against the file's size and
- * fixed caps, in a child process (libhdf5 can crash or allocate without bound on a corrupt file). */
+ * fixed caps (h5check_child.c runs this in a child process: libhdf5 can crash or allocate without
+ * bound on a corrupt file). */
 #include "h5check.h"
 
 #include <errno.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define H5CHECK_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define H5CHECK_ASAN 1
-#endif
-#endif
 
 typedef struct walk {
     hsize_t fsize;       /* bytes on disk: no stored value may be larger */
@@ -275,100 +264,5 @@ int h5check_walk(const char *path, char *why, size_t len)
             rc = w.why[0] ? -1 : fail(&w, "%s: its objects cannot be listed", w.obj);
     }
     H5Fclose(f);
-    return rc;
-}
-
-/* In the child: a hang ends at the alarm; outside sanitizer builds (whose shadow memory needs
- * the address space), an allocation far beyond the file's size fails instead of paging. */
-static void limit_child(const char *path)
-{
-    signal(SIGALRM, SIG_DFL);
-    const char *s = getenv("OPTDYN_H5CHECK_SECONDS");
-    long sec = s && atol(s) > 0 ? atol(s) : H5CHECK_SECONDS;
-    alarm((unsigned)sec);
-#ifndef H5CHECK_ASAN
-    struct stat st;
-    struct rlimit rl;
-    if (stat(path, &st) == 0 && getrlimit(RLIMIT_AS, &rl) == 0) {
-        rlim_t want = (rlim_t)1 << 32;                       /* 4 GiB + 16 x the file */
-        if ((rlim_t)st.st_size < (RLIM_INFINITY - want) / 16)
-            want += 16 * (rlim_t)st.st_size;
-        if (rl.rlim_cur == RLIM_INFINITY || rl.rlim_cur > want) {
-            rl.rlim_cur = want;
-            setrlimit(RLIMIT_AS, &rl);
-        }
-    }
-#else
-    (void)path;
-#endif
-}
-
-static int check_in_child(const char *path, char *err, size_t len)
-{
-    char why[1024] = "";
-    int fd[2], status = 0;
-    pid_t pid = pipe(fd) == 0 ? fork() : -1;
-    if (pid == 0) {
-        close(fd[0]);
-        limit_child(path);
-        int rc = h5check_walk(path, why, sizeof why);
-        if (rc != 0 && write(fd[1], why, strlen(why)) < 0)
-            _exit(4);
-        _exit(rc == 0 ? 0 : 3);
-    }
-    if (pid < 0) {       /* no child to spare: check in this process */
-        if (h5check_walk(path, why, sizeof why) == 0)
-            return 0;
-        snprintf(err, len, "not a readable optdyn file: %s: %s", path, why);
-        return -1;
-    }
-    close(fd[1]);
-    size_t got = 0;
-    ssize_t n;
-    while ((n = read(fd[0], why + got, sizeof why - 1 - got)) != 0)
-        if (n > 0)
-            got += (size_t)n;
-        else if (errno != EINTR)
-            break;
-    why[got] = '\0';
-    close(fd[0]);
-    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        ;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        return 0;
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
-        snprintf(err, len, "not a readable optdyn file: %s: %s", path, why);
-    else if (WIFSIGNALED(status) && WTERMSIG(status) == SIGALRM)
-        snprintf(err, len, "not a readable optdyn file: %s: reading it did not finish within the "
-                 "time limit (OPTDYN_H5CHECK_SECONDS)", path);
-    else if (WIFSIGNALED(status))
-        snprintf(err, len, "not a readable optdyn file: %s: libhdf5 crashed reading it (signal "
-                 "%d, %s)", path, WTERMSIG(status), strsignal(WTERMSIG(status)));
-    else
-        snprintf(err, len, "not a readable optdyn file: %s: reading it failed (the check ended "
-                 "with status %d)", path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-    return -1;
-}
-
-/* The last file found readable (device, inode, size, modification and change times): a command
- * that opens one file several times (merge: its first shard) checks it once. */
-static struct stat checked;
-static int have_checked;
-
-static int same_file(const struct stat *a, const struct stat *b)
-{
-    return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-           a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-           a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-int h5check_file(const char *path, char *err, size_t len)
-{
-    struct stat now;
-    int known = stat(path, &now) == 0;
-    if (known && have_checked && same_file(&now, &checked))
-        return 0;
-    int rc = check_in_child(path, err, len);
-    have_checked = rc == 0 && known && stat(path, &checked) == 0 && same_file(&now, &checked);
     return rc;
 }

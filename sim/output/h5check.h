@@ -30,4 +30,12 @@ int h5check_heaps(const char *path, char *why, size_t len);
  * is not checked again while its inode, size and times are unchanged. */
 int h5check_file(const char *path, char *err, size_t len);
 
+/* Optional: fork a small check server now, while this process is small; h5check_file then asks
+ * it to fork each walker, instead of forking this process (whose page tables a fork copies: slow
+ * when the caller has grown large, as a fuzzer has). Relative paths are resolved against the
+ * current directory at the time of the check. SIGPIPE is ignored from then on. 0, or -1 (then
+ * h5check_file forks directly, as without a server). h5check_server_stop ends it. */
+int h5check_server_start(void);
+void h5check_server_stop(void);
+
 #endif
