@@ -6,7 +6,8 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             nag-c-sbc sme-weak-order nqm-onestep sign-surge adam-surge adam-eps adam-rms \
             goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules \
             muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch muon-onestep \
-            adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch flow-schedules
+            adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch flow-schedules \
+            muon-update-sv
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
@@ -24,4 +25,8 @@ plots/out/nqm-steps-vs-examples.png: plots/nqm-steps-vs-examples.gp results/nqm-
                                      $(wildcard plots/lib/*.gp) scripts/figure-data.sh
 	sh scripts/figure-data.sh $(OPTDYN) results/nqm-steps-vs-batch.h5 plots/out/data/nqm-steps-vs-examples
 	gnuplot -e "data='plots/out/data/nqm-steps-vs-examples'; out='plots/out/nqm-steps-vs-examples'" $<
+plots/out/muon-update-sv.png: plots/muon-update-sv.gp results/muon-matreg.h5 \
+                              $(wildcard plots/lib/*.gp) scripts/figure-data.sh
+	sh scripts/figure-data.sh $(OPTDYN) results/muon-matreg.h5 plots/out/data/muon-update-sv
+	gnuplot -e "data='plots/out/data/muon-update-sv'; out='plots/out/muon-update-sv'" $<
 .PRECIOUS: results/%.h5

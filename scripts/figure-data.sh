@@ -2,6 +2,7 @@
 # scripts/figure-data.sh OPTDYN OUT.h5 DIR — export what the figure scripts read, as TSV, with
 # `optdyn export` only. Trajectory files: DIR/names.txt ("name type" per optimizer),
 # DIR/<name>.tsv, DIR/<name>.noise_scale.tsv and .attrs (runs with noise-scale probes),
+# DIR/<name>.update_sv.<block>.tsv (runs with update_sv_every),
 # DIR/landscape.tsv, DIR/xstar.tsv, DIR/fstar.txt. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer),
 # DIR/critical_<name>.tsv (target + the critical-batch table), DIR/target.tsv.
 # Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
@@ -91,6 +92,12 @@ elif "$optdyn" export "$h5" /trajectory > /dev/null 2>&1; then
         else
             rm -f "$dir/$name.noise_scale.tsv"
         fi
+        # update spectra ([run] update_sv_every): <name>.update_sv.<block>.tsv (index, step, sv)
+        "$optdyn" export "$h5" "/trajectory/$name/update_sv" 2>/dev/null | tail -n +2 |
+            while read -r block rest; do
+                "$optdyn" export "$h5" "/trajectory/$name/update_sv/$block/sv" \
+                    > "$dir/$name.update_sv.$block.tsv"
+            done
     done < "$dir/names.txt"
     for what in landscape xstar; do
         "$optdyn" export "$h5" "/problem/$what" > "$dir/$what.tsv" 2>/dev/null || rm -f "$dir/$what.tsv"

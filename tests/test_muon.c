@@ -3,6 +3,7 @@
  * 1/2 |W - W*|_F^2 equal to -lr*polar(W0 - W*), the momentum and shape scales of the second step,
  * and the fallback on vector blocks equal to Adam. */
 #include "testutil.h"
+#include "../sim/kinds/update_sv.h"
 #include "../sim/core/rng.h"
 #include "../sim/core/status.h"
 
@@ -253,9 +254,53 @@ static void vector_blocks_take_the_fallback(void **unused)
     config_free(c);
 }
 
+/* The recorded update spectrum (sim/kinds/update_sv.c): a block built with singular values t
+ * gives t back (descending) to 1e-12; Muon's exact polar step (svd, lr 1, no scale) gives all
+ * ones. */
+static void update_spectrum(void **unused)
+{
+    (void)unused;
+    const size_t sh[][2] = { { 4, 4 }, { 6, 3 }, { 3, 7 }, { 9, 8 } };
+    for (size_t k = 0; k < 4; k++) {
+        size_t r = sh[k][0], c = sh[k][1], q = r < c ? r : c;
+        config *c0 = plain_matrix(r, c, "lr = 1\nmomentum = 0\nscale = none\northo = svd");
+        problem *pb = tu_problem(c0);
+        double t[9], *G = malloc(r * c * sizeof *G), *dx = malloc(r * c * sizeof *dx);
+        for (size_t i = 0; i < q; i++)
+            t[i] = 3.0 / (double)(i + 1) + 0.25 * (double)(i % 2);
+        with_singular_values(r, c, t, 40 + k, G);
+        update_sv u;
+        assert_int_equal(update_sv_open(&u, pb, 1, 2), OD_OK);
+        assert_int_equal(u.nmat, 1);
+        assert_int_equal(update_sv_take(&u, pb, 1, G), OD_OK);
+        first_step(c0, pb, G, dx);
+        assert_int_equal(update_sv_take(&u, pb, 2, dx), OD_OK);
+        double want[9];
+        memcpy(want, t, q * sizeof *t);
+        for (size_t i = 0; i < q; i++)        /* descending */
+            for (size_t j = i + 1; j < q; j++)
+                if (want[j] > want[i]) {
+                    double w = want[i];
+                    want[i] = want[j];
+                    want[j] = w;
+                }
+        for (size_t i = 0; i < q; i++) {
+            assert_true(fabs(u.sv[0][i] - want[i]) <= 1e-12 * want[0]);
+            assert_true(fabs(u.sv[0][q + i] - 1.0) <= 1e-12);
+        }
+        assert_int_equal(update_sv_take(&u, pb, 3, dx), OD_OK);   /* past its room: ignored */
+        assert_int_equal(u.m, 2);
+        update_sv_free(&u);
+        free(G), free(dx);
+        problem_free(pb);
+        config_free(c0);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(update_spectrum),
         cmocka_unit_test(newton_schulz_band),
         cmocka_unit_test(svd_polar_is_orthogonal),
         cmocka_unit_test(first_step_is_polar),

@@ -2,6 +2,7 @@
  * Step 0, every record_every-th step and the last step (or the divergence step) are recorded;
  * with [run] noise_scale_every = k, the noise scale is probed at step 0 and every k-th step. */
 #include "run.h"
+#include "update_sv.h"
 #include "../core/replicate.h"
 #include "landscape.h"
 #include "../output/meta.h"
@@ -148,12 +149,16 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     double *g = malloc(pb->n * sizeof *g);
     rec_table *tab = NULL;
     run_probe probe = { .tab = NULL };
+    update_sv usv;
     exact ex = { NULL, NULL };
     int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
     if (status != OD_OK) {
         free(g);
         return status;
     }
+    int us = update_sv_open(&usv, pb, rp->update_sv_every, rp->steps);
+    if (us != OD_OK)
+        status = us;
     if (!g)
         status = OD_ENOMEM;
     if (status == OD_OK && rp->expected && exact_engine_of(pb->type)) {
@@ -174,6 +179,9 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         goto done;
     for (long t = 1; t <= rp->steps; t++) {
         if ((status = replicate_step(&rep)) != OD_OK)
+            goto done;
+        if (rp->update_sv_every > 0 && t % rp->update_sv_every == 0 &&
+            (status = update_sv_take(&usv, pb, t, rep.dx)) != OD_OK)
             goto done;
         rs.loss = replicate_loss(&rep);
         out->steps_done = t;
@@ -202,8 +210,13 @@ done:
         int s = rec_table_close(tab);
         status = status != OD_OK ? status : s;
     }
-    if (status == OD_OK)
+    if (status == OD_OK) {
+        char group[160];
+        snprintf(group, sizeof group, "/trajectory/%s", o->name);
         write_outcome(r, o, out);
+        status = update_sv_write(&usv, r, group, pb);
+    }
+    update_sv_free(&usv);
     replicate_free(&rep);
     exact_free(&ex);
     free(g);

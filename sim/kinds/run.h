@@ -20,6 +20,7 @@ typedef struct run_params {
     param_list noise_scale_batches;  /* small and big batch of the two-batch estimator */
     double noise_scale_ema;          /* EMA coefficient per probe */
     int noise_scale_exact;           /* also the exact B_simple, B_noise (N or n gradients) */
+    long update_sv_every;            /* singular values of the update's matrix blocks (0: never) */
 } run_params;
 
 extern const param_spec run_specs[];          /* [run] keys */

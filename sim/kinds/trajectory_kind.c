@@ -2,6 +2,7 @@
  * against the problem, and the run (sim/kinds/run.c) with progress per optimizer. */
 #include "../core/status.h"
 #include "kind.h"
+#include "../core/limits.h"
 #include "landscape.h"
 #include "run.h"
 
@@ -36,6 +37,9 @@ const param_spec run_specs[] = {
     { "noise_scale_exact", PARAM_CHOICE, offsetof(run_params, noise_scale_exact), "yes", 0, 0, 0,
       param_yes_no, "also record the exact B_simple and B_noise (costs N or n gradients and Hessian "
       "products per probe)" },
+    { "update_sv_every", PARAM_INT, offsetof(run_params, update_sv_every), "0", 0, 1e15, 0, NULL,
+      "record the singular values of each matrix block of the update dx every k-th step (0: "
+      "never); /trajectory/<opt>/update_sv/<block>" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -61,6 +65,11 @@ static const char *trajectory_check(const config *c, char *section, size_t slen,
             snprintf(why + strlen(why), len - strlen(why), " (%g, %g)", nsb->v[0], nsb->v[1]);
         return "noise_scale_batches";
     }
+    if (rp->update_sv_every > 0 &&      /* at most dim singular values per sample */
+        limits_bytes_misfit((double)(rp->steps / rp->update_sv_every) * (double)c->problem.dim,
+                            8.0, "the update singular values (steps/update_sv_every x dim "
+                            "doubles)", why, len))
+        return "update_sv_every";
     return landscape_misfits(&rp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
 }
 
