@@ -229,6 +229,38 @@ static void divergence_is_data(void **unused)
     assert_int_equal(read_attr_long(p, "/trajectory/good", "diverged_at"), -1);
 }
 
+/* Finite data with record_every > 1: the loss is evaluated only at recorded steps, so a run
+ * diverges at the first recorded step past the limit (or where x stops being finite): between
+ * the exact step (record_every = 1) and the next multiple of record_every; the recorded rows of
+ * a run that does not diverge are unchanged. */
+static void sparse_loss_on_finite_data(void **unused)
+{
+    (void)unused;
+    char p1[256], p7[256];
+    const char *ini = "[experiment]\nseed = 5\n[problem]\ntype = linreg\ndim = 6\nexamples = 64\n"
+                      "[run]\nsteps = 700\nbatch = 8\nrecord_every = %d\n"
+                      "[optimizer bad]\ntype = sgd\nlr = 1.5\n[optimizer good]\ntype = sgd\n"
+                      "lr = 0.05\n";
+    char buf[512];
+    snprintf(p1, sizeof p1, "%s/sparse1.h5", tu_tmpdir());
+    snprintf(p7, sizeof p7, "%s/sparse7.h5", tu_tmpdir());
+    snprintf(buf, sizeof buf, ini, 1);
+    run_to(buf, p1);
+    snprintf(buf, sizeof buf, ini, 7);
+    run_to(buf, p7);
+    long a1 = read_attr_long(p1, "/trajectory/bad", "diverged_at");
+    long a7 = read_attr_long(p7, "/trajectory/bad", "diverged_at");
+    if (!(a1 > 0 && a7 >= a1 && a7 <= (a1 + 6) / 7 * 7))
+        fail_msg("diverged at %ld (every step) and %ld (record_every 7)", a1, a7);
+    size_t n1, n7;
+    double *l1 = read_all(p1, "/trajectory/good/loss", &n1);
+    double *l7 = read_all(p7, "/trajectory/good/loss", &n7);
+    assert_int_equal(n7, 101);                      /* steps 0, 7, ..., 700 */
+    for (size_t k = 0; k < n7; k++)
+        assert_true(l7[k] == l1[7 * k]);
+    free(l1), free(l7);
+}
+
 static void partial_file_never_under_final_name(void **unused)
 {
     (void)unused;
@@ -312,6 +344,7 @@ int main(void)
         cmocka_unit_test(expected_loss_column),
         cmocka_unit_test(scheduled_lr_column),
         cmocka_unit_test(divergence_is_data),
+        cmocka_unit_test(sparse_loss_on_finite_data),
         cmocka_unit_test(partial_file_never_under_final_name),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
