@@ -28,7 +28,7 @@ static const char usage[] =
     "                         combine the shard files of a sweep run with --shard i/n\n"
     "  theory EXP.ini [--set section.key=value]...\n"
     "                         closed-form one-step optimal lr*(B) for a kind = onestep file\n"
-    "  list [optimizers|problems|kinds]\n"
+    "  list [optimizers|problems|kinds|keys]\n"
     "                         what optdyn knows, with every parameter and default\n"
     "\n"
     "Options:\n"
