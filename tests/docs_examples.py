@@ -11,6 +11,8 @@
 #  - a results file an example reads that no earlier example wrote is first made from the shipped
 #    experiment of the same stem (reduced), so examples may stand alone;
 #  - an inline `optdyn COMMAND` without arguments names the command: it must exist.
+#  - a document that shows `make install` gets its dry run checked: every plot script and every
+#    file one loads is installed.
 # Any non-zero exit (2: the example is not valid input) fails with FILE:LINE of the example.
 import glob
 import os
@@ -153,6 +155,22 @@ def run_ini(where, text, n):
     result(r.returncode == 0, where, f"ini example: optdyn run exits {r.returncode}: {r.stderr.strip()[:400]}")
 
 
+def check_install(where):
+    """`make install` (documented, not run: it would write outside the test): its dry run installs
+    every plot script and every file a plot script loads, under the same relative path."""
+    r = subprocess.run(["make", "-n", "install", "PREFIX=/p", "DESTDIR=/d"], capture_output=True,
+                       text=True, env=dict(os.environ, MAKEFLAGS=""))
+    installed = set()
+    for m in re.finditer(r"^install -m \d+ (.+) /d/p/share/optdyn/(\S+)$", r.stdout, re.M):
+        for src in m.group(1).split():
+            for f in glob.glob(src):
+                installed.add(os.path.join(m.group(2), os.path.basename(f)))
+    for gp in sorted(glob.glob("plots/*.gp")):
+        result(gp in installed, where, f"make install does not install {gp}")
+        for lib in re.findall(r"^\s*load\s+[\"']([^\"']+)[\"']", open(gp).read(), re.M):
+            result(lib in installed, where, f"make install does not install {lib}, which {gp} loads")
+
+
 os.makedirs(os.path.join(work, "results"), exist_ok=True)
 for d in ("experiments", "build", "tests", "plots"):
     if not os.path.exists(os.path.join(work, d)):
@@ -171,6 +189,10 @@ for doc in docs:
             run_python(where, text)
         else:
             run_ini(where, text, n)
+    for line, text in ((i + 1, t) for i, t in enumerate(open(doc).read().split("\n"))):
+        if "make install" in text:
+            check_install(f"{doc}:{line}")
+            break
 for why, wheres in skipped.items():
     print(f"skipped {len(wheres)} ({why}): {', '.join(wheres)}")
 print(f"docs_examples: {npass} passed, {nfail} failed ({n} examples, {nskip} skipped)")
