@@ -23,6 +23,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from docs_reduce import reduce_args  # noqa: E402
+from docs_tally import check, finish  # noqa: E402
 
 optdyn = os.path.abspath(sys.argv[1])
 work = sys.argv[2]
@@ -36,17 +37,12 @@ SKIP = [
     (r"^export PATH=", "environment setup; this test puts OPTDYN first on PATH itself"),
 ]
 PLACEHOLDER = re.compile(r"(?<![\w./-])[A-Z][A-Z0-9_]*(?![\w=])|\.\.\.|\[[-a-z]|\|")
-npass = nfail = nskip = 0
+nskip = 0
 skipped = {}
 
 
 def result(ok, where, msg):
-    global npass, nfail
-    if ok:
-        npass += 1
-    else:
-        nfail += 1
-        print(f"FAIL: {where}: {msg}")
+    check(ok, f"{where}: {msg}")
 
 
 def examples(path):
@@ -195,5 +191,4 @@ for doc in docs:
             break
 for why, wheres in skipped.items():
     print(f"skipped {len(wheres)} ({why}): {', '.join(wheres)}")
-print(f"docs_examples: {npass} passed, {nfail} failed ({n} examples, {nskip} skipped)")
-sys.exit(1 if nfail else 0)
+finish("docs_examples", f" ({n} examples, {nskip} skipped)")

@@ -4,19 +4,11 @@ import re
 import subprocess
 import sys
 
+from docs_tally import check, finish
+
 optdyn = sys.argv[1]
 doc_path = sys.argv[2] if len(sys.argv) > 2 else "docs/config.md"
 COMMON = "*every type*"          # optimizer keys every type takes (docs: "### ... (every type)")
-npass = nfail = 0
-
-
-def check(cond, msg):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL: " + msg)
 
 
 # ---- the program: `optdyn list` ------------------------------------------------------------
@@ -167,5 +159,4 @@ for key, ln in ((k[2], v) for k, v in line_of.items() if k[:2] == ("optimizer", 
     for t, keys in prog["optimizer"].items():
         if t != COMMON and key not in keys and key not in prog["optimizer"].get(COMMON, {}):
             check(False, f"{doc_path}:{ln}: '{key}' is documented for every type but {t} does not take it")
-print(f"docs_keys: {npass} passed, {nfail} failed")
-sys.exit(1 if nfail else 0)
+finish("docs_keys")

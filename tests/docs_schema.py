@@ -24,6 +24,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from docs_reduce import reduce_args  # noqa: E402
+from docs_tally import check, finish  # noqa: E402
 
 optdyn, tmp = sys.argv[1], sys.argv[2]
 doc_path = sys.argv[3] if len(sys.argv) > 3 else "docs/hdf5-schema.md"
@@ -42,16 +43,6 @@ ALLOW_UNSEEN = {
 ALLOW_NO_SCALE = {
 }
 
-npass = nfail = 0
-
-
-def check(cond, msg):
-    global npass, nfail
-    if cond:
-        npass += 1
-    else:
-        nfail += 1
-        print("FAIL: " + msg)
 
 
 # ---------------------------------------------------------------- the doc
@@ -268,5 +259,4 @@ for s in sections:
                     continue
                 check(x in s.seen, f"{doc_path}:{lno}: '{x}' is documented but no shipped experiment's "
                       f"file has it (section '{s.title}')")
-print(f"docs_schema: {npass} passed, {nfail} failed")
-sys.exit(1 if nfail else 0)
+finish("docs_schema")
