@@ -33,12 +33,6 @@ PLACEHOLDERS = {"NAME", "LIMIT", "J", "LAW", "BLOCK", "OPTIMIZER", "RULE", "FORM
 
 # documented names no reduced shipped experiment writes (table rows checked only one way)
 ALLOW_UNSEEN = {
-    "x_ema": "with `ema` > 0 and record_x; no shipped experiment averages iterates",
-    "loss_ema": "with `ema` > 0; no shipped experiment averages iterates",
-    "stationary_loss": "exact-mode sweeps only; reduced as shipped they are, but kept for --set mode=montecarlo",
-    "msign_perturbative": "Muon's steady state form, full-rank blocks only",
-    "integrator_bias": "SMEs by stochastic Heun (non-quadratic problems); sme-weak-order is a quadratic",
-    "lr_step": "flows with a schedule only (flow-schedules records it)",
 }
 ALLOW_NO_SCALE = {
 }
