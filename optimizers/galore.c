@@ -101,13 +101,7 @@ static int matrix_block(const galore_params *p, long t, const problem_block *blk
         if (status != OD_OK)
             return status;
     }
-    for (size_t a = 0; a < k; a++)               /* R = B^T H */
-        for (size_t j = 0; j < e; j++) {
-            double acc = 0.0;
-            for (size_t i = 0; i < d; i++)
-                acc += B[i * k + a] * H[i * e + j];
-            R[a * e + j] = acc;
-        }
+    lowrank_mul(k, d, e, (lowrank_view){ B, 1, k }, (lowrank_view){ H, e, 1 }, R);   /* B^T H */
     if (refresh && p->projection == GALORE_ID) {  /* R is QRPT's R factor: zero below its diagonal */
         const size_t *cols = (const size_t *)(const void *)w;
         for (size_t a = 0; a < k; a++)
@@ -115,13 +109,11 @@ static int matrix_block(const galore_params *p, long t, const problem_block *blk
                 R[a * e + cols[j]] = 0.0;
     }
     adam_moments_step(p->b1, p->b2, p->eps, p->lr * p->alpha, t, m, v, R, k * e);
-    for (size_t i = 0; i < d; i++)               /* B R, back in G's orientation */
-        for (size_t j = 0; j < e; j++) {
-            double acc = 0.0;
-            for (size_t a = 0; a < k; a++)
-                acc += B[i * k + a] * R[a * e + j];
-            g[s.left ? i * e + j : j * d + i] = acc;
-        }
+    /* B R (d x e), back in G's orientation: G^T's rows are B's rows against R's columns */
+    if (s.left)
+        lowrank_mul(d, k, e, (lowrank_view){ B, k, 1 }, (lowrank_view){ R, e, 1 }, g);
+    else
+        lowrank_mul(e, k, d, (lowrank_view){ R, 1, e }, (lowrank_view){ B, 1, k }, g);
     return OD_OK;
 }
 

@@ -32,12 +32,9 @@ static void with_spectrum(size_t m, size_t n, const double *sigma, uint64_t tag,
     assert_int_equal(lowrank_orthonormalize(U, m, k, w), OD_OK);
     assert_int_equal(lowrank_orthonormalize(V, n, k, w), OD_OK);
     for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n; j++) {
-            double t = 0.0;
-            for (size_t q = 0; q < k; q++)
-                t += U[i * k + q] * sigma[q] * V[j * k + q];
-            M[i * n + j] = t;
-        }
+        for (size_t q = 0; q < k; q++)
+            U[i * k + q] *= sigma[q];
+    lowrank_mul(m, k, n, (lowrank_view){ U, k, 1 }, (lowrank_view){ V, 1, k }, M);
     free(U);
     free(V);
     free(w);
@@ -214,13 +211,7 @@ static void test_cr(void **state)
         for (size_t i = 0; i < m; i++)
             X[i * N + j] *= s;
     }
-    for (size_t i = 0; i < m; i++)
-        for (size_t k = 0; k < n; k++) {
-            double t = 0.0;
-            for (size_t j = 0; j < N; j++)
-                t += X[i * N + j] * Y[j * n + k];
-            XY[i * n + k] = t;
-        }
+    lowrank_mul(m, N, n, (lowrank_view){ X, N, 1 }, (lowrank_view){ Y, n, 1 }, XY);
     double var_of[3];
     for (int rule = LOWRANK_CR_UNIFORM; rule <= LOWRANK_CR_OPTIMAL; rule++) {
         double sum[30] = { 0 }, sum2[30] = { 0 }, fro = 0.0;
@@ -273,13 +264,7 @@ static void test_range(void **state)
             gaussian(n * l, 1000 + d, Om);
             assert_int_equal(lowrank_range(M, m, n, Om, l, q, Q, w), OD_OK);
             double e = 0.0;
-            for (size_t a = 0; a < l; a++)               /* T = Q^T M */
-                for (size_t j = 0; j < n; j++) {
-                    double t = 0.0;
-                    for (size_t i = 0; i < m; i++)
-                        t += Q[i * l + a] * M[i * n + j];
-                    T[a * n + j] = t;
-                }
+            lowrank_mul(l, m, n, (lowrank_view){ Q, 1, l }, (lowrank_view){ M, n, 1 }, T);
             for (size_t i = 0; i < m; i++)
                 for (size_t j = 0; j < n; j++) {
                     double t = M[i * n + j];

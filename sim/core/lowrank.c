@@ -24,6 +24,17 @@ static void transpose(const double *in, size_t r, size_t c, double *out)
             out[j * r + i] = in[i * c + j];
 }
 
+void lowrank_mul(size_t p, size_t k, size_t q, lowrank_view A, lowrank_view B, double *C)
+{
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < q; j++) {
+            double t = 0.0;
+            for (size_t l = 0; l < k; l++)
+                t += A.a[i * A.row + l * A.col] * B.a[l * B.row + j * B.col];
+            C[i * q + j] = t;
+        }
+}
+
 size_t lowrank_svd_work(size_t m, size_t n)
 {
     size_t k = min_sz(m, n);
@@ -76,13 +87,11 @@ int lowrank_tsvd(const double *M, size_t m, size_t n, size_t r, double *Mr, doub
     int status = lowrank_svd(M, m, n, U, s, V, V + n * k);
     if (status != OD_OK)
         return status;
-    for (size_t i = 0; i < m; i++)
-        for (size_t j = 0; j < n; j++) {
-            double t = 0.0;
-            for (size_t q = 0; q < r && q < k; q++)
-                t += U[i * k + q] * s[q] * V[j * k + q];
-            Mr[i * n + j] = t;
-        }
+    size_t rr = r < k ? r : k;
+    for (size_t i = 0; i < m; i++)             /* U_r diag(s_r), in place */
+        for (size_t q = 0; q < rr; q++)
+            U[i * k + q] *= s[q];
+    lowrank_mul(m, rr, n, (lowrank_view){ U, k, 1 }, (lowrank_view){ V, 1, k }, Mr);
     return OD_OK;
 }
 
@@ -103,20 +112,8 @@ int lowrank_complete_left(const double *A, size_t m, size_t k, const double *M, 
     size_t q = 0;                               /* numerical rank */
     while (q < kk && s[q] > (double)max_sz(m, k) * EPS * s[0])
         q++;
-    for (size_t a = 0; a < q; a++)              /* T = U_q^T M */
-        for (size_t j = 0; j < n; j++) {
-            double t = 0.0;
-            for (size_t i = 0; i < m; i++)
-                t += U[i * kk + a] * M[i * n + j];
-            T[a * n + j] = t;
-        }
-    for (size_t i = 0; i < m; i++)              /* out = U_q T */
-        for (size_t j = 0; j < n; j++) {
-            double t = 0.0;
-            for (size_t a = 0; a < q; a++)
-                t += U[i * kk + a] * T[a * n + j];
-            out[i * n + j] = t;
-        }
+    lowrank_mul(q, m, n, (lowrank_view){ U, 1, kk }, (lowrank_view){ M, n, 1 }, T);   /* U_q^T M */
+    lowrank_mul(m, q, n, (lowrank_view){ U, kk, 1 }, (lowrank_view){ T, n, 1 }, out);
     return OD_OK;
 }
 
@@ -305,31 +302,18 @@ size_t lowrank_range_work(size_t m, size_t n, size_t l)
     return n * l + lowrank_orth_work(max_sz(m, n), l);
 }
 
-/* C (p x q) = op(M) B with M m x n row-major, op = identity (p = m) or transpose (p = n). */
-static void apply(const double *M, size_t m, size_t n, int trans, const double *B, size_t q,
-                  double *C)
-{
-    size_t p = trans ? n : m, inner = trans ? m : n;
-    for (size_t i = 0; i < p; i++)
-        for (size_t j = 0; j < q; j++) {
-            double t = 0.0;
-            for (size_t a = 0; a < inner; a++)
-                t += (trans ? M[a * n + i] : M[i * n + a]) * B[a * q + j];
-            C[i * q + j] = t;
-        }
-}
-
 int lowrank_range(const double *M, size_t m, size_t n, const double *Omega, size_t l, long q,
                   double *Q, double *work)
 {
     double *W = work, *w = W + n * l;
-    apply(M, m, n, 0, Omega, l, Q);
+    lowrank_view Mv = { M, n, 1 }, Mt = { M, 1, n };
+    lowrank_mul(m, n, l, Mv, (lowrank_view){ Omega, l, 1 }, Q);
     int status = lowrank_orthonormalize(Q, m, l, w);
     for (long it = 0; it < q && status == OD_OK; it++) {
-        apply(M, m, n, 1, Q, l, W);
+        lowrank_mul(n, m, l, Mt, (lowrank_view){ Q, l, 1 }, W);
         status = lowrank_orthonormalize(W, n, l, w);
         if (status == OD_OK) {
-            apply(M, m, n, 0, W, l, Q);
+            lowrank_mul(m, n, l, Mv, (lowrank_view){ W, l, 1 }, Q);
             status = lowrank_orthonormalize(Q, m, l, w);
         }
     }

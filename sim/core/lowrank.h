@@ -7,6 +7,15 @@
 
 #include <stddef.h>
 
+/* A view of a matrix in memory: element (i, l) at a[i * row + l * col] (row-major r x c:
+ * {a, c, 1}; its transpose: {a, 1, c}; the first q columns of a k-column matrix: {a, k, 1}). */
+typedef struct lowrank_view {
+    const double *a;
+    size_t row, col;
+} lowrank_view;
+/* C (p x q, row-major, distinct from A, B) = A B with A p x k and B k x q given as views. */
+void lowrank_mul(size_t p, size_t k, size_t q, lowrank_view A, lowrank_view B, double *C);
+
 /* Thin SVD M = U diag(s) V^T of M (m x n), k = min(m, n): U (m x k), s (k, descending),
  * V (n x k), by one-sided Jacobi (GSL). Sign convention: the entry of largest magnitude of each
  * column of U (the first one on a tie) is positive, V's column follows, so the factors are unique
