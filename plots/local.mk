@@ -6,7 +6,8 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             nag-c-sbc sme-weak-order nqm-onestep sign-surge adam-surge adam-eps adam-rms \
             goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules \
             muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch muon-onestep \
-            adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch
+            adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch \
+            galore-matreg galore-mlp lowrank-errors cr-linreg
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
@@ -27,8 +28,6 @@ plots/out/nqm-steps-vs-examples.png: plots/nqm-steps-vs-examples.gp results/nqm-
 .PRECIOUS: results/%.h5
 # issue 28: figures from the low-rank tools (plots/tools/*.c, linked against the library) and from
 # the CR sweep run twice (uniform, then --set problem.sampling=cr, same seed)
-FIGURES  += galore-matreg galore-mlp lowrank-errors cr-linreg
-FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 $(BUILD)/plots/tools/%: $(BUILD)/plots/tools/%.o $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
 plots/out/lowrank-errors.png: plots/lowrank-errors.gp $(BUILD)/plots/tools/lowrank_errors \
