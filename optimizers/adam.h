@@ -16,10 +16,12 @@ OPT_ADAPTIVE_FIT(adam_params);
 int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                   const problem *pb, const batch *b, double *dx);
 
-#define ADAM_PARAM_BETAS \
-    { "beta1", PARAM_REAL, offsetof(adam_params, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL, \
+/* beta1, beta2 of a parameter block T with fields b1, b2 (Adam's, or a rule running Adam inside). */
+#define ADAM_PARAM_BETAS_OF(T) \
+    { "beta1", PARAM_REAL, offsetof(T, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL, \
       "decay b1 of the first-moment average" }, \
-    { "beta2", PARAM_REAL, offsetof(adam_params, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL, \
+    { "beta2", PARAM_REAL, offsetof(T, b2), "0.999", 0, 1, PARAM_HI_OPEN, NULL, \
       "decay b2 of the second-moment average" }
+#define ADAM_PARAM_BETAS ADAM_PARAM_BETAS_OF(adam_params)
 
 #endif

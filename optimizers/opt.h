@@ -105,6 +105,9 @@ typedef struct opt_type {
     const char *rule;          /* update rule in ASCII math, recorded in every output file */
     const param_spec *params;  /* accepted keys besides `type` */
     size_t (*state_size)(size_t n);                       /* doubles of state for dimension n */
+    /* Optional: the doubles of persistent state (moments, bases; not scratch) the rule keeps on
+     * pb's blocks, recorded as `state_doubles` (NULL: state_size(n)). */
+    size_t (*state_used)(const opt_params *p, const problem *pb);
     /* Sets the initial state; the caller zeroes the state first, so NULL means "all zero". */
     void (*init)(double *st, size_t n, const opt_params *p);
     /* One update at step t = 1, 2, ...: fills dx so that x_t = x_{t-1} + dx. The optimizer
@@ -148,6 +151,8 @@ const opt_type *opt_lookup(const char *name);
 size_t opt_state_none(size_t n);
 size_t opt_state_n(size_t n);          /* one n-vector of state */
 size_t opt_state_2n(size_t n);         /* two n-vectors of state */
+/* type->state_used, or state_size(n) where the type declares none. */
+size_t opt_state_doubles(const opt_type *type, const opt_params *p, const problem *pb);
 /* Shared pieces of flows (optimizers/flow_common.c): t = k*lr, y = x, the dense Hessian. */
 double opt_time_lr(const opt_params *p);
 double opt_time_sqrt_lr(const opt_params *p);

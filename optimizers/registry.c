@@ -7,11 +7,13 @@
 #include <string.h>
 
 extern const opt_type opt_sgd, opt_momentum, opt_nesterov, opt_nag_c, opt_rmsprop, opt_adam,
-    opt_signsgd, opt_precond, opt_euler, opt_heun, opt_rk4, opt_lion, opt_muon, opt_adamw;
+    opt_signsgd, opt_precond, opt_euler, opt_heun, opt_rk4, opt_lion, opt_muon, opt_adamw,
+    opt_galore;
 
 const opt_type *const opt_types[] = {
     &opt_sgd, &opt_momentum, &opt_nesterov, &opt_nag_c, &opt_rmsprop, &opt_adam, &opt_signsgd,
-    &opt_precond, &opt_euler, &opt_heun, &opt_rk4, &opt_lion, &opt_muon, &opt_adamw, NULL,
+    &opt_precond, &opt_euler, &opt_heun, &opt_rk4, &opt_lion, &opt_muon, &opt_adamw,
+    &opt_galore, NULL,
 };
 
 const opt_type *opt_lookup(const char *name)
@@ -25,6 +27,11 @@ const opt_type *opt_lookup(const char *name)
 size_t opt_state_none(size_t n) { (void)n; return 0; }
 size_t opt_state_n(size_t n) { return n; }
 size_t opt_state_2n(size_t n) { return 2 * n; }
+
+size_t opt_state_doubles(const opt_type *type, const opt_params *p, const problem *pb)
+{
+    return type->state_used ? type->state_used(p, pb) : type->state_size(pb->n);
+}
 
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p)
 {

@@ -7,7 +7,8 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules \
             muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch muon-onestep \
             adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch flow-schedules \
-            muon-update-sv
+            muon-update-sv \
+            galore-matreg galore-mlp lowrank-errors cr-linreg
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
@@ -30,3 +31,22 @@ plots/out/muon-update-sv.png: plots/muon-update-sv.gp results/muon-matreg.h5 \
 	sh scripts/figure-data.sh $(OPTDYN) results/muon-matreg.h5 plots/out/data/muon-update-sv
 	gnuplot -e "data='plots/out/data/muon-update-sv'; out='plots/out/muon-update-sv'" $<
 .PRECIOUS: results/%.h5
+# issue 28: figures from the low-rank tools (plots/tools/*.c, linked against the library) and from
+# the CR sweep run twice (uniform, then --set problem.sampling=cr, same seed)
+$(BUILD)/plots/tools/%: $(BUILD)/plots/tools/%.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+plots/out/lowrank-errors.png: plots/lowrank-errors.gp $(BUILD)/plots/tools/lowrank_errors \
+                              $(wildcard plots/lib/*.gp)
+	@mkdir -p plots/out/data/lowrank-errors
+	$(BUILD)/plots/tools/lowrank_errors > plots/out/data/lowrank-errors/errors.tsv
+	gnuplot -e "data='plots/out/data/lowrank-errors'; out='plots/out/lowrank-errors'" $<
+results/cr-linreg-cr.h5: experiments/cr-linreg.ini $(OPTDYN)
+	@mkdir -p results
+	$(OPTDYN) run -q -j $(JOBS) -o $@ --set problem.sampling=cr $<
+plots/out/cr-linreg.png: plots/cr-linreg.gp results/cr-linreg.h5 results/cr-linreg-cr.h5 \
+                         $(BUILD)/plots/tools/cr_variance $(wildcard plots/lib/*.gp) scripts/figure-data.sh
+	sh scripts/figure-data.sh $(OPTDYN) results/cr-linreg.h5 plots/out/data/cr-linreg/uniform
+	sh scripts/figure-data.sh $(OPTDYN) results/cr-linreg-cr.h5 plots/out/data/cr-linreg/cr
+	$(BUILD)/plots/tools/cr_variance experiments/cr-linreg.ini > plots/out/data/cr-linreg/variance.tsv
+	gnuplot -e "data='plots/out/data/cr-linreg'; out='plots/out/cr-linreg'" $<
+-include $(BUILD)/plots/tools/lowrank_errors.d $(BUILD)/plots/tools/cr_variance.d

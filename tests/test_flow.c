@@ -387,7 +387,7 @@ static void sme_exact_transition_matches_quadrature(void **unused)
     for (int j = 0; j < 3; j++) {
         memset(e, 0, sizeof e);
         e[j] = 1.0;
-        batch b = { 2.0, e, NULL, 0 };
+        batch b = { 2.0, e, NULL, 0, NULL };
         pb->type->hvp(pb, x, e, g0);
         pb->type->grad(pb, x, NULL, g1);
         pb->type->grad(pb, x, &b, gn);

@@ -149,7 +149,7 @@ static void noise_columns_match_sampling(void **unused)
     rng_stream st = rng_stream_make(3, RNG_NOISE, 0);
     for (long r = 0; r < R; r++) {
         rng_normals(&st, (uint64_t)r, n + 1, z);
-        batch b = { 1.0, z, NULL, 0 };
+        batch b = { 1.0, z, NULL, 0, NULL };
         pb->type->grad(pb, pb->x0, &b, g);
         for (size_t k = 0; k < n; k++) {
             double d = g[k] - m.g[k];

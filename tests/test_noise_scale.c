@@ -125,7 +125,7 @@ static void dense_trace_matches_per_example_sum(void **unused)
     assert_int_equal(grad_moments_compute(pb, pb->x0, &m), OD_OK);
     double *s = malloc(n * sizeof *s), *hs = malloc(n * sizeof *hs), trSH = 0.0, trS = 0.0;
     for (size_t j = 0; j < pb->examples; j++) {
-        batch b = { 1.0, NULL, &j, 1 };
+        batch b = { 1.0, NULL, &j, 1, NULL };
         assert_int_equal(pb->type->grad(pb, pb->x0, &b, s), OD_OK);
         for (size_t i = 0; i < n; i++)
             s[i] = (s[i] - m.g[i]) / sqrt((double)pb->examples);

@@ -40,8 +40,15 @@ const char *problem_check(const problem_params *pp, char *why, size_t len)
                  pp->x0.n);
         return "x0";
     }
+    if (pp->sampling == PROBLEM_SAMPLING_CR && pp->examples == 0) {
+        snprintf(why, len, "expected uniform: sampling = cr draws examples of a finite dataset "
+                 "(examples > 0)");
+        return "sampling";
+    }
     return t->check ? t->check(pp, why, len) : NULL;
 }
+
+const char *const problem_sampling_names[] = { "uniform", "cr", NULL };
 
 problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status)
 {
@@ -54,6 +61,7 @@ problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status)
     pb->n = (size_t)pp->dim;
     pb->stream_width = t->stream_width ? t->stream_width(pp) : 0;
     pb->fstar = NAN;
+    pb->sampling = (problem_sampling)pp->sampling;
     pb->x0 = calloc(pb->n, sizeof *pb->x0);
     if (!pb->x0)
         goto fail;

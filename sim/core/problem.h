@@ -23,9 +23,17 @@ typedef struct batch {
     double B;              /* batch size, INFINITY for the full data / no noise */
     const double *z;       /* PROBLEM_NOISE_GAUSS: n independent N(0,1) draws; STREAM:
                               B * pb->stream_width of them (B an integer) */
-    const size_t *idx;     /* PROBLEM_NOISE_SAMPLE: nidx example indices, distinct */
+    const size_t *idx;     /* PROBLEM_NOISE_SAMPLE: nidx example indices (distinct unless w) */
     size_t nidx;
+    const double *w;       /* NULL: the mean over idx; else example k counts w[k] times in the
+                              mean (importance weights 1/(N p_j) of sampling = cr, idx i.i.d.) */
 } batch;
+
+/* How a finite dataset's minibatches are drawn (key `sampling`, sim/core/draw.h). */
+typedef enum {
+    PROBLEM_SAMPLING_UNIFORM,   /* without replacement within an epoch */
+    PROBLEM_SAMPLING_CR         /* i.i.d. with p_j ~ |g_j(x)|, reweighted by 1/(N p_j) */
+} problem_sampling;
 
 /* A problem's parameters. Each type owns its struct, which starts with PROBLEM_PARAMS_HEAD (the
  * keys generic code reads) and is described by its key specs (offsetof into its own struct); the
@@ -37,6 +45,7 @@ typedef struct batch {
         param_list x0;        /* explicit initial point (length dim, or 1 to broadcast) */ \
         double init_scale;    /* random initial point: x0 ~ N(0, init_scale^2 I) */ \
         long examples;        /* finite-data problems: dataset size N (else unused) */ \
+        int sampling;         /* finite-data problems: problem_sampling (else uniform) */ \
     }
 #define PROBLEM_PARAMS_OWN (2 * sizeof(param_list) / sizeof(double) + 16)   /* two lists */
 typedef struct problem_params {
@@ -104,6 +113,7 @@ struct problem {
     size_t n;              /* dimension */
     problem_noise noise;   /* what a stochastic gradient is made of (set by the type's alloc) */
     size_t examples;       /* dataset size for PROBLEM_NOISE_SAMPLE, else 0 */
+    problem_sampling sampling;   /* how minibatches of the dataset are drawn */
     size_t stream_width;   /* PROBLEM_NOISE_STREAM: N(0,1) draws per example (type->stream_width) */
     size_t noise_columns;  /* PROBLEM_NOISE_STREAM: columns of type->noise_column */
     double *x0;            /* initial point (n) */
@@ -165,6 +175,12 @@ int problem_set_spectrum(problem *pb, const double *v);
       "default x0 ~ N(0, init_scale^2 I) from the seed" }
 #define PROBLEM_PARAM_NOISE_SCALE(T, doc) \
     { "noise_scale", PARAM_REAL, offsetof(T, noise_scale), "0", 0, 1e300, 0, NULL, doc }
+/* The finite-data problems' `sampling` key (sim/core/draw.h). */
+extern const char *const problem_sampling_names[];
+#define PROBLEM_PARAM_SAMPLING \
+    { "sampling", PARAM_CHOICE, offsetof(problem_params, sampling), "uniform", 0, 0, 0, \
+      problem_sampling_names, "minibatches: uniform (without replacement within an epoch) or " \
+      "cr (column-row sampling: i.i.d. examples with p_j ~ |g_j(x)|, weights 1/(N p_j))" }
 #define PROBLEM_PARAM_END { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL }
 
 #endif

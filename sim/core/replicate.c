@@ -47,7 +47,7 @@ int replicate_step(replicate *r)
     const opt_params *p = r->p;
     const problem *pb = opt_train_grad_wrapped(tr) ? &r->wrap.pb : r->pb;
     batch b;
-    draw_step(&r->dr, ++r->t, &b);
+    draw_step_at(&r->dr, ++r->t, r->x, &b);
     if (opt_train_scheduled(tr)) {
         r->pt = *r->p;
         r->pt.lr = replicate_lr(r, r->t);

@@ -14,7 +14,9 @@ typedef enum {
     RNG_INIT = 3,      /* initial point x0 */
     RNG_DATA = 4,      /* synthetic dataset, random rotations (counter = purpose index) */
     RNG_SDE = 5,       /* Brownian increments of an SDE path (cell = path, counter = step) */
-    RNG_PROBE = 6      /* extra batches of the noise-scale probe (sim/noise_scale.h; counter = step) */
+    RNG_PROBE = 6,     /* extra batches of the noise-scale probe (sim/noise_scale.h; counter = step) */
+    RNG_SKETCH = 7     /* random sketches of an update rule (key: the rule's sketch_seed; cell =
+                          block, counter = refresh) */
 } rng_purpose;
 
 typedef struct rng_stream {

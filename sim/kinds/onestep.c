@@ -33,7 +33,7 @@ static int next_phi(const cfg_optimizer *o, int dir, const frozen *fz, const dou
     p.lr = 1.0;
     p.ema = 0.0;
     batch b;
-    draw_step(d, t, &b);
+    draw_step_at(d, t, x, &b);
     if (dir == ONESTEP_FIRST) {
         memset(st, 0, o->type->state_size(n) * sizeof *st);
         if (o->type->init)

@@ -83,6 +83,7 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
     rec_attr_str(r, group, "rule", o->type->rule);
     meta_write_params(r, group, o->type->params, &o->p, NULL);
     meta_write_train(r, group, &o->p);
+    rec_attr_int(r, group, "state_doubles", (long)opt_state_doubles(o->type, &o->p, pb));
     return tab;
 }
 

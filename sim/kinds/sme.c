@@ -90,7 +90,7 @@ static int heun_substeps(const opt_flow *f, const problem *pb, const opt_params 
     int s = OD_OK;
     for (size_t j = 0; s == OD_OK && j < cnt; j++) {
         long g = g0 + (long)j;
-        batch bj = { B, xi + j * n, NULL, 0 };
+        batch bj = { B, xi + j * n, NULL, 0, NULL };
         double *nv = w->nv[a] + (size_t)(g % 2) * n;
         s = pb->type->grad(pb, w->X[a], NULL, w->g);
         if (s == OD_OK)
@@ -174,7 +174,7 @@ static int sgd_step(const cfg_optimizer *o, const problem *pb, const opt_params 
 {
     size_t n = pb->n;
     sgd_noise(n, m, exact, xi, w->z);
-    batch b = { B, w->z, NULL, 0 };
+    batch b = { B, w->z, NULL, 0, NULL };
     int s = o->type->step(w->st, n, k, p, x, pb, &b, w->dx);
     for (size_t i = 0; i < n; i++)
         x[i] += w->dx[i];

@@ -42,7 +42,7 @@ static int probe(const opt_flow *f, const opt_params *p, const problem *pb, doub
     if (s == OD_OK)
         s = pb->type->grad(pb, x, NULL, g);
     for (size_t j = 0; s == OD_OK && j < n; j++) {
-        batch b = { B, e, NULL, 0 };
+        batch b = { B, e, NULL, 0, NULL };
         x[j] = e[j] = 1.0;
         s = f->rhs(0.0, x, fx, n, p, pb, work);
         x[j] = 0.0;

@@ -28,12 +28,12 @@ static int noise_column(const problem *pb, const double *x, const double *g, siz
     } else if (pb->noise == PROBLEM_NOISE_GAUSS) {
         memset(z, 0, n * sizeof *z);
         z[j] = 1.0;
-        batch b = { 1.0, z, NULL, 0 };
+        batch b = { 1.0, z, NULL, 0, NULL };
         status = pb->type->grad(pb, x, &b, s);
         for (size_t i = 0; i < n; i++)
             s[i] -= g[i];
     } else {
-        batch b = { 1.0, NULL, &j, 1 };
+        batch b = { 1.0, NULL, &j, 1, NULL };
         status = pb->type->grad(pb, x, &b, s);
         double k = 1.0 / sqrt((double)pb->examples);
         for (size_t i = 0; i < n; i++)

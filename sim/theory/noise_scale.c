@@ -53,23 +53,23 @@ static int draw_pair(noise_probe *p, const double *x, long t)
 {
     const problem *pb = p->pb;
     size_t n = pb->n;
-    batch bs = { INFINITY, NULL, NULL, 0 }, bb = bs;
+    batch bs = { INFINITY, NULL, NULL, 0, NULL }, bb = bs;
     if (pb->noise == PROBLEM_NOISE_GAUSS) {
         double *z1 = p->z, *z2 = p->z + n, *zb = p->z + 2 * n;
         rng_normals(&p->stream, (uint64_t)t, 2 * n, p->z);
         double a = sqrt(p->Bs / p->Bb), b = sqrt((p->Bb - p->Bs) / p->Bb);
         for (size_t i = 0; i < n; i++)
             zb[i] = a * z1[i] + b * z2[i];
-        bs = (batch){ p->Bs, z1, NULL, 0 };
-        bb = (batch){ p->Bb, zb, NULL, 0 };
+        bs = (batch){ p->Bs, z1, NULL, 0, NULL };
+        bb = (batch){ p->Bb, zb, NULL, 0, NULL };
     } else if (pb->noise == PROBLEM_NOISE_STREAM) {       /* small = the first Bs examples */
         rng_normals(&p->stream, (uint64_t)t, draw_stream_size(pb, p->Bb), p->z);
-        bs = (batch){ p->Bs, p->z, NULL, 0 };
-        bb = (batch){ p->Bb, p->z, NULL, 0 };
+        bs = (batch){ p->Bs, p->z, NULL, 0, NULL };
+        bb = (batch){ p->Bb, p->z, NULL, 0, NULL };
     } else if (pb->noise == PROBLEM_NOISE_SAMPLE) {
         rng_permutation(&p->stream, (uint64_t)t, pb->examples, p->perm);
-        bs = (batch){ p->Bs, NULL, p->perm, (size_t)p->Bs };
-        bb = (batch){ p->Bb, NULL, p->perm, (size_t)p->Bb };
+        bs = (batch){ p->Bs, NULL, p->perm, (size_t)p->Bs, NULL };
+        bb = (batch){ p->Bb, NULL, p->perm, (size_t)p->Bb, NULL };
     }
     int status = pb->type->grad(pb, x, &bs, p->gs);
     return status != OD_OK ? status : pb->type->grad(pb, x, &bb, p->gb);

@@ -62,6 +62,8 @@ int dataset_grad(const dataset *ds, const double *x, const batch *b, double *g)
     for (size_t k = 0; k < m; k++) {
         const double *a = ds->A + (full ? k : b->idx[k]) * n;
         double r = ds->loss->dl(problem_dot(n, a, x), ds->y[full ? k : b->idx[k]]);
+        if (!full && b->w)
+            r *= b->w[k];
         for (size_t i = 0; i < n; i++)
             g[i] += r * a[i];
     }

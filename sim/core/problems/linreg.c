@@ -40,6 +40,7 @@ static int linreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 static const param_spec linreg_specs[] = {
     PROBLEM_PARAM_DIM("10", 1, 1e6),
     DATASET_PARAM_EXAMPLES,
+    PROBLEM_PARAM_SAMPLING,
     { "label_noise", PARAM_REAL, offsetof(linreg_params, label_noise), "0.5", 0, 1e300, 0, NULL,
       "standard deviation sigma of the label noise" },
     PROBLEM_PARAM_X0,

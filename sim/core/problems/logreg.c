@@ -57,6 +57,7 @@ static int logreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
 static const param_spec logreg_specs[] = {
     PROBLEM_PARAM_DIM("10", 1, 1e6),
     DATASET_PARAM_EXAMPLES,
+    PROBLEM_PARAM_SAMPLING,
     { "l2", PARAM_REAL, offsetof(logreg_params, l2), "0.01", 0, 1e300, 0, NULL,
       "ridge penalty l2/2 |x|^2 (0 allowed; the minimizer may then not exist)" },
     PROBLEM_PARAM_X0,

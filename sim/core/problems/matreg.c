@@ -209,7 +209,7 @@ static int matreg_grad(const problem *pb, const double *x, const batch *b, doubl
             g[i] -= d->AY[i];
         return OD_OK;
     }
-    /* (1/m) sum_k a_k (a_k^T W - y_k^T) */
+    /* (1/m) sum_k w_k a_k (a_k^T W - y_k^T), w_k = 1 without weights */
     memset(g, 0, n * sizeof *g);
     for (size_t k = 0; k < b->nidx; k++) {
         const double *a = d->ds->A + b->idx[k] * r, *y = d->Y + b->idx[k] * c;
@@ -217,6 +217,8 @@ static int matreg_grad(const problem *pb, const double *x, const batch *b, doubl
             double res = -y[q];
             for (size_t i = 0; i < r; i++)
                 res += a[i] * x[i * c + q];
+            if (b->w)
+                res *= b->w[k];
             for (size_t i = 0; i < r; i++)
                 g[i * c + q] += a[i] * res;
         }
@@ -318,6 +320,7 @@ static const param_spec matreg_specs[] = {
       "singular values of W*: s_i = i^-decay, i = 1..rank" },
     { "examples", PARAM_INT, offsetof(problem_params, examples), "1000", 0, 1e9, 0, NULL,
       "dataset size N (minibatches without replacement); 0: Gaussian noise model" },
+    PROBLEM_PARAM_SAMPLING,
     { "label_noise", PARAM_REAL, offsetof(matreg_params, label_noise), "0.1", 0, 1e300, 0, NULL,
       "standard deviation sigma of the label noise" },
     { "init_scale", PARAM_REAL, offsetof(problem_params, init_scale), "0", 0, 1e300, 0, NULL,

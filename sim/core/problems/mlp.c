@@ -154,8 +154,11 @@ static int mlp_grad(const problem *pb, const double *x, const batch *b, double *
     for (size_t t = 0; t < cnt; t++) {
         size_t j = full ? t : b->idx[t];
         forward(m, x, j, &p);
+        double wt = full || !b->w ? 1.0 : b->w[t];
         for (size_t i = 0; i < m->h; i++)
-            delta[i] = p.s[i] * p.d1[i];
+            delta[i] = wt * p.s[i] * p.d1[i];
+        for (size_t q = 0; q < m->k; q++)
+            p.r[q] *= wt;
         accumulate(m, j, delta, p.r, p.a, NULL, NULL, g);
     }
     for (size_t i = 0; i < pb->n; i++)
@@ -377,6 +380,7 @@ static const param_spec mlp_specs[] = {
       "student weights N(0, g/fan_in), g = 1 (lecun) or 2 (kaiming), from the seed" },
     { "examples", PARAM_INT, offsetof(problem_params, examples), "1000", 1, 1e9, 0, NULL,
       "dataset size N (minibatches without replacement)" },
+    PROBLEM_PARAM_SAMPLING,
     { "label_noise", PARAM_REAL, offsetof(mlp_params, label_noise), "0", 0, 1e300, 0, NULL,
       "standard deviation sigma of the label noise" },
     PROBLEM_PARAM_X0,
