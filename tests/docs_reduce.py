@@ -19,7 +19,10 @@ def kind_of(ini):
     return "trajectory"
 
 
-def reduce_args(ini, table="tests/docs_reduce.txt"):
+TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "docs_reduce.txt")
+
+
+def reduce_args(ini, table=TABLE):
     stem = os.path.splitext(os.path.basename(ini))[0]
     want = ("kind:" + kind_of(ini), "exp:" + stem)
     args = {w: [] for w in want}
