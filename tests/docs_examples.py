@@ -7,6 +7,8 @@
 #    for X appended (same layout, seconds instead of minutes); SKIP lists what is not run, and why;
 #  - a line with placeholders (EXP.ini, OUT.h5, FILE, [options], ...) is a synopsis: its command
 #    must exist and every option it shows must appear in `optdyn COMMAND --help`;
+#  - plain (untyped) blocks contribute only their `optdyn ...` lines; inline spans that are messages
+#    (`optdyn run: wrote ...`) are not commands; /usr/local/share/optdyn/ paths are the tree's;
 #  - python blocks run with /usr/bin/python3; ini blocks are run by `optdyn run` (reduced by kind);
 #  - a results file an example reads that no earlier example wrote is first made from the shipped
 #    experiment of the same stem (reduced), so examples may stand alone;
@@ -35,6 +37,7 @@ SKIP = [
      "placeholder name; --shard and merge are tested by tests/sweep_cli_test.sh)"),
     (r"^sh fuzz/", "libFuzzer runner: needs the clang build of `make fuzz`"),
     (r"^export PATH=", "environment setup; this test puts OPTDYN first on PATH itself"),
+    (r"^man ", "needs the installed man page (make install)"),
 ]
 PLACEHOLDER = re.compile(r"(?<![\w./-])[A-Z][A-Z0-9_]*(?![\w=])|\.\.\.|\[[-a-z]|\|")
 nskip = 0
@@ -60,9 +63,12 @@ def examples(path):
                 body.append(lines[i])
                 i += 1
             text = "\n".join(body)
-            if lang in ("sh", "bash", "shell", ""):
+            if lang in ("sh", "bash", "shell"):
                 out += [(start + 1 + k, "sh", ln) for k, ln in enumerate(body)
                         if ln.strip() and not ln.lstrip().startswith("#")]
+            elif lang == "":               # plain text: only its optdyn command lines are examples
+                out += [(start + 1 + k, "sh", ln.strip()) for k, ln in enumerate(body)
+                        if re.match(r"^\s*optdyn ", ln)]
             elif lang in ("python", "ini"):
                 out.append((start, lang, text))
             i += 1
@@ -70,6 +76,8 @@ def examples(path):
         if line.startswith("    optdyn") and (i == 0 or not lines[i - 1].strip()):
             out.append((i + 1, "sh", line.strip()))
         for span in re.findall(r"`(optdyn[ _][^`]*)`", line):
+            if re.match(r"^optdyn \w+:", span):
+                continue                      # a message optdyn prints, not a command
             words = span.split()      # `optdyn run`: a name, checked as a synopsis; longer: run
             if len(words) > 1:
                 out.append((i + 1, "synopsis" if len(words) == 2 else "sh", span.strip()))
@@ -119,7 +127,8 @@ def run_sh(where, cmd):
             skipped.setdefault("optdyn_bench is built by `make bench`", []).append(where)
             return
     cmd = re.sub(r"\s+#.*$", "", cmd)
-    m = re.match(r"^optdyn run (experiments/\S+\.ini)", cmd)
+    cmd = re.sub(r"/usr/local/share/optdyn/", repo + "/", cmd)   # installed files: the tree's own
+    m = re.match(r"^optdyn run (\S*experiments/\S+\.ini)", cmd)
     if m and os.path.exists(m.group(1)):
         before, sep, after = cmd.partition(">")
         cmd = before.rstrip() + " " + " ".join(shlex.quote(a) for a in reduce_args(m.group(1))) \

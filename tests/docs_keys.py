@@ -12,10 +12,14 @@ COMMON = "*every type*"          # optimizer keys every type takes (docs: "### .
 
 
 # ---- the program: `optdyn list` ------------------------------------------------------------
-# key lines are "    NAME DEFAULT DESCRIPTION"; DEFAULT is one token or a ", "-separated list
-KEY = re.compile(r"^    ([a-z][a-z0-9_]*) +([^\s,]+(?:, [^\s,]+)*)")
+# key lines are "    NAME DEFAULT DESCRIPTION" in columns; DEFAULT is one token, a ", "-separated
+# list, or blank (the description then starts in the default's column or later); a NAME longer
+# than its column pushes the default right by what it overflows.
+KEY = re.compile(r"^    ([a-z][a-z0-9_]*)( +)([^\s,]+(?:, [^\s,]+)*)")
 prog = {"section": {}, "problem": {}, "optimizer": {}}   # kind -> name -> {key: default}
 out = subprocess.run([optdyn, "list"], capture_output=True, text=True, check=True).stdout
+starts = [m.start(3) for m in map(KEY.match, out.splitlines()) if m and len(m.group(2)) > 1]
+col = max(set(starts), key=starts.count)          # where defaults start (the usual case)
 where = None
 group = None
 for line in out.splitlines():
@@ -40,7 +44,8 @@ for line in out.splitlines():
         continue
     m = KEY.match(line)
     if m and where:
-        prog[where][group][m.group(1)] = m.group(2)
+        blank = len(m.group(2)) > 1 and m.start(3) > col    # nothing in the default's column
+        prog[where][group][m.group(1)] = "" if blank else m.group(3)
 
 # ---- the docs: key tables of docs/config.md ----------------------------------------------------
 # | `key` | default | meaning |           under "## [section]" (and "### ... (every type)")
@@ -70,9 +75,9 @@ with open(doc_path) as f:
             continue
         if header[:2] == ["key", "default"] and heading:
             kind, name = heading
-            key = cells[0].strip("`")
-            doc[kind].setdefault(name, {})[key] = cells[1].replace("`", "")
-            line_of[(kind, name, key)] = no
+            for key in re.findall(r"`([a-z][a-z0-9_]*)`", cells[0]):    # `axis`, `values`: one default
+                doc[kind].setdefault(name, {})[key] = cells[1].replace("`", "")
+                line_of[(kind, name, key)] = no
         elif header[0] == "type" and "keys (default)" in header:
             kind = "problem" if header[1] == "keys (default)" else "optimizer"
             col = cells[header.index("keys (default)")]
@@ -88,6 +93,12 @@ with open(doc_path) as f:
             items.append(cur)
             for t in re.findall(r"`([a-z0-9_]+)`", cells[0]):
                 for it in items:
+                    m = re.match(r"\s*the keys of `([a-z0-9_]+)`", it)     # a type documented above
+                    if m:
+                        for k, d in doc[kind].get(m.group(1), {}).items():
+                            doc[kind].setdefault(t, {})[k] = d
+                            line_of[(kind, t, k)] = no
+                        continue
                     m = re.match(r"\s*`([a-z][a-z0-9_]*)`(?:\s+\w+)?\s*(?:\(([^)]*)\))?", it)
                     if not m:
                         continue
@@ -112,6 +123,8 @@ def same_default(p, d):
         return d in (None, "required")
     if p == "(optional)":
         return d != "required"
+    if p == "":
+        return d in ("", "empty", "none")
     if d is None:
         return False
     ps, ds = p.split(", "), d.split(", ")
