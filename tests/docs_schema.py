@@ -85,18 +85,23 @@ for no, line in enumerate(lines, 1):
             header = [c.lower() for c in cells]
         elif not set("".join(cells)) <= set("-: "):
             names = re.findall(r"`([^`]+)`", cells[0])
-            rank = dtype = None
-            if "shape" in header:
-                sh = cells[header.index("shape")]
-                rank = len(re.findall(r"\[[^\]]*\]", sh.split(",")[0]))
-                m = re.search(r"\b(int64|float64|str)\b", sh)
-                dtype = m.group(1) if m else None
+            # shape cell "[r], [r][n]" or "[n] str, int64": the i-th name takes the i-th part (the
+            # last part for the rest), a part without brackets keeps the rank before it
+            col_type = None
             if "type" in header and header[0] != "type":
                 m = re.search(r"\b(int64|float64|str)\b", cells[header.index("type")])
-                dtype = m.group(1) if m else dtype
+                col_type = m.group(1) if m else None
+            parts = [(None, col_type)]
+            if "shape" in header:
+                parts, rank = [], None
+                for part in cells[header.index("shape")].split(","):
+                    n_br = len(re.findall(r"\[[^\]]*\]", part))
+                    rank = n_br if n_br else rank
+                    m = re.search(r"\b(int64|float64|str)\b", part)
+                    parts.append((rank, m.group(1) if m else col_type or "float64"))
             if header[0] in ("dataset", "attribute"):
-                cur.rows.append((no, names, rank, dtype or ("float64" if rank is not None else None),
-                                 header[0]))
+                typed = [(n,) + parts[min(i, len(parts) - 1)] for i, n in enumerate(names)]
+                cur.rows.append((no, typed, header[0]))
     else:
         header = None
 GLOBAL = set().union(*(s.names for s in sections if s.pattern is None))   # the page's preamble
@@ -199,10 +204,10 @@ def check_file(path, label):
                 check(ok, f"{label}: attribute '{a}' of /{name} is not documented in {doc_path} "
                       f"section '{sec.title}' (line {sec.line})")
                 sec.seen.add(a)
-            for lno, names, rank, dtype, what in sec.rows:
+            for lno, typed, what in sec.rows:
                 if what != "attribute":
                     continue
-                for n in names:
+                for n, rank, dtype in typed:
                     for x in expand(n):
                         if x in obj.attrs and dtype:
                             check(dtype_name(np.asarray(obj.attrs[x]).dtype) == dtype
@@ -211,17 +216,17 @@ def check_file(path, label):
             if not isinstance(obj, h5py.Dataset):
                 continue
             rel = "/".join(parts[len(sec.pattern):])
-            for lno, names, rank, dtype, what in sec.rows:
-                if what != "dataset" or rank is None:
+            for lno, typed, what in sec.rows:
+                if what != "dataset":
                     continue
-                for n in names:
+                for n, rank, dtype in typed:
+                    if rank is None:
+                        continue
                     pat = "(^|/)" + "/".join("[^/]+" if c in PLACEHOLDERS else re.escape(c)
                                              for c in n.split("/")) + "$"
                     if re.search(pat, rel):
                         got = dtype_name(obj.dtype)
-                        if len(names) == 1 or "," not in n:
-                            check(obj.ndim == rank or len(names) > 1,
-                                  f"{label}: /{name} has rank {obj.ndim}, {doc_path}:{lno} says {rank}")
+                        check(obj.ndim == rank, f"{label}: /{name} has rank {obj.ndim}, {doc_path}:{lno} says {rank}")
                         check(got == dtype, f"{label}: /{name} is {got}, {doc_path}:{lno} says {dtype}")
             if obj.attrs.get("CLASS") == b"DIMENSION_SCALE" or obj.ndim == 0:
                 continue
@@ -246,8 +251,8 @@ for s in sections:
         continue
     if s.pattern and not s.seen:
         continue                      # a kind no shipped experiment has
-    for lno, names, rank, dtype, what in s.rows:
-        for n in names:
+    for lno, typed, what in s.rows:
+        for n, rank, dtype in typed:
             for x in expand(n):
                 if has_placeholder(x) or x in ALLOW_UNSEEN:
                     continue
