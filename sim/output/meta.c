@@ -124,12 +124,18 @@ int meta_write_problem(rec *r, const config *c, const problem *pb)
     problem_blocks_text(pb, blocks, sizeof blocks);
     rec_attr_str(r, "/problem", "blocks", blocks);
     meta_write_params(r, "/problem", pb->type->params, &c->problem, NULL);
+    static const char *const coordinate[] = { "coordinate" }, *const mode[] = { "mode" };
     rec_array(r, "/problem/x0", 1, &n, pb->x0, NULL);
-    if (pb->xstar)
+    rec_dims(r, "/problem/x0", 1, coordinate);
+    if (pb->xstar) {
         rec_array(r, "/problem/xstar", 1, &n, pb->xstar, NULL);
+        rec_dims(r, "/problem/xstar", 1, coordinate);
+    }
     if (!isnan(pb->fstar))
         rec_attr_num(r, "/problem", "fstar", pb->fstar);
-    if (pb->spectrum)
+    if (pb->spectrum) {        /* eigenvalues ascending: axis `mode`, not a coordinate */
         rec_array(r, "/problem/spectrum", 1, &n, pb->spectrum, NULL);
+        rec_dims(r, "/problem/spectrum", 1, mode);
+    }
     return rec_status(r);
 }
