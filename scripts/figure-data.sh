@@ -115,10 +115,8 @@ else
     "$optdyn" export "$h5" /sweep/target > "$dir/target.tsv"
     while read -r name type mu; do      # the fitted laws of the first target, one row per law
         "$optdyn" export "$h5" "/fit/$name/0" > "$dir/fit_$name.tsv" 2>/dev/null || rm -f "$dir/fit_$name.tsv"
-        # critical batch per target: target, then the /fit/NAME/critical_batch columns
-        if "$optdyn" export "$h5" "/fit/$name/critical_batch" > "$dir/tmp.tsv" 2>/dev/null; then
-            paste "$dir/target.tsv" "$dir/tmp.tsv" > "$dir/critical_$name.tsv"
-        fi
-        rm -f "$dir/tmp.tsv"
+        # critical batch per target: the /fit/NAME/critical_batch table (its axis target first)
+        "$optdyn" export "$h5" "/fit/$name/critical_batch" > "$dir/critical_$name.tsv" 2>/dev/null ||
+            rm -f "$dir/critical_$name.tsv"
     done < "$dir/names.txt"
 fi

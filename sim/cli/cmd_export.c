@@ -278,7 +278,8 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
     h5r_data *cols = calloc(ns.n + 1, sizeof *cols);
     char **paths = calloc(ns.n + 1, sizeof *paths);
     int rc = -1, have_axis = 0;
-    /* The row axis: a dimension scale in the group, else the first 1-D dataset. */
+    /* The row axis: a dimension scale in the group, else the first 1-D dataset (index axes,
+     * which only number a dimension, are neither rows nor columns). */
     for (int pass = 0; pass < 2 && cols && paths && !have_axis; pass++)
         for (size_t i = 0; i < ns.n && !have_axis; i++) {
             char *cp = child_path(path, ns.v[i]);
@@ -286,7 +287,8 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
             if (cp && H5Oget_info_by_name2(f, cp, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
                 oi.type == H5O_TYPE_DATASET) {
                 hid_t d = H5Dopen2(f, cp, H5P_DEFAULT);
-                if ((pass == 1 || H5DSis_scale(d) > 0) && h5r_read(d, &cols[0], err, len) == 0) {
+                if ((pass == 1 || H5DSis_scale(d) > 0) && !h5r_is_index_axis(d) &&
+                    h5r_read(d, &cols[0], err, len) == 0) {
                     if (cols[0].rank == 1) {
                         have_axis = 1;
                         rows = cols[0].dims[0];
@@ -333,7 +335,8 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
         }
         hid_t d = H5Dopen2(f, cp, H5P_DEFAULT);
         char tmp[256];
-        if (h5r_read(d, &cols[nc], tmp, sizeof tmp) == 0 && cols[nc].dims[0] == rows &&
+        if (!h5r_is_index_axis(d) && h5r_read(d, &cols[nc], tmp, sizeof tmp) == 0 &&
+            cols[nc].dims[0] == rows &&
             !(cols[nc].rank == 2 && h5r_scale(d, 1, s1, sizeof s1)))
             paths[nc++] = cp;
         else {

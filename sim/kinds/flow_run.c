@@ -110,12 +110,11 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
             snprintf(path, sizeof path, "%s/%s", group, xs[k]);
             rec_array(r, path, 2, dims, xv[k], NULL);
         }
-        char tpath[400];
-        snprintf(tpath, sizeof tpath, "%s/t", group);
         const char *scaled[] = { "step", "x_discrete", "x_continuous" };
+        static const char *const axes[] = { "t", "coordinate" };
         for (int k = 0; k < 3; k++) {
             snprintf(path, sizeof path, "%s/%s", group, scaled[k]);
-            rec_attach_scale(r, path, 0, tpath);
+            rec_dims(r, path, k ? 2 : 1, axes);
         }
         record_gap(r, group, pb, f, P, t, ld, lc, e);
     }
