@@ -43,7 +43,7 @@ ALL_CFLAGS = -std=c11 -fopenmp $(CFLAGS) $(WARN) $(SANFLAGS) $(MPIFLAGS) -D_POSI
              -DOPTDYN_VERSION='"$(VERSION)"' -DOPTDYN_CFLAGS='"$(CFLAGS) $(SANFLAGS)"' \
              $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -fopenmp $(SANFLAGS) $(LDFLAGS)
-LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lm
+LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lz -lm
 
 # Generated once per build tree after the dependencies are installed (make restarts on it).
 ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
