@@ -1,6 +1,7 @@
 /* tests/testutil.c — build configs and problems from inline INI text for the C tests.
  * Temporary files live in one mkdtemp directory per test binary. */
 #include "testutil.h"
+#include "../sim/core/draw.h"
 #include "../sim/core/replicate.h"
 #include "../sim/core/status.h"
 
@@ -67,4 +68,29 @@ void tu_iterate(const config *c, const problem *pb, const cfg_optimizer *o, doub
         assert_int_equal(replicate_step(&r), OD_OK);
     memcpy(x, r.x, pb->n * sizeof *x);
     replicate_free(&r);
+}
+
+void tu_batch_moments(const problem *pb, double B, long draws, const double *x, double *mean,
+                      double *var)
+{
+    size_t n = pb->n;
+    double *g = malloc(n * sizeof *g);
+    draw dr;
+    assert_int_equal(draw_init(&dr, pb, B, 5, 0), OD_OK);
+    memset(mean, 0, n * sizeof *mean);
+    memset(var, 0, n * sizeof *var);
+    for (long t = 1; t <= draws; t++) {       /* Welford */
+        batch b;
+        draw_step(&dr, t, &b);
+        pb->type->grad(pb, x, &b, g);
+        for (size_t i = 0; i < n; i++) {
+            double d = g[i] - mean[i];
+            mean[i] += d / (double)t;
+            var[i] += d * (g[i] - mean[i]);
+        }
+    }
+    for (size_t i = 0; i < n; i++)
+        var[i] /= (double)(draws - 1);
+    draw_free(&dr);
+    free(g);
 }

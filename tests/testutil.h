@@ -23,6 +23,10 @@ problem *tu_problem(const config *c);
  * x (n) ends at x_steps. */
 void tu_iterate(const config *c, const problem *pb, const cfg_optimizer *o, double B, long steps,
                 double *x);
+/* Mean and variance over `draws` steps of the minibatch gradient of batch size B at x (the run
+ * loop's draws, seed 5), Welford's recurrence; mean and var have pb->n entries. */
+void tu_batch_moments(const problem *pb, double B, long draws, const double *x, double *mean,
+                      double *var);
 /* A path under a fresh temporary directory (removed at exit is not needed: /tmp). */
 const char *tu_tmpdir(void);
 
