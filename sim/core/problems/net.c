@@ -138,6 +138,17 @@ static double activate(int act, double z, double *d1, double *d2)
     return z;
 }
 
+/* sum_i a_i b_i, vectorized (the order of the sum is fixed by the build: reproducible run to run,
+ * not identical across vector widths). */
+static double dot(size_t n, const double *a, const double *b)
+{
+    double s = 0.0;
+#pragma omp simd reduction(+ : s)
+    for (size_t i = 0; i < n; i++)
+        s += a[i] * b[i];
+    return s;
+}
+
 /* Per-example scratch: z, act', act'', s = W2^T r (h each), a (hin), r (k), then `extra`. */
 typedef struct pass {
     double *z, *d1, *d2, *s, *a, *r, *extra;
@@ -160,17 +171,12 @@ static void outputs(const net *m, const double *x, size_t j, pass *p)
     if (!m->h)
         memcpy(p->a, in, m->d * sizeof *in);
     for (size_t i = 0; i < m->h; i++) {
-        double z = m->bias ? x[m->ob1 + i] : 0.0;
-        for (size_t l = 0; l < m->d; l++)
-            z += x[i * m->d + l] * in[l];
+        double z = dot(m->d, x + i * m->d, in) + (m->bias ? x[m->ob1 + i] : 0.0);
         p->z[i] = z;
         p->a[i] = activate(m->act, z, &p->d1[i], &p->d2[i]);
     }
     for (size_t q = 0; q < m->k; q++) {
-        double f = m->bias ? x[m->ob2 + q] : 0.0;
-        for (size_t i = 0; i < m->hin; i++)
-            f += W2[q * m->hin + i] * p->a[i];
-        p->r[q] = f;
+        p->r[q] = dot(m->hin, W2 + q * m->hin, p->a) + (m->bias ? x[m->ob2 + q] : 0.0);
     }
 }
 
@@ -271,17 +277,13 @@ int net_hvp(const net *m, const double *x, const double *v, double *hv)
         const double *in = m->X + j * d;
         forward(m, x, j, &p);
         for (size_t i = 0; i < h; i++) {
-            double z = m->bias ? v[m->ob1 + i] : 0.0;
-            for (size_t l = 0; l < d; l++)
-                z += v[i * d + l] * in[l];
+            double z = dot(d, v + i * d, in) + (m->bias ? v[m->ob1 + i] : 0.0);
             rz[i] = z;
             ra[i] = p.d1[i] * z;
         }
         for (size_t q = 0; q < k; q++) {
-            double f = m->bias ? v[m->ob2 + q] : 0.0;
-            for (size_t i = 0; i < hin; i++)
-                f += W2[q * hin + i] * ra[i] + V2[q * hin + i] * p.a[i];
-            rf[q] = f;
+            rf[q] = dot(hin, W2 + q * hin, ra) + dot(hin, V2 + q * hin, p.a) +
+                    (m->bias ? v[m->ob2 + q] : 0.0);
         }
         m->out->hvp(m, j, p.r, rf, rr);
         for (size_t i = 0; i < h; i++) {
