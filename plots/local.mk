@@ -6,7 +6,8 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             nag-c-sbc sme-weak-order nqm-onestep sign-surge adam-surge adam-eps adam-rms \
             goh-momentum sign-erf noise-scale-linreg noise-scale-logreg adam-scaling-rules \
             muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch muon-onestep \
-            adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch
+            adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch \
+            fmnist-steps-vs-batch
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 

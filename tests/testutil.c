@@ -5,6 +5,7 @@
 #include "../sim/core/replicate.h"
 #include "../sim/core/status.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,4 +94,22 @@ void tu_batch_moments(const problem *pb, double B, long draws, const double *x, 
         var[i] /= (double)(draws - 1);
     draw_free(&dr);
     free(g);
+}
+
+void tu_gradient_fd(const problem *pb, const double *x, size_t stride, const char *what)
+{
+    size_t n = pb->n;
+    double *g = malloc(n * sizeof *g), *xp = malloc(n * sizeof *xp);
+    assert_int_equal(pb->type->grad(pb, x, NULL, g), OD_OK);
+    for (size_t i = 0; i < n; i += stride) {
+        double h = 1e-5 * (1 + fabs(x[i]));
+        memcpy(xp, x, n * sizeof *x);
+        xp[i] = x[i] + h;
+        double fp = pb->type->loss(pb, xp);
+        xp[i] = x[i] - h;
+        double fd = (fp - pb->type->loss(pb, xp)) / (2 * h);
+        if (fabs(fd - g[i]) > 1e-6 * (1 + fabs(g[i])))
+            fail_msg("%s: dL/dx%zu = %.12g, finite difference %.12g", what, i, g[i], fd);
+    }
+    free(g), free(xp);
 }

@@ -28,7 +28,8 @@ typedef struct fmnist_params {
 PROBLEM_PARAMS_FIT(fmnist_params);
 
 typedef struct fmnist_data {
-    net train, test;       /* the same network on the two subsets (test: no penalty) */
+    net train, test;       /* the same network on the two subsets (test: no penalty); train
+                              first: the net_problem_* methods read it */
     double *X, *Xt;        /* N x 784 and Nt x 784 pixels */
     unsigned char *y, *yt; /* labels */
     size_t *pick[2];       /* file indices of the training and test examples */
@@ -278,28 +279,6 @@ static size_t mlp_layout(const problem_params *pp_, problem_block *b)
     return net_layout(FMNIST_PIXELS, (size_t)pp->hidden, (size_t)pp->classes, pp->bias, b);
 }
 
-static double fmnist_loss(const problem *pb, const double *x)
-{
-    return net_loss(&((const fmnist_data *)pb->data)->train, x, NULL, 0);
-}
-
-static int fmnist_grad(const problem *pb, const double *x, const batch *b, double *g)
-{
-    int full = problem_is_full(b) || !b->idx;
-    return net_grad(&((const fmnist_data *)pb->data)->train, x, full ? NULL : b->idx,
-                    full ? 0 : b->nidx, g);
-}
-
-static int fmnist_hvp(const problem *pb, const double *x, const double *v, double *hv)
-{
-    return net_hvp(&((const fmnist_data *)pb->data)->train, x, v, hv);
-}
-
-static int fmnist_hess_diag(const problem *pb, const double *x, double *diag)
-{
-    return net_hess_diag(&((const fmnist_data *)pb->data)->train, x, diag);
-}
-
 /* Mean cross-entropy and the fraction of test images whose largest output is their class
  * (NAN, NAN without test examples). */
 static int fmnist_test_eval(const problem *pb, const double *x, double *loss, double *accuracy)
@@ -363,8 +342,7 @@ static const param_spec mlp_specs[] = {
 };
 
 #define FMNIST_METHODS \
-    .check = fmnist_check, .free = fmnist_free, .loss = fmnist_loss, .grad = fmnist_grad, \
-    .hvp = fmnist_hvp, .hess_diag = fmnist_hess_diag, .test_eval = fmnist_test_eval
+    .check = fmnist_check, .free = fmnist_free, .test_eval = fmnist_test_eval, NET_PROBLEM_METHODS
 
 const problem_type problem_fmnist_softmax = {
     .name = "fmnist_softmax",

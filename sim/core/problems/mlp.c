@@ -23,7 +23,7 @@ typedef struct mlp_params {
 PROBLEM_PARAMS_FIT(mlp_params);
 
 typedef struct mlp_data {
-    net m;
+    net m;                  /* first: the net_problem_* methods read it */
     dataset *ds;            /* N x d inputs (ds->A) */
     double *Y;              /* N x k labels */
 } mlp_data;
@@ -32,28 +32,6 @@ static size_t mlp_layout(const problem_params *pp_, problem_block *b)
 {
     const mlp_params *pp = PROBLEM_OWN(mlp_params, pp_);
     return net_layout((size_t)pp->inputs, (size_t)pp->hidden, (size_t)pp->outputs, pp->bias, b);
-}
-
-static double mlp_loss(const problem *pb, const double *x)
-{
-    return net_loss(&((const mlp_data *)pb->data)->m, x, NULL, 0);
-}
-
-static int mlp_grad(const problem *pb, const double *x, const batch *b, double *g)
-{
-    int full = problem_is_full(b) || !b->idx;
-    return net_grad(&((const mlp_data *)pb->data)->m, x, full ? NULL : b->idx,
-                    full ? 0 : b->nidx, g);
-}
-
-static int mlp_hvp(const problem *pb, const double *x, const double *v, double *hv)
-{
-    return net_hvp(&((const mlp_data *)pb->data)->m, x, v, hv);
-}
-
-static int mlp_hess_diag(const problem *pb, const double *x, double *diag)
-{
-    return net_hess_diag(&((const mlp_data *)pb->data)->m, x, diag);
 }
 
 static void mlp_free(problem *pb)
@@ -178,9 +156,6 @@ const problem_type problem_mlp = {
     .check = mlp_check,
     .alloc = mlp_alloc,
     .free = mlp_free,
-    .loss = mlp_loss,
-    .grad = mlp_grad,
-    .hvp = mlp_hvp,
-    .hess_diag = mlp_hess_diag,
+    NET_PROBLEM_METHODS,
     .layout = mlp_layout,
 };

@@ -357,3 +357,24 @@ void net_scaled_weights(const net *m, const double *z, size_t h1, double gain, d
         for (size_t i = 0; i < in; i++)
             x[m->oW2 + q * m->hin + i] = z2[q * in + i] * sqrt(gain / (double)in);
 }
+
+double net_problem_loss(const problem *pb, const double *x)
+{
+    return net_loss(pb->data, x, NULL, 0);
+}
+
+int net_problem_grad(const problem *pb, const double *x, const batch *b, double *g)
+{
+    int full = problem_is_full(b) || !b->idx;
+    return net_grad(pb->data, x, full ? NULL : b->idx, full ? 0 : b->nidx, g);
+}
+
+int net_problem_hvp(const problem *pb, const double *x, const double *v, double *hv)
+{
+    return net_hvp(pb->data, x, v, hv);
+}
+
+int net_problem_hess_diag(const problem *pb, const double *x, double *diag)
+{
+    return net_hess_diag(pb->data, x, diag);
+}

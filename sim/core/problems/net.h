@@ -54,6 +54,15 @@ int net_hvp(const net *m, const double *x, const double *v, double *hv);
 int net_hess_diag(const net *m, const double *x, double *diag);
 /* Per example outputs f (k) at x into f, for evaluation (m->X row j). */
 int net_outputs(const net *m, const double *x, size_t j, double *f);
+/* problem_type methods for a problem whose pb->data starts with its (training) net. */
+double net_problem_loss(const problem *pb, const double *x);
+int net_problem_grad(const problem *pb, const double *x, const batch *b, double *g);
+int net_problem_hvp(const problem *pb, const double *x, const double *v, double *hv);
+int net_problem_hess_diag(const problem *pb, const double *x, double *diag);
+#define NET_PROBLEM_METHODS \
+    .loss = net_problem_loss, .grad = net_problem_grad, .hvp = net_problem_hvp, \
+    .hess_diag = net_problem_hess_diag
+
 /* x in m's layout from Gaussian draws z: W1 * sqrt(gain/d), W2 * sqrt(gain/h1), biases 0, with
  * h1 <= h live hidden units (the rest zero); without a hidden layer W * sqrt(gain/d). */
 void net_scaled_weights(const net *m, const double *z, size_t h1, double gain, double *x);
