@@ -43,7 +43,7 @@ ALL_CFLAGS = -std=c11 -fopenmp $(CFLAGS) $(WARN) $(SANFLAGS) $(MPIFLAGS) -D_POSI
              -DOPTDYN_VERSION='"$(VERSION)"' -DOPTDYN_CFLAGS='"$(CFLAGS) $(SANFLAGS)"' \
              $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -fopenmp $(SANFLAGS) $(LDFLAGS)
-LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lm
+LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lz -lm
 
 # Generated once per build tree after the dependencies are installed (make restarts on it).
 ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
@@ -80,7 +80,8 @@ endif
 $(BUILD)/sim/core/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH) $(RNG_WIDTH)
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
 # errno from sqrt (IEEE results unchanged).
-HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c)
+HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c \
+          sim/core/problems/net.c)
 $(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
 # Exact SGD sums over coordinates: vector exp/expm1 (sim/core/vecmath.h) and a reassociated sum;
 # no -ffinite-math-only, infinities are data there. Only this file: the rest of the exact NQM

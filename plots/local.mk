@@ -8,7 +8,8 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch muon-onestep \
             adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch flow-schedules \
             muon-update-sv \
-            galore-matreg galore-mlp lowrank-errors cr-linreg
+            galore-matreg galore-mlp lowrank-errors cr-linreg \
+            fmnist-steps-vs-batch
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 

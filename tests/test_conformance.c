@@ -29,6 +29,10 @@ static const pcase cases[] = {
       "examples = 120\n", 0.1, 0.01, 16 },
     { "type = mlp\ninputs = 3\nhidden = 5\noutputs = 2\nactivation = relu\nbias = yes\nexamples = 100\n"
       "label_noise = 0.1\n", 0.1, 0.01, 16 },
+    { "type = fmnist_softmax\nexamples = 60\nclasses = 3\ntest_examples = 0\nl2 = 1e-3\n", 0.01, 0.001,
+      8 },
+    { "type = fmnist_mlp\nexamples = 60\nclasses = 3\nhidden = 4\nactivation = relu\n"
+      "test_examples = 10\nl2 = 1e-3\n", 0.01, 0.001, 8 },
 };
 
 /* lr_gd assumes gradient descent's guarantee lr*L < 2; a rule that declares a smaller bound

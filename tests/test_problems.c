@@ -56,20 +56,10 @@ static void gradients_match_finite_differences(void **unused)
         config *c = problem_config(problems[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
-        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *xp = malloc(n * sizeof *xp);
+        double *x = malloc(n * sizeof *x);
         test_point(n, x, k);
-        pb->type->grad(pb, x, NULL, g);
-        for (size_t i = 0; i < n; i++) {
-            double h = 1e-5 * (1 + fabs(x[i]));
-            memcpy(xp, x, n * sizeof *x);
-            xp[i] = x[i] + h;
-            double fp = pb->type->loss(pb, xp);
-            xp[i] = x[i] - h;
-            double fd = (fp - pb->type->loss(pb, xp)) / (2 * h);
-            if (fabs(fd - g[i]) > 1e-6 * (1 + fabs(g[i])))
-                fail_msg("%s: dL/dx%zu = %.12g, finite difference %.12g", pb->type->name, i, g[i], fd);
-        }
-        free(x), free(g), free(xp);
+        tu_gradient_fd(pb, x, 1, pb->type->name);
+        free(x);
         problem_free(pb);
         config_free(c);
     }
@@ -169,31 +159,6 @@ static void spectra_are_hessian_eigenvalues(void **unused)
 }
 
 /* Over many steps' batches: mean and variance of the gradient at a fixed x, per coordinate. */
-static void batch_moments(const problem *pb, double B, long draws, const double *x, double *mean,
-                          double *var)
-{
-    size_t n = pb->n;
-    double *g = malloc(n * sizeof *g);
-    draw dr;
-    assert_int_equal(draw_init(&dr, pb, B, 5, 0), OD_OK);
-    memset(mean, 0, n * sizeof *mean);
-    memset(var, 0, n * sizeof *var);
-    for (long t = 1; t <= draws; t++) {       /* Welford */
-        batch b;
-        draw_step(&dr, t, &b);
-        pb->type->grad(pb, x, &b, g);
-        for (size_t i = 0; i < n; i++) {
-            double d = g[i] - mean[i];
-            mean[i] += d / (double)t;
-            var[i] += d * (g[i] - mean[i]);
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        var[i] /= (double)(draws - 1);
-    draw_free(&dr);
-    free(g);
-}
-
 static void minibatch_gradients_are_unbiased(void **unused)
 {
     (void)unused;
@@ -213,7 +178,7 @@ static void minibatch_gradients_are_unbiased(void **unused)
         const long draws = 20000;
         test_point(n, x, 7);
         pb->type->grad(pb, x, NULL, full);
-        batch_moments(pb, 10.0, draws, x, mean, var);
+        tu_batch_moments(pb, 10.0, draws, x, mean, var);
         for (size_t i = 0; i < n; i++) {
             double se = sqrt(var[i] / (double)draws);
             if (fabs(mean[i] - full[i]) > 4 * se)
@@ -235,7 +200,7 @@ static void nqm_noise_has_configured_variance(void **unused)
     const long draws = 40000;
     double mean[20], var[20], full[20];
     pb->type->grad(pb, pb->x0, NULL, full);
-    batch_moments(pb, B, draws, pb->x0, mean, var);
+    tu_batch_moments(pb, B, draws, pb->x0, mean, var);
     for (size_t i = 0; i < 20; i++) {
         double want = pow((double)(i + 1), -0.8) / B;
         double se_var = want * sqrt(2.0 / (double)(draws - 1));   /* Gaussian sample variance */
@@ -258,7 +223,7 @@ static void matreg_gauss_noise_at_minimizer(void **unused)
     const long draws = 40000;
     double mean[12], var[12];
     assert_int_equal(pb->noise, PROBLEM_NOISE_GAUSS);
-    batch_moments(pb, B, draws, pb->xstar, mean, var);
+    tu_batch_moments(pb, B, draws, pb->xstar, mean, var);
     for (size_t i = 0; i < 12; i++) {
         double se_var = want * sqrt(2.0 / (double)(draws - 1));
         if (fabs(var[i] - want) > 4 * se_var)

@@ -106,6 +106,9 @@ typedef struct problem_type {
      * PROBLEM_MAX_BLOCKS) and their number; the dimension is then their total size and the type
      * has no `dim` key. NULL: one vector block "x" of length dim. */
     size_t (*layout)(const problem_params *pp, problem_block *blocks);
+    /* Optional: mean loss (without penalties) and accuracy (fraction classified right) of x on
+     * the problem's held-out test examples; trajectories record them beside the training loss. */
+    int (*test_eval)(const problem *pb, const double *x, double *loss, double *accuracy);
 } problem_type;
 
 struct problem {

@@ -16,7 +16,7 @@
 #include <string.h>
 
 typedef struct row_state {
-    double step, loss, gnorm, lr, loss_ema, loss_exp;
+    double step, loss, gnorm, lr, loss_ema, loss_exp, test_loss, test_acc;
     exact *ex;            /* the expected-loss engine of this run, or NULL */
 } row_state;
 
@@ -29,13 +29,18 @@ static int record(rec_table *tab, const config *c, const replicate *r, double *g
     rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
     if (r->xbar)
         rs->loss_ema = replicate_judged_loss(r);
-    const double *row[8] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
+    const double *row[10] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
     int k = 4;
     if (r->xbar)
         row[k++] = &rs->loss_ema;
     if (rs->ex) {
         rs->loss_exp = rs->ex->engine->loss(rs->ex->state, (double)r->t);
         row[k++] = &rs->loss_exp;
+    }
+    if (r->pb->type->test_eval && status == OD_OK) {
+        status = r->pb->type->test_eval(r->pb, r->x, &rs->test_loss, &rs->test_acc);
+        row[k++] = &rs->test_loss;
+        row[k++] = &rs->test_acc;
     }
     if (run_params_of(c)->record_x)
         row[k++] = r->x;
@@ -57,7 +62,7 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
 {
     char group[128];
     snprintf(group, sizeof group, "/trajectory/%s", o->name);
-    rec_column cols[8] = {
+    rec_column cols[10] = {
         { "step", 1, 1, NULL, "optimizer step t (0 = initial point)" },
         { "loss", 1, 0, NULL, "full-data loss L(x_t)" },
         { "grad_norm", 1, 0, NULL, "norm of the exact full gradient at x_t" },
@@ -71,6 +76,12 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
         cols[k++] = (rec_column){ "loss_expected", 1, 0, NULL, "expected loss E[L] over the "
                                   "gradient noise (and a random x0) at step t, without sampling "
                                   "(the problem's exact engine; at the average with ema)" };
+    if (pb->type->test_eval) {
+        cols[k++] = (rec_column){ "test_loss", 1, 0, NULL, "loss at x_t on the problem's held-out "
+                                  "test examples (without penalties)" };
+        cols[k++] = (rec_column){ "test_accuracy", 1, 0, NULL, "fraction of the held-out test "
+                                  "examples classified right at x_t" };
+    }
     if (run_params_of(c)->record_x)
         cols[k++] = (rec_column){ "x", pb->n, 0, NULL, "iterate x_t" };
     if (run_params_of(c)->record_x && ema)
@@ -172,7 +183,7 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     if (status != OD_OK || !(tab = open_table(c, pb, o, r, ex.state != NULL)) ||
         (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
         goto done;
-    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, ex.state ? &ex : NULL };
+    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, 0.0, 0.0, ex.state ? &ex : NULL };
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
     if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
