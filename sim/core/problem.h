@@ -97,6 +97,10 @@ typedef struct problem_type {
      * PROBLEM_MAX_BLOCKS) and their number; the dimension is then their total size and the type
      * has no `dim` key. NULL: one vector block "x" of length dim. */
     size_t (*layout)(const problem_params *pp, problem_block *blocks);
+    /* Optional: the model's weight matrix W(x) into W (NULL: only its size), for comparing runs
+     * whose parameters differ (a factorized W = W_frozen + s A B against W itself); returns the
+     * size of W. NULL: the problem has no such matrix. */
+    size_t (*weight)(const problem *pb, const double *x, double *W);
 } problem_type;
 
 struct problem {
@@ -113,6 +117,8 @@ struct problem {
     double *spectrum;      /* Hessian eigenvalues, ascending, for constant-Hessian problems, else NULL */
     problem_block *blocks; /* the type's layout (nblocks entries), or NULL: one vector "x" of n */
     size_t nblocks;
+    double factor_scale;   /* > 0: the parameter is a factorization W = W_frozen + s A B with
+                              blocks 0 = A (m x r), 1 = B (r x k) and s = factor_scale; else 0 */
     void *data;            /* owned by the type (type->free); x0, xstar, spectrum, blocks by problem_free */
 };
 
