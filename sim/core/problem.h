@@ -101,6 +101,10 @@ typedef struct problem_type {
      * whose parameters differ (a factorized W = W_frozen + s A B against W itself); returns the
      * size of W. NULL: the problem has no such matrix. */
     size_t (*weight)(const problem *pb, const double *x, double *W);
+    /* Optional: rewrite pp into the same task with that weight itself as the parameter (the
+     * same data and minibatch draws from the same seed), for full fine-tuning next to a
+     * factorized run ([run] full). NULL: no such companion. */
+    void (*unfactorized)(problem_params *pp);
 } problem_type;
 
 struct problem {

@@ -288,6 +288,11 @@ done:
     return status;
 }
 
+static void lora_unfactorized(problem_params *pp)
+{
+    ((lora_params *)(void *)pp)->factorized = 0;
+}
+
 static const char *lora_check(const problem_params *pp_, char *why, size_t len)
 {
     const lora_params *pp = PROBLEM_OWN(lora_params, pp_);
@@ -370,4 +375,5 @@ const problem_type problem_lora = {
     .hess_diag = lora_hess_diag,
     .layout = lora_layout,
     .weight = lora_weight,
+    .unfactorized = lora_unfactorized,
 };
