@@ -224,12 +224,46 @@ static void lora_ga_first_step(void **unused)
     config_free(c), config_free(cf);
 }
 
+/* lr_ratio = rho: the first step moves block A by lr times the rule's direction and block B by
+ * rho lr times it (sgd: -g; adam: -g/(|g| + eps)); decoupled weight decay scales the same way. */
+static void per_block_lr(void **unused)
+{
+    (void)unused;
+    const char *rules[2] = { "type = sgd\nlr = 0.03\n", "type = adam\nlr = 0.03\neps = 1e-8\n" };
+    for (int k = 0; k < 2; k++) {
+        char ini[1024];
+        snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" BODY "init = gaussian\n"
+                 "[run]\nsteps = 1\n[optimizer o]\n%slr_ratio = 4\nweight_decay = 0.5\n",
+                 rules[k]);
+        config *c = tu_config(ini);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n, nA = 12 * 2;
+        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g);
+        pb->type->grad(pb, pb->x0, NULL, g);
+        tu_iterate(c, pb, &c->opt[0], INFINITY, 1, x);
+        double worst = 0.0;
+        for (size_t i = 0; i < n; i++) {
+            double rho = i < nA ? 1.0 : 4.0, lr = 0.03 * rho,
+                   dir = k ? g[i] / (fabs(g[i]) + 1e-8) : g[i],
+                   want = pb->x0[i] * (1 - lr * 0.5) - lr * dir;
+            worst = fmax(worst, fabs(x[i] - want));
+        }
+        print_message("%s: worst deviation from the per-block first step %.2e\n", k ? "adam" : "sgd",
+                      worst);
+        assert_true(worst <= 1e-15);
+        free(x), free(g);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(derivatives_match_finite_differences),
         cmocka_unit_test(every_init_starts_at_w0),
         cmocka_unit_test(lora_ga_first_step),
+        cmocka_unit_test(per_block_lr),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

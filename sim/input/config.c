@@ -387,11 +387,20 @@ static int check_consistency(const ctx *x)
         char name[128];
         snprintf(name, sizeof name, "optimizer %s", c->opt[i].section);
         if (opt_train_active(tr) && !c->kind->budget) {
-            snprintf(why, sizeof why, "kind = %s takes no schedule, weight decay or clipping "
+            snprintf(why, sizeof why, "kind = %s takes no schedule, weight decay, clipping or lr_ratio "
                      "(kinds trajectory and sweep do)", c->kind->name);
             return key_error(x, name, !opt_train_scheduled(tr) ? (tr->weight_decay > 0 ?
-                             "weight_decay" : tr->l2 > 0 ? "l2" : "clip_norm") :
+                             "weight_decay" : tr->l2 > 0 ? "l2" : tr->clip_norm > 0 ?
+                             "clip_norm" : "lr_ratio") :
                              tr->schedule != 0 ? "schedule" : "warmup", why);
+        }
+        const problem_type *pt = problem_types[c->problem.type];
+        size_t nb = pt->layout ? pt->layout(&c->problem, NULL) : 1;
+        if (opt_train_block_lr(tr) && (size_t)tr->lr_ratio_from >= nb) {
+            snprintf(why, sizeof why, "scales blocks lr_ratio_from = %ld and later, but problem %s "
+                     "has %zu parameter block%s (expected lr_ratio = 1, or lr_ratio_from < %zu)",
+                     tr->lr_ratio_from, pt->name, nb, nb == 1 ? "" : "s", nb);
+            return key_error(x, name, "lr_ratio", why);
         }
         if (c->kind->budget && (bad = opt_train_resolve(tr, c->kind->budget(c), why, sizeof why)))
             return key_error(x, name, bad, why);

@@ -136,7 +136,8 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
                          "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
                          "quadratic; else use mode = montecarlo)", pt->name);
             return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
-                   : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay" : "l2";
+                   : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay"
+                   : tr->l2 > 0 ? "l2" : "lr_ratio";
         }
         if (!opt_train_active(tr) && !engine->supports(pt, t, &c->opt[i].p)) {
             quad_names(OPT_QUAD_PRECOND, names, sizeof names);
