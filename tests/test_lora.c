@@ -2,6 +2,9 @@
  * W(A0, B0) = W0 for every init, and LoRA-GA's first SGD step against full fine-tuning (the gap
  * is lr times G0's part beyond its top 2r singular directions, plus the exact lr^2 term). */
 #include "testutil.h"
+#include "../optimizers/lora_pro_solve.h"
+#include "../sim/core/matmul.h"
+#include "../sim/core/replicate.h"
 #include "../sim/core/rng.h"
 #include "../sim/core/status.h"
 
@@ -257,6 +260,209 @@ static void per_block_lr(void **unused)
     }
 }
 
+/* P (p x p) = X (X^T X)^-1 X^T for X p x r (Cholesky, independent of the solver's Jacobi path). */
+static void projector(const double *X, size_t p, size_t r, double *P)
+{
+    double *S = malloc(r * r * sizeof *S), *Y = malloc(p * r * sizeof *Y);
+    matmul(1, 0, r, r, p, 1.0, X, X, 0.0, S);
+    gsl_matrix_view Sv = gsl_matrix_view_array(S, r, r);
+    gsl_linalg_cholesky_decomp1(&Sv.matrix);
+    gsl_linalg_cholesky_invert(&Sv.matrix);
+    matmul(0, 0, p, r, r, 1.0, X, S, 0.0, Y);
+    matmul(0, 1, p, p, r, 1.0, Y, X, 0.0, P);
+    free(S), free(Y);
+}
+
+static double fro_diff(size_t n, const double *a, const double *b)
+{
+    double s = 0.0;
+    for (size_t i = 0; i < n; i++)
+        s += (a[i] - b[i]) * (a[i] - b[i]);
+    return sqrt(s);
+}
+
+/* |H_A - G_A|^2 + |H_B - G_B|^2 */
+static double pro_objective(size_t nA, size_t nB, const double *HA, const double *HB,
+                            const double *GA, const double *GB)
+{
+    double a = fro_diff(nA, HA, GA), b = fro_diff(nB, HB, GB);
+    return a * a + b * b;
+}
+
+/* LoRA-Pro's acceptance identities on random A, B, G (several shapes, several C each). */
+static void lora_pro_identities(void **unused)
+{
+    (void)unused;
+    const size_t shapes[3][3] = { { 7, 2, 5 }, { 10, 3, 8 }, { 6, 4, 9 } };
+    double worst_id = 0.0, worst_sym = 0.0, min_margin = INFINITY, best_gain = INFINITY;
+    for (size_t sh = 0; sh < 3; sh++) {
+        size_t m = shapes[sh][0], r = shapes[sh][1], k = shapes[sh][2], mk = m * k;
+        double *A = malloc(m * r * sizeof *A), *B = malloc(r * k * sizeof *B),
+               *G = malloc(mk * sizeof *G), *GA = malloc(m * r * sizeof *GA),
+               *GB = malloc(r * k * sizeof *GB), *HA = malloc(m * r * sizeof *HA),
+               *HB = malloc(r * k * sizeof *HB), *HA2 = malloc(m * r * sizeof *HA2),
+               *HB2 = malloc(r * k * sizeof *HB2), *PA = malloc(m * m * sizeof *PA),
+               *PB = malloc(k * k * sizeof *PB), *L = malloc(mk * sizeof *L),
+               *R = malloc(mk * sizeof *R), *T = malloc(mk * sizeof *T),
+               *C = malloc(r * r * sizeof *C), *S = malloc(r * r * sizeof *S),
+               *U = malloc(r * r * sizeof *U), *work = malloc(lora_pro_work_size(m, r, k) * sizeof *work);
+        rng_stream st = rng_stream_make(31, RNG_INIT, sh);
+        rng_normals(&st, 0, m * r, A);
+        rng_normals(&st, m * r, r * k, B);
+        rng_normals(&st, m * r + r * k, mk, G);
+        matmul(0, 1, m, r, k, 1.0, G, B, 0.0, GA);             /* G_A = G B^T */
+        matmul(1, 0, r, k, m, 1.0, A, G, 0.0, GB);             /* G_B = A^T G */
+        projector(A, m, r, PA);
+        double *Bt = malloc(k * r * sizeof *Bt);
+        for (size_t i = 0; i < r; i++)
+            for (size_t j = 0; j < k; j++)
+                Bt[j * r + i] = B[i * k + j];
+        projector(Bt, k, r, PB);
+        free(Bt);
+        /* R = P_A G + G P_B - P_A G P_B */
+        matmul(0, 0, m, k, m, 1.0, PA, G, 0.0, T);
+        matmul(0, 0, m, k, k, 1.0, G, PB, 0.0, R);
+        for (size_t i = 0; i < mk; i++)
+            R[i] += T[i];
+        matmul(0, 0, m, k, k, -1.0, T, PB, 1.0, R);
+        /* C: LoRA-Pro's (NULL), the symmetric choice, random ones */
+        lora_pro_solve(A, B, GA, GB, NULL, m, r, k, HA2, HB2, work);
+        double fstar = pro_objective(m * r, r * k, HA2, HB2, GA, GB);
+        for (int trial = 0; trial < 6; trial++) {
+            if (trial == 0) {
+                lora_pro_solve(A, B, GA, GB, NULL, m, r, k, HA, HB, work);
+            } else if (trial == 1) {
+                /* C_sym = -1/2 (A^T A)^-1 A^T G_A (B B^T)^-1 */
+                matmul(1, 0, r, r, m, 1.0, A, A, 0.0, S);
+                gsl_matrix_view Sv = gsl_matrix_view_array(S, r, r);
+                gsl_linalg_cholesky_decomp1(&Sv.matrix);
+                gsl_linalg_cholesky_invert(&Sv.matrix);
+                matmul(0, 1, r, r, k, 1.0, B, B, 0.0, U);
+                gsl_matrix_view Uv = gsl_matrix_view_array(U, r, r);
+                gsl_linalg_cholesky_decomp1(&Uv.matrix);
+                gsl_linalg_cholesky_invert(&Uv.matrix);
+                double *AtGA = malloc(r * r * sizeof *AtGA), *tmp = malloc(r * r * sizeof *tmp);
+                matmul(1, 0, r, r, m, 1.0, A, GA, 0.0, AtGA);
+                matmul(0, 0, r, r, r, 1.0, S, AtGA, 0.0, tmp);
+                matmul(0, 0, r, r, r, -0.5, tmp, U, 0.0, C);
+                lora_pro_solve(A, B, GA, GB, C, m, r, k, HA, HB, work);
+                /* H_A = [I - P_A/2] G_A (B B^T)^-1, H_B = (A^T A)^-1 G_B [I - P_B/2] */
+                double *X = malloc(m * r * sizeof *X), *Y = malloc(m * r * sizeof *Y),
+                       *Z = malloc(r * k * sizeof *Z), *Z2 = malloc(r * k * sizeof *Z2);
+                matmul(0, 0, m, r, r, 1.0, GA, U, 0.0, X);
+                matmul(0, 0, m, r, m, -0.5, PA, X, 0.0, Y);
+                for (size_t i = 0; i < m * r; i++)
+                    Y[i] += X[i];
+                matmul(0, 0, r, k, r, 1.0, S, GB, 0.0, Z);
+                matmul(0, 0, r, k, k, -0.5, Z, PB, 0.0, Z2);
+                for (size_t i = 0; i < r * k; i++)
+                    Z2[i] += Z[i];
+                worst_sym = fmax(worst_sym, fmax(fro_diff(m * r, HA, Y), fro_diff(r * k, HB, Z2)) /
+                                 norm(mk, G));
+                free(X), free(Y), free(Z), free(Z2), free(AtGA), free(tmp);
+            } else {
+                rng_normals(&st, 10000 + (size_t)trial * r * r, r * r, C);
+                lora_pro_solve(A, B, GA, GB, C, m, r, k, HA, HB, work);
+            }
+            matmul(0, 0, m, k, r, 1.0, HA, B, 0.0, L);
+            matmul(0, 0, m, k, r, 1.0, A, HB, 1.0, L);
+            worst_id = fmax(worst_id, fro_diff(mk, L, R) / norm(mk, G));
+            assert_true(pro_objective(m * r, r * k, HA, HB, GA, GB) >= fstar * (1 - 1e-12));
+        }
+        /* residual |(I - P_A) G (I - P_B)| vs plain LoRA's |A A^T G + G B^T B - G| */
+        double pro_res = fro_diff(mk, G, R);
+        matmul(0, 0, m, k, r, 1.0, A, GB, 0.0, L);
+        matmul(0, 0, m, k, r, 1.0, GA, B, 1.0, L);
+        double lora_res = fro_diff(mk, L, G);
+        min_margin = fmin(min_margin, lora_res - pro_res);
+        assert_true(pro_res <= lora_res);
+        /* no random perturbation of the Sylvester C does better */
+        for (int trial = 0; trial < 200; trial++) {
+            double scale = trial < 100 ? 1e-3 : 1.0;
+            double *E = malloc(r * r * sizeof *E), *C0 = malloc(r * r * sizeof *C0);
+            rng_normals(&st, 50000 + (size_t)trial * r * r, r * r, E);
+            /* C* recovered from H_A = X0 + A C*: C* = (A^T A)^-1 A^T (H_A - G_A (B B^T)^+) */
+            lora_pro_solve(A, B, GA, GB, NULL, m, r, k, HA, HB, work);
+            memset(C0, 0, r * r * sizeof *C0);
+            lora_pro_solve(A, B, GA, GB, C0, m, r, k, HA2, HB2, work);   /* C = 0: X0, Y0 */
+            for (size_t i = 0; i < m * r; i++)
+                HA2[i] = HA[i] - HA2[i];                      /* A C* */
+            matmul(1, 0, r, r, m, 1.0, A, A, 0.0, S);
+            gsl_matrix_view Sv = gsl_matrix_view_array(S, r, r);
+            gsl_linalg_cholesky_decomp1(&Sv.matrix);
+            gsl_linalg_cholesky_invert(&Sv.matrix);
+            matmul(1, 0, r, r, m, 1.0, A, HA2, 0.0, U);
+            matmul(0, 0, r, r, r, 1.0, S, U, 0.0, C0);        /* C* */
+            for (size_t i = 0; i < r * r; i++)
+                C0[i] += scale * E[i];
+            lora_pro_solve(A, B, GA, GB, C0, m, r, k, HA2, HB2, work);
+            double f = pro_objective(m * r, r * k, HA2, HB2, GA, GB);
+            best_gain = fmin(best_gain, (f - fstar) / fstar);
+            assert_true(f >= fstar);
+            free(E), free(C0);
+        }
+        free(A), free(B), free(G), free(GA), free(GB), free(HA), free(HB), free(HA2), free(HB2);
+        free(PA), free(PB), free(L), free(R), free(T), free(C), free(S), free(U), free(work);
+    }
+    print_message("LoRA-Pro: max |H_A B + A H_B - (P_A G + G P_B - P_A G P_B)|/|G| = %.2e over "
+                  "6 C each; symmetric closed form %.2e; min (LoRA - Pro residual) %.4g; "
+                  "min relative objective increase by perturbing C %.2e\n", worst_id, worst_sym,
+                  min_margin, best_gain);
+    assert_true(worst_id <= 1e-10 && worst_sym <= 1e-10);
+}
+
+/* Full-batch SGD trajectories from the same zero_b start: LoRA-Pro's first step is -lr P_A G0
+ * (B0 = 0), and its |W_t - W_t^full|_F stays below plain LoRA's at every step t = 1..T. */
+static void lora_pro_tracks_full(void **unused)
+{
+    (void)unused;
+    const char *body = "[experiment]\nseed = 3\n[problem]\ntype = lora\nrows = 16\ncols = 12\n"
+                       "rank = 2\ndelta_rank = 6\nexamples = 300\n%s[run]\nsteps = 1\n"
+                       "[optimizer lora]\ntype = sgd\nlr = 0.05\n[optimizer pro]\ntype = lora_pro\n"
+                       "lr = 0.05\n";
+    char ini[1024];
+    snprintf(ini, sizeof ini, body, "");
+    config *c = tu_config(ini);
+    snprintf(ini, sizeof ini, body, "factorized = no\n");
+    config *cf = tu_config(ini);
+    problem *pb = tu_problem(c), *full = tu_problem(cf);
+    const size_t m = 16, k = 12, r = 2, mk = m * k, T = 200;
+    replicate rl, rp, rf;
+    assert_int_equal(replicate_init(&rl, pb, c->opt[0].type, &c->opt[0].p, INFINITY, 3, 0), OD_OK);
+    assert_int_equal(replicate_init(&rp, pb, c->opt[1].type, &c->opt[1].p, INFINITY, 3, 0), OD_OK);
+    assert_int_equal(replicate_init(&rf, full, cf->opt[0].type, &cf->opt[0].p, INFINITY, 3, 0), OD_OK);
+    double *W = malloc(mk * sizeof *W), *G = malloc(mk * sizeof *G), *PA = malloc(m * m * sizeof *PA),
+           *want = malloc(mk * sizeof *want);
+    full->type->grad(full, full->x0, NULL, G);
+    projector(pb->x0, m, r, PA);
+    matmul(0, 0, m, k, m, -0.05, PA, G, 0.0, want);
+    for (size_t i = 0; i < mk; i++)
+        want[i] += full->x0[i];
+    double worst = -INFINITY;
+    size_t worst_t = 0;
+    for (size_t t = 1; t <= T; t++) {
+        assert_int_equal(replicate_step(&rl), OD_OK);
+        assert_int_equal(replicate_step(&rp), OD_OK);
+        assert_int_equal(replicate_step(&rf), OD_OK);
+        pb->type->weight(pb, rp.x, W);
+        if (t == 1)
+            assert_true(fro_diff(mk, W, want) <= 1e-13);
+        double gp = fro_diff(mk, W, rf.x);
+        pb->type->weight(pb, rl.x, W);
+        double gl = fro_diff(mk, W, rf.x);
+        if (t == 1 || t == 10 || t == 50 || t == T)
+            print_message("t = %3zu: |W - W_full| lora %.6f  lora_pro %.6f\n", t, gl, gp);
+        if (gp - gl > worst)
+            worst = gp - gl, worst_t = t;
+    }
+    print_message("max over t of (lora_pro - lora) = %.3g at t = %zu\n", worst, worst_t);
+    assert_true(worst < 0);
+    replicate_free(&rl), replicate_free(&rp), replicate_free(&rf);
+    free(W), free(G), free(PA), free(want);
+    problem_free(pb), problem_free(full);
+    config_free(c), config_free(cf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -264,6 +470,8 @@ int main(void)
         cmocka_unit_test(every_init_starts_at_w0),
         cmocka_unit_test(lora_ga_first_step),
         cmocka_unit_test(per_block_lr),
+        cmocka_unit_test(lora_pro_identities),
+        cmocka_unit_test(lora_pro_tracks_full),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -19,7 +19,7 @@ int replicate_init(replicate *r, const problem *pb, const opt_type *type, const 
     int status = draw_init(&r->dr, pb, B, seed, stream);
     r->x = malloc(n * sizeof *r->x);
     r->dx = malloc(n * sizeof *r->dx);
-    r->st = opt_state_alloc(type, n, p);
+    r->st = opt_state_alloc_on(type, pb, p);
     if (p->ema > 0)
         r->xbar = malloc(n * sizeof *r->xbar);
     if (status == OD_OK && (!r->x || !r->dx || !r->st || (p->ema > 0 && !r->xbar)))

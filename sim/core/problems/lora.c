@@ -18,11 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <gsl/gsl_blas.h>
 #include <gsl/gsl_linalg.h>
 
 #include "../status.h"
 #include "matreg_data.h"
+#include "../matmul.h"
 
 enum { INIT_ZERO_B, INIT_ZERO_A, INIT_GAUSSIAN, INIT_ORTHOGONAL, INIT_LORA_GA };
 static const char *const init_names[] = { "zero_b", "zero_a", "gaussian", "orthogonal", "lora_ga",
@@ -59,19 +59,6 @@ static size_t lora_layout(const problem_params *pp_, problem_block *b)
     return 2;
 }
 
-/* C (p x q) = alpha op(X) op(Y) + beta C, row-major arrays; op = transpose where tX/tY. */
-static void mm(int tX, int tY, size_t p, size_t q, size_t l, double alpha, const double *X,
-               const double *Y, double beta, double *C)
-{
-    gsl_matrix_const_view x = tX ? gsl_matrix_const_view_array(X, l, p)
-                                 : gsl_matrix_const_view_array(X, p, l);
-    gsl_matrix_const_view y = tY ? gsl_matrix_const_view_array(Y, q, l)
-                                 : gsl_matrix_const_view_array(Y, l, q);
-    gsl_matrix_view c = gsl_matrix_view_array(C, p, q);
-    gsl_blas_dgemm(tX ? CblasTrans : CblasNoTrans, tY ? CblasTrans : CblasNoTrans, alpha,
-                   &x.matrix, &y.matrix, beta, &c.matrix);
-}
-
 /* W = W_f + s A B (factorized) or x. */
 static void weight_of(const problem *pb, const double *x, double *W)
 {
@@ -82,7 +69,7 @@ static void weight_of(const problem *pb, const double *x, double *W)
         return;
     }
     memcpy(W, d->wf, m * k * sizeof *W);
-    mm(0, 0, m, k, r, d->s, x, x + m * r, 1.0, W);
+    matmul(0, 0, m, k, r, d->s, x, x + m * r, 1.0, W);
 }
 
 static size_t lora_weight(const problem *pb, const double *x, double *W)
@@ -111,8 +98,8 @@ static double lora_loss(const problem *pb, const double *x)
 static void factor_grad(const lora_data *d, const double *x, const double *G, double *g)
 {
     size_t m = d->m.r, k = d->m.c, r = d->r;
-    mm(0, 1, m, r, k, d->s, G, x + m * r, 0.0, g);
-    mm(1, 0, r, k, m, d->s, x, G, 0.0, g + m * r);
+    matmul(0, 1, m, r, k, d->s, G, x + m * r, 0.0, g);
+    matmul(1, 0, r, k, m, d->s, x, G, 0.0, g + m * r);
 }
 
 static int lora_grad(const problem *pb, const double *x, const batch *b, double *g)
@@ -145,12 +132,12 @@ static int lora_hvp(const problem *pb, const double *x, const double *v, double 
     double *G = W + mk, *dW = W + 2 * mk;
     weight_of(pb, x, W);
     int status = matreg_data_grad(&d->m, W, NULL, G);
-    mm(0, 0, m, k, r, d->s, v, x + m * r, 0.0, dW);          /* s V_A B */
-    mm(0, 0, m, k, r, d->s, x, v + m * r, 1.0, dW);          /* + s A V_B */
+    matmul(0, 0, m, k, r, d->s, v, x + m * r, 0.0, dW);          /* s V_A B */
+    matmul(0, 0, m, k, r, d->s, x, v + m * r, 1.0, dW);          /* + s A V_B */
     matreg_data_hvp(&d->m, dW, W);                           /* H_W dW */
     factor_grad(d, x, W, hv);
-    mm(0, 1, m, r, k, d->s, G, v + m * r, 1.0, hv);          /* + s G V_B^T */
-    mm(1, 0, r, k, m, d->s, v, G, 1.0, hv + m * r);          /* + s V_A^T G */
+    matmul(0, 1, m, r, k, d->s, G, v + m * r, 1.0, hv);          /* + s G V_B^T */
+    matmul(1, 0, r, k, m, d->s, v, G, 1.0, hv + m * r);          /* + s V_A^T G */
     free(W);
     return status;
 }
@@ -282,7 +269,7 @@ static int lora_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
     if ((status = factor_init(d, pp, W0, seed, pb->x0)) != OD_OK)
         goto done;
     memcpy(d->wf, W0, m * k * sizeof *W0);
-    mm(0, 0, m, k, d->r, -d->s, pb->x0, pb->x0 + m * d->r, 1.0, d->wf);   /* W0 - s A0 B0 */
+    matmul(0, 0, m, k, d->r, -d->s, pb->x0, pb->x0 + m * d->r, 1.0, d->wf);   /* W0 - s A0 B0 */
 done:
     free(W0);
     return status;
