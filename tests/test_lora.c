@@ -463,6 +463,44 @@ static void lora_pro_tracks_full(void **unused)
     config_free(c), config_free(cf);
 }
 
+/* [sweep] axis/values: every optimizer with the key becomes variants NAME@KEY=VALUE with the key
+ * set (type keys and the shared training keys alike); bad values and a key set in the section
+ * are refused with a message. */
+static void sweep_axis_variants(void **unused)
+{
+    (void)unused;
+    const char *head = "[experiment]\nkind = sweep\n[problem]\ntype = lora\nexamples = 0\n"
+                       "label_noise = 0\n[sweep]\nbatch = inf\nlr = 0.01, 0.1\ntarget = 0.01\n";
+    char ini[1024], err[1024];
+    snprintf(ini, sizeof ini, "%saxis = lr_ratio\nvalues = 1, 4, 16\n[optimizer a]\ntype = adam\n"
+             "[optimizer s]\ntype = sgd\n", head);
+    config *c = tu_config(ini);
+    assert_int_equal(c->nopt, 6);
+    assert_string_equal(c->opt[1].name, "a@lr_ratio=4");
+    assert_true(c->opt[1].p.train.lr_ratio == 4.0 && c->opt[5].p.train.lr_ratio == 16.0);
+    assert_string_equal(c->opt[5].section, "s");
+    config_free(c);
+    snprintf(ini, sizeof ini, "%saxis = beta2\nvalues = 0.9, 0.99\n[optimizer a]\ntype = adam\n"
+             "[optimizer s]\ntype = sgd\n", head);
+    c = tu_config(ini);
+    assert_int_equal(c->nopt, 3);
+    assert_string_equal(c->opt[2].name, "s");
+    config_free(c);
+    const char *bad[][2] = {
+        { "axis = beta2\nvalues = 0.9, 1.5\n[optimizer a]\ntype = adam\n", "beta2 of [optimizer a]" },
+        { "axis = lr_ratio\nvalues = 2\n[optimizer a]\ntype = adam\nlr_ratio = 3\n",
+          "swept by [sweep] axis" },
+        { "axis = beta2\nvalues = 0.9\n[optimizer s]\ntype = sgd\n", "no optimizer has" },
+        { "axis = lr_ratio\n[optimizer a]\ntype = adam\n", "axis and values go together" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        snprintf(ini, sizeof ini, "%s%s", head, bad[i][0]);
+        assert_int_equal(tu_config_status(ini, err, sizeof err), OD_EINPUT);
+        if (!strstr(err, bad[i][1]))
+            fail_msg("expected '%s' in: %s", bad[i][1], err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -472,6 +510,7 @@ int main(void)
         cmocka_unit_test(per_block_lr),
         cmocka_unit_test(lora_pro_identities),
         cmocka_unit_test(lora_pro_tracks_full),
+        cmocka_unit_test(sweep_axis_variants),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

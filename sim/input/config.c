@@ -231,12 +231,14 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     o->type = opt_types[type];
     param_defaults(opt_train_specs, &o->p.train);
     param_defaults(o->type->params, &o->p);   /* after: a type may set a shared key's default */
-    for (const param_spec *k = o->type->params; c->kind->reserved_key && k->key; k++) {
-        const ini_entry *e = ini_doc_entry(c->doc, s->name, k->key);
-        const char *why = c->kind->reserved_key(c, k->key);
-        if (e && why)
-            return entry_error(x, e, why);
-    }
+    for (int t = 0; t < 2; t++)
+        for (const param_spec *k = t ? opt_train_specs : o->type->params;
+             c->kind->reserved_key && k->key; k++) {
+            const ini_entry *e = ini_doc_entry(c->doc, s->name, k->key);
+            const char *why = c->kind->reserved_key(c, k->key);
+            if (e && why)
+                return entry_error(x, e, why);
+        }
     if (c->kind->prepare_optimizer)
         c->kind->prepare_optimizer(o);
     const more_specs train = { opt_train_specs, &o->p.train };

@@ -1,6 +1,7 @@
 /* sim/core/problems/lora.c — low-rank adaptation of matrix regression (the `matreg` data):
  *   W0 pretrained (W0_ij ~ N(0, w0_scale^2/rows), seeded), target W* = W0 + U diag(s_i) V^T of
- *   rank delta_rank (matreg's teacher added to W0), L(W) = 1/(2N) |X W - Y|_F^2.
+ *   rank delta_rank, s_i = delta_scale i^-decay (matreg's teacher added to W0),
+ *   L(W) = 1/(2N) |X W - Y|_F^2.
  * factorized = yes: x = (A, B), blocks A (rows x rank), B (rank x cols),
  *   W(A, B) = W_f + s A B,  s = alpha/rank,  W_f = W0 - s A0 B0 (so W(A0, B0) = W0);
  *   dL/dA = s G B^T,  dL/dB = s A^T G,  G = dL/dW at W(A, B);
@@ -31,7 +32,7 @@ static const char *const init_names[] = { "zero_b", "zero_a", "gaussian", "ortho
 typedef struct lora_params {
     PROBLEM_PARAMS_HEAD;
     long rows, cols, rank, delta_rank;
-    double decay, label_noise, alpha, init_std, w0_scale;
+    double decay, label_noise, alpha, init_std, w0_scale, delta_scale;
     int init, factorized;
 } lora_params;
 PROBLEM_PARAMS_FIT(lora_params);
@@ -253,7 +254,7 @@ static int lora_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
     for (size_t i = 0; i < m * k; i++)
         W0[i] *= pp->w0_scale / sqrt((double)m);
     matreg_spec s = { m, k, (size_t)pp->delta_rank, (size_t)pp->examples, pp->decay,
-                      pp->label_noise, W0 };
+                      pp->label_noise, W0, pp->delta_scale };
     if ((status = matreg_data_init(&d->m, pb, &s, seed, !pp->factorized)) != OD_OK)
         goto done;
     if (!pp->factorized) {
@@ -328,6 +329,8 @@ static const param_spec lora_specs[] = {
       "rank of the change W* - W0 = U diag(i^-decay) V^T (<= min(m, k))" },
     { "decay", PARAM_REAL, offsetof(lora_params, decay), "1", 0, 1e3, 0, NULL,
       "singular values of W* - W0: i^-decay, i = 1..delta_rank" },
+    { "delta_scale", PARAM_REAL, offsetof(lora_params, delta_scale), "1", 0, 1e300, 0, NULL,
+      "singular values of W* - W0: delta_scale * i^-decay" },
     { "w0_scale", PARAM_REAL, offsetof(lora_params, w0_scale), "1", 0, 1e300, 0, NULL,
       "pretrained W0: entries N(0, w0_scale^2/rows) from the seed" },
     { "examples", PARAM_INT, offsetof(problem_params, examples), "1000", 0, 1e9, 0, NULL,

@@ -70,7 +70,7 @@ static int matreg_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
     if (pp->init_scale > 0)
         problem_init_gauss(pb, seed, pp->init_scale);
     matreg_spec s = { (size_t)pp->rows, (size_t)pp->cols, (size_t)pp->rank,
-                      (size_t)pp->examples, pp->decay, pp->label_noise, NULL };
+                      (size_t)pp->examples, pp->decay, pp->label_noise, NULL, 1.0 };
     return matreg_data_init(d, pb, &s, seed, 1);
 }
 

@@ -42,7 +42,7 @@ static int make_wstar(matreg_data *d, const matreg_spec *s, uint64_t seed)
         for (size_t j = 0; j < c; j++) {
             double w = 0.0;
             for (size_t q = 0; q < k; q++)
-                w += U[i * k + q] * pow((double)(q + 1), -s->decay) * V[j * k + q];
+                w += U[i * k + q] * s->scale * pow((double)(q + 1), -s->decay) * V[j * k + q];
             d->wstar[i * c + j] = w + (s->base ? s->base[i * c + j] : 0.0);
         }
     free(uv);

@@ -20,11 +20,12 @@ typedef struct matreg_data {
 } matreg_data;
 
 /* What the data is made of: W* = base + U diag(s) V^T, U (r x k), V (c x k) seeded orthonormal
- * columns, s_i = i^-decay; N examples (0: the Gaussian model) with label noise sigma. */
+ * columns, s_i = scale * i^-decay; N examples (0: the Gaussian model) with label noise sigma. */
 typedef struct matreg_spec {
     size_t rows, cols, rank, examples;
     double decay, sigma;
     const double *base;    /* r x c added to the teacher, or NULL */
+    double scale;          /* s_i = scale * i^-decay (matreg: 1) */
 } matreg_spec;
 
 /* Build d from the seed (same streams as `matreg`). facts: W is pb's parameter, so set pb->xstar,
