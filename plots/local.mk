@@ -25,3 +25,11 @@ plots/out/nqm-steps-vs-examples.png: plots/nqm-steps-vs-examples.gp results/nqm-
 	sh scripts/figure-data.sh $(OPTDYN) results/nqm-steps-vs-batch.h5 plots/out/data/nqm-steps-vs-examples
 	gnuplot -e "data='plots/out/data/nqm-steps-vs-examples'; out='plots/out/nqm-steps-vs-examples'" $<
 .PRECIOUS: results/%.h5
+# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; ~10 s of one core)
+LORA_FIGURES := lora-vs-full lora-plus lora-first-step
+FIGURES += $(LORA_FIGURES)
+figures: $(LORA_FIGURES:%=plots/out/%.png)
+$(LORA_FIGURES:%=plots/out/%.png): plots/out/%.png: plots/%.gp $(OPTDYN) scripts/lora-figure-data.sh \
+        $(wildcard experiments/lora-*.ini) $(wildcard plots/lib/*.gp)
+	sh scripts/lora-figure-data.sh $(OPTDYN) $* plots/out/data/$*
+	gnuplot -e "data='plots/out/data/$*'; out='plots/out/$*'" plots/$*.gp
