@@ -72,7 +72,7 @@ int sweep_expand_momentum(config *c, char *why, size_t len)
 {
     const param_list *mu;
     const char *key = sweep_variant_key(sweep_params_of(c), &mu);
-    int is_mu = strcmp(key, "momentum") == 0;
+    int is_mu = sweep_params_of(c)->momentum.n > 0;
     size_t total = 0, with = 0;
     void *base;
     for (size_t i = 0; i < c->nopt; i++) {

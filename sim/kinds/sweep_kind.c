@@ -65,9 +65,9 @@ static int sweep_expand(config *c, char *section, size_t slen, char *key, size_t
         snprintf(why, len, "axis and values go together (the key swept and its grid)");
         return OD_EINPUT;
     }
-    if (sp->axis[0] && (!strcmp(sp->axis, "lr") || !strcmp(sp->axis, "momentum"))) {
+    if (sp->axis[0] && param_find(sweep_specs, sp->axis)) {
         snprintf(key, klen, "axis");
-        snprintf(why, len, "'%s' has its own [sweep] key: use %s = GRID", sp->axis, sp->axis);
+        snprintf(why, len, "'%s' is a [sweep] key of its own: set it there", sp->axis);
         return OD_EINPUT;
     }
     if (swept && (status = sweep_expand_momentum(c, why, len)) == OD_EINPUT)
