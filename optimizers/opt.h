@@ -108,6 +108,9 @@ typedef struct opt_type {
     /* Optional: the doubles of persistent state (moments, bases; not scratch) the rule keeps on
      * pb's blocks, recorded as `state_doubles` (NULL: state_size(n)). */
     size_t (*state_used)(const opt_params *p, const problem *pb);
+    /* Optional: doubles of state on problem pb when they depend on more than n (a factorized
+     * problem's full-size moments); NULL: state_size(pb->n). Callers use opt_state_len. */
+    size_t (*state_size_of)(const problem *pb);
     /* Sets the initial state; the caller zeroes the state first, so NULL means "all zero". */
     void (*init)(double *st, size_t n, const opt_params *p);
     /* One update at step t = 1, 2, ...: fills dx so that x_t = x_{t-1} + dx. The optimizer
@@ -181,5 +184,9 @@ extern const opt_flow opt_flow_sign;       /* dx/dt = -g/(|g|+eps) */
 
 /* Allocate a zeroed state for type and run its init; free() it. NULL when out of memory. */
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p);
+/* The state's length on problem pb (state_size_of, else state_size(pb->n)), and the same
+ * allocation sized for pb: what every caller that has the problem uses. */
+size_t opt_state_len(const opt_type *type, const problem *pb);
+double *opt_state_alloc_on(const opt_type *type, const problem *pb, const opt_params *p);
 
 #endif

@@ -51,3 +51,12 @@ plots/out/cr-linreg.png: plots/cr-linreg.gp results/cr-linreg.h5 results/cr-linr
 	$(BUILD)/plots/tools/cr_variance experiments/cr-linreg.ini > plots/out/data/cr-linreg/variance.tsv
 	gnuplot -e "data='plots/out/data/cr-linreg'; out='plots/out/cr-linreg'" $<
 -include $(BUILD)/plots/tools/lowrank_errors.d $(BUILD)/plots/tools/cr_variance.d
+
+# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; ~10 s of one core)
+LORA_FIGURES := lora-vs-full lora-plus lora-first-step
+FIGURES += $(LORA_FIGURES)
+figures: $(LORA_FIGURES:%=plots/out/%.png)
+$(LORA_FIGURES:%=plots/out/%.png): plots/out/%.png: plots/%.gp $(OPTDYN) scripts/lora-figure-data.sh \
+        $(wildcard experiments/lora-*.ini) $(wildcard plots/lib/*.gp)
+	sh scripts/lora-figure-data.sh $(OPTDYN) $* plots/out/data/$*
+	gnuplot -e "data='plots/out/data/$*'; out='plots/out/$*'" plots/$*.gp

@@ -25,6 +25,7 @@ static const char *const problems[] = {
     "type = logreg\ndim = 4\nexamples = 250\nl2 = 0.03\n",
     "type = matreg\nrows = 5\ncols = 3\nrank = 2\nexamples = 200\n",
     "type = matreg\nrows = 3\ncols = 6\nrank = 3\ndecay = 0.5\nexamples = 0\nlabel_noise = 0.2\n",
+    "type = lora\nrows = 5\ncols = 4\nrank = 2\ndelta_rank = 3\nexamples = 60\nfactorized = no\n",
     "type = mlp\ninputs = 3\nhidden = 4\noutputs = 2\nteacher_hidden = 2\nactivation = tanh\nexamples = 60\n",
     "type = mlp\ninputs = 4\nhidden = 5\noutputs = 3\nteacher_hidden = 5\nactivation = relu\nbias = yes\nexamples = 40\n",
     "type = mlp\ninputs = 2\nhidden = 3\noutputs = 1\nteacher_hidden = 1\nactivation = linear\nbias = yes\nexamples = 30\n",

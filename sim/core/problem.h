@@ -109,6 +109,14 @@ typedef struct problem_type {
     /* Optional: mean loss (without penalties) and accuracy (fraction classified right) of x on
      * the problem's held-out test examples; trajectories record them beside the training loss. */
     int (*test_eval)(const problem *pb, const double *x, double *loss, double *accuracy);
+    /* Optional: the model's weight matrix W(x) into W (NULL: only its size), for comparing runs
+     * whose parameters differ (a factorized W = W_frozen + s A B against W itself); returns the
+     * size of W. NULL: the problem has no such matrix. */
+    size_t (*weight)(const problem *pb, const double *x, double *W);
+    /* Optional: rewrite pp into the same task with that weight itself as the parameter (the
+     * same data and minibatch draws from the same seed), for full fine-tuning next to a
+     * factorized run ([run] full). NULL: no such companion. */
+    void (*unfactorized)(problem_params *pp);
 } problem_type;
 
 struct problem {
@@ -126,6 +134,8 @@ struct problem {
     double *spectrum;      /* Hessian eigenvalues, ascending, for constant-Hessian problems, else NULL */
     problem_block *blocks; /* the type's layout (nblocks entries), or NULL: one vector "x" of n */
     size_t nblocks;
+    double factor_scale;   /* > 0: the parameter is a factorization W = W_frozen + s A B with
+                              blocks 0 = A (m x r), 1 = B (r x k) and s = factor_scale; else 0 */
     void *data;            /* owned by the type (type->free); x0, xstar, spectrum, blocks by problem_free */
 };
 

@@ -18,11 +18,15 @@ static void write_tuned(rec *r, const config *c, const sweep_result *res)
         sections[res->section_of[o]] = c->opt[o].section;
     rec_strings(r, "/sweep/section", res->NS, sections);
     rec_group(r, "/sweep/best_tuned");
-    rec_attr_str(r, "/sweep/best_tuned", "description", "per [optimizer] section, the best over "
-                 "the momentum grid and the learning rate (from /sweep/best of its variants)");
+    const param_list *grid;
+    const char *key = sweep_variant_key(sweep_params_of(c), &grid);
+    char desc[256];
+    snprintf(desc, sizeof desc, "per [optimizer] section, the best over the %s grid and the "
+             "learning rate (from /sweep/best of its variants)", key);
+    rec_attr_str(r, "/sweep/best_tuned", "description", desc);
     size_t bd[3] = { res->NS, res->NB, res->T };
     static const char *const axes[] = { "/sweep/section", "/sweep/batch", "/sweep/target" };
-    const char *what[] = { "lr_opt", "momentum", "steps", "examples" };
+    const char *what[] = { "lr_opt", key, "steps", "examples" };
     const double *data[] = { res->tuned_lr, res->tuned_mu, res->tuned_steps, res->tuned_examples };
     for (int k = 0; k < 4; k++) {
         char path[64];
