@@ -26,6 +26,11 @@ size_t opt_state_none(size_t n) { (void)n; return 0; }
 size_t opt_state_n(size_t n) { return n; }
 size_t opt_state_2n(size_t n) { return 2 * n; }
 
+double opt_edge(const opt_type *type, const opt_params *p)
+{
+    return type->edge ? type->edge(p) : 2.0 / p->lr;
+}
+
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p)
 {
     size_t len = type->state_size(n);

@@ -1,7 +1,7 @@
 # tests/local.mk — test binaries (cmocka), the CLI/h5py scripts, and `make test`.
 # tests/run.sh runs everything and prints the closing line "N passed, N failed".
 
-TEST_NAMES := test_rng test_optimizers test_problems test_conformance test_config test_run test_sweep test_nqm_exact test_flow test_onestep test_fit test_noise_scale test_registry test_gaussreg test_muon test_train
+TEST_NAMES := test_rng test_optimizers test_problems test_conformance test_config test_run test_sweep test_nqm_exact test_flow test_onestep test_fit test_noise_scale test_registry test_gaussreg test_muon test_train test_eos
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 TEST_UTIL  := $(BUILD)/tests/testutil.o
 

@@ -20,6 +20,10 @@ typedef struct run_params {
     param_list noise_scale_batches;  /* small and big batch of the two-batch estimator */
     double noise_scale_ema;          /* EMA coefficient per probe */
     int noise_scale_exact;           /* also the exact B_simple, B_noise (N or n gradients) */
+    long sharpness_every;            /* top-k Hessian eigenvalues every k steps (0: never) */
+    long sharpness_k;                /* how many */
+    long sharpness_iters;            /* most Lanczos iterations per probe */
+    double sharpness_tol;            /* Lanczos residual tolerance, relative */
 } run_params;
 
 extern const param_spec run_specs[];          /* [run] keys */

@@ -36,6 +36,15 @@ const param_spec run_specs[] = {
     { "noise_scale_exact", PARAM_CHOICE, offsetof(run_params, noise_scale_exact), "yes", 0, 0, 0,
       param_yes_no, "also record the exact B_simple and B_noise (costs N or n gradients and Hessian "
       "products per probe)" },
+    { "sharpness_every", PARAM_INT, offsetof(run_params, sharpness_every), "0", 0, 1e15, 0, NULL,
+      "record the top Hessian eigenvalues (and, for optimizers with a diagonal preconditioner P, "
+      "those of P^-1 H) at step 0 and every k-th step (0: never); /trajectory/<opt>/sharpness" },
+    { "sharpness_k", PARAM_INT, offsetof(run_params, sharpness_k), "1", 1, 64, 0, NULL,
+      "number of top eigenvalues per probe" },
+    { "sharpness_iters", PARAM_INT, offsetof(run_params, sharpness_iters), "100", 1, 10000, 0,
+      NULL, "most Lanczos iterations (Hessian-vector products) per probe (capped at dim)" },
+    { "sharpness_tol", PARAM_REAL, offsetof(run_params, sharpness_tol), "1e-10", 0, 1,
+      PARAM_LO_OPEN, NULL, "Lanczos stops when every Ritz residual |H u - S u| <= tol * S_1" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -60,6 +69,11 @@ static const char *trajectory_check(const config *c, char *section, size_t slen,
         if (nsb->n == 2)
             snprintf(why + strlen(why), len - strlen(why), " (%g, %g)", nsb->v[0], nsb->v[1]);
         return "noise_scale_batches";
+    }
+    if (rp->sharpness_every > 0 && !problem_types[c->problem.type]->hvp) {
+        snprintf(why, len, "problem '%s' has no Hessian-vector product, which the sharpness "
+                 "probe needs (0: off)", problem_types[c->problem.type]->name);
+        return "sharpness_every";
     }
     return landscape_misfits(&rp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
 }
