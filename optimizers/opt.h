@@ -61,6 +61,17 @@ typedef struct opt_flow {
     /* The drift is affine in x on a problem with a constant Hessian (e.g. -g, -(g + lr/2 H g)):
      * its SME is then an Ornstein-Uhlenbeck process, sampled exactly (sim/kinds/sme_exact.h). */
     int affine;
+    /* Optional: doubles of scratch the limit needs beyond the 4n every limit gets (rhs, start
+     * and extra see them after those 4n; start runs first on them). NULL: none. */
+    size_t (*work)(size_t n);
+    /* Run by kind = flow only when [flow] limits names it (costly or special-purpose limits). */
+    int opt_in;
+    /* Optional: names of scalars the limit defines along its solution (NULL-terminated), and
+     * their values at y (work: 4n + work(n) doubles, zeroed before the first call); recorded
+     * beside each matched trajectory as <name>_continuous. */
+    const char *const *extras;
+    int (*extra)(const double *y, size_t n, const opt_params *p, const problem *pb,
+                 double *work, double *out);
 } opt_flow;
 
 /* What a rule can do, declared in its table so that no caller compares names. */

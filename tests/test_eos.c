@@ -5,6 +5,9 @@
 #include "testutil.h"
 #include "../sim/core/lanczos.h"
 #include "../sim/core/status.h"
+#include "../sim/core/replicate.h"
+#include "../sim/kinds/flow.h"
+#include "../optimizers/sgd.h"
 
 #include <gsl/gsl_eigen.h>
 #include <gsl/gsl_sort_vector.h>
@@ -231,6 +234,148 @@ static void probe_cost(void **state)
     config_free(c);
 }
 
+/* The self-stabilization model (Damian, Nichani & Lee 2023, sec. 4): w = (x1, x2, y),
+ *   L = 1/2 (x - c)^T A (x - c) + 1/2 S(x) y^2,  S(x) = s0 + a.x,
+ * whose top eigenvalue at y = 0 is S(x) (> lambda_max(A)): gradient flow from y = 0 raises it
+ * (progressive sharpening, a.(c - x0) > 0) past 2/lr; the central flow instead follows
+ * x(t) = c + e^(-At)(x0 - c) until S = 2/lr at t*, then the gradient flow projected on the line
+ * S(x) = 2/lr: x = x* + s d, d = a_perp/|a|, s(t) = s_eq (1 - e^(-k (t - t*))), k = d.A d,
+ * s_eq = d.A (c - x*)/k, with sigma^2 = -2 a.A(x - c)/|a|^2 — all in closed form. */
+static const double SS_A[2][2] = { { 1.0, 0.3 }, { 0.3, 0.5 } }, SS_C[2] = { 2.0, 1.0 };
+static const double SS_a[2] = { 1.0, 0.5 }, SS_s0 = 1.5, SS_LR = 2.0 / 3.0;
+
+static double ss_S(const double *w) { return SS_s0 + SS_a[0] * w[0] + SS_a[1] * w[1]; }
+
+static void ss_Ax(const double *x, double *out)     /* A (x - c) */
+{
+    for (int i = 0; i < 2; i++)
+        out[i] = SS_A[i][0] * (x[0] - SS_C[0]) + SS_A[i][1] * (x[1] - SS_C[1]);
+}
+
+static double ss_loss(const problem *pb, const double *w)
+{
+    (void)pb;
+    double r[2];
+    ss_Ax(w, r);
+    return 0.5 * (r[0] * (w[0] - SS_C[0]) + r[1] * (w[1] - SS_C[1])) + 0.5 * ss_S(w) * w[2] * w[2];
+}
+
+static int ss_grad(const problem *pb, const double *w, const batch *b, double *g)
+{
+    (void)pb, (void)b;
+    ss_Ax(w, g);
+    for (int i = 0; i < 2; i++)
+        g[i] += 0.5 * w[2] * w[2] * SS_a[i];
+    g[2] = ss_S(w) * w[2];
+    return OD_OK;
+}
+
+static int ss_hvp(const problem *pb, const double *w, const double *v, double *hv)
+{
+    (void)pb;
+    for (int i = 0; i < 2; i++)
+        hv[i] = SS_A[i][0] * v[0] + SS_A[i][1] * v[1] + w[2] * SS_a[i] * v[2];
+    hv[2] = w[2] * (SS_a[0] * v[0] + SS_a[1] * v[1]) + ss_S(w) * v[2];
+    return OD_OK;
+}
+
+static const problem_type ss_type = { .name = "selfstab", .loss = ss_loss, .grad = ss_grad,
+                                      .hvp = ss_hvp };
+
+/* e^(-At) v for the symmetric 2 x 2 A (closed-form eigenpairs). */
+static void ss_expm(double t, const double *v, double *out)
+{
+    double p = 0.5 * (SS_A[0][0] + SS_A[1][1]), q = 0.5 * (SS_A[0][0] - SS_A[1][1]);
+    double r = hypot(q, SS_A[0][1]), l1 = p + r, l2 = p - r, th = 0.5 * atan2(SS_A[0][1], q);
+    double e1[2] = { cos(th), sin(th) }, e2[2] = { -sin(th), cos(th) };
+    double c1 = e1[0] * v[0] + e1[1] * v[1], c2 = e2[0] * v[0] + e2[1] * v[1];
+    for (int i = 0; i < 2; i++)
+        out[i] = exp(-l1 * t) * c1 * e1[i] + exp(-l2 * t) * c2 * e2[i];
+}
+
+static void ss_gradient_flow(double t, const double *x0, double *x)
+{
+    double d[2] = { x0[0] - SS_C[0], x0[1] - SS_C[1] };
+    ss_expm(t, d, x);
+    x[0] += SS_C[0], x[1] += SS_C[1];
+}
+
+/* The central flow in closed form at t (x into x, sigma^2 returned); *tstar: the edge time. */
+static double ss_central(double t, const double *x0, double *x, double *tstar)
+{
+    double lo = 0.0, hi = 100.0, edge = 2.0 / SS_LR, xs[2];
+    for (int it = 0; it < 200; it++) {          /* bisection on S(x(t)) = 2/lr */
+        double mid = 0.5 * (lo + hi);
+        ss_gradient_flow(mid, x0, xs);
+        if (ss_S(xs) < edge)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    *tstar = 0.5 * (lo + hi);
+    if (t <= *tstar) {
+        ss_gradient_flow(t, x0, x);
+        return 0.0;
+    }
+    ss_gradient_flow(*tstar, x0, xs);
+    double na = hypot(SS_a[0], SS_a[1]), d[2] = { -SS_a[1] / na, SS_a[0] / na }, Ad[2], r[2];
+    double cx[2] = { SS_C[0] - xs[0] + SS_C[0], SS_C[1] - xs[1] + SS_C[1] };   /* A(c - x*) */
+    ss_Ax(cx, r);
+    for (int i = 0; i < 2; i++)
+        Ad[i] = SS_A[i][0] * d[0] + SS_A[i][1] * d[1];
+    double k = d[0] * Ad[0] + d[1] * Ad[1], seq = (d[0] * r[0] + d[1] * r[1]) / k;
+    double s = seq * -expm1(-k * (t - *tstar));
+    x[0] = xs[0] + s * d[0], x[1] = xs[1] + s * d[1];
+    ss_Ax(x, r);
+    return -2.0 * (SS_a[0] * r[0] + SS_a[1] * r[1]) / (na * na);
+}
+
+static void central_flow_closed_form(void **state)
+{
+    (void)state;
+    double x0[3] = { 0.0, 0.0, 0.0 };
+    problem pb = { .type = &ss_type, .n = 3, .x0 = x0, .fstar = NAN };
+    opt_params p;
+    sgd_params sp;
+    memset(&p, 0, sizeof p);
+    memset(&sp, 0, sizeof sp);
+    sp.lr = SS_LR;
+    sp.central_k = 2;
+    memcpy(&p, &sp, sizeof sp);
+    double ts, xc[3], xg[3], xe[3], w[3];
+    ss_central(0.0, x0, xe, &ts);
+    const double t[6] = { 0.5 * ts, ts - 0.05, ts + 0.5, ts + 2.0, ts + 6.0, ts + 20.0 };
+    double xs[18], xgs[18];
+    char err[256];
+    assert_int_equal(flow_solve(&opt_flow_central, &p, &pb, x0, FLOW_RK8PD, 1e-11, 6, t, xs, err,
+                                sizeof err), OD_OK);
+    assert_int_equal(flow_solve(&opt_flow_gradient, &p, &pb, x0, FLOW_RK8PD, 1e-11, 6, t, xgs,
+                                err, sizeof err), OD_OK);
+    double *work = calloc(flow_work_size(&opt_flow_central, 3), sizeof *work);
+    for (int j = 0; j < 6; j++) {
+        double sig = ss_central(t[j], x0, xe, &ts), out[3];
+        memcpy(xc, xs + 3 * j, sizeof xc);
+        memcpy(xg, xgs + 3 * j, sizeof xg);
+        double e = hypot(xc[0] - xe[0], xc[1] - xe[1]) + fabs(xc[2]);
+        assert_int_equal(opt_flow_central.extra(xc, 3, &p, &pb, work, out), OD_OK);
+        w[0] = xe[0], w[1] = xe[1], w[2] = 0.0;
+        double pred = ss_loss(&pb, w) + 0.5 * sig * ss_S(w);
+        print_message("  t = %7.4f (t* = %.4f): |x_central - closed form| = %.2e, S = %.12f, "
+                      "sigma^2 %.10f (closed %.10f), predicted loss %.10f (closed %.10f), "
+                      "gradient flow S = %.4f\n", t[j], ts, e, out[0], out[1], sig, out[2], pred,
+                      ss_S(xg));
+        /* the flow's edge band (S_i >= (1 - 1e-6) 2/lr counts as at the edge, relaxing at rate
+         * 1/lr: optimizers/central_flow.c) moves x by <= 1e-6 (2/lr)/|grad S| = 2.7e-6 along
+         * grad S = a, and sigma^2 by the relaxation term 2 (1e-6 2/lr)/lr/|a|^2 = 7.2e-6 */
+        assert_true(e <= 1e-7 + 3e-6);
+        assert_true(fabs(out[1] - sig) <= 1e-8 + 8e-6);
+        assert_true(fabs(out[2] - pred) <= 1e-7 * fabs(pred) + 0.5 * 8e-6 * 3.0);
+        assert_true(out[0] <= 2.0 / SS_LR * (1 + 1e-8));
+    }
+    assert_true(ss_S(xgs + 15) > 2.0 / SS_LR + 0.5);    /* the gradient flow is past the edge */
+    free(work);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -238,6 +383,7 @@ int main(void)
         cmocka_unit_test(lanczos_closed_forms),
         cmocka_unit_test(preconditioned_sharpness),
         cmocka_unit_test(probe_cost),
+        cmocka_unit_test(central_flow_closed_form),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

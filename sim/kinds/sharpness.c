@@ -109,7 +109,7 @@ int sharp_probe_close(sharp_probe *sp, rec *r)
 {
     int open = sp->tab != NULL, status = open ? rec_table_close(sp->tab) : OD_OK;
     sp->tab = NULL;
-    if (open && status == OD_OK) {
+    if (open && status == OD_OK && sp->k > 1) {     /* k = 1: the columns are 1-D */
         char idx[200], path[200];
         double *v = malloc(sp->k * sizeof *v);
         if (!v)
@@ -130,4 +130,16 @@ int sharp_probe_close(sharp_probe *sp, rec *r)
     free(sp->work), free(sp->vec);
     sp->work = sp->vec = NULL;
     return status;
+}
+
+int sharpness_at(const problem *pb, const double *x, double *S)
+{
+    size_t n = pb->n, m = n < 200 ? n : 200;
+    double *work = malloc((lanczos_work_size(n, m) + n) * sizeof *work);
+    if (!work)
+        return OD_ENOMEM;
+    lanczos_hessian h = { pb, x, NULL, work + lanczos_work_size(n, m) };
+    int status = lanczos_top(n, 1, m, lanczos_hessian_op, &h, NULL, 1e-10, work, S, NULL, NULL);
+    free(work);
+    return status == OD_EDOM ? OD_OK : status;
 }

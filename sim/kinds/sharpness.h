@@ -30,4 +30,8 @@ int sharp_probe_at(sharp_probe *sp, const replicate *rep);
 /* Flush, attach the eigen-index scale (when the table is open), release. */
 int sharp_probe_close(sharp_probe *sp, rec *r);
 
+/* S_1 = lambda_max(H(x)) of pb from a cold Lanczos start (at most 200 iterations, tolerance
+ * 1e-10), for spot checks along flows. */
+int sharpness_at(const problem *pb, const double *x, double *S);
+
 #endif
