@@ -122,40 +122,40 @@ static void lanczos_vs_dense(void **state)
     }
 }
 
+/* The top k eigenvalues of D H(x0) D (D = diag(d), or I for d NULL) of the problem given by its
+ * [problem] lines (seed 2), Lanczos to tol 1e-12 with m = dim iterations at most. */
+static void top_at_x0(const char *problem_text, const double *d, size_t k, double *top)
+{
+    char ini[512];
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 2\n[problem]\n%s[run]\nsteps = 1\n"
+             "[optimizer o]\ntype = sgd\nlr = 0.1\n", problem_text);
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    size_t n = pb->n;
+    double *work = malloc((lanczos_work_size(n, n) + n) * sizeof *work);
+    lanczos_hessian op = { pb, pb->x0, d, work + lanczos_work_size(n, n) };
+    assert_int_equal(lanczos_top(n, k, n, lanczos_hessian_op, &op, NULL, 1e-12, work, top, NULL,
+                                 NULL), OD_OK);
+    free(work);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* The nqm's H = diag(i^-p) (closed form); a quadratic with a 3-fold top eigenvalue, which a
  * single Krylov sequence cannot see more than once without the breakdown restart. */
 static void lanczos_closed_forms(void **state)
 {
     (void)state;
-    config *c = tu_config("[experiment]\nseed = 2\n[problem]\ntype = nqm\ndim = 200\n"
-                          "hessian_power = 1.3\n[run]\nsteps = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n");
-    problem *pb = tu_problem(c);
-    size_t n = pb->n, k = 4;
-    double top[4], *work = malloc(lanczos_work_size(n, 200) * sizeof *work), tmp[200];
-    lanczos_hessian op = { pb, pb->x0, NULL, tmp };
-    assert_int_equal(lanczos_top(n, k, 200, lanczos_hessian_op, &op, NULL, 1e-12, work, top,
-                                 NULL, NULL), OD_OK);
-    for (size_t i = 0; i < k; i++)
+    double top[4];
+    top_at_x0("type = nqm\ndim = 200\nhessian_power = 1.3\n", NULL, 4, top);
+    for (size_t i = 0; i < 4; i++)
         assert_true(fabs(top[i] - pow((double)(i + 1), -1.3)) <= 1e-10 * top[i]);
-    free(work);
-    problem_free(pb);
-    config_free(c);
-    c = tu_config("[experiment]\nseed = 2\n[problem]\ntype = quadratic\ndim = 6\n"
-                  "eigenvalues = 3.25, 3.25, 3.25, 1.5, 0.75, 0.5\n[run]\nsteps = 1\n"
-                  "[optimizer o]\ntype = sgd\nlr = 0.1\n");
-    pb = tu_problem(c);
-    n = pb->n;
-    double ev[4], w6[7 * 6 + 6 + 42 + 72], t6[6];
-    assert_true(lanczos_work_size(6, 6) <= sizeof w6 / sizeof *w6);
-    lanczos_hessian op6 = { pb, pb->x0, NULL, t6 };
-    assert_int_equal(lanczos_top(n, 4, 6, lanczos_hessian_op, &op6, NULL, 1e-12, w6, ev, NULL,
-                                 NULL), OD_OK);
+    top_at_x0("type = quadratic\ndim = 6\neigenvalues = 3.25, 3.25, 3.25, 1.5, 0.75, 0.5\n", NULL,
+              4, top);
     const double want[4] = { 3.25, 3.25, 3.25, 1.5 };
     for (size_t i = 0; i < 4; i++)
-        if (!(fabs(ev[i] - want[i]) <= 1e-12 * want[i]))
-            fail_msg("quadratic: eigenvalue %zu %.17g want %.17g", i, ev[i], want[i]);
-    problem_free(pb);
-    config_free(c);
+        if (!(fabs(top[i] - want[i]) <= 1e-12 * want[i]))
+            fail_msg("quadratic: eigenvalue %zu %.17g want %.17g", i, top[i], want[i]);
 }
 
 /* lambda_max(P^-1 H) for H = diag(h) (nqm) and P = diag(p): max h_i/p_i (closed form), and on the
@@ -163,11 +163,8 @@ static void lanczos_closed_forms(void **state)
 static void preconditioned_sharpness(void **state)
 {
     (void)state;
-    config *c = tu_config("[experiment]\nseed = 2\n[problem]\ntype = nqm\ndim = 50\n"
-                          "hessian_power = 1\n[run]\nsteps = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n");
-    problem *pb = tu_problem(c);
-    size_t n = pb->n;
-    double d[50], want[50], tmp[50], top[2], *work = malloc(lanczos_work_size(n, 50) * sizeof *work);
+    size_t n = 50;
+    double d[50], want[50], top[2];
     for (size_t i = 0; i < n; i++) {
         double p = 1.0 / (1.0 + 0.37 * (double)((i * 7) % 11)), h = 1.0 / (double)(i + 1);
         d[i] = 1.0 / sqrt(p);
@@ -175,18 +172,13 @@ static void preconditioned_sharpness(void **state)
     }
     gsl_vector_view wv = gsl_vector_view_array(want, n);
     gsl_sort_vector(&wv.vector);
-    lanczos_hessian op = { pb, pb->x0, d, tmp };
-    assert_int_equal(lanczos_top(n, 2, 50, lanczos_hessian_op, &op, NULL, 1e-12, work, top, NULL,
-                                 NULL), OD_OK);
+    top_at_x0("type = nqm\ndim = 50\nhessian_power = 1\n", d, 2, top);
     assert_true(fabs(top[0] - want[n - 1]) <= 1e-10 * want[n - 1]);
     assert_true(fabs(top[1] - want[n - 2]) <= 1e-10 * want[n - 2]);
-    free(work);
-    problem_free(pb);
-    config_free(c);
-    c = tu_config("[experiment]\nseed = 8\n[problem]\n" "type = mlp\ninputs = 4\nhidden = 9\n"
-                  "outputs = 2\nteacher_hidden = 3\nactivation = tanh\nexamples = 70\n[run]\n"
-                  "steps = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n");
-    pb = tu_problem(c);
+    config *c = tu_config("[experiment]\nseed = 8\n[problem]\n" "type = mlp\ninputs = 4\nhidden = 9\n"
+                          "outputs = 2\nteacher_hidden = 3\nactivation = tanh\nexamples = 70\n[run]\n"
+                          "steps = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n");
+    problem *pb = tu_problem(c);
     n = pb->n;
     double *dd = malloc(n * sizeof *dd);
     for (size_t i = 0; i < n; i++)

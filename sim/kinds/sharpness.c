@@ -85,7 +85,10 @@ int sharp_probe_at(sharp_probe *sp, const replicate *rep)
     double step = (double)rep->t, it = 0.0, pit = 0.0;
     int status = top(sp, rep->x, NULL, sp->eval, sp->vec, sp->warm, &it);
     sp->warm = 1;
-    if (status == OD_OK && sp->type->precond) {
+    if (status == OD_OK && sp->type->precond && rep->t == 0) {   /* no preconditioner yet */
+        for (size_t i = 0; i < sp->k; i++)
+            sp->peval[i] = NAN;
+    } else if (status == OD_OK && sp->type->precond) {
         status = sp->type->precond(rep->st, sp->n, rep->t, &rep->pt, sp->d);
         for (size_t i = 0; i < sp->n; i++)
             sp->d[i] = 1.0 / sqrt(sp->d[i]);   /* P = 0 (no history, eps = 0): inf, not finite */
