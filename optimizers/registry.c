@@ -38,6 +38,11 @@ size_t opt_state_doubles(const opt_type *type, const opt_params *p, const proble
     return type->state_used ? type->state_used(p, pb) : opt_state_len(type, pb);
 }
 
+double opt_edge(const opt_type *type, const opt_params *p)
+{
+    return type->edge ? type->edge(p) : 2.0 / p->lr;
+}
+
 static double *state_alloc(const opt_type *type, size_t len, size_t n, const opt_params *p)
 {
     double *st = calloc(len ? len : 1, sizeof *st);

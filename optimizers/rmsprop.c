@@ -30,6 +30,15 @@ static int rmsprop_step(double *st, size_t n, long t, const opt_params *pp, cons
     return status;
 }
 
+/* P = sqrt(s) + eps: the update is x <- x - lr P^-1 g, edge 2/lr (the opt_type default). */
+static int rmsprop_precond(const double *st, size_t n, long t, const opt_params *pp, double *P)
+{
+    (void)t;
+    for (size_t i = 0; i < n; i++)
+        P[i] = sqrt(st[i]) + OPT_OWN(rmsprop_params, pp)->eps;
+    return OD_OK;
+}
+
 static int scaled_couple(opt_params *pp)
 {
     rmsprop_params *p = (rmsprop_params *)(void *)pp;
@@ -106,4 +115,5 @@ const opt_type opt_rmsprop = {
     .flows = rmsprop_flows,
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
     .first = OPT_DIR_RMSPROP_FIRST,  /* s = (1-a) g^2 */
+    .precond = rmsprop_precond,
 };

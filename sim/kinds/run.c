@@ -6,6 +6,7 @@
 #include "../core/replicate.h"
 #include "landscape.h"
 #include "weight_gap.h"
+#include "sharpness.h"
 #include "../output/meta.h"
 #include "../theory/exact.h"
 #include "../theory/noise_scale.h"
@@ -167,6 +168,15 @@ static int probe_close(run_probe *rp)
     return rec_table_close(rp->tab);
 }
 
+/* The sharpness probe at step t if due (iterates of non-finite loss are not probed). */
+static int sharp_step(const config *c, sharp_probe *sp, const replicate *rep, double loss)
+{
+    long every = run_params_of(c)->sharpness_every;
+    if (!sp->tab || rep->t % every != 0 || !isfinite(loss))
+        return OD_OK;
+    return sharp_probe_at(sp, rep);
+}
+
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
                       run_progress_fn progress, void *user, run_outcome *out, run_box *box,
                       weight_gap *wg)
@@ -178,6 +188,7 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     rec_table *tab = NULL;
     run_probe probe = { .tab = NULL };
     update_sv usv;
+    sharp_probe sharp = { .tab = NULL };
     exact ex = { NULL, NULL };
     int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
     if (status != OD_OK) {
@@ -199,12 +210,21 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     if (status != OD_OK || !(tab = open_table(c, pb, o, r, ex.state != NULL, wg != NULL)) ||
         (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
         goto done;
+    if (rp->sharpness_every > 0) {
+        char group[128];
+        snprintf(group, sizeof group, "/trajectory/%s", o->name);
+        if ((status = sharp_probe_open(&sharp, pb, o->type, &o->p, (size_t)rp->sharpness_k,
+                                       (size_t)rp->sharpness_iters, rp->sharpness_tol, r,
+                                       group)) != OD_OK)
+            goto done;
+    }
     row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, 0.0, 0.0, 0.0,
                      ex.state ? &ex : NULL, wg, wg && strcmp(o->name, rp->reference) == 0, 0 };
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
     if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
-        (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
+        (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK ||
+        (status = sharp_step(c, &sharp, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
         goto done;
     /* Finite-data problems: the loss costs all N examples (a step B of them), so with
      * record_every > 1 it is evaluated at recorded and probed steps only; a non-finite iterate is
@@ -220,7 +240,8 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         if (progress && (t & 1023) == 0)
             progress(user, o->name, t, rp->steps);
         if (sparse_loss && t % rp->record_every != 0 && t != rp->steps &&
-            !(rp->noise_scale_every > 0 && t % rp->noise_scale_every == 0)) {
+            !(rp->noise_scale_every > 0 && t % rp->noise_scale_every == 0) &&
+            !(rp->sharpness_every > 0 && t % rp->sharpness_every == 0)) {
             int finite = 1;
             for (size_t i = 0; i < pb->n && finite; i++)
                 finite = isfinite(rep.x[i]);
@@ -239,12 +260,17 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         if (diverged || t % rp->record_every == 0 || t == rp->steps)
             if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
                 goto done;
-        if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK)
+        if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK ||
+            (status = sharp_step(c, &sharp, &rep, rs.loss)) != OD_OK)
             goto done;
         if (diverged)
             break;
     }
 done:
+    if (sharp.work) {
+        int s = sharp_probe_close(&sharp, r);
+        status = status != OD_OK ? status : s;
+    }
     if (probe.tab) {
         int s = probe_close(&probe);
         status = status != OD_OK ? status : s;

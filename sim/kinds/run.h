@@ -23,6 +23,10 @@ typedef struct run_params {
     long update_sv_every;            /* singular values of the update's matrix blocks (0: never) */
     char full[PARAM_STRING_MAX];     /* optimizers run on the unfactorized problem (W itself) */
     char reference[PARAM_STRING_MAX];   /* optimizer whose W_t the others are compared to */
+    long sharpness_every;            /* top-k Hessian eigenvalues every k steps (0: never) */
+    long sharpness_k;                /* how many */
+    long sharpness_iters;            /* most Lanczos iterations per probe */
+    double sharpness_tol;            /* Lanczos residual tolerance, relative */
 } run_params;
 
 extern const param_spec run_specs[];          /* [run] keys */

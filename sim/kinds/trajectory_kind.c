@@ -46,6 +46,15 @@ const param_spec run_specs[] = {
     { "reference", PARAM_STRING, offsetof(run_params, reference), "", 0, 0, 0, NULL,
       "optimizer name: every trajectory records weight_gap = |W(x_t) - W(x_t^ref)|_F to its "
       "weight matrix at the same step (problems with a weight matrix: lora)" },
+    { "sharpness_every", PARAM_INT, offsetof(run_params, sharpness_every), "0", 0, 1e15, 0, NULL,
+      "record the top Hessian eigenvalues (and, for optimizers with a diagonal preconditioner P, "
+      "those of P^-1 H) at step 0 and every k-th step (0: never); /trajectory/<opt>/sharpness" },
+    { "sharpness_k", PARAM_INT, offsetof(run_params, sharpness_k), "1", 1, 64, 0, NULL,
+      "number of top eigenvalues per probe" },
+    { "sharpness_iters", PARAM_INT, offsetof(run_params, sharpness_iters), "100", 1, 10000, 0,
+      NULL, "most Lanczos iterations (Hessian-vector products) per probe (capped at dim)" },
+    { "sharpness_tol", PARAM_REAL, offsetof(run_params, sharpness_tol), "1e-10", 0, 1,
+      PARAM_LO_OPEN, NULL, "Lanczos stops when every Ritz residual |H u - S u| <= tol * S_1" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -128,6 +137,11 @@ static const char *trajectory_check(const config *c, char *section, size_t slen,
                             8.0, "the update singular values (steps/update_sv_every x dim "
                             "doubles)", why, len))
         return "update_sv_every";
+    if (rp->sharpness_every > 0 && !problem_types[c->problem.type]->hvp) {
+        snprintf(why, len, "problem '%s' has no Hessian-vector product, which the sharpness "
+                 "probe needs (0: off)", problem_types[c->problem.type]->name);
+        return "sharpness_every";
+    }
     const char *bad = compare_check(c, why, len);
     if (bad)
         return bad;
