@@ -98,11 +98,13 @@ include tests/local.mk plots/local.mk bench/local.mk fuzz/local.mk
 
 install: $(OPTDYN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/optdyn/experiments \
-	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib $(DESTDIR)$(PREFIX)/share/optdyn/scripts
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib $(DESTDIR)$(PREFIX)/share/optdyn/scripts \
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/auto
 	install -m 755 $(OPTDYN) $(DESTDIR)$(PREFIX)/bin/optdyn
 	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/optdyn/experiments
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots
 	install -m 644 plots/lib/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib
+	install -m 644 plots/auto/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots/auto
 	install -m 644 scripts/figure-data.sh $(DESTDIR)$(PREFIX)/share/optdyn/scripts
 
 uninstall:

@@ -124,7 +124,7 @@ int main(int argc, char **argv)
         int (*fn)(int, char **);
     } cmds[] = { { "run", cmd_run }, { "export", cmd_export }, { "info", cmd_info },
                  { "list", cmd_list }, { "merge", cmd_merge },
-                 { "theory", cmd_theory } };
+                 { "theory", cmd_theory }, { "plot", cmd_plot } };
     for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
         if (!strcmp(cmd, cmds[i].name)) {
             par_init(&argc, &argv);
