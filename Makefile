@@ -99,16 +99,22 @@ include tests/local.mk plots/local.mk bench/local.mk fuzz/local.mk
 
 install: $(OPTDYN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/optdyn/experiments \
-	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib $(DESTDIR)$(PREFIX)/share/optdyn/scripts
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib $(DESTDIR)$(PREFIX)/share/optdyn/scripts \
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/auto $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/doc/optdyn
 	install -m 755 $(OPTDYN) $(DESTDIR)$(PREFIX)/bin/optdyn
 	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/optdyn/experiments
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots
 	install -m 644 plots/lib/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib
+	install -m 644 plots/auto/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots/auto
 	install -m 644 scripts/figure-data.sh $(DESTDIR)$(PREFIX)/share/optdyn/scripts
+	install -m 644 docs/optdyn.1 $(DESTDIR)$(PREFIX)/share/man/man1/optdyn.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/optdyn
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/optdyn
-	rm -rf $(DESTDIR)$(PREFIX)/share/optdyn
+	rm -rf $(DESTDIR)$(PREFIX)/share/optdyn $(DESTDIR)$(PREFIX)/share/doc/optdyn
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/optdyn.1
 
 clean:
 	rm -rf build build-san build-mpi build-fuzz fuzz/work plots/out results/*.h5 results/*.partial results/*.journal

@@ -4,7 +4,7 @@
  *   (0/0 = 0: with eps = 0 a zero gradient history is a zero update; adaptive_ratio)
  * Limits: with 1 - b_i = c_i*lr (t = k*lr) the ODE x' = -mh/(sqrt(vh)+eps), m' = c1 (g - m),
  * v' = c2 (g^2 - v), mh = m/(1 - exp(-c1 t)), vh = v/(1 - exp(-c2 t)); with the betas fixed, the
- * sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
+ * sign-like flow x' = -g/(|g| + eps) (docs/theory.md "Continuous limits"). */
 #include <math.h>
 #include <string.h>
 

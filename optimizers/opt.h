@@ -32,7 +32,7 @@ typedef struct opt_params {
 #define OPT_OWN(T, p) ((const T *)(const void *)(p))
 
 /* A continuous-time limit of an update rule: an ODE dy/dt = f(t, y) whose solution the iterates
- * follow at times t_k = k * time_step(p) as lr -> 0 (THEORY.md section 2). Optional slots are
+ * follow at times t_k = k * time_step(p) as lr -> 0 (docs/theory.md "Continuous limits"). Optional slots are
  * NULL where they do not apply. */
 typedef struct opt_flow {
     const char *name;            /* e.g. "gradient", "modified", "rescaled" */
@@ -86,7 +86,7 @@ enum {
 };
 
 /* The closed-form model of one update direction phi = -dx/lr under a frozen gradient (first
- * update from a zero state, or the steady state); sim/theory interprets it (THEORY.md sec. 4). */
+ * update from a zero state, or the steady state); sim/theory interprets it (docs/theory.md "One-step scaling"). */
 typedef enum {
     OPT_DIR_NONE,          /* no closed form */
     OPT_DIR_GRADIENT,      /* phi = g */

@@ -2,7 +2,7 @@
  *   s <- a*s + (1-a)*g^2;  x <- x - lr*g/(sqrt(s)+eps)       state: st = [s(n)]
  *   (0/0 = 0: with eps = 0 a zero gradient is a zero update; adaptive_ratio)
  * Limits: with 1 - a = c*lr (t = k*lr) the ODE x' = -g/(sqrt(s)+eps), s' = c (g^2 - s), s(0) = 0;
- * with a fixed, the sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
+ * with a fixed, the sign-like flow x' = -g/(|g| + eps) (docs/theory.md "Continuous limits"). */
 #include <math.h>
 
 #include "../sim/core/status.h"

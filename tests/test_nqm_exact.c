@@ -489,7 +489,7 @@ static void random_and_adversarial(void **unused)
     worst = fmax(before, worst);
 }
 
-/* Issue 15.5: the stationary risks against the closed forms of THEORY.md and against the fixed
+/* Issue 15.5: the stationary risks against the closed forms of docs/theory.md and against the fixed
  * point of the recursion (in compare_horizons above); here also B = inf (0) and unstable (inf). */
 static void stationary_risks(void **unused)
 {

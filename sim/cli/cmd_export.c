@@ -22,7 +22,8 @@ static const char help[] =
     "  a group of datasets a table: the row axis first, then every dataset of that length\n"
     "                      (e.g. /trajectory/adam -> step grad_norm loss lr x0 x1)\n"
     "  a group of groups   one row per member with its scalar attributes (e.g. /trajectory)\n"
-    "Numbers are printed exactly (17 significant digits). `optdyn info OUT.h5` lists paths.\n";
+    "Numbers are printed with the fewest digits that read back exactly (15 to 17\n"
+    "significant digits). `optdyn info OUT.h5` lists paths.\n";
 
 typedef struct names {
     char **v;

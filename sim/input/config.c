@@ -16,7 +16,7 @@ const param_spec experiment_specs[] = {
     { "seed", PARAM_INT, offsetof(experiment_params, seed), "1", 0, 9007199254740991.0, 0, NULL,
       "key of every random stream (data, x0, noise, batches)" },
     { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
-      NULL, "HDF5 file to write (default results/<file stem>.h5; -o overrides)" },
+      NULL, "HDF5 file to write (default <file stem>.h5 in the current directory; -o overrides)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -435,14 +435,15 @@ static int check_consistency(const ctx *x)
     return OD_OK;
 }
 
-/* results/<stem>.h5 for experiments/<stem>.ini */
+/* <stem>.h5 in the current directory for any/folder/<stem>.ini: works wherever optdyn runs
+ * (an installed experiment included), never inside the folder of the experiment file. */
 static void default_output(config *c)
 {
     const char *base = strrchr(c->doc->path, '/');
     base = base ? base + 1 : c->doc->path;
     const char *dot = strrchr(base, '.');
     int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    snprintf(c->exp.output, sizeof c->exp.output, "results/%.*s.h5", len, base);
+    snprintf(c->exp.output, sizeof c->exp.output, "%.*s.h5", len, base);
 }
 
 int config_load(const char *path, const char *const *sets, size_t nsets, config **out,

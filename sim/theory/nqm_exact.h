@@ -1,6 +1,6 @@
 /* sim/theory/nqm_exact.h — expected loss of SGD, preconditioned SGD (both optionally with iterate
- * averaging) and heavy ball on the noisy quadratic model, exactly, without sampling (THEORY.md
- * section 3, docs/theory.md "Exact NQM"). E[L(x_k)] costs O(d) for any k, accurate to ~1e-13
+ * averaging) and heavy ball on the noisy quadratic model, exactly, without sampling (docs/theory.md
+ * "The noisy quadratic model" and "Exact NQM"). E[L(x_k)] costs O(d) for any k, accurate to ~1e-13
  * relative up to k = 1e9 and beyond; steps-to-target is the provably first crossing. */
 #ifndef OPTDYN_NQM_EXACT_H
 #define OPTDYN_NQM_EXACT_H
