@@ -51,7 +51,8 @@ static void print_specs(const param_spec *specs)
         char want[512];
         param_describe(s, want, sizeof want);
         printf("    %-*s %-*s %s; %s\n", key_width, s->key, def_width,
-               s->def ? s->def : (s->flags & PARAM_OPTIONAL) ? "(optional)" : "(required)",
+               s->def && *s->def ? s->def : s->def || (s->flags & PARAM_OPTIONAL) ? "(optional)"
+                                                                     : "(required)",
                s->doc, want);
     }
 }
