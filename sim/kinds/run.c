@@ -19,13 +19,21 @@ typedef struct row_state {
     exact *ex;            /* the expected-loss engine of this run, or NULL */
 } row_state;
 
-/* Append the row of step t; the columns are those open_table opened, in its order. */
-static int record(rec_table *tab, const config *c, const replicate *r, double *g, row_state *rs)
+/* The loss at x_t into rs, with the exact gradient's norm when the step is recorded (one pass
+ * where the problem has loss_gnorm: nothing the row needs is computed twice). */
+static int measure(const replicate *r, double *g, row_state *rs, int recorded)
 {
-    int status = r->pb->type->grad(r->pb, r->x, NULL, g);
+    int status = OD_OK;
+    rs->loss = recorded ? problem_loss_gnorm(r->pb, r->x, g, &rs->gnorm, &status) : replicate_loss(r);
+    return status;
+}
+
+/* Append the row of step t (loss and gradient norm from measure); the columns are those
+ * open_table opened, in its order. */
+static int record(rec_table *tab, const config *c, const replicate *r, row_state *rs)
+{
     rs->step = (double)r->t;
     rs->lr = replicate_lr(r, r->t);
-    rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
     if (r->xbar)
         rs->loss_ema = replicate_judged_loss(r);
     const double *row[8] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
@@ -40,7 +48,7 @@ static int record(rec_table *tab, const config *c, const replicate *r, double *g
         row[k++] = r->x;
     if (run_params_of(c)->record_x && r->xbar)
         row[k++] = r->xbar;
-    return status != OD_OK ? status : rec_table_append(tab, row);
+    return rec_table_append(tab, row);
 }
 
 static void grow_box(run_box *box, const double *x)
@@ -166,16 +174,20 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     if (status != OD_OK || !(tab = open_table(c, pb, o, r, ex.state != NULL)) ||
         (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
         goto done;
-    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, ex.state ? &ex : NULL };
+    row_state rs = { 0.0, 0.0, 0.0, o->p.lr, 0.0, 0.0, ex.state ? &ex : NULL };
+    if ((status = measure(&rep, g, &rs, 1)) != OD_OK)
+        goto done;
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
-    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
+    if ((status = record(tab, c, &rep, &rs)) != OD_OK ||
         (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
         goto done;
     for (long t = 1; t <= rp->steps; t++) {
         if ((status = replicate_step(&rep)) != OD_OK)
             goto done;
-        rs.loss = replicate_loss(&rep);
+        int due = t % rp->record_every == 0 || t == rp->steps;
+        if ((status = measure(&rep, g, &rs, due)) != OD_OK)
+            goto done;
         out->steps_done = t;
         out->final_loss = rs.loss;
         int diverged = !isfinite(rs.loss) || fabs(rs.loss) > limit;
@@ -183,8 +195,10 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
             out->diverged_at = t;
         if (pb->n == 2 && box && rs.loss <= 4.0 * fabs(loss0))
             grow_box(box, rep.x);
-        if (diverged || t % rp->record_every == 0 || t == rp->steps)
-            if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
+        if (diverged && !due && (status = measure(&rep, g, &rs, 1)) != OD_OK)
+            goto done;
+        if (diverged || due)
+            if ((status = record(tab, c, &rep, &rs)) != OD_OK)
                 goto done;
         if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK)
             goto done;
