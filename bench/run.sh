@@ -45,7 +45,11 @@ summary() {
 row() {     # label, peer name, what the check says
     printf "%-30s %s %-6s %s\n" "$1" "$(summary)" "$2" "$3"
 }
-timed() { t0=$(date +%s.%N); "$@" > /dev/null; t1=$(date +%s.%N); echo "case t seconds $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"; }
+timed() {   # elapsed seconds of a command; a failing command is reported, not timed
+    t0=$(date +%s.%N)
+    "$@" > /dev/null || { echo "bench: FAILED: $*" >&2; echo "case t seconds nan"; return; }
+    t1=$(date +%s.%N); echo "case t seconds $(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')"
+}
 
 set -- $(cpu_idle); idle0=$1 total0=$2
 echo "optdyn bench: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores," \
@@ -83,7 +87,8 @@ row "sweep -j 2 vs -j 1 (seconds)" "-j 1" "$($PY tests/h5_same.py "$tmp/p1.h5" "
 rec_cost() {   # dim record_x steps
     printf "[problem]\ntype = nqm\ndim = %s\n[run]\nsteps = %s\nbatch = 8\nrecord_x = %s\n[optimizer sgd]\ntype = sgd\nlr = 0.5\n" \
         "$1" "$3" "$2" > "$tmp/traj.ini"
-    interleave seconds 'timed "$BUILD/optdyn" run -q -o "$tmp/t.h5" --set run.record_every=$3 "$tmp/traj.ini"' \
+    nsteps=$3      # (interleave's eval sees its own $3)
+    interleave seconds 'timed "$BUILD/optdyn" run -q -o "$tmp/t.h5" --set run.record_every=$nsteps "$tmp/traj.ini"' \
         'timed "$BUILD/optdyn" run -q -o "$tmp/t.h5" --set run.record_every=1 "$tmp/traj.ini"'
     row "record every step, d=$1 x=$2" "ends" "(seconds; ratio - 1 = the cost of recording)"
 }
