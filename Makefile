@@ -87,6 +87,10 @@ $(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
 # no -ffinite-math-only, infinities are data there. Only this file: the rest of the exact NQM
 # (nqm_exact.c, powdd.c) relies on the order of its operations.
 $(BUILD)/sim/theory/nqm_sum.o: FILE_CFLAGS = -O3 -fno-math-errno -funsafe-math-optimizations $(RNG_ARCH)
+# Exact heavy ball over coordinates: vector exp/expm1 (vecmath.h), sums vectorized by `omp simd`
+# only; IEEE arithmetic otherwise (the exact phase reduction needs it); -fno-trapping-math lets
+# GCC if-convert the selects (no value changes).
+$(BUILD)/sim/theory/nqm_hb.o: FILE_CFLAGS = -O3 -fno-math-errno -fno-trapping-math $(RNG_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@

@@ -66,6 +66,31 @@ static void gradients_match_finite_differences(void **unused)
     }
 }
 
+/* problem_loss_gnorm (a recorded step's loss and exact-gradient norm, one pass where the type
+ * has loss_gnorm) gives loss and sqrt(problem_dot(g, g)) of grad bit for bit, for every problem
+ * (nqm at dim 1000 too: a long sum, where any reordering would show). */
+static void loss_gnorm_is_loss_and_grad_norm(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k <= NPROBLEMS; k++) {
+        config *c = problem_config(k < NPROBLEMS ? problems[k] : "type = nqm\ndim = 1000\n", NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), gnorm = -1;
+        int status = -1;
+        test_point(n, x, k);
+        double loss = problem_loss_gnorm(pb, x, g, &gnorm, &status);
+        assert_int_equal(status, OD_OK);
+        pb->type->grad(pb, x, NULL, g);
+        if (loss != pb->type->loss(pb, x) || gnorm != sqrt(problem_dot(n, g, g)))
+            fail_msg("%s: loss %.17g gnorm %.17g, apart %.17g %.17g", pb->type->name, loss, gnorm,
+                     pb->type->loss(pb, x), sqrt(problem_dot(n, g, g)));
+        free(x), free(g);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
 static void hessians_match_finite_differences(void **unused)
 {
     (void)unused;
@@ -311,6 +336,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gradients_match_finite_differences),
+        cmocka_unit_test(loss_gnorm_is_loss_and_grad_norm),
         cmocka_unit_test(hessians_match_finite_differences),
         cmocka_unit_test(minimizers_are_stationary),
         cmocka_unit_test(spectra_are_hessian_eigenvalues),

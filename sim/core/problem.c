@@ -103,6 +103,16 @@ void problem_free(problem *pb)
     free(pb);
 }
 
+double problem_loss_gnorm(const problem *pb, const double *x, double *g, double *gnorm, int *status)
+{
+    *status = OD_OK;
+    if (pb->type->loss_gnorm)
+        return pb->type->loss_gnorm(pb, x, gnorm);
+    *status = pb->type->grad(pb, x, NULL, g);
+    *gnorm = sqrt(problem_dot(pb->n, g, g));
+    return pb->type->loss(pb, x);
+}
+
 int problem_is_full(const batch *b)
 {
     return !b || isinf(b->B);

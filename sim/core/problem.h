@@ -84,6 +84,10 @@ typedef struct problem_type {
     int (*alloc)(problem *pb, const problem_params *pp, uint64_t seed);
     void (*free)(problem *pb);
     double (*loss)(const problem *pb, const double *x);
+    /* Optional: loss(pb, x) and the norm of the exact gradient at x (*gnorm) in one pass, each
+     * bit-identical to loss and to sqrt(problem_dot(g, g)) of grad (a recorded step); NULL: the
+     * two computed apart (problem_loss_gnorm). */
+    double (*loss_gnorm)(const problem *pb, const double *x, double *gnorm);
     /* g = gradient at x for batch b (b NULL or B = inf: the exact full gradient). */
     int (*grad)(const problem *pb, const double *x, const batch *b, double *g);
     /* hv = H(x) v; NULL where no Hessian exists. */
@@ -168,6 +172,9 @@ const char *problem_check(const problem_params *pp, char *why, size_t len);
  * deviations of one example's gradient noise); nothing for B = inf or s = 0. */
 void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g);
 double problem_dot(size_t n, const double *a, const double *b);
+/* L(x) and *gnorm = |grad L(x)| (exact gradient): the type's loss_gnorm, else loss, grad into
+ * the scratch g (n) and a dot product. *status gets grad's status. */
+double problem_loss_gnorm(const problem *pb, const double *x, double *g, double *gnorm, int *status);
 int problem_is_full(const batch *b);                /* exact gradient wanted? */
 void problem_init_gauss(problem *pb, uint64_t seed, double scale);   /* x0 ~ N(0, scale^2 I) */
 /* x ~ N(0, scale^2 I) from stream (seed, RNG_INIT, replicate); replicate 0 is pb->x0. */

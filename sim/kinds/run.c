@@ -25,13 +25,22 @@ typedef struct row_state {
     size_t row;           /* recorded rows so far */
 } row_state;
 
-/* Append the row of step t; the columns are those open_table opened, in its order. */
-static int record(rec_table *tab, const config *c, const replicate *r, double *g, row_state *rs)
+/* The loss at x_t into rs, with the exact gradient's norm when the step is recorded (one pass
+ * where the problem has loss_gnorm: nothing the row needs is computed twice). */
+static int measure(const replicate *r, double *g, row_state *rs, int recorded)
 {
-    int status = r->pb->type->grad(r->pb, r->x, NULL, g);
+    int status = OD_OK;
+    rs->loss = recorded ? problem_loss_gnorm(r->pb, r->x, g, &rs->gnorm, &status) : replicate_loss(r);
+    return status;
+}
+
+/* Append the row of step t (loss and gradient norm from measure); the columns are those
+ * open_table opened, in its order. */
+static int record(rec_table *tab, const config *c, const replicate *r, row_state *rs)
+{
+    int status = OD_OK;
     rs->step = (double)r->t;
     rs->lr = replicate_lr(r, r->t);
-    rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
     if (r->xbar)
         rs->loss_ema = replicate_judged_loss(r);
     const double *row[10] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
@@ -218,11 +227,13 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
                                        group)) != OD_OK)
             goto done;
     }
-    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, 0.0, 0.0, 0.0,
+    row_state rs = { 0.0, 0.0, 0.0, o->p.lr, 0.0, 0.0, 0.0, 0.0, 0.0,
                      ex.state ? &ex : NULL, wg, wg && strcmp(o->name, rp->reference) == 0, 0 };
+    if ((status = measure(&rep, g, &rs, 1)) != OD_OK)
+        goto done;
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
-    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
+    if ((status = record(tab, c, &rep, &rs)) != OD_OK ||
         (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK ||
         (status = sharp_step(c, &sharp, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
         goto done;
@@ -239,7 +250,8 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         out->steps_done = t;
         if (progress && (t & 1023) == 0)
             progress(user, o->name, t, rp->steps);
-        if (sparse_loss && t % rp->record_every != 0 && t != rp->steps &&
+        int due = t % rp->record_every == 0 || t == rp->steps;
+        if (sparse_loss && !due &&
             !(rp->noise_scale_every > 0 && t % rp->noise_scale_every == 0) &&
             !(rp->sharpness_every > 0 && t % rp->sharpness_every == 0)) {
             int finite = 1;
@@ -248,8 +260,8 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
             if (finite)
                 continue;
             rs.loss = NAN;
-        } else {
-            rs.loss = replicate_loss(&rep);
+        } else if ((status = measure(&rep, g, &rs, due)) != OD_OK) {
+            goto done;
         }
         out->final_loss = rs.loss;
         int diverged = !isfinite(rs.loss) || fabs(rs.loss) > limit;
@@ -257,8 +269,10 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
             out->diverged_at = t;
         if (pb->n == 2 && box && rs.loss <= 4.0 * fabs(loss0))
             grow_box(box, rep.x);
-        if (diverged || t % rp->record_every == 0 || t == rp->steps)
-            if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
+        if (diverged && !due && (status = measure(&rep, g, &rs, 1)) != OD_OK)
+            goto done;
+        if (diverged || due)
+            if ((status = record(tab, c, &rep, &rs)) != OD_OK)
                 goto done;
         if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK ||
             (status = sharp_step(c, &sharp, &rep, rs.loss)) != OD_OK)

@@ -19,6 +19,7 @@ typedef struct nqm_exact {
     int monotone;         /* SGD with s0_i >= s*_i everywhere: E[L] non-increasing in k */
     const double *h;      /* curvatures (loss weights) */
     void *coord;          /* heavy ball, EMA: per-coordinate constants (nqm_exact.c) */
+    void *hb;             /* heavy ball: the same grouped by root kind (nqm_hb.h) */
     /* SGD, coordinates reordered: [0, na) with s0 >= s* (form s* + r^k (s0 - s*)), [na, n) the
      * others (form s0 + (r^k - 1)(s0 - s*)), so neither sum cancels */
     double *logr, *hs0, *hss, *hd, *gr;   /* log r_i, h s0, h s*, h (s0 - s*), h noise (r == 1) */
