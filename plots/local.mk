@@ -66,3 +66,7 @@ $(LORA_FIGURES:%=plots/out/%.png): plots/out/%.png: plots/%.gp $(OPTDYN) scripts
         $(wildcard experiments/lora-*.ini) $(wildcard plots/lib/*.gp)
 	sh scripts/lora-figure-data.sh $(OPTDYN) $* plots/out/data/$*
 	gnuplot -e "data='plots/out/data/$*'; out='plots/out/$*'" plots/$*.gp
+
+.PHONY: list-figures
+list-figures:      # the names tests/figures_check.sh checks
+	@echo $(FIGURES)

@@ -5,13 +5,9 @@
 OPTDYN=${1:-build/optdyn}
 . tests/lib.sh
 
-# coloured (non-grey) pixels of a PNG, every third pixel of every third row: axes and text are
-# grey, the curves are coloured (an empty frame with a legend box has none)
-coloured() {
-    gnuplot -e "set table '$tmp/pixels.txt'; plot '$1' binary filetype=png every 3:3 with rgbimage" \
-        2>/dev/null && awk 'NF >= 6 && $1 !~ /^#/ && ($3 != $4 || $4 != $5) { n++ } END { print n + 0 }' \
-        "$tmp/pixels.txt"
-}
+# coloured (non-grey) pixels of a PNG (tests/png_coloured.sh: axes and text are grey, the curves
+# are coloured; an empty frame with a legend box has none)
+coloured() { sh tests/png_coloured.sh "$1"; }
 is_png() { [ "$(head -c 8 "$1" | od -An -tx1 | tr -d ' \n')" = "89504e470d0a1a0a" ]; }
 
 for f in experiments/*.ini; do
