@@ -43,7 +43,7 @@ ALL_CFLAGS = -std=c11 -fopenmp $(CFLAGS) $(WARN) $(SANFLAGS) $(MPIFLAGS) -D_POSI
              -DOPTDYN_VERSION='"$(VERSION)"' -DOPTDYN_CFLAGS='"$(CFLAGS) $(SANFLAGS)"' \
              $(PKG_CFLAGS) -MMD -MP
 ALL_LDFLAGS = -fopenmp $(SANFLAGS) $(LDFLAGS)
-LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lm
+LDLIBS_ALL  = $(PKG_LIBS) -lhdf5_hl -lz -lm
 
 # Generated once per build tree after the dependencies are installed (make restarts on it).
 ifeq ($(filter clean distclean,$(MAKECMDGOALS)),)
@@ -80,12 +80,17 @@ endif
 $(BUILD)/sim/core/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH) $(RNG_WIDTH)
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
 # errno from sqrt (IEEE results unchanged).
-HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c)
+HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c \
+          sim/core/problems/net.c)
 $(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
 # Exact SGD sums over coordinates: vector exp/expm1 (sim/core/vecmath.h) and a reassociated sum;
 # no -ffinite-math-only, infinities are data there. Only this file: the rest of the exact NQM
 # (nqm_exact.c, powdd.c) relies on the order of its operations.
 $(BUILD)/sim/theory/nqm_sum.o: FILE_CFLAGS = -O3 -fno-math-errno -funsafe-math-optimizations $(RNG_ARCH)
+# Exact heavy ball over coordinates: vector exp/expm1 (vecmath.h), sums vectorized by `omp simd`
+# only; IEEE arithmetic otherwise (the exact phase reduction needs it); -fno-trapping-math lets
+# GCC if-convert the selects (no value changes).
+$(BUILD)/sim/theory/nqm_hb.o: FILE_CFLAGS = -O3 -fno-math-errno -fno-trapping-math $(RNG_ARCH)
 
 $(LIB): $(LIB_OBJ)
 	rm -f $@
@@ -98,16 +103,22 @@ include tests/local.mk plots/local.mk bench/local.mk fuzz/local.mk
 
 install: $(OPTDYN)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/optdyn/experiments \
-	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib $(DESTDIR)$(PREFIX)/share/optdyn/scripts
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib $(DESTDIR)$(PREFIX)/share/optdyn/scripts \
+	           $(DESTDIR)$(PREFIX)/share/optdyn/plots/auto $(DESTDIR)$(PREFIX)/share/man/man1 \
+	           $(DESTDIR)$(PREFIX)/share/doc/optdyn
 	install -m 755 $(OPTDYN) $(DESTDIR)$(PREFIX)/bin/optdyn
 	install -m 644 experiments/*.ini $(DESTDIR)$(PREFIX)/share/optdyn/experiments
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots
 	install -m 644 plots/lib/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots/lib
+	install -m 644 plots/auto/*.gp $(DESTDIR)$(PREFIX)/share/optdyn/plots/auto
 	install -m 644 scripts/figure-data.sh $(DESTDIR)$(PREFIX)/share/optdyn/scripts
+	install -m 644 docs/optdyn.1 $(DESTDIR)$(PREFIX)/share/man/man1/optdyn.1
+	install -m 644 README.md docs/*.md $(DESTDIR)$(PREFIX)/share/doc/optdyn
 
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/bin/optdyn
-	rm -rf $(DESTDIR)$(PREFIX)/share/optdyn
+	rm -rf $(DESTDIR)$(PREFIX)/share/optdyn $(DESTDIR)$(PREFIX)/share/doc/optdyn
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man1/optdyn.1
 
 clean:
 	rm -rf build build-san build-mpi build-fuzz fuzz/work plots/out results/*.h5 results/*.partial results/*.journal

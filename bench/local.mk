@@ -10,3 +10,13 @@ bench: $(BENCH) $(OPTDYN)
 	@sh bench/run.sh $(BUILD)
 
 -include $(BUILD)/bench/optdyn_bench.d
+
+# make bench-fmnist: full-batch fmnist_mlp gradient against NumPy and PyTorch (bench/fmnist_run.sh)
+FMNIST_BENCH := $(BUILD)/bench/fmnist_bench
+$(FMNIST_BENCH): $(BUILD)/bench/fmnist_bench.o $(LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< $(LIB) $(LDLIBS_ALL)
+.PHONY: bench-fmnist
+bench-fmnist: $(FMNIST_BENCH)
+	@sh scripts/deps.sh bench
+	@sh bench/fmnist_run.sh $(BUILD)
+-include $(BUILD)/bench/fmnist_bench.d

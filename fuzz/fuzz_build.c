@@ -45,7 +45,7 @@ int fuzz_build(const config *c)
         abort();
     }
     for (size_t i = 0; i < c->nopt; i++) {
-        double *st = opt_state_alloc(c->opt[i].type, pb->n, &c->opt[i].p);
+        double *st = opt_state_alloc_on(c->opt[i].type, pb, &c->opt[i].p);
         free(st);
     }
     problem_free(pb);

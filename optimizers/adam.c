@@ -4,7 +4,7 @@
  *   (0/0 = 0: with eps = 0 a zero gradient history is a zero update; adaptive_ratio)
  * Limits: with 1 - b_i = c_i*lr (t = k*lr) the ODE x' = -mh/(sqrt(vh)+eps), m' = c1 (g - m),
  * v' = c2 (g^2 - v), mh = m/(1 - exp(-c1 t)), vh = v/(1 - exp(-c2 t)); with the betas fixed, the
- * sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
+ * sign-like flow x' = -g/(|g| + eps) (docs/theory.md "Continuous limits"). */
 #include <math.h>
 #include <string.h>
 
@@ -30,6 +30,21 @@ int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const doub
     int status = pb->type->grad(pb, x, b, dx);
     adam_moments_step(p->b1, p->b2, p->eps, p->lr, t, st, st + n, dx, n);
     return status;
+}
+
+int opt_adam_precond(const double *st, size_t n, long t, const opt_params *pp, double *P)
+{
+    const adam_params *p = OPT_OWN(adam_params, pp);
+    double c2 = 1.0 - pow(p->b2, (double)(t > 0 ? t : 1));
+    for (size_t i = 0; i < n; i++)
+        P[i] = sqrt(st[n + i] / c2) + p->eps;
+    return OD_OK;
+}
+
+double opt_adam_edge(const opt_params *pp)
+{
+    const adam_params *p = OPT_OWN(adam_params, pp);
+    return (2.0 + 2.0 * p->b1) / ((1.0 - p->b1) * p->lr);
 }
 
 /* 1 - b1 = c1*lr, 1 - b2 = c2*lr (keys beta1_rate, beta2_rate). */
@@ -112,4 +127,6 @@ const opt_type opt_adam = {
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
     .first = OPT_DIR_ADAM_FIRST,
     .steady = OPT_DIR_ADAM_STEADY,
+    .precond = opt_adam_precond,
+    .edge = opt_adam_edge,
 };

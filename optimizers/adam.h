@@ -16,6 +16,12 @@ OPT_ADAPTIVE_FIT(adam_params);
 int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                   const problem *pb, const batch *b, double *dx);
 
+/* Adam's preconditioner P = sqrt(vh) + eps after step t (st = [m | v]) and its edge of
+ * stability (2 + 2 b1)/((1 - b1) lr) (Cohen et al. 2022, "Adaptive Gradient Methods at the
+ * Edge of Stability": the EMA momentum's threshold for P^-1 H); shared with adamw. */
+int opt_adam_precond(const double *st, size_t n, long t, const opt_params *pp, double *P);
+double opt_adam_edge(const opt_params *pp);
+
 /* beta1, beta2 of a parameter block T with fields b1, b2 (Adam's, or a rule running Adam inside). */
 #define ADAM_PARAM_BETAS_OF(T) \
     { "beta1", PARAM_REAL, offsetof(T, b1), "0.9", 0, 1, PARAM_HI_OPEN, NULL, \

@@ -23,4 +23,6 @@ const opt_type opt_adamw = {
     .params = adamw_specs,
     .state_size = opt_state_2n,
     .step = opt_adam_step,
+    .precond = opt_adam_precond,
+    .edge = opt_adam_edge,
 };

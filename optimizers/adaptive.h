@@ -28,7 +28,7 @@ static inline double adaptive_ratio(double num, double den)
     return num == 0.0 ? num : num / den;
 }
 
-/* Adam's update of n coordinates at step t (bias-corrected, THEORY.md section 1): dx holds the
+/* Adam's update of n coordinates at step t (bias-corrected, docs/theory.md "Update rules"): dx holds the
  * gradient g on entry and lr * (-mh / (sqrt(vh) + eps)) on return; m, v are updated in place.
  * Shared by adam and by rules that use Adam on some blocks (muon's fallback). */
 void adam_moments_step(double b1, double b2, double eps, double lr, long t, double *m, double *v,

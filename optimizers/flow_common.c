@@ -1,6 +1,6 @@
 /* optimizers/flow_common.c — pieces shared by the continuous-time limits of several update rules:
  * time maps, starts, the dense Hessian for Jacobians, and the gradient, rescaled, damped and sign
- * flows (THEORY.md section 2). */
+ * flows (docs/theory.md "Continuous limits"). */
 #include <math.h>
 #include <string.h>
 

@@ -19,6 +19,12 @@ static int momentum_step(double *st, size_t n, long t, const opt_params *pp, con
     return status;
 }
 
+/* (2 + 2 mu)/lr: heavy ball on a quadratic is stable iff lr h < 2 + 2 mu. */
+static double momentum_edge(const opt_params *pp)
+{
+    return (2.0 + 2.0 * OPT_OWN(heavy_ball_params, pp)->mu) / pp->lr;
+}
+
 static const opt_flow *const momentum_flows[] = { &opt_flow_rescaled, &opt_flow_hb_modified,
                                                   &opt_flow_damped, NULL };
 
@@ -38,4 +44,5 @@ const opt_type opt_momentum = {
     .first = OPT_DIR_GRADIENT,       /* v = g from v = 0 */
     .steady = OPT_DIR_EMA_MOMENTUM,
     .quadratic = OPT_QUAD_HEAVY_BALL,
+    .edge = momentum_edge,
 };

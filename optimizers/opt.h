@@ -32,7 +32,7 @@ typedef struct opt_params {
 #define OPT_OWN(T, p) ((const T *)(const void *)(p))
 
 /* A continuous-time limit of an update rule: an ODE dy/dt = f(t, y) whose solution the iterates
- * follow at times t_k = k * time_step(p) as lr -> 0 (THEORY.md section 2). Optional slots are
+ * follow at times t_k = k * time_step(p) as lr -> 0 (docs/theory.md "Continuous limits"). Optional slots are
  * NULL where they do not apply. */
 typedef struct opt_flow {
     const char *name;            /* e.g. "gradient", "modified", "rescaled" */
@@ -65,6 +65,17 @@ typedef struct opt_flow {
      * learning-rate schedule is then a change of time, step k advancing it by
      * time_step(lr_k) (kind = flow accepts schedules for such limits only). */
     int time_change;
+    /* Optional: doubles of scratch the limit needs beyond the 4n every limit gets (rhs, start
+     * and extra see them after those 4n; start runs first on them). NULL: none. */
+    size_t (*work)(size_t n);
+    /* Run by kind = flow only when [flow] limits names it (costly or special-purpose limits). */
+    int opt_in;
+    /* Optional: names of scalars the limit defines along its solution (NULL-terminated), and
+     * their values at y (work: 4n + work(n) doubles, zeroed before the first call); recorded
+     * beside each matched trajectory as <name>_continuous. */
+    const char *const *extras;
+    int (*extra)(const double *y, size_t n, const opt_params *p, const problem *pb,
+                 double *work, double *out);
 } opt_flow;
 
 /* What a rule can do, declared in its table so that no caller compares names. */
@@ -75,7 +86,7 @@ enum {
 };
 
 /* The closed-form model of one update direction phi = -dx/lr under a frozen gradient (first
- * update from a zero state, or the steady state); sim/theory interprets it (THEORY.md sec. 4). */
+ * update from a zero state, or the steady state); sim/theory interprets it (docs/theory.md "One-step scaling"). */
 typedef enum {
     OPT_DIR_NONE,          /* no closed form */
     OPT_DIR_GRADIENT,      /* phi = g */
@@ -108,6 +119,9 @@ typedef struct opt_type {
     /* Optional: the doubles of persistent state (moments, bases; not scratch) the rule keeps on
      * pb's blocks, recorded as `state_doubles` (NULL: state_size(n)). */
     size_t (*state_used)(const opt_params *p, const problem *pb);
+    /* Optional: doubles of state on problem pb when they depend on more than n (a factorized
+     * problem's full-size moments); NULL: state_size(pb->n). Callers use opt_state_len. */
+    size_t (*state_size_of)(const problem *pb);
     /* Sets the initial state; the caller zeroes the state first, so NULL means "all zero". */
     void (*init)(double *st, size_t n, const opt_params *p);
     /* One update at step t = 1, 2, ...: fills dx so that x_t = x_{t-1} + dx. The optimizer
@@ -127,6 +141,14 @@ typedef struct opt_type {
     /* OPT_DIR_MSIGN as the steady model: what is orthogonalized has mean g and covariance
      * a Sigma/B in the steady state; returns a (the theory then uses the batch B/a). */
     double (*steady_noise)(const opt_params *p);
+    /* Optional: the rule's current diagonal preconditioner P (n values > 0) from its state after
+     * step t, so that the update is x <- x - lr P^-1 (an average of g) (Adam: P = sqrt(vh) +
+     * eps); the trajectory's sharpness probe then also records lambda_max(P^-1 H). NULL: none. */
+    int (*precond)(const double *st, size_t n, long t, const opt_params *p, double *P);
+    /* Optional: the edge of stability of the rule at its lr, the value the (preconditioned, with
+     * precond) sharpness cannot exceed on a quadratic without divergence: (2 + 2 mu)/lr for heavy
+     * ball, (2 + 2 b1)/((1 - b1) lr) for Adam. NULL: 2/lr (gradient descent). */
+    double (*edge)(const opt_params *p);
     /* Largest lr*L with a convergence guarantee in the rule's own theory on L-smooth convex
      * problems (gradient descent 2, NAG-C 1); 0 where none is declared. */
     double lr_bound;
@@ -179,7 +201,14 @@ extern const opt_flow opt_flow_rescaled;   /* dx/dt = -g/(1-mu) */
 extern const opt_flow opt_flow_damped;     /* x'' + gamma x' + g = 0, mu = 1 - gamma sqrt(lr) */
 extern const opt_flow opt_flow_sign;       /* dx/dt = -g/(|g|+eps) */
 
+/* The edge of stability of type at p: type->edge(p), or 2/lr. */
+double opt_edge(const opt_type *type, const opt_params *p);
+
 /* Allocate a zeroed state for type and run its init; free() it. NULL when out of memory. */
 double *opt_state_alloc(const opt_type *type, size_t n, const opt_params *p);
+/* The state's length on problem pb (state_size_of, else state_size(pb->n)), and the same
+ * allocation sized for pb: what every caller that has the problem uses. */
+size_t opt_state_len(const opt_type *type, const problem *pb);
+double *opt_state_alloc_on(const opt_type *type, const problem *pb, const opt_params *p);
 
 #endif

@@ -2,7 +2,7 @@
  *   s <- a*s + (1-a)*g^2;  x <- x - lr*g/(sqrt(s)+eps)       state: st = [s(n)]
  *   (0/0 = 0: with eps = 0 a zero gradient is a zero update; adaptive_ratio)
  * Limits: with 1 - a = c*lr (t = k*lr) the ODE x' = -g/(sqrt(s)+eps), s' = c (g^2 - s), s(0) = 0;
- * with a fixed, the sign-like flow x' = -g/(|g| + eps) (THEORY.md section 2). */
+ * with a fixed, the sign-like flow x' = -g/(|g| + eps) (docs/theory.md "Continuous limits"). */
 #include <math.h>
 
 #include "../sim/core/status.h"
@@ -28,6 +28,15 @@ static int rmsprop_step(double *st, size_t n, long t, const opt_params *pp, cons
         dx[i] = adaptive_ratio(-p->lr * g, sqrt(s[i]) + p->eps);
     }
     return status;
+}
+
+/* P = sqrt(s) + eps: the update is x <- x - lr P^-1 g, edge 2/lr (the opt_type default). */
+static int rmsprop_precond(const double *st, size_t n, long t, const opt_params *pp, double *P)
+{
+    (void)t;
+    for (size_t i = 0; i < n; i++)
+        P[i] = sqrt(st[i]) + OPT_OWN(rmsprop_params, pp)->eps;
+    return OD_OK;
 }
 
 static int scaled_couple(opt_params *pp)
@@ -106,4 +115,5 @@ const opt_type opt_rmsprop = {
     .flows = rmsprop_flows,
     .caps = OPT_CAP_STEADY | OPT_CAP_SIGN_LIKE,
     .first = OPT_DIR_RMSPROP_FIRST,  /* s = (1-a) g^2 */
+    .precond = rmsprop_precond,
 };

@@ -52,6 +52,11 @@ const param_spec opt_train_specs[] = {
       "clip every gradient the rule evaluates to norm <= clip_norm (0: off)" },
     { "clip_per_block", PARAM_CHOICE, TR(clip_per_block), "no", 0, 0, 0, param_yes_no,
       "clip_norm applies to each parameter block of the problem separately" },
+    { "lr_ratio", PARAM_REAL, TR(lr_ratio), "1", 0, 1e300, PARAM_LO_OPEN, NULL,
+      "per-block lr: the problem's parameter blocks lr_ratio_from, ... step with lr*lr_ratio "
+      "(their update dx and weight decay are scaled; LoRA+: lr_B/lr_A)" },
+    { "lr_ratio_from", PARAM_INT, TR(lr_ratio_from), "1", 0, 7, 0, NULL,
+      "first block (0-based, in the problem's layout order) that lr_ratio scales" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -65,9 +70,15 @@ int opt_train_grad_wrapped(const opt_train *tr)
     return tr->l2 > 0 || tr->clip_norm > 0;
 }
 
+int opt_train_block_lr(const opt_train *tr)
+{
+    return tr->lr_ratio > 0.0 && tr->lr_ratio != 1.0;   /* 0: a zeroed block, no key read */
+}
+
 int opt_train_active(const opt_train *tr)
 {
-    return opt_train_scheduled(tr) || opt_train_grad_wrapped(tr) || tr->weight_decay > 0;
+    return opt_train_scheduled(tr) || opt_train_grad_wrapped(tr) || tr->weight_decay > 0 ||
+           opt_train_block_lr(tr);
 }
 
 long opt_schedule_cooldown(const opt_train *tr)

@@ -25,6 +25,8 @@ typedef struct opt_train {
     double l2;              /* key l2: coupled, g <- g + l2*x */
     double clip_norm;       /* key clip_norm: 0 off, else g <- g*min(1, c/|g|) */
     int clip_per_block;     /* key clip_per_block: clip each parameter block separately */
+    double lr_ratio;        /* key lr_ratio: blocks lr_ratio_from, ... step with lr*lr_ratio */
+    long lr_ratio_from;     /* key lr_ratio_from: first block (0-based, layout order) scaled */
     long T;                 /* resolved schedule length (opt_train_resolve), not a key */
 } opt_train;
 
@@ -33,6 +35,8 @@ extern const param_spec opt_train_specs[];
 extern const char *const opt_schedule_names[];
 extern const char *const opt_decay_shape_names[];
 
+/* Does the lr differ between parameter blocks (lr_ratio set and != 1)? */
+int opt_train_block_lr(const opt_train *tr);
 /* Is anything besides a constant lr set? Is the lr not constant? Does the gradient change? */
 int opt_train_active(const opt_train *tr);
 int opt_train_scheduled(const opt_train *tr);

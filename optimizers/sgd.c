@@ -1,9 +1,10 @@
 /* optimizers/sgd.c — plain (stochastic) gradient descent, the explicit Euler step of the
  * gradient flow.   x <- x - lr*g        state: none
  * Limits (t = k*lr): gradient flow dx/dt = -g (global error O(lr)); the modified flow of
- * L + (lr/4)|g|^2, dx/dt = -(g + (lr/2) H g) (Barrett & Dherin 2021; error O(lr^2)). */
+ * L + (lr/4)|g|^2, dx/dt = -(g + (lr/2) H g) (Barrett & Dherin 2021; error O(lr^2)); past the
+ * edge of stability, the central flow (central_flow.c). */
 #include "../sim/core/status.h"
-#include "opt.h"
+#include "sgd.h"
 
 static int sgd_step(double *st, size_t n, long t, const opt_params *p, const double *x,
                     const problem *pb, const batch *b, double *dx)
@@ -35,15 +36,22 @@ static const opt_flow sgd_modified_flow = {
     .time_map = "t = k*lr", .time_step = opt_time_lr, .dim = opt_flow_dim_n,
     .start = opt_flow_start_x, .rhs = modified_rhs, .sde = "sme2", .affine = 1,
 };
-static const opt_flow *const sgd_flows[] = { &opt_flow_gradient, &sgd_modified_flow, NULL };
+static const opt_flow *const sgd_flows[] = { &opt_flow_gradient, &sgd_modified_flow,
+                                             &opt_flow_central, NULL };
 
-static const param_spec sgd_params[] = { OPT_PARAM_LR, OPT_PARAM_EMA, OPT_PARAM_END };
+static const param_spec sgd_specs[] = {
+    OPT_PARAM_LR, OPT_PARAM_EMA,
+    { "central_k", PARAM_INT, offsetof(sgd_params, central_k), "1", 1, CENTRAL_MAX_K, 0, NULL,
+      "kind = flow, limit 'central' (run only when [flow] limits names it): top Hessian "
+      "eigenvalues the central flow holds at the edge 2/lr" },
+    OPT_PARAM_END,
+};
 
 const opt_type opt_sgd = {
     .name = "sgd",
     .summary = "stochastic gradient descent",
     .rule = "x <- x - lr*g",
-    .params = sgd_params,
+    .params = sgd_specs,
     .state_size = opt_state_none,
     .step = sgd_step,
     .flows = sgd_flows,

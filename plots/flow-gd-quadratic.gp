@@ -1,4 +1,4 @@
-# plots/flow-gd-quadratic.gp — optimizers as integrators (Barrett & Dherin 2021; THEORY.md 2):
+# plots/flow-gd-quadratic.gp — optimizers as integrators (Barrett & Dherin 2021; docs/theory.md "Continuous limits"):
 # error at T = 2 vs learning rate with least-squares slopes: GD against gradient flow (order 1)
 # and against the modified flow of L + (lr/4)|g|^2 (order 2), heavy ball against its rescaled
 # flow (order 1), its modified flow from the shifted start (order 2) and the damped ODE (order

@@ -8,7 +8,9 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             muon-matreg muon-mlp gaussreg-exact-vs-mc gaussreg-critical-batch muon-onestep \
             adam-rms-snr nqm-schedules adamw-vs-l2 nqm-schedules-vs-batch flow-schedules \
             muon-update-sv \
-            galore-matreg galore-mlp lowrank-errors cr-linreg
+            galore-matreg galore-mlp lowrank-errors cr-linreg \
+            fmnist-steps-vs-batch \
+            eos-gd eos-adam eos-central
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
@@ -30,6 +32,11 @@ plots/out/muon-update-sv.png: plots/muon-update-sv.gp results/muon-matreg.h5 \
                               $(wildcard plots/lib/*.gp) scripts/figure-data.sh
 	sh scripts/figure-data.sh $(OPTDYN) results/muon-matreg.h5 plots/out/data/muon-update-sv
 	gnuplot -e "data='plots/out/data/muon-update-sv'; out='plots/out/muon-update-sv'" $<
+# GD's every step and its sharpness probes come from eos-gd's run (same problem, seed and lr)
+plots/out/eos-central.png: plots/eos-central.gp results/eos-central.h5 plots/out/eos-gd.png \
+                           $(wildcard plots/lib/*.gp) scripts/figure-data.sh
+	sh scripts/figure-data.sh $(OPTDYN) results/eos-central.h5 plots/out/data/eos-central
+	gnuplot -e "data='plots/out/data/eos-central'; gd_data='plots/out/data/eos-gd'; out='plots/out/eos-central'" $<
 .PRECIOUS: results/%.h5
 # issue 28: figures from the low-rank tools (plots/tools/*.c, linked against the library) and from
 # the CR sweep run twice (uniform, then --set problem.sampling=cr, same seed)
@@ -50,3 +57,16 @@ plots/out/cr-linreg.png: plots/cr-linreg.gp results/cr-linreg.h5 results/cr-linr
 	$(BUILD)/plots/tools/cr_variance experiments/cr-linreg.ini > plots/out/data/cr-linreg/variance.tsv
 	gnuplot -e "data='plots/out/data/cr-linreg'; out='plots/out/cr-linreg'" $<
 -include $(BUILD)/plots/tools/lowrank_errors.d $(BUILD)/plots/tools/cr_variance.d
+
+# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; ~10 s of one core)
+LORA_FIGURES := lora-vs-full lora-plus lora-first-step
+FIGURES += $(LORA_FIGURES)
+figures: $(LORA_FIGURES:%=plots/out/%.png)
+$(LORA_FIGURES:%=plots/out/%.png): plots/out/%.png: plots/%.gp $(OPTDYN) scripts/lora-figure-data.sh \
+        $(wildcard experiments/lora-*.ini) $(wildcard plots/lib/*.gp)
+	sh scripts/lora-figure-data.sh $(OPTDYN) $* plots/out/data/$*
+	gnuplot -e "data='plots/out/data/$*'; out='plots/out/$*'" plots/$*.gp
+
+.PHONY: list-figures
+list-figures:      # the names tests/figures_check.sh checks
+	@echo $(FIGURES)

@@ -5,7 +5,8 @@
 set -eu
 
 PKGS="gcc make pkg-config libc6-dev libgsl-dev libhdf5-dev hdf5-tools gnuplot-nox
-      libinih-dev librandom123-dev libcmocka-dev python3 python3-numpy python3-h5py"
+      libinih-dev librandom123-dev libcmocka-dev python3 python3-numpy python3-h5py
+      python3-xarray python3-h5netcdf zlib1g-dev dataset-fashion-mnist"
 [ "${1:-}" = mpi ] && PKGS="$PKGS libopenmpi-dev openmpi-bin"
 [ "${1:-}" = fuzz ] && PKGS="$PKGS clang libclang-rt-14-dev libomp-dev"
 [ "${1:-}" = bench ] && PKGS="$PKGS python3-torch"

@@ -3,6 +3,7 @@
 # `optdyn export` only. Trajectory files: DIR/names.txt ("name type" per optimizer),
 # DIR/<name>.tsv, DIR/<name>.noise_scale.tsv and .attrs (runs with noise-scale probes),
 # DIR/<name>.update_sv.<block>.tsv (runs with update_sv_every),
+# DIR/<name>.sharpness.tsv and .attrs ("edge two_over_lr"; runs with sharpness probes),
 # DIR/landscape.tsv, DIR/xstar.tsv, DIR/fstar.txt. Sweep files: DIR/names.txt, DIR/best.tsv (one gnuplot index block per optimizer),
 # DIR/critical_<name>.tsv (target + the critical-batch table), DIR/target.tsv.
 # Flow files: DIR/names.txt ("optimizer limit type" per limit), DIR/<opt>_<limit>.order.tsv,
@@ -98,6 +99,15 @@ elif "$optdyn" export "$h5" /trajectory > /dev/null 2>&1; then
                 "$optdyn" export "$h5" "/trajectory/$name/update_sv/$block/sv" \
                     > "$dir/$name.update_sv.$block.tsv"
             done
+        if "$optdyn" export "$h5" "/trajectory/$name/sharpness" > "$dir/$name.sharpness.tsv" \
+            2>/dev/null; then      # and its attributes: "edge two_over_lr"
+            "$optdyn" info "$h5" | awk -v g="/trajectory/$name/sharpness/" '
+                $1 == g { f = 1; next } f && $1 !~ /^@/ { exit }
+                f { v[$1] = $3 } END { print v["@edge"], v["@two_over_lr"] }' \
+                > "$dir/$name.sharpness.attrs"
+        else
+            rm -f "$dir/$name.sharpness.tsv"
+        fi
     done < "$dir/names.txt"
     for what in landscape xstar; do
         "$optdyn" export "$h5" "/problem/$what" > "$dir/$what.tsv" 2>/dev/null || rm -f "$dir/$what.tsv"
@@ -115,10 +125,8 @@ else
     "$optdyn" export "$h5" /sweep/target > "$dir/target.tsv"
     while read -r name type mu; do      # the fitted laws of the first target, one row per law
         "$optdyn" export "$h5" "/fit/$name/0" > "$dir/fit_$name.tsv" 2>/dev/null || rm -f "$dir/fit_$name.tsv"
-        # critical batch per target: target, then the /fit/NAME/critical_batch columns
-        if "$optdyn" export "$h5" "/fit/$name/critical_batch" > "$dir/tmp.tsv" 2>/dev/null; then
-            paste "$dir/target.tsv" "$dir/tmp.tsv" > "$dir/critical_$name.tsv"
-        fi
-        rm -f "$dir/tmp.tsv"
+        # critical batch per target: the /fit/NAME/critical_batch table (its axis target first)
+        "$optdyn" export "$h5" "/fit/$name/critical_batch" > "$dir/critical_$name.tsv" 2>/dev/null ||
+            rm -f "$dir/critical_$name.tsv"
     done < "$dir/names.txt"
 fi

@@ -2,7 +2,10 @@
 # tests/run.sh runs everything and prints the closing line "N passed, N failed".
 
 TEST_NAMES := test_rng test_optimizers test_problems test_conformance test_config test_run test_sweep test_nqm_exact test_flow test_onestep test_fit test_noise_scale test_registry test_gaussreg test_muon test_train test_h5check \
-            test_lowrank test_galore test_sampling
+            test_lowrank test_galore test_sampling \
+            test_fmnist \
+            test_lora \
+            test_eos
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 TEST_UTIL  := $(BUILD)/tests/testutil.o
 

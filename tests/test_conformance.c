@@ -25,10 +25,18 @@ static const pcase cases[] = {
     { "type = logreg\ndim = 6\nexamples = 180\n", 0.5, 0.01, 16 },
     { "type = matreg\nrows = 6\ncols = 4\nrank = 2\nexamples = 200\n", 0.5, 0.01, 16 },
     { "type = matreg\nrows = 4\ncols = 5\nrank = 3\nexamples = 0\ninit_scale = 1\n", 0.5, 0.01, 8 },
+    { "type = lora\nrows = 6\ncols = 5\nrank = 2\ndelta_rank = 3\nexamples = 150\ninit = gaussian\n", 0.2,
+      0.01, 16 },
+    { "type = lora\nrows = 6\ncols = 5\nrank = 1\nexamples = 0\nlabel_noise = 0\ninit = lora_ga\n"
+      "alpha = 3\n", 0.2, 0.01, 8 },
     { "type = mlp\ninputs = 4\nhidden = 6\noutputs = 2\nteacher_hidden = 3\nactivation = linear\n"
       "examples = 120\n", 0.1, 0.01, 16 },
     { "type = mlp\ninputs = 3\nhidden = 5\noutputs = 2\nactivation = relu\nbias = yes\nexamples = 100\n"
       "label_noise = 0.1\n", 0.1, 0.01, 16 },
+    { "type = fmnist_softmax\nexamples = 60\nclasses = 3\ntest_examples = 0\nl2 = 1e-3\n", 0.01, 0.001,
+      8 },
+    { "type = fmnist_mlp\nexamples = 60\nclasses = 3\nhidden = 4\nactivation = relu\n"
+      "test_examples = 10\nl2 = 1e-3\n", 0.01, 0.001, 8 },
 };
 
 /* lr_gd assumes gradient descent's guarantee lr*L < 2; a rule that declares a smaller bound

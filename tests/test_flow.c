@@ -605,7 +605,7 @@ static void schedule_refusals(void **unused)
         { "type = sgd\nlr = 0.1\nschedule = cosine\n", "limits = gradient\nbatch = 8\n",
           "schedule: kind = flow with [flow] batch = 8" },
         { "type = sgd\nlr = 0.1\nweight_decay = 0.1\n", "",
-          "weight_decay: kind = flow takes no weight decay, l2 or clipping" },
+          "weight_decay: kind = flow takes no weight decay, l2, clipping or lr_ratio" },
         { "type = sgd\nlr = 0.1\nschedule = cosine\nwarmup = 500\n", "limits = gradient\n",
           "warmup: expected warmup < the" },
         { "type = sgd\nlr = 0.1\nschedule = cosine\nfinal_fraction = 0\nschedule_steps = 3\n",

@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
+#include "../sim/core/sincospi.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
 
@@ -489,7 +490,7 @@ static void random_and_adversarial(void **unused)
     worst = fmax(before, worst);
 }
 
-/* Issue 15.5: the stationary risks against the closed forms of THEORY.md and against the fixed
+/* Issue 15.5: the stationary risks against the closed forms of docs/theory.md and against the fixed
  * point of the recursion (in compare_horizons above); here also B = inf (0) and unstable (inf). */
 static void stationary_risks(void **unused)
 {
@@ -538,6 +539,26 @@ static int report(void **unused)
     return 0;
 }
 
+/* sim/core/sincospi.h (the heavy ball phase): sin and cos of 2 pi t against long double's
+ * sinl/cosl, absolute error <= 2^-52 (a value of size 1 to within 1 ulp: an error of the
+ * reduction would show as ~1e-7 at the quarter turns, one of the kernels as more than 1e-15). */
+static void sincos_turns_accuracy(void **unused)
+{
+    (void)unused;
+    uint64_t st = 11;
+    double worst_abs = 0.0;
+    for (int j = 0; j < 200000; j++) {
+        double t = j < 9 ? -0.5 + 0.125 * j : uniform(&st) - 0.5, s, c;
+        if (j % 7 == 0 && j >= 9)
+            t = (double)(long)(8 * t) / 8 + (uniform(&st) - 0.5) * 1e-12;   /* near n/8 */
+        sincos_turns(t, &s, &c);
+        long double x = 2 * 3.14159265358979323846264338327950288L * t;
+        worst_abs = fmax(worst_abs, fmax(fabs(s - (double)sinl(x)), fabs(c - (double)cosl(x))));
+    }
+    print_message("sincos_turns: max abs. error %.3g\n", worst_abs);
+    assert_true(worst_abs <= 0x1p-52);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -548,6 +569,7 @@ int main(void)
         cmocka_unit_test(first_crossing_matches_scan),
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
+        cmocka_unit_test(sincos_turns_accuracy),
     };
     return cmocka_run_group_tests_name("nqm_exact", tests, NULL, report);
 }

@@ -220,7 +220,7 @@ static double form_lr(const config *c, size_t k, const problem *pb, const grad_m
 
 /* The eps forms' limits on the NQM (Sigma, H diagonal): eps -> inf gives eps lr*_SGD (for
  * Adam's g/(|g| + eps) and for RMSprop's g/(sqrt(1-alpha)|g| + eps) alike); eps -> 0 makes
- * softsign_mf and eps_mf the same sign-like form. THEORY.md's softsign misses the first limit. */
+ * softsign_mf and eps_mf the same sign-like form. the article's softsign misses the first limit. */
 static void eps_forms_reach_their_limits(void **unused)
 {
     (void)unused;
@@ -240,7 +240,7 @@ static void eps_forms_reach_their_limits(void **unused)
         double rms = form_lr(c, 2, pb, &m, B, "eps_mf") / 1e8;
         double lit = form_lr(c, 1, pb, &m, B, "softsign") / 1e8;
         printf("# B %-5g lr*_SGD %.6g; eps = 1e8, lr*/eps: softsign_mf %.6g, eps_mf %.6g (rmsprop "
-               "%.6g), THEORY.md softsign %.3g\n", B, sgd, mf, adam, rms, lit);
+               "%.6g), published softsign %.3g\n", B, sgd, mf, adam, rms, lit);
         assert_true(fabs(mf - sgd) <= 1e-6 * sgd);
         assert_true(fabs(adam - sgd) <= 1e-6 * sgd);
         assert_true(fabs(rms - sgd) <= 1e-6 * sgd);

@@ -25,6 +25,7 @@ static const char *const problems[] = {
     "type = logreg\ndim = 4\nexamples = 250\nl2 = 0.03\n",
     "type = matreg\nrows = 5\ncols = 3\nrank = 2\nexamples = 200\n",
     "type = matreg\nrows = 3\ncols = 6\nrank = 3\ndecay = 0.5\nexamples = 0\nlabel_noise = 0.2\n",
+    "type = lora\nrows = 5\ncols = 4\nrank = 2\ndelta_rank = 3\nexamples = 60\nfactorized = no\n",
     "type = mlp\ninputs = 3\nhidden = 4\noutputs = 2\nteacher_hidden = 2\nactivation = tanh\nexamples = 60\n",
     "type = mlp\ninputs = 4\nhidden = 5\noutputs = 3\nteacher_hidden = 5\nactivation = relu\nbias = yes\nexamples = 40\n",
     "type = mlp\ninputs = 2\nhidden = 3\noutputs = 1\nteacher_hidden = 1\nactivation = linear\nbias = yes\nexamples = 30\n",
@@ -56,20 +57,35 @@ static void gradients_match_finite_differences(void **unused)
         config *c = problem_config(problems[k], NULL);
         problem *pb = tu_problem(c);
         size_t n = pb->n;
-        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *xp = malloc(n * sizeof *xp);
+        double *x = malloc(n * sizeof *x);
         test_point(n, x, k);
+        tu_gradient_fd(pb, x, 1, pb->type->name);
+        free(x);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+/* problem_loss_gnorm (a recorded step's loss and exact-gradient norm, one pass where the type
+ * has loss_gnorm) gives loss and sqrt(problem_dot(g, g)) of grad bit for bit, for every problem
+ * (nqm at dim 1000 too: a long sum, where any reordering would show). */
+static void loss_gnorm_is_loss_and_grad_norm(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k <= NPROBLEMS; k++) {
+        config *c = problem_config(k < NPROBLEMS ? problems[k] : "type = nqm\ndim = 1000\n", NULL);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n;
+        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), gnorm = -1;
+        int status = -1;
+        test_point(n, x, k);
+        double loss = problem_loss_gnorm(pb, x, g, &gnorm, &status);
+        assert_int_equal(status, OD_OK);
         pb->type->grad(pb, x, NULL, g);
-        for (size_t i = 0; i < n; i++) {
-            double h = 1e-5 * (1 + fabs(x[i]));
-            memcpy(xp, x, n * sizeof *x);
-            xp[i] = x[i] + h;
-            double fp = pb->type->loss(pb, xp);
-            xp[i] = x[i] - h;
-            double fd = (fp - pb->type->loss(pb, xp)) / (2 * h);
-            if (fabs(fd - g[i]) > 1e-6 * (1 + fabs(g[i])))
-                fail_msg("%s: dL/dx%zu = %.12g, finite difference %.12g", pb->type->name, i, g[i], fd);
-        }
-        free(x), free(g), free(xp);
+        if (loss != pb->type->loss(pb, x) || gnorm != sqrt(problem_dot(n, g, g)))
+            fail_msg("%s: loss %.17g gnorm %.17g, apart %.17g %.17g", pb->type->name, loss, gnorm,
+                     pb->type->loss(pb, x), sqrt(problem_dot(n, g, g)));
+        free(x), free(g);
         problem_free(pb);
         config_free(c);
     }
@@ -169,31 +185,6 @@ static void spectra_are_hessian_eigenvalues(void **unused)
 }
 
 /* Over many steps' batches: mean and variance of the gradient at a fixed x, per coordinate. */
-static void batch_moments(const problem *pb, double B, long draws, const double *x, double *mean,
-                          double *var)
-{
-    size_t n = pb->n;
-    double *g = malloc(n * sizeof *g);
-    draw dr;
-    assert_int_equal(draw_init(&dr, pb, B, 5, 0), OD_OK);
-    memset(mean, 0, n * sizeof *mean);
-    memset(var, 0, n * sizeof *var);
-    for (long t = 1; t <= draws; t++) {       /* Welford */
-        batch b;
-        draw_step(&dr, t, &b);
-        pb->type->grad(pb, x, &b, g);
-        for (size_t i = 0; i < n; i++) {
-            double d = g[i] - mean[i];
-            mean[i] += d / (double)t;
-            var[i] += d * (g[i] - mean[i]);
-        }
-    }
-    for (size_t i = 0; i < n; i++)
-        var[i] /= (double)(draws - 1);
-    draw_free(&dr);
-    free(g);
-}
-
 static void minibatch_gradients_are_unbiased(void **unused)
 {
     (void)unused;
@@ -213,7 +204,7 @@ static void minibatch_gradients_are_unbiased(void **unused)
         const long draws = 20000;
         test_point(n, x, 7);
         pb->type->grad(pb, x, NULL, full);
-        batch_moments(pb, 10.0, draws, x, mean, var);
+        tu_batch_moments(pb, 10.0, draws, x, mean, var);
         for (size_t i = 0; i < n; i++) {
             double se = sqrt(var[i] / (double)draws);
             if (fabs(mean[i] - full[i]) > 4 * se)
@@ -235,7 +226,7 @@ static void nqm_noise_has_configured_variance(void **unused)
     const long draws = 40000;
     double mean[20], var[20], full[20];
     pb->type->grad(pb, pb->x0, NULL, full);
-    batch_moments(pb, B, draws, pb->x0, mean, var);
+    tu_batch_moments(pb, B, draws, pb->x0, mean, var);
     for (size_t i = 0; i < 20; i++) {
         double want = pow((double)(i + 1), -0.8) / B;
         double se_var = want * sqrt(2.0 / (double)(draws - 1));   /* Gaussian sample variance */
@@ -258,7 +249,7 @@ static void matreg_gauss_noise_at_minimizer(void **unused)
     const long draws = 40000;
     double mean[12], var[12];
     assert_int_equal(pb->noise, PROBLEM_NOISE_GAUSS);
-    batch_moments(pb, B, draws, pb->xstar, mean, var);
+    tu_batch_moments(pb, B, draws, pb->xstar, mean, var);
     for (size_t i = 0; i < 12; i++) {
         double se_var = want * sqrt(2.0 / (double)(draws - 1));
         if (fabs(var[i] - want) > 4 * se_var)
@@ -345,6 +336,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(gradients_match_finite_differences),
+        cmocka_unit_test(loss_gnorm_is_loss_and_grad_norm),
         cmocka_unit_test(hessians_match_finite_differences),
         cmocka_unit_test(minimizers_are_stationary),
         cmocka_unit_test(spectra_are_hessian_eigenvalues),

@@ -334,6 +334,53 @@ static void scheduled_lr_column(void **unused)
     free(a), free(b);
 }
 
+/* [run] full and reference: the full fine-tuning run is factorized = no from the same seed (the
+ * same minibatches: x_t equals a direct iteration of that problem), and weight_gap is
+ * |W_f + s A_t B_t - W_t^ref|_F from the recorded iterates (0 for the reference). */
+static void full_finetuning_reference(void **unused)
+{
+    (void)unused;
+    const char *prob = "[problem]\ntype = lora\nrows = 6\ncols = 5\nrank = 2\ndelta_rank = 3\n"
+                       "examples = 40\nalpha = 3\n";
+    char ini[2048], path[512];
+    snprintf(path, sizeof path, "%s/lora_full.h5", tu_tmpdir());
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 4\n%s[run]\nsteps = 7\nbatch = 8\n"
+             "record_every = 2\nfull = ft\nreference = ft\n[optimizer lora]\ntype = adam\n"
+             "lr = 0.05\n[optimizer ft]\ntype = sgd\nlr = 0.1\n", prob);
+    run_to(ini, path);
+    size_t nf, nl, ng, ngr;
+    double *xf = read_all(path, "/trajectory/ft/x", &nf), *xl = read_all(path, "/trajectory/lora/x", &nl),
+           *gap = read_all(path, "/trajectory/lora/weight_gap", &ng),
+           *gref = read_all(path, "/trajectory/ft/weight_gap", &ngr);
+    assert_int_equal(read_attr_long(path, "/trajectory/ft", "full"), 1);
+    assert_int_equal(read_attr_long(path, "/trajectory/lora", "full"), 0);
+    assert_int_equal(ng, 5);                       /* steps 0, 2, 4, 6, 7 */
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    char full_ini[2048];
+    snprintf(full_ini, sizeof full_ini, "[experiment]\nseed = 4\n%sfactorized = no\n[run]\n"
+             "steps = 7\n[optimizer ft]\ntype = sgd\nlr = 0.1\n", prob);
+    config *cf = tu_config(full_ini);
+    problem *full = tu_problem(cf);
+    size_t mk = full->n, n = pb->n;
+    double *x = malloc(mk * sizeof *x), *W = malloc(mk * sizeof *W);
+    tu_iterate(cf, full, &cf->opt[0], 8, 7, x);
+    for (size_t i = 0; i < mk; i++)
+        assert_true(x[i] == xf[4 * mk + i]);
+    for (size_t j = 0; j < ng; j++) {
+        pb->type->weight(pb, xl + j * n, W);
+        double d = 0.0;
+        for (size_t i = 0; i < mk; i++)
+            d += (W[i] - xf[j * mk + i]) * (W[i] - xf[j * mk + i]);
+        assert_true(fabs(sqrt(d) - gap[j]) <= 1e-14 * (1 + gap[j]));
+        assert_true(gref[j] == 0.0);
+    }
+    assert_true(gap[0] < 1e-14 && gap[4] > 1e-3);
+    free(x), free(W), free(xf), free(xl), free(gap), free(gref);
+    problem_free(pb), problem_free(full);
+    config_free(c), config_free(cf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -346,6 +393,7 @@ int main(void)
         cmocka_unit_test(divergence_is_data),
         cmocka_unit_test(sparse_loss_on_finite_data),
         cmocka_unit_test(partial_file_never_under_final_name),
+        cmocka_unit_test(full_finetuning_reference),
     };
     return cmocka_run_group_tests_name("run", tests, NULL, NULL);
 }

@@ -139,7 +139,7 @@ static void stationary_risks_match_theory(void **unused)
     pb->type->diag_facts(pb, &h, &cc);
     double *s0 = exact_start_moments(pb), want = 0.0, want_sgd = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
-        /* THEORY.md 3: heavy ball (1+mu) lr c / (2B(1-mu)(2mu+2-lr h)); SGD lr c/(2B(2 - lr h)) */
+        /* docs/theory.md "The noisy quadratic model": heavy ball (1+mu) lr c / (2B(1-mu)(2mu+2-lr h)); SGD lr c/(2B(2 - lr h)) */
         want += (1 + mu) * lr * cc[i] / (2 * B * (1 - mu) * (2 * mu + 2 - lr * h[i]));
         want_sgd += lr * cc[i] / (2 * B * (2 - lr * h[i]));
     }

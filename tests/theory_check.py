@@ -1,4 +1,4 @@
-"""tests/theory_check.py T.TSV [EPS] — the closed forms of THEORY.md section 4 on the NQM at x = 1
+"""tests/theory_check.py T.TSV [EPS] — the closed forms of docs/theory.md "One-step scaling" on the NQM at x = 1
 (d = 1e4, h = c = 1/i: g = h, Sigma = diag(c), H = diag(h)), computed here from the formulas
 alone, against `optdyn theory experiments/nqm-onestep.ini`; with EPS, the same run with Adam's
 eps = EPS (its first-update forms softsign, softsign_mf, eps_mf). Prints "N passed, N failed"."""
@@ -64,7 +64,7 @@ check("sign mean field", col["signsgd.first.mean_field"], abs_g / (A / beta + be
 if len(sys.argv) > 2:       # Adam with eps > 0: H diagonal, so E^T H E = sum H_ii E_i^2
     eps = float(sys.argv[2])
     nu = g / np.sqrt(g * g + eps * eps)
-    check("softsign (THEORY.md)", col["adam.first.softsign"],
+    check("softsign (as published)", col["adam.first.softsign"],
           beta * (nu * g).sum() / (A + beta ** 2 * ((h * nu * nu).sum() - A)))
     v = g[None, :] ** 2 + c[None, :] / B[:, None]
     for form, E, S in (("softsign_mf", g / np.sqrt(v + eps * eps), v / (v + eps * eps)),

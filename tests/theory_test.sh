@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/theory_test.sh OPTDYN — `optdyn theory` on the NQM (d = 1e4, h = c = 1/i, x = 1) against
-# the formulas of THEORY.md section 4 evaluated independently in NumPy (tests/theory_check.py);
+# the formulas of docs/theory.md "One-step scaling" evaluated independently in NumPy (tests/theory_check.py);
 # then once more with Adam's eps = 0.01 for its first-update eps forms; then Muon's msign forms and
 # Lion's steady sign forms on a wide matreg block (tests/msign_check.py).
 tmp=$(mktemp -d /tmp/optdyn-theory-XXXXXX)

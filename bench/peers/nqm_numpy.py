@@ -3,7 +3,11 @@
 # computation, written as a careful NumPy user would (vectorized, in-place updates).
 # Prints "case NAME ns_per_coord_step T stat MEAN se SE" like build/bench/optdyn_bench.
 import sys
+import os
 import time
+
+# CPU time of this process (BENCH_CLOCK=wall: elapsed time), as build/bench/optdyn_bench
+clock = time.perf_counter if os.environ.get("BENCH_CLOCK") == "wall" else time.process_time
 
 import numpy as np
 
@@ -17,7 +21,7 @@ def mc(name, opt, d, steps, B, R, lr):
         x = rng.standard_normal(d)
         g, z = np.empty(d), np.empty(d)
         m, v, tmp = np.zeros(d), np.zeros(d), np.empty(d)
-        t0 = time.perf_counter()
+        t0 = clock()
         for t in range(1, steps + 1):
             rng.standard_normal(out=z)
             np.multiply(h, x, out=g)
@@ -43,7 +47,7 @@ def mc(name, opt, d, steps, B, R, lr):
                 np.divide(m, tmp, out=tmp)
                 tmp *= lr / (1 - 0.9 ** t)
                 x -= tmp
-        elapsed += time.perf_counter() - t0
+        elapsed += clock() - t0
         losses.append(0.5 * np.dot(h, x * x))
     L = np.array(losses)
     print(f"case {name} ns_per_coord_step {1e9 * elapsed / (R * steps * d):.4f} "
@@ -54,7 +58,7 @@ def zhang(d, nb, nl, target=0.01):
     # smallest k with E[L(x_k)] < target: s_i(k) = s* + (1 - lr h)^(2k) (s0 - s*), doubling +
     # bisection, for SGD over B = 2^0.. and lr = logspace(-5, 0.5, nl)
     h = 1.0 / np.arange(1, d + 1)
-    t0, total = time.perf_counter(), 0.0
+    t0, total = clock(), 0.0
     for b in range(nb):
         B = 2.0 ** b
         for l in range(nl):
@@ -86,7 +90,7 @@ def zhang(d, nb, nl, target=0.01):
                 else:
                     lo = mid
             total += np.log(hi)
-    print(f"case zhang_exact seconds {time.perf_counter() - t0:.4f} stat {total:.10g} se 0")
+    print(f"case zhang_exact seconds {clock() - t0:.4f} stat {total:.10g} se 0")
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ int cmd_info(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* "optdyn CMD: message" on stderr; returns code (EXIT_USAGE or EXIT_FAILURE_OTHER). */
 int cli_error(int code, const char *cmd, const char *fmt, ...)

@@ -23,7 +23,8 @@ static const char help[] =
     "  a group of datasets a table: the row axis first, then every dataset of that length\n"
     "                      (e.g. /trajectory/adam -> step grad_norm loss lr x0 x1)\n"
     "  a group of groups   one row per member with its scalar attributes (e.g. /trajectory)\n"
-    "Numbers are printed exactly (17 significant digits). `optdyn info OUT.h5` lists paths.\n";
+    "Numbers are printed with the fewest digits that read back exactly (15 to 17\n"
+    "significant digits). `optdyn info OUT.h5` lists paths.\n";
 
 typedef struct names {
     char **v;
@@ -279,7 +280,8 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
     h5r_data *cols = calloc(ns.n + 1, sizeof *cols);
     char **paths = calloc(ns.n + 1, sizeof *paths);
     int rc = -1, have_axis = 0;
-    /* The row axis: a dimension scale in the group, else the first 1-D dataset. */
+    /* The row axis: a dimension scale in the group, else the first 1-D dataset (index axes,
+     * which only number a dimension, are neither rows nor columns). */
     for (int pass = 0; pass < 2 && cols && paths && !have_axis; pass++)
         for (size_t i = 0; i < ns.n && !have_axis; i++) {
             char *cp = child_path(path, ns.v[i]);
@@ -287,7 +289,8 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
             if (cp && H5Oget_info_by_name2(f, cp, &oi, H5O_INFO_BASIC, H5P_DEFAULT) >= 0 &&
                 oi.type == H5O_TYPE_DATASET) {
                 hid_t d = H5Dopen2(f, cp, H5P_DEFAULT);
-                if ((pass == 1 || H5DSis_scale(d) > 0) && h5r_read(d, &cols[0], err, len) == 0) {
+                if ((pass == 1 || H5DSis_scale(d) > 0) && !h5r_is_index_axis(d) &&
+                    h5r_read(d, &cols[0], err, len) == 0) {
                     if (cols[0].rank == 1) {
                         have_axis = 1;
                         rows = cols[0].dims[0];
@@ -334,7 +337,8 @@ static int export_group(hid_t f, const char *path, char *err, size_t len)
         }
         hid_t d = H5Dopen2(f, cp, H5P_DEFAULT);
         char tmp[256];
-        if (h5r_read(d, &cols[nc], tmp, sizeof tmp) == 0 && cols[nc].dims[0] == rows &&
+        if (!h5r_is_index_axis(d) && h5r_read(d, &cols[nc], tmp, sizeof tmp) == 0 &&
+            cols[nc].dims[0] == rows &&
             !(cols[nc].rank == 2 && h5r_scale(d, 1, s1, sizeof s1)))
             paths[nc++] = cp;
         else {

@@ -50,7 +50,7 @@ static void print_dataset(hid_t f, const char *path)
         printf("  (axis)");
     for (int k = 0; k < rank; k++) {
         char s[1024];
-        if (h5r_scale(d, (unsigned)k, s, sizeof s))
+        if (h5r_axis(d, (unsigned)k, s, sizeof s))
             printf("  dim %d: %s", k, s);
     }
     putchar('\n');

@@ -17,13 +17,42 @@ static const char help[] =
     "(`keys`).\n"
     "Without an argument, everything.\n";
 
+/* Widths of the key and default columns: the longest of any table, so every row aligns. */
+static int key_width, def_width;
+
+static void widen(const param_spec *specs)
+{
+    for (const param_spec *s = specs; s && s->key; s++)
+    {
+        if ((int)strlen(s->key) > key_width)
+            key_width = (int)strlen(s->key);
+        if (s->def && (int)strlen(s->def) > def_width)
+            def_width = (int)strlen(s->def);
+    }
+}
+
+static void measure_keys(void)
+{
+    key_width = (int)strlen("kind");
+    def_width = (int)strlen("(required)");
+    for (size_t i = 0; opt_types[i]; i++)
+        widen(opt_types[i]->params);
+    widen(opt_train_specs);
+    for (size_t i = 0; problem_types[i]; i++)
+        widen(problem_types[i]->params);
+    widen(experiment_specs);
+    for (size_t i = 0; kind_types[i]; i++)
+        widen(kind_types[i]->specs);
+}
+
 static void print_specs(const param_spec *specs)
 {
     for (const param_spec *s = specs; s->key; s++) {
         char want[512];
         param_describe(s, want, sizeof want);
-        printf("    %-16s %-12s %s; %s\n", s->key,
-               s->def ? s->def : (s->flags & PARAM_OPTIONAL) ? "(optional)" : "(required)",
+        printf("    %-*s %-*s %s; %s\n", key_width, s->key, def_width,
+               s->def && *s->def ? s->def : s->def || (s->flags & PARAM_OPTIONAL) ? "(optional)"
+                                                                     : "(required)",
                s->doc, want);
     }
 }
@@ -66,7 +95,7 @@ static void list_keys(void)
     char names[256];
     kind_names(names, sizeof names, " ");
     printf("[experiment] keys:\n");
-    printf("    %-16s %-12s %s; one of: %s\n", "kind", kind_types[0]->name, "what to run",
+    printf("    %-*s %-*s %s; one of: %s\n", key_width, "kind", def_width, kind_types[0]->name, "what to run",
            names);
     print_specs(experiment_specs);
     for (size_t i = 0; kind_types[i]; i++) {
@@ -88,6 +117,7 @@ int cmd_list(int argc, char **argv)
                   "or keys)", what);
         return EXIT_USAGE;
     }
+    measure_keys();
     if (all || !strcmp(what, "optimizers"))
         list_optimizers();
     if (all || !strcmp(what, "problems"))

@@ -26,18 +26,22 @@ static const char help[] =
     "                  [--resume] [-q]\n"
     "Run the experiment described by EXP.ini and write an HDF5 file.\n"
     "\n"
-    "  -o, --output OUT.h5    output file (default: [experiment] output, else\n"
-    "                         results/<EXP stem>.h5); written as OUT.h5.partial and\n"
-    "                         renamed when complete; OUT.h5.lock keeps other runs out\n"
+    "  -o, --output OUT.h5    output file (default: [experiment] output, else <EXP stem>.h5\n"
+    "                         in the current directory, wherever EXP.ini is); written as\n"
+    "                         OUT.h5.partial and renamed when complete; OUT.h5.lock keeps\n"
+    "                         other runs out\n"
     "  -s, --set S.K=V        override key K of section S (repeatable), e.g.\n"
     "                         --set run.steps=500 --set 'optimizer adam.lr=0.01'\n"
     "  -j, --threads N        worker threads for sweep cells (default 1); results are\n"
     "                         identical for any N. Trajectories run one optimizer after another\n"
-    "      --shard i/n        sweeps: compute only cells with index %% n == i and write them\n"
+    "      --shard i/n        sweeps: compute only cells with index % n == i and write them\n"
     "                         to OUT.h5 (a shard file; combine with `optdyn merge`)\n"
     "  -r, --resume           sweeps: keep the cells recorded in OUT.h5.journal by an\n"
     "                         interrupted run of the same experiment, compute the rest\n"
-    "  -q, --quiet            no progress display\n"
+    "  -q, --quiet            no progress and no closing line (\"wrote OUT.h5: kind, N\n"
+    "                         optimizers, T s\"); progress is shown for trajectories (per\n"
+    "                         optimizer) and sweeps (cells), on a terminal in place, else\n"
+    "                         a line every 10 s\n"
     "  -h, --help             this help\n"
     "\n"
     "Keys: docs/config.md or `optdyn list`. Exit status: 0 success (a diverging run is\n"
@@ -61,7 +65,7 @@ static void on_signal(int sig)
 }
 
 typedef struct progress {
-    int on, quiet;
+    int on, tty, quiet;
     double last, start;
     size_t first;          /* cells already done when the run started (resumed) */
 } progress;
@@ -73,6 +77,8 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* On a terminal one line rewritten in place (at most every 0.1 s); into a file or pipe one line
+ * every 10 s, so a long run's log shows it is alive without flooding. */
 static void show_progress(void *user, const char *what, size_t done, size_t total)
 {
     progress *p = user;
@@ -82,17 +88,20 @@ static void show_progress(void *user, const char *what, size_t done, size_t tota
     if (p->start == 0.0) {
         p->start = tn;
         p->first = done;
+        p->last = tn;
     }
-    if (tn - p->last < 0.1 && done < total)
+    if (p->tty ? tn - p->last < 0.1 && done < total : tn - p->last < 10.0)
         return;
     p->last = tn;
     double rate = (double)(done - p->first) / (tn - p->start + 1e-9);
-    fprintf(stderr, "\r%-16s %zu/%zu (%3.0f%%)", what, done, total,
+    fprintf(stderr, "%s%-16s %zu/%zu (%3.0f%%)", p->tty ? "\r" : "optdyn run: ", what, done, total,
             100.0 * (double)done / (double)total);
     if (rate > 0 && done < total)
         fprintf(stderr, ", about %.0f s left  ", (double)(total - done) / rate);
-    else
+    else if (p->tty)
         fputs("                    ", stderr);
+    if (!p->tty)
+        fputc('\n', stderr);
 }
 
 /* "i/n" with 0 <= i < n. */
@@ -200,7 +209,9 @@ int cmd_run(int argc, char **argv)
                                 problem_types[c->problem.type]->name, od_strerror(status));
         goto done;
     }
-    progress prog = { !quiet && rank == 0 && isatty(STDERR_FILENO), quiet || rank != 0, 0.0, 0.0, 0 };
+    int tty = isatty(STDERR_FILENO);
+    progress prog = { !quiet && rank == 0, tty, quiet || rank != 0, 0.0, 0.0, 0 };
+    double started = now();
     if (r) {
         meta_write_root(r, c, sets, nsets);
         meta_write_problem(r, c, pb);
@@ -227,7 +238,7 @@ int cmd_run(int argc, char **argv)
     }
     if (x.note[0] && !prog.quiet)
         fprintf(stderr, "optdyn run: %s\n", x.note);
-    if (prog.on)
+    if (prog.on && prog.tty)
         fputs("\r\033[K", stderr);
     if (rank != 0) {
         code = EXIT_OK;
@@ -244,6 +255,9 @@ int cmd_run(int argc, char **argv)
     }
     if (kind->flags & KIND_CELLS)
         unlink(journal);          /* the committed file supersedes it */
+    if (!prog.quiet)
+        fprintf(stderr, "optdyn run: wrote %s: kind = %s, %zu optimizer%s, %.1f s\n",
+                c->exp.output, kind->name, c->nopt, c->nopt == 1 ? "" : "s", now() - started);
     code = EXIT_OK;
 done:
     rec_abort(r);

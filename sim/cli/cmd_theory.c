@@ -1,5 +1,5 @@
-/* sim/cli/cmd_theory.c — `optdyn theory EXP.ini`: the closed forms of THEORY.md section 4 for a
- * kind = onestep experiment, without Monte Carlo: the moments at the frozen point as `# key =
+/* sim/cli/cmd_theory.c — `optdyn theory EXP.ini`: the closed forms of docs/theory.md
+ * ("One-step scaling") for a kind = onestep experiment, without Monte Carlo: the moments at the frozen point as `# key =
  * value` lines, then TSV with B and lr*(B) of every optimizer, direction and form. */
 #include "../input/config.h"
 #include "../kinds/kind.h"
@@ -15,12 +15,16 @@
 static const char usage[] = "optdyn theory EXP.ini [--set section.key=value]...";
 static const char help[] =
     "Usage: optdyn theory EXP.ini [--set section.key=value]...\n"
-    "Closed-form one-step optimal learning rates (THEORY.md section 4) for a kind = onestep\n"
-    "experiment, at its frozen point ([onestep] point) and batch sizes ([onestep] batch).\n"
+    "Closed-form one-step optimal learning rates (docs/theory.md, 'One-step scaling') for a\n"
+    "kind = onestep experiment, at its frozen point ([onestep] point) and batch sizes\n"
+    "([onestep] batch).\n"
     "Prints '# key = value' lines (lr_max, B_noise, B_simple, dL_max, A, C, the sign surge,\n"
     "Goh's optimal momentum for a quadratic spectrum), then a TSV table: column B, then\n"
     "OPTIMIZER.DIRECTION.FORM (first: first update; steady: stateful optimizers' steady state)\n"
-    "with lr*(B). `optdyn run` on the same file adds the Monte Carlo estimates.\n";
+    "with lr*(B). `optdyn run` on the same file adds the Monte Carlo estimates.\n"
+    "\n"
+    "  -s, --set S.K=V        override key K of section S (repeatable), as `optdyn run` does\n"
+    "  -h, --help             this help\n";
 
 int cmd_theory(int argc, char **argv)
 {

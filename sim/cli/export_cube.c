@@ -65,7 +65,7 @@ int cube_shape(hid_t d, int *rank, size_t *dims, char scales[][512])
     H5Sclose(space);
     for (int k = 0; ok && k < *rank; k++) {
         dims[k] = hd[k];
-        ok = h5r_scale(d, (unsigned)k, scales[k], 512);
+        ok = h5r_axis(d, (unsigned)k, scales[k], 512);
     }
     return ok;
 }

@@ -15,28 +15,44 @@
 #define OPTDYN_VERSION "unknown"
 #endif
 
-static const char usage[] =
-    "Usage: optdyn COMMAND [ARGS]...\n"
-    "Optimizer dynamics: run optimizers as integrators, record trajectories to HDF5.\n"
-    "\n"
-    "Commands:\n"
-    "  run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [-q]\n"
-    "                         run an experiment, write an HDF5 file\n"
-    "  export OUT.h5 PATH     a dataset or group of an output file as TSV on stdout\n"
-    "  info OUT.h5            what is in an output file (attributes, datasets, axes)\n"
-    "  merge OUT.h5 SHARD.h5...\n"
-    "                         combine the shard files of a sweep run with --shard i/n\n"
-    "  theory EXP.ini [--set section.key=value]...\n"
-    "                         closed-form one-step optimal lr*(B) for a kind = onestep file\n"
-    "  list [optimizers|problems|kinds|keys]\n"
-    "                         what optdyn knows, with every parameter and default\n"
-    "\n"
-    "Options:\n"
-    "  -h, --help             this help; `optdyn COMMAND --help` for a command\n"
-    "  -V, --version          program version\n"
-    "\n"
-    "Exit status: 0 success, 2 bad usage or experiment file, 1 other failure.\n"
-    "Docs: docs/cli.md, docs/config.md, docs/hdf5-schema.md.\n";
+/* The subcommands: name, entry point, synopsis and one line of help. The top-level help and the
+ * unknown-command message are made from this table, so neither can omit a command. */
+static const struct command {
+    const char *name;
+    int (*fn)(int, char **);
+    const char *synopsis, *summary;
+} cmds[] = {
+    { "run", cmd_run, "run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--shard i/n]\n"
+      "             [--resume] [-q]", "run an experiment, write an HDF5 file (default ./<EXP stem>.h5)" },
+    { "merge", cmd_merge, "merge OUT.h5 SHARD.h5...",
+      "combine the shard files of a sweep run with --shard i/n" },
+    { "export", cmd_export, "export OUT.h5 PATH",
+      "a dataset or group of an output file as TSV on stdout" },
+    { "info", cmd_info, "info OUT.h5", "what is in an output file (attributes, datasets, axes)" },
+    { "plot", cmd_plot, "plot RESULT.h5 [RESULT2.h5]... [-o FIG.png|.svg|.pdf]",
+      "the default figure of a result's kind (gnuplot); several files overlaid" },
+    { "theory", cmd_theory, "theory EXP.ini [--set section.key=value]...",
+      "closed-form one-step optimal lr*(B) for a kind = onestep file" },
+    { "list", cmd_list, "list [optimizers|problems|kinds|keys]",
+      "what optdyn knows, with every parameter and default" },
+};
+enum { NCMDS = sizeof cmds / sizeof cmds[0] };
+
+static void print_usage(FILE *out)
+{
+    fputs("Usage: optdyn COMMAND [ARGS]...\n"
+          "Optimizer dynamics: run optimizers as integrators, record trajectories to HDF5.\n"
+          "\nCommands:\n", out);
+    for (size_t i = 0; i < NCMDS; i++)
+        fprintf(out, "  optdyn %s\n        %s\n", cmds[i].synopsis, cmds[i].summary);
+    fputs("\nOptions:\n"
+          "  -h, --help             this help; `optdyn COMMAND --help` for a command\n"
+          "  -V, --version          program version\n"
+          "\n"
+          "Exit status: 0 success, 2 bad usage or experiment file, 1 other failure.\n"
+          "Docs: man optdyn; docs/cli.md, docs/config.md, docs/hdf5-schema.md, docs/theory.md.\n",
+          out);
+}
 
 /* "optdyn CMD: message" on stderr, once per MPI job (from rank 0). */
 static void report(const char *cmd, const char *fmt, va_list ap)
@@ -107,31 +123,33 @@ int main(int argc, char **argv)
      * half-closed file and crash. */
     H5dont_atexit();
     if (argc < 2) {
-        fputs(usage, stderr);
+        print_usage(stderr);
         return EXIT_USAGE;
     }
     const char *cmd = argv[1];
-    if (!strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help")) {
-        fputs(usage, stdout);
+    int help = !strcmp(cmd, "-h") || !strcmp(cmd, "--help") || !strcmp(cmd, "help");
+    int version = !strcmp(cmd, "-V") || !strcmp(cmd, "--version");
+    if ((help || version) && argc > 2)
+        return cli_error(EXIT_USAGE, NULL, "%s takes no arguments (got '%s')", cmd, argv[2]);
+    if (help) {
+        print_usage(stdout);
         return EXIT_OK;
     }
-    if (!strcmp(cmd, "-V") || !strcmp(cmd, "--version")) {
+    if (version) {
         printf("optdyn %s\n", OPTDYN_VERSION);
         return EXIT_OK;
     }
-    static const struct {
-        const char *name;
-        int (*fn)(int, char **);
-    } cmds[] = { { "run", cmd_run }, { "export", cmd_export }, { "info", cmd_info },
-                 { "list", cmd_list }, { "merge", cmd_merge },
-                 { "theory", cmd_theory } };
-    for (size_t i = 0; i < sizeof cmds / sizeof cmds[0]; i++)
+    for (size_t i = 0; i < NCMDS; i++)
         if (!strcmp(cmd, cmds[i].name)) {
             par_init(&argc, &argv);
             int code = cmds[i].fn(argc - 1, argv + 1);
             par_finalize();
             return code;
         }
-    cli_error(EXIT_USAGE, NULL, "unknown command '%s' (expected run, export, info, list or merge)", cmd);
+    char names[256] = "";
+    for (size_t i = 0; i < NCMDS; i++)
+        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
+                 cmds[i].name);
+    cli_error(EXIT_USAGE, NULL, "unknown command '%s' (expected one of: %s)", cmd, names);
     return EXIT_USAGE;
 }

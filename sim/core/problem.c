@@ -11,12 +11,13 @@
 
 extern const problem_type problem_nqm, problem_quadratic, problem_rosenbrock, problem_beale,
     problem_linreg, problem_logreg, problem_gaussreg,
-    problem_matreg, problem_mlp;
+    problem_matreg, problem_mlp, problem_fmnist_softmax, problem_fmnist_mlp, problem_lora;
 
 const problem_type *const problem_types[] = {
     &problem_nqm, &problem_quadratic, &problem_rosenbrock, &problem_beale,
     &problem_linreg, &problem_logreg, &problem_gaussreg,
-    &problem_matreg, &problem_mlp, NULL,
+    &problem_matreg, &problem_mlp, &problem_fmnist_softmax, &problem_fmnist_mlp, &problem_lora,
+    NULL,
 };
 
 void problem_params_resolve(problem_params *pp)
@@ -100,6 +101,16 @@ void problem_free(problem *pb)
     free(pb->spectrum);
     free(pb->blocks);
     free(pb);
+}
+
+double problem_loss_gnorm(const problem *pb, const double *x, double *g, double *gnorm, int *status)
+{
+    *status = OD_OK;
+    if (pb->type->loss_gnorm)
+        return pb->type->loss_gnorm(pb, x, gnorm);
+    *status = pb->type->grad(pb, x, NULL, g);
+    *gnorm = sqrt(problem_dot(pb->n, g, g));
+    return pb->type->loss(pb, x);
 }
 
 int problem_is_full(const batch *b)

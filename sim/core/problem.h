@@ -84,6 +84,10 @@ typedef struct problem_type {
     int (*alloc)(problem *pb, const problem_params *pp, uint64_t seed);
     void (*free)(problem *pb);
     double (*loss)(const problem *pb, const double *x);
+    /* Optional: loss(pb, x) and the norm of the exact gradient at x (*gnorm) in one pass, each
+     * bit-identical to loss and to sqrt(problem_dot(g, g)) of grad (a recorded step); NULL: the
+     * two computed apart (problem_loss_gnorm). */
+    double (*loss_gnorm)(const problem *pb, const double *x, double *gnorm);
     /* g = gradient at x for batch b (b NULL or B = inf: the exact full gradient). */
     int (*grad)(const problem *pb, const double *x, const batch *b, double *g);
     /* hv = H(x) v; NULL where no Hessian exists. */
@@ -106,6 +110,17 @@ typedef struct problem_type {
      * PROBLEM_MAX_BLOCKS) and their number; the dimension is then their total size and the type
      * has no `dim` key. NULL: one vector block "x" of length dim. */
     size_t (*layout)(const problem_params *pp, problem_block *blocks);
+    /* Optional: mean loss (without penalties) and accuracy (fraction classified right) of x on
+     * the problem's held-out test examples; trajectories record them beside the training loss. */
+    int (*test_eval)(const problem *pb, const double *x, double *loss, double *accuracy);
+    /* Optional: the model's weight matrix W(x) into W (NULL: only its size), for comparing runs
+     * whose parameters differ (a factorized W = W_frozen + s A B against W itself); returns the
+     * size of W. NULL: the problem has no such matrix. */
+    size_t (*weight)(const problem *pb, const double *x, double *W);
+    /* Optional: rewrite pp into the same task with that weight itself as the parameter (the
+     * same data and minibatch draws from the same seed), for full fine-tuning next to a
+     * factorized run ([run] full). NULL: no such companion. */
+    void (*unfactorized)(problem_params *pp);
 } problem_type;
 
 struct problem {
@@ -123,6 +138,8 @@ struct problem {
     double *spectrum;      /* Hessian eigenvalues, ascending, for constant-Hessian problems, else NULL */
     problem_block *blocks; /* the type's layout (nblocks entries), or NULL: one vector "x" of n */
     size_t nblocks;
+    double factor_scale;   /* > 0: the parameter is a factorization W = W_frozen + s A B with
+                              blocks 0 = A (m x r), 1 = B (r x k) and s = factor_scale; else 0 */
     void *data;            /* owned by the type (type->free); x0, xstar, spectrum, blocks by problem_free */
 };
 
@@ -155,6 +172,9 @@ const char *problem_check(const problem_params *pp, char *why, size_t len);
  * deviations of one example's gradient noise); nothing for B = inf or s = 0. */
 void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g);
 double problem_dot(size_t n, const double *a, const double *b);
+/* L(x) and *gnorm = |grad L(x)| (exact gradient): the type's loss_gnorm, else loss, grad into
+ * the scratch g (n) and a dot product. *status gets grad's status. */
+double problem_loss_gnorm(const problem *pb, const double *x, double *g, double *gnorm, int *status);
 int problem_is_full(const batch *b);                /* exact gradient wanted? */
 void problem_init_gauss(problem *pb, uint64_t seed, double scale);   /* x0 ~ N(0, scale^2 I) */
 /* x ~ N(0, scale^2 I) from stream (seed, RNG_INIT, replicate); replicate 0 is pb->x0. */

@@ -1,5 +1,6 @@
 /* sim/core/replicate.c — advance one run: batch b_t = draw(t); dx = step(x; b_t) with lr_t =
- * lr*s(t) and the gradients clipped / + l2*x (train_grad.c); x <- x*(1 - lr_t*wd) + dx;
+ * lr*s(t) and the gradients clipped / + l2*x (train_grad.c); dx and wd of the blocks from
+ * lr_ratio_from on scaled by lr_ratio (per-block lr); x <- x*(1 - lr_t*wd) + dx;
  * xbar <- ema*xbar + (1-ema)*x. Buffers are allocated once, at init. */
 #include "replicate.h"
 #include "status.h"
@@ -18,7 +19,7 @@ int replicate_init(replicate *r, const problem *pb, const opt_type *type, const 
     int status = draw_init(&r->dr, pb, B, seed, stream);
     r->x = malloc(n * sizeof *r->x);
     r->dx = malloc(n * sizeof *r->dx);
-    r->st = opt_state_alloc(type, n, p);
+    r->st = opt_state_alloc_on(type, pb, p);
     if (p->ema > 0)
         r->xbar = malloc(n * sizeof *r->xbar);
     if (status == OD_OK && (!r->x || !r->dx || !r->st || (p->ema > 0 && !r->xbar)))
@@ -54,7 +55,21 @@ int replicate_step(replicate *r)
         p = &r->pt;
     }
     int status = r->type->step(r->st, n, r->t, p, r->x, pb, &b, r->dx);
-    if (tr->weight_decay > 0) {
+    if (opt_train_block_lr(tr)) {
+        size_t from;
+        problem_block_at(r->pb, (size_t)tr->lr_ratio_from, &from);
+        for (size_t i = from; i < n; i++)
+            r->dx[i] *= tr->lr_ratio;
+        if (tr->weight_decay > 0) {
+            double keep = 1.0 - p->lr * tr->weight_decay,
+                   keep_b = 1.0 - p->lr * tr->lr_ratio * tr->weight_decay;
+            for (size_t i = 0; i < n; i++)
+                r->x[i] = r->x[i] * (i < from ? keep : keep_b) + r->dx[i];
+        } else {
+            for (size_t i = 0; i < n; i++)
+                r->x[i] += r->dx[i];
+        }
+    } else if (tr->weight_decay > 0) {
         double keep = 1.0 - p->lr * tr->weight_decay;
         for (size_t i = 0; i < n; i++)
             r->x[i] = r->x[i] * keep + r->dx[i];

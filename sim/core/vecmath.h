@@ -1,7 +1,8 @@
-/* sim/core/vecmath.h — lets GCC vectorize loops that call exp and expm1 by declaring glibc's SIMD
- * variants (libmvec, linked through -lm), which <math.h> only declares under -ffast-math. Used by files
- * compiled with -fno-math-errno -funsafe-math-optimizations but without -ffinite-math-only,
- * so infinities (batch = inf, log 0 = -inf) keep their meaning. */
+/* sim/core/vecmath.h — lets GCC vectorize loops that call exp and expm1 by declaring
+ * glibc's SIMD variants (libmvec, linked through -lm, a few ulps), which <math.h> only declares
+ * under -ffast-math. Used by files compiled with -fno-math-errno (nqm_sum.c also with
+ * -funsafe-math-optimizations) but without -ffinite-math-only, so infinities (batch = inf,
+ * log 0 = -inf) keep their meaning. */
 #ifndef OPTDYN_VECMATH_H
 #define OPTDYN_VECMATH_H
 

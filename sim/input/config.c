@@ -16,7 +16,7 @@ const param_spec experiment_specs[] = {
     { "seed", PARAM_INT, offsetof(experiment_params, seed), "1", 0, 9007199254740991.0, 0, NULL,
       "key of every random stream (data, x0, noise, batches)" },
     { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
-      NULL, "HDF5 file to write (default results/<file stem>.h5; -o overrides)" },
+      NULL, "HDF5 file to write (default <file stem>.h5 in the current directory; -o overrides)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 
@@ -232,12 +232,14 @@ static int load_optimizer(const ctx *x, const ini_section *s, const char *name)
     o->type = opt_types[type];
     param_defaults(opt_train_specs, &o->p.train);
     param_defaults(o->type->params, &o->p);   /* after: a type may set a shared key's default */
-    for (const param_spec *k = o->type->params; c->kind->reserved_key && k->key; k++) {
-        const ini_entry *e = ini_doc_entry(c->doc, s->name, k->key);
-        const char *why = c->kind->reserved_key(c, k->key);
-        if (e && why)
-            return entry_error(x, e, why);
-    }
+    for (int t = 0; t < 2; t++)
+        for (const param_spec *k = t ? opt_train_specs : o->type->params;
+             c->kind->reserved_key && k->key; k++) {
+            const ini_entry *e = ini_doc_entry(c->doc, s->name, k->key);
+            const char *why = c->kind->reserved_key(c, k->key);
+            if (e && why)
+                return entry_error(x, e, why);
+        }
     if (c->kind->prepare_optimizer)
         c->kind->prepare_optimizer(o);
     const more_specs train = { opt_train_specs, &o->p.train };
@@ -388,7 +390,7 @@ static int check_consistency(const ctx *x)
         char name[128];
         snprintf(name, sizeof name, "optimizer %s", c->opt[i].section);
         int schedule_only = opt_train_scheduled(tr) && !opt_train_grad_wrapped(tr) &&
-                            !(tr->weight_decay > 0);
+                            !(tr->weight_decay > 0) && !opt_train_block_lr(tr);
         if (opt_train_active(tr) && !c->kind->budget && schedule_only &&
             (c->kind->flags & KIND_SCHEDULE_PER_RUN)) {     /* length: each run's own (T = K) */
             if ((bad = opt_train_resolve(tr, LONG_MAX / 4, why, sizeof why)))
@@ -398,11 +400,20 @@ static int check_consistency(const ctx *x)
         if (opt_train_active(tr) && !c->kind->budget) {
             snprintf(why, sizeof why, "kind = %s takes no %s (kinds trajectory and sweep "
                      "do%s)", c->kind->name, c->kind->flags & KIND_SCHEDULE_PER_RUN ?
-                     "weight decay, l2 or clipping" : "schedule, weight decay or clipping",
+                     "weight decay, l2, clipping or lr_ratio" :
+                     "schedule, weight decay, clipping or lr_ratio",
                      c->kind->flags & KIND_SCHEDULE_PER_RUN ? "; this kind takes schedules" : "");
             return key_error(x, name, tr->weight_decay > 0 ? "weight_decay" : tr->l2 > 0 ? "l2"
-                             : tr->clip_norm > 0 ? "clip_norm" : tr->schedule != 0 ? "schedule"
-                             : "warmup", why);
+                             : tr->clip_norm > 0 ? "clip_norm" : opt_train_block_lr(tr) ?
+                             "lr_ratio" : tr->schedule != 0 ? "schedule" : "warmup", why);
+        }
+        const problem_type *pt = problem_types[c->problem.type];
+        size_t nb = pt->layout ? pt->layout(&c->problem, NULL) : 1;
+        if (opt_train_block_lr(tr) && (size_t)tr->lr_ratio_from >= nb) {
+            snprintf(why, sizeof why, "scales blocks lr_ratio_from = %ld and later, but problem %s "
+                     "has %zu parameter block%s (expected lr_ratio = 1, or lr_ratio_from < %zu)",
+                     tr->lr_ratio_from, pt->name, nb, nb == 1 ? "" : "s", nb);
+            return key_error(x, name, "lr_ratio", why);
         }
         if (c->kind->budget && (bad = opt_train_resolve(tr, c->kind->budget(c), why, sizeof why)))
             return key_error(x, name, bad, why);
@@ -424,14 +435,15 @@ static int check_consistency(const ctx *x)
     return OD_OK;
 }
 
-/* results/<stem>.h5 for experiments/<stem>.ini */
+/* <stem>.h5 in the current directory for any/folder/<stem>.ini: works wherever optdyn runs
+ * (an installed experiment included), never inside the folder of the experiment file. */
 static void default_output(config *c)
 {
     const char *base = strrchr(c->doc->path, '/');
     base = base ? base + 1 : c->doc->path;
     const char *dot = strrchr(base, '.');
     int len = dot && dot != base ? (int)(dot - base) : (int)strlen(base);
-    snprintf(c->exp.output, sizeof c->exp.output, "results/%.*s.h5", len, base);
+    snprintf(c->exp.output, sizeof c->exp.output, "%.*s.h5", len, base);
 }
 
 int config_load(const char *path, const char *const *sets, size_t nsets, config **out,

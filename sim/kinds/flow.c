@@ -18,7 +18,8 @@ typedef struct ode_ctx {
     const opt_flow *f;
     const opt_params *p;
     const problem *pb;
-    double *work;          /* 4n for the limit, then dim for the time derivative */
+    double *work;          /* 4n + f->work(n) for the limit */
+    double *fm;            /* dim: the Jacobian's second time derivative evaluation */
 } ode_ctx;
 
 static int ode_rhs(double t, const double y[], double dydt[], void *params)
@@ -38,7 +39,7 @@ static int ode_jac(double t, const double y[], double *dfdy, double dfdt[], void
 {
     const ode_ctx *o = params;
     size_t n = o->pb->n, m = o->f->dim(n);
-    double h = 1e-6 * fmax(fabs(t), 1e-3), *fm = o->work + 4 * n;
+    double h = 1e-6 * fmax(fabs(t), 1e-3), *fm = o->fm;
     if (o->f->jac(t, y, dfdy, n, o->p, o->pb, o->work) != OD_OK ||
         ode_rhs(t + h, y, dfdt, params) != GSL_SUCCESS ||
         ode_rhs(t - h, y, fm, params) != GSL_SUCCESS)
@@ -59,14 +60,20 @@ int flow_integrator_used(const opt_flow *f, int integrator)
     return integrator == FLOW_MSBDF && f->jac ? FLOW_MSBDF : FLOW_RK8PD;
 }
 
+size_t flow_work_size(const opt_flow *f, size_t n)
+{
+    return 4 * n + (f->work ? f->work(n) : 0);
+}
+
 int flow_solve(const opt_flow *f, const opt_params *p, const problem *pb, const double *x0,
                int integrator, double tol, size_t m, const double *t, double *xs, char *err,
                size_t len)
 {
     size_t n = pb->n, dim = f->dim(n);
     int implicit = flow_integrator_used(f, integrator) == FLOW_MSBDF;
-    double *y = malloc(dim * sizeof *y), *work = malloc((4 * n + dim) * sizeof *work);
-    ode_ctx ctx = { f, p, pb, work };
+    size_t wn = flow_work_size(f, n);
+    double *y = malloc(dim * sizeof *y), *work = calloc(wn + dim, sizeof *work);
+    ode_ctx ctx = { f, p, pb, work, work + wn };
     gsl_odeiv2_system sys = { ode_rhs, implicit ? ode_jac : NULL, dim, &ctx };
     const gsl_odeiv2_step_type *stepper = implicit ? gsl_odeiv2_step_msbdf : gsl_odeiv2_step_rk8pd;
     gsl_odeiv2_driver *d = y && work ? gsl_odeiv2_driver_alloc_y_new(&sys, stepper, 1e-6, tol, tol)

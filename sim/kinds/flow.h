@@ -22,6 +22,7 @@ typedef struct flow_params {
     char limits[PARAM_STRING_MAX];   /* comma-separated limit names to run ("": all) */
     param_list landscape;    /* 2-D problems: as in run_params */
     long landscape_points;
+    int sharpness;           /* also S_1 of H at the matched discrete and continuous points */
 } flow_params;
 
 extern const param_spec flow_specs[];          /* [flow] keys */
@@ -32,6 +33,9 @@ enum { FLOW_RK8PD, FLOW_MSBDF };                 /* [flow] integrator */
 extern const char *const flow_integrator_names[];
 /* msbdf needs the limit's analytic Jacobian: limits without one are integrated by rk8pd. */
 int flow_integrator_used(const opt_flow *f, int integrator);
+
+/* Doubles of scratch limit f's rhs, start and extra get: 4n + f->work(n). */
+size_t flow_work_size(const opt_flow *f, size_t n);
 
 /* Integrate limit f (hyperparameters p, already tied to lr) from x0 over the sorted times
  * t[0..m), writing the x part of the state at each into xs (m x n). On an integrator failure
@@ -89,7 +93,7 @@ typedef struct flow_fit {
 void flow_fit_order(size_t m, const double *lr, const double *error, const double *floor,
                     const char *what, flow_fit *fit);
 
-/* Is limit f selected by [flow] limits (empty: all)? */
+/* Is limit f selected by [flow] limits (empty: all but the opt-in limits)? */
 int flow_limit_selected(const flow_params *fp, const opt_flow *f);
 /* Non-NULL (with why) when [flow] limits names a limit no optimizer has, or leaves an
  * optimizer without any limit. */

@@ -18,8 +18,8 @@ const param_spec flow_specs[] = {
     { "points", PARAM_INT, offsetof(flow_params, points), "101", 2, 100000, 0, NULL,
       "matched points of each recorded trajectory" },
     { "limits", PARAM_STRING, offsetof(flow_params, limits), NULL, 0, 0, PARAM_OPTIONAL, NULL,
-      "comma-separated continuous limits to compare (default: every limit of every optimizer; "
-      "`optdyn list` names them)" },
+      "comma-separated continuous limits to compare (default: every limit of every optimizer but "
+      "the opt-in ones, e.g. sgd's central; `optdyn list` names them)" },
     { "trajectory_lr", PARAM_GRID, offsetof(flow_params, trajectory_lr), NULL, 0, 1e300,
       PARAM_LO_OPEN | PARAM_OPTIONAL, NULL,
       "learning rates whose trajectories are recorded (default: the smallest of lr)" },
@@ -36,6 +36,9 @@ const param_spec flow_specs[] = {
       "stochastic Heun steps of a nonlinear SDE per optimizer step (dt = lr/substeps), even; "
       "linear SDEs (quadratics) are sampled exactly and ignore it" },
     LANDSCAPE_SPECS(flow_params),
+    { "sharpness", PARAM_CHOICE, offsetof(flow_params, sharpness), "no", 0, 0, 0, param_yes_no,
+      "also record S_1 = lambda_max(H) at every matched point of the discrete and continuous "
+      "trajectories (Lanczos on exact Hessian-vector products; needs a problem with them)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 

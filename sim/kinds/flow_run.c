@@ -6,6 +6,7 @@
 #include "landscape.h"
 #include "../output/meta.h"
 #include "sme.h"
+#include "sharpness.h"
 #include "../core/status.h"
 
 #include <math.h>
@@ -45,6 +46,46 @@ static void record_gap(rec *r, const char *group, const problem *pb, const opt_f
             buf[j] = f->gap_bound(t[j], r0sq);
         rec_vector(r, group, "gap_bound", P, buf, "t");
     }
+}
+
+/* The limit's extras (opt_flow extras) along xc, and with [flow] sharpness = yes S_1 at the
+ * discrete and continuous points, as vectors over t in group. */
+static int record_extras(rec *r, const char *group, const config *c, const problem *pb,
+                         const opt_flow *f, const opt_params *p, size_t P, const double *xd,
+                         const double *xc)
+{
+    size_t n = pb->n, ne = 0;
+    while (f->extras && f->extra && f->extras[ne])
+        ne++;
+    int status = OD_OK, sharp = flow_params_of(c)->sharpness;
+    double *work = ne ? calloc(flow_work_size(f, n), sizeof *work) : NULL;
+    double *v = malloc((ne + 2) * P * sizeof *v), out[16];
+    if (!v || (ne && !work) || ne > 16)
+        status = OD_ENOMEM;
+    for (size_t j = 0; status == OD_OK && j < P; j++) {
+        if (ne && (status = f->extra(xc + j * n, n, p, pb, work, out)) == OD_OK)
+            for (size_t e = 0; e < ne; e++)
+                v[e * P + j] = out[e];
+        if (status == OD_OK && sharp)
+            status = sharpness_at(pb, xd + j * n, &v[ne * P + j]);
+        if (status == OD_OK && sharp)       /* (unused when the limit records it) */
+            status = sharpness_at(pb, xc + j * n, &v[(ne + 1) * P + j]);
+    }
+    char name[128];
+    for (size_t e = 0; status == OD_OK && e < ne; e++) {
+        snprintf(name, sizeof name, "%s_continuous", f->extras[e]);
+        rec_vector(r, group, name, P, v + e * P, "t");
+    }
+    int own = 0;            /* the limit records S_1 itself (extra "sharpness") */
+    for (size_t e = 0; e < ne; e++)
+        own |= strcmp(f->extras[e], "sharpness") == 0;
+    if (status == OD_OK && sharp) {
+        rec_vector(r, group, "sharpness_discrete", P, v + ne * P, "t");
+        if (!own)
+            rec_vector(r, group, "sharpness_continuous", P, v + (ne + 1) * P, "t");
+    }
+    free(work), free(v);
+    return status;
 }
 
 /* Matched trajectories at lr into group: steps k_j = round(j K / (P-1)), times k_j dt, with
@@ -110,14 +151,14 @@ static int record_trajectory(rec *r, const char *group, const config *c, const p
             snprintf(path, sizeof path, "%s/%s", group, xs[k]);
             rec_array(r, path, 2, dims, xv[k], NULL);
         }
-        char tpath[400];
-        snprintf(tpath, sizeof tpath, "%s/t", group);
         const char *scaled[] = { "step", "x_discrete", "x_continuous" };
+        static const char *const axes[] = { "t", "coordinate" };
         for (int k = 0; k < 3; k++) {
             snprintf(path, sizeof path, "%s/%s", group, scaled[k]);
-            rec_attach_scale(r, path, 0, tpath);
+            rec_dims(r, path, k ? 2 : 1, axes);
         }
         record_gap(r, group, pb, f, P, t, ld, lc, e);
+        status = record_extras(r, group, c, pb, f, &p, P, xd, xc);
     }
     free(ks), free(t), free(step), free(xd), free(xc), free(ld), free(lc), free(e);
     return status;
@@ -295,7 +336,7 @@ int flow_limit_selected(const flow_params *fp, const opt_flow *f)
     for (const char *p = fp->limits; (p = list_next(p, word, sizeof word));)
         if (strcmp(word, f->name) == 0)
             return 1;
-    return !fp->limits[0];
+    return !fp->limits[0] && !f->opt_in;
 }
 
 const char *flow_limits_check(const config *c, char *why, size_t len)

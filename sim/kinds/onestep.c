@@ -35,7 +35,7 @@ static int next_phi(const cfg_optimizer *o, int dir, const frozen *fz, const dou
     batch b;
     draw_step_at(d, t, x, &b);
     if (dir == ONESTEP_FIRST) {
-        memset(st, 0, o->type->state_size(n) * sizeof *st);
+        memset(st, 0, opt_state_len(o->type, &fz->pb) * sizeof *st);
         if (o->type->init)
             o->type->init(st, n, &p);
     }
@@ -53,7 +53,7 @@ int onestep_mc(const config *c, const cfg_optimizer *o, int dir, const problem *
     frozen fz;
     frozen_init(&fz, pb, x);
     draw d;
-    double *st = opt_state_alloc(o->type, n, &o->p), *phi = malloc(n * sizeof *phi);
+    double *st = opt_state_alloc_on(o->type, pb, &o->p), *phi = malloc(n * sizeof *phi);
     double *g = malloc(n * sizeof *g), *hphi = malloc(n * sizeof *hphi), *y = malloc(n * sizeof *y);
     double *sum = calloc(n, sizeof *sum), *sum2 = calloc(n, sizeof *sum2);
     int status = draw_init(&d, pb, B, (uint64_t)c->exp.seed, cell);

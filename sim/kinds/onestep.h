@@ -1,6 +1,6 @@
 /* sim/kinds/onestep.h — kind = onestep: with the gradient frozen at x, Monte Carlo estimates of each
  * optimizer's one-step optimal lr*(B) and dL(B) (first update and steady state), beside the
- * closed forms of THEORY.md section 4. Layout: docs/hdf5-schema.md (/onestep). */
+ * closed forms of docs/theory.md "One-step scaling". Layout: docs/hdf5-schema.md (/onestep). */
 #ifndef OPTDYN_ONESTEP_H
 #define OPTDYN_ONESTEP_H
 

@@ -31,6 +31,7 @@ static void record_moments(rec *r, const grad_moments *m, const problem *pb)
         rec_attr_num(r, g, names[i], v[i]);
         snprintf(path, sizeof path, "/onestep/moments/%s", names[i]);   /* one-row table */
         rec_array(r, path, 1, &one, &v[i], NULL);
+        rec_dims(r, path, 1, (const char *const[]){ "row" });
     }
     double Bp, lp;
     sign_surge(m, &Bp, &lp);
@@ -86,11 +87,11 @@ static void record_goh(rec *r, const problem *pb)
         rec_array(r, "/onestep/goh/lr", 1, &nl, lr, NULL);
         rec_array(r, "/onestep/goh/momentum", 1, &nm, mu, NULL);
         rec_array(r, "/onestep/goh/rate", 2, dims, rate, NULL);
-        rec_attach_scale(r, "/onestep/goh/rate", 0, "/onestep/goh/lr");
-        rec_attach_scale(r, "/onestep/goh/rate", 1, "/onestep/goh/momentum");
+        rec_dims(r, "/onestep/goh/rate", 2, (const char *const[]){ "lr", "momentum" });
         double opt[3] = { lr0, mu0, rate0 };
         size_t three = 3;
         rec_array(r, "/onestep/goh/optimum", 1, &three, opt, NULL);
+        rec_dims(r, "/onestep/goh/optimum", 1, (const char *const[]){ "component" });
         rec_attr_str(r, "/onestep/goh/optimum", "description", "lr, mu, rate");
     }
     free(lr), free(mu), free(rate);
@@ -184,8 +185,7 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
                                      : k == 1 ? cells[i].e.mean_phi[j] : cells[i].e.mean_phi_se[j];
             snprintf(path, sizeof path, "%s/%s", cg, k == 0 ? "u" : k == 1 ? "mean_phi" : "mean_phi_se");
             rec_array(r, path, 2, dims, buf, NULL);
-            for (unsigned a = 0; a < 2; a++)
-                rec_attach_scale(r, path, a, axes[a]);
+            rec_dims(r, path, 2, axes);
         }
         free(buf);
     }
@@ -241,21 +241,20 @@ int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, cha
         rec_attr_num(r, "/onestep", "samples", (double)onestep_params_of(c)->samples);
         rec_attr_num(r, "/onestep", "steady_steps", (double)onestep_params_of(c)->steady_steps);
         rec_array(r, "/onestep/batch", 1, &nb, onestep_params_of(c)->batch.v, NULL);
+        static const char *const coordinate[] = { "coordinate" }, *const self[] = { "optimizer" };
         rec_array(r, "/onestep/x", 1, &pb->n, x, NULL);
-        double *idx = malloc(pb->n * sizeof *idx);
-        for (size_t i = 0; idx && i < pb->n; i++)
-            idx[i] = (double)i;
-        if (idx)
-            rec_array_int(r, "/onestep/coordinate", 1, &pb->n, idx);
-        free(idx);
         rec_array(r, "/onestep/g", 1, &pb->n, m.g, NULL);
         rec_array(r, "/onestep/sigma", 1, &pb->n, m.sd, NULL);
+        rec_dims(r, "/onestep/x", 1, coordinate);      /* creates the index axis coordinate */
+        rec_dims(r, "/onestep/g", 1, coordinate);
+        rec_dims(r, "/onestep/sigma", 1, coordinate);
         const char **names = malloc(c->nopt * sizeof *names);
         for (size_t i = 0; names && i < c->nopt; i++)
             names[i] = c->opt[i].name;
         if (names)
             rec_strings(r, "/onestep/optimizer", c->nopt, names);
         free(names);
+        rec_dims(r, "/onestep/optimizer", 1, self);
         record_moments(r, &m, pb);
         if (pb->spectrum)
             record_goh(r, pb);

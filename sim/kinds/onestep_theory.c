@@ -1,5 +1,5 @@
-/* sim/kinds/onestep_theory.c — `optdyn theory` for kind = onestep: the closed forms of THEORY.md
- * section 4 at the frozen point, as '# key = value' lines and a TSV table, no Monte Carlo. */
+/* sim/kinds/onestep_theory.c — `optdyn theory` for kind = onestep: the closed forms of docs/theory.md
+ * "One-step scaling" at the frozen point, as '# key = value' lines and a TSV table, no Monte Carlo. */
 #include "../core/status.h"
 #include "../input/param.h"
 #include "../theory/grad_moments.h"
@@ -22,7 +22,7 @@ typedef struct block {
     double *lr, *dL;
 } block;
 
-/* Adam steady: append the update RMS columns (THEORY.md 4; the global form is exact only when
+/* Adam steady: append the update RMS columns (docs/theory.md "One-step scaling"; the global form is exact only when
  * every coordinate has the same g_i^2/Sigma_ii). */
 static void add_update_rms(block *k, const grad_moments *m, size_t nb, const double *B)
 {

@@ -5,6 +5,8 @@
 #include "update_sv.h"
 #include "../core/replicate.h"
 #include "landscape.h"
+#include "weight_gap.h"
+#include "sharpness.h"
 #include "../output/meta.h"
 #include "../theory/exact.h"
 #include "../theory/noise_scale.h"
@@ -16,20 +18,32 @@
 #include <string.h>
 
 typedef struct row_state {
-    double step, loss, gnorm, lr, loss_ema, loss_exp;
+    double step, loss, gnorm, lr, loss_ema, loss_exp, test_loss, test_acc, gap;
     exact *ex;            /* the expected-loss engine of this run, or NULL */
+    weight_gap *wg;       /* [run] reference: the weight gap's reference rows, or NULL */
+    int is_ref;           /* this run is the reference */
+    size_t row;           /* recorded rows so far */
 } row_state;
 
-/* Append the row of step t; the columns are those open_table opened, in its order. */
-static int record(rec_table *tab, const config *c, const replicate *r, double *g, row_state *rs)
+/* The loss at x_t into rs, with the exact gradient's norm when the step is recorded (one pass
+ * where the problem has loss_gnorm: nothing the row needs is computed twice). */
+static int measure(const replicate *r, double *g, row_state *rs, int recorded)
 {
-    int status = r->pb->type->grad(r->pb, r->x, NULL, g);
+    int status = OD_OK;
+    rs->loss = recorded ? problem_loss_gnorm(r->pb, r->x, g, &rs->gnorm, &status) : replicate_loss(r);
+    return status;
+}
+
+/* Append the row of step t (loss and gradient norm from measure); the columns are those
+ * open_table opened, in its order. */
+static int record(rec_table *tab, const config *c, const replicate *r, row_state *rs)
+{
+    int status = OD_OK;
     rs->step = (double)r->t;
     rs->lr = replicate_lr(r, r->t);
-    rs->gnorm = sqrt(problem_dot(r->pb->n, g, g));
     if (r->xbar)
         rs->loss_ema = replicate_judged_loss(r);
-    const double *row[8] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
+    const double *row[10] = { &rs->step, &rs->loss, &rs->gnorm, &rs->lr };
     int k = 4;
     if (r->xbar)
         row[k++] = &rs->loss_ema;
@@ -37,6 +51,16 @@ static int record(rec_table *tab, const config *c, const replicate *r, double *g
         rs->loss_exp = rs->ex->engine->loss(rs->ex->state, (double)r->t);
         row[k++] = &rs->loss_exp;
     }
+    if (r->pb->type->test_eval && status == OD_OK) {
+        status = r->pb->type->test_eval(r->pb, r->x, &rs->test_loss, &rs->test_acc);
+        row[k++] = &rs->test_loss;
+        row[k++] = &rs->test_acc;
+    }
+    if (rs->wg) {
+        rs->gap = weight_gap_at(rs->wg, r->pb, r->x, rs->row, rs->is_ref);
+        row[k++] = &rs->gap;
+    }
+    rs->row++;
     if (run_params_of(c)->record_x)
         row[k++] = r->x;
     if (run_params_of(c)->record_x && r->xbar)
@@ -53,11 +77,11 @@ static void grow_box(run_box *box, const double *x)
 }
 
 static rec_table *open_table(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
-                             int expected)
+                             int expected, int gap)
 {
     char group[128];
     snprintf(group, sizeof group, "/trajectory/%s", o->name);
-    rec_column cols[8] = {
+    rec_column cols[10] = {
         { "step", 1, 1, NULL, "optimizer step t (0 = initial point)" },
         { "loss", 1, 0, NULL, "full-data loss L(x_t)" },
         { "grad_norm", 1, 0, NULL, "norm of the exact full gradient at x_t" },
@@ -71,6 +95,16 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
         cols[k++] = (rec_column){ "loss_expected", 1, 0, NULL, "expected loss E[L] over the "
                                   "gradient noise (and a random x0) at step t, without sampling "
                                   "(the problem's exact engine; at the average with ema)" };
+    if (pb->type->test_eval) {
+        cols[k++] = (rec_column){ "test_loss", 1, 0, NULL, "loss at x_t on the problem's held-out "
+                                  "test examples (without penalties)" };
+        cols[k++] = (rec_column){ "test_accuracy", 1, 0, NULL, "fraction of the held-out test "
+                                  "examples classified right at x_t" };
+    }
+    if (gap)
+        cols[k++] = (rec_column){ "weight_gap", 1, 0, NULL, "|W(x_t) - W(x_t^ref)|_F, the "
+                                  "distance of the weight matrix to that of the [run] reference "
+                                  "optimizer at the same step (NaN past its last row)" };
     if (run_params_of(c)->record_x)
         cols[k++] = (rec_column){ "x", pb->n, 0, NULL, "iterate x_t" };
     if (run_params_of(c)->record_x && ema)
@@ -84,6 +118,8 @@ static rec_table *open_table(const config *c, const problem *pb, const cfg_optim
     meta_write_params(r, group, o->type->params, &o->p, NULL);
     meta_write_train(r, group, &o->p);
     rec_attr_int(r, group, "state_doubles", (long)opt_state_doubles(o->type, &o->p, pb));
+    if (run_params_of(c)->full[0])
+        rec_attr_int(r, group, "full", run_name_listed(run_params_of(c)->full, o->name));
     return tab;
 }
 
@@ -141,8 +177,18 @@ static int probe_close(run_probe *rp)
     return rec_table_close(rp->tab);
 }
 
+/* The sharpness probe at step t if due (iterates of non-finite loss are not probed). */
+static int sharp_step(const config *c, sharp_probe *sp, const replicate *rep, double loss)
+{
+    long every = run_params_of(c)->sharpness_every;
+    if (!sp->tab || rep->t % every != 0 || !isfinite(loss))
+        return OD_OK;
+    return sharp_probe_at(sp, rep);
+}
+
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
-                      run_progress_fn progress, void *user, run_outcome *out, run_box *box)
+                      run_progress_fn progress, void *user, run_outcome *out, run_box *box,
+                      weight_gap *wg)
 {
     const run_params *rp = run_params_of(c);
     *out = (run_outcome){ 0, -1, NAN };
@@ -151,6 +197,7 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
     rec_table *tab = NULL;
     run_probe probe = { .tab = NULL };
     update_sv usv;
+    sharp_probe sharp = { .tab = NULL };
     exact ex = { NULL, NULL };
     int status = replicate_init(&rep, pb, o->type, &o->p, rp->batch, (uint64_t)c->exp.seed, 0);
     if (status != OD_OK) {
@@ -169,14 +216,26 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         if (es != OD_OK && es != OD_ENOTSUP)
             status = es;
     }
-    if (status != OD_OK || !(tab = open_table(c, pb, o, r, ex.state != NULL)) ||
+    if (status != OD_OK || !(tab = open_table(c, pb, o, r, ex.state != NULL, wg != NULL)) ||
         (status = probe_open(c, pb, o, r, &probe)) != OD_OK)
         goto done;
-    row_state rs = { 0.0, replicate_loss(&rep), 0.0, o->p.lr, 0.0, 0.0, ex.state ? &ex : NULL };
+    if (rp->sharpness_every > 0) {
+        char group[128];
+        snprintf(group, sizeof group, "/trajectory/%s", o->name);
+        if ((status = sharp_probe_open(&sharp, pb, o->type, &o->p, (size_t)rp->sharpness_k,
+                                       (size_t)rp->sharpness_iters, rp->sharpness_tol, r,
+                                       group)) != OD_OK)
+            goto done;
+    }
+    row_state rs = { 0.0, 0.0, 0.0, o->p.lr, 0.0, 0.0, 0.0, 0.0, 0.0,
+                     ex.state ? &ex : NULL, wg, wg && strcmp(o->name, rp->reference) == 0, 0 };
+    if ((status = measure(&rep, g, &rs, 1)) != OD_OK)
+        goto done;
     double loss0 = rs.loss, limit = rp->diverge_factor * (loss0 != 0.0 ? fabs(loss0) : 1.0);
     *out = (run_outcome){ 0, isfinite(loss0) ? -1 : 0, loss0 };
-    if ((status = record(tab, c, &rep, g, &rs)) != OD_OK ||
-        (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
+    if ((status = record(tab, c, &rep, &rs)) != OD_OK ||
+        (status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK ||
+        (status = sharp_step(c, &sharp, &rep, rs.loss)) != OD_OK || out->diverged_at == 0)
         goto done;
     /* Finite-data problems: the loss costs all N examples (a step B of them), so with
      * record_every > 1 it is evaluated at recorded and probed steps only; a non-finite iterate is
@@ -191,16 +250,18 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
         out->steps_done = t;
         if (progress && (t & 1023) == 0)
             progress(user, o->name, t, rp->steps);
-        if (sparse_loss && t % rp->record_every != 0 && t != rp->steps &&
-            !(rp->noise_scale_every > 0 && t % rp->noise_scale_every == 0)) {
+        int due = t % rp->record_every == 0 || t == rp->steps;
+        if (sparse_loss && !due &&
+            !(rp->noise_scale_every > 0 && t % rp->noise_scale_every == 0) &&
+            !(rp->sharpness_every > 0 && t % rp->sharpness_every == 0)) {
             int finite = 1;
             for (size_t i = 0; i < pb->n && finite; i++)
                 finite = isfinite(rep.x[i]);
             if (finite)
                 continue;
             rs.loss = NAN;
-        } else {
-            rs.loss = replicate_loss(&rep);
+        } else if ((status = measure(&rep, g, &rs, due)) != OD_OK) {
+            goto done;
         }
         out->final_loss = rs.loss;
         int diverged = !isfinite(rs.loss) || fabs(rs.loss) > limit;
@@ -208,15 +269,22 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
             out->diverged_at = t;
         if (pb->n == 2 && box && rs.loss <= 4.0 * fabs(loss0))
             grow_box(box, rep.x);
-        if (diverged || t % rp->record_every == 0 || t == rp->steps)
-            if ((status = record(tab, c, &rep, g, &rs)) != OD_OK)
+        if (diverged && !due && (status = measure(&rep, g, &rs, 1)) != OD_OK)
+            goto done;
+        if (diverged || due)
+            if ((status = record(tab, c, &rep, &rs)) != OD_OK)
                 goto done;
-        if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK)
+        if ((status = probe_step(c, &probe, &rep, rs.loss)) != OD_OK ||
+            (status = sharp_step(c, &sharp, &rep, rs.loss)) != OD_OK)
             goto done;
         if (diverged)
             break;
     }
 done:
+    if (sharp.work) {
+        int s = sharp_probe_close(&sharp, r);
+        status = status != OD_OK ? status : s;
+    }
     if (probe.tab) {
         int s = probe_close(&probe);
         status = status != OD_OK ? status : s;
@@ -238,23 +306,75 @@ done:
     return status != OD_OK ? status : rec_status(r);
 }
 
+int run_name_listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        p += strspn(p, ", \t");
+        size_t w = strcspn(p, ", \t");
+        if (w == n && strncmp(p, name, n) == 0)
+            return 1;
+        p += w;
+    }
+    return 0;
+}
+
+/* The problem optimizer o runs on: the unfactorized companion when [run] full lists it. */
+static const problem *problem_of(const config *c, const cfg_optimizer *o, const problem *pb,
+                                 const problem *full)
+{
+    return full && run_name_listed(run_params_of(c)->full, o->name) ? full : pb;
+}
+
+/* The companion of pb with the weight itself as the parameter, from the same seed. */
+static problem *full_problem(const config *c, int *status)
+{
+    problem_params *pp = malloc(sizeof *pp);
+    *status = OD_ENOMEM;
+    if (!pp)
+        return NULL;
+    *pp = c->problem;
+    problem_types[pp->type]->unfactorized(pp);
+    problem_params_resolve(pp);
+    problem *full = problem_alloc(pp, (uint64_t)c->exp.seed, status);
+    free(pp);
+    return full;
+}
+
 int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_fn progress,
                        void *user)
 {
+    const run_params *rp = run_params_of(c);
     run_box box = { { pb->x0[0], pb->x0[pb->n > 1] }, { pb->x0[0], pb->x0[pb->n > 1] } };
     if (pb->n == 2 && pb->xstar)
         grow_box(&box, pb->xstar);
     rec_group(r, "/trajectory");
-    rec_attr_num(r, "/problem", "batch", run_params_of(c)->batch);   /* the trajectories' B */
-    rec_attr_num(r, "/trajectory", "batch", run_params_of(c)->batch);
-    rec_attr_int(r, "/trajectory", "steps", run_params_of(c)->steps);
-    for (size_t i = 0; i < c->nopt; i++) {
-        run_outcome out;
-        int status = sim_run_optimizer(c, pb, &c->opt[i], r, progress, user, &out, &box);
-        if (status != OD_OK)
-            return status;
+    rec_attr_num(r, "/problem", "batch", rp->batch);   /* the trajectories' B */
+    rec_attr_num(r, "/trajectory", "batch", rp->batch);
+    rec_attr_int(r, "/trajectory", "steps", rp->steps);
+    int status = OD_OK;
+    problem *full = rp->full[0] ? full_problem(c, &status) : NULL;
+    weight_gap wg = { .ref = NULL }, *wgp = NULL;
+    size_t first = 0;
+    if (status == OD_OK && rp->reference[0]) {
+        rec_attr_str(r, "/trajectory", "reference", rp->reference);
+        status = weight_gap_init(&wg, pb, (size_t)(rp->steps / rp->record_every) + 2);
+        wgp = &wg;
+        while (first < c->nopt && strcmp(c->opt[first].name, rp->reference) != 0)
+            first++;
     }
+    /* the reference runs first, then the others in file order */
+    for (size_t k = 0; status == OD_OK && k < c->nopt; k++) {
+        size_t i = !wgp ? k : k == 0 ? first : k <= first ? k - 1 : k;
+        run_outcome out;
+        status = sim_run_optimizer(c, problem_of(c, &c->opt[i], pb, full), &c->opt[i], r, progress,
+                                   user, &out, &box, wgp);
+    }
+    weight_gap_free(&wg);
+    problem_free(full);
+    if (status != OD_OK)
+        return status;
     if (pb->n == 2)
-        return landscape_write(r, &run_params_of(c)->landscape, run_params_of(c)->landscape_points, pb, &box);
+        return landscape_write(r, &rp->landscape, rp->landscape_points, pb, &box);
     return rec_status(r);
 }

@@ -21,11 +21,20 @@ typedef struct run_params {
     double noise_scale_ema;          /* EMA coefficient per probe */
     int noise_scale_exact;           /* also the exact B_simple, B_noise (N or n gradients) */
     long update_sv_every;            /* singular values of the update's matrix blocks (0: never) */
+    char full[PARAM_STRING_MAX];     /* optimizers run on the unfactorized problem (W itself) */
+    char reference[PARAM_STRING_MAX];   /* optimizer whose W_t the others are compared to */
+    long sharpness_every;            /* top-k Hessian eigenvalues every k steps (0: never) */
+    long sharpness_k;                /* how many */
+    long sharpness_iters;            /* most Lanczos iterations per probe */
+    double sharpness_tol;            /* Lanczos residual tolerance, relative */
 } run_params;
 
 extern const param_spec run_specs[];          /* [run] keys */
 /* The [run] keys of an experiment of this kind. */
 static inline const run_params *run_params_of(const config *c) { return c->kp; }
+
+/* Is name among the words of list (separated by commas or blanks)? */
+int run_name_listed(const char *list, const char *name);
 
 /* Called every so often with the optimizer's name and step; may be NULL. */
 typedef void (*run_progress_fn)(void *user, const char *name, long t, long steps);
@@ -41,9 +50,13 @@ typedef struct run_box {
     double lo[2], hi[2];
 } run_box;
 
-/* Run and record one optimizer; grows box (2-D problems) by its iterates of bounded loss. */
+/* Run and record one optimizer on pb (the caller picks the problem: [run] full); grows box (2-D
+ * problems) by its iterates of bounded loss; wg: the weight gap to the [run] reference (column
+ * weight_gap), or NULL. */
+struct weight_gap;
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
-                      run_progress_fn progress, void *user, run_outcome *out, run_box *box);
+                      run_progress_fn progress, void *user, run_outcome *out, run_box *box,
+                      struct weight_gap *wg);
 
 /* The whole trajectory experiment: every optimizer, then /problem/landscape for 2-D problems. */
 int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_fn progress,

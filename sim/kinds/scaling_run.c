@@ -246,12 +246,14 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
         rec_array(r, "/scaling/kappa", 1, &K, sp->kappa.v, NULL);
         rec_array(r, "/scaling/examples", 1, &a.np, a.examples, NULL);
         rec_strings(r, "/scaling/rule", nrules, rnames);
+        rec_dims(r, "/scaling/rule", 1, (const char *const[]){ "rule" });
         const char **names = malloc(c->nopt * sizeof *names);
         for (size_t o = 0; names && o < c->nopt; o++)
             names[o] = c->opt[o].name;
         if (names)
             rec_strings(r, "/scaling/optimizer", c->nopt, names);
         free(names);
+        rec_dims(r, "/scaling/optimizer", 1, (const char *const[]){ "optimizer" });
     }
     for (size_t o = 0; status == OD_OK && o < c->nopt; o++)
         for (size_t i = 0; status == OD_OK && i < nrules; i++) {

@@ -40,9 +40,9 @@ static void sme_work_free(sme_work *w)
 #define SME_CHUNK(draws) ((draws) >= 256 ? 1 : 256 / (draws))
 
 /* draws: normals per interval (exact: 2 halves x (z', xi); Heun: m substeps x n). */
-static int sme_work_alloc(sme_work *w, const opt_type *type, size_t n, size_t draws)
+static int sme_work_alloc(sme_work *w, const opt_type *type, const problem *pb, size_t draws)
 {
-    size_t sts = type->state_size(n);
+    size_t n = pb->n, sts = opt_state_len(type, pb);
     double **v[] = { &w->x, &w->dx, &w->z, &w->f, &w->f1, &w->g, &w->gn, &w->tmp, &w->X[0],
                      &w->X[1], &w->Xc[0], &w->Xc[1], &w->nv[0], &w->nv[1] };
     int ok = 1;
@@ -191,7 +191,7 @@ static int one_path(const cfg_optimizer *o, const opt_flow *f, const problem *pb
                     uint64_t path, sme_work *w, double out[SME_COLS])
 {
     size_t n = pb->n, m = ex ? 2 : (size_t)fp->substeps, draws = ex ? 4 * n : m * n;
-    size_t sts = o->type->state_size(n);
+    size_t sts = opt_state_len(o->type, pb);
     rng_stream rs = rng_stream_make(seed, RNG_SDE, path);
     memcpy(w->x, pb->x0, n * sizeof *w->x);
     memset(w->st, 0, sts * sizeof *w->st);
@@ -270,7 +270,7 @@ int sme_weak_error(const cfg_optimizer *o, const opt_flow *f, const problem *pb,
 #pragma omp parallel num_threads(threads) if (status == OD_OK)
     {
         sme_work w = { 0 };
-        int s = status == OD_OK ? sme_work_alloc(&w, o->type, n, draws) : status;
+        int s = status == OD_OK ? sme_work_alloc(&w, o->type, pb, draws) : status;
 #pragma omp for schedule(dynamic, 64)
         for (size_t r = 0; r < N; r++)
             if (s == OD_OK)

@@ -49,7 +49,7 @@ int sweep_result_alloc(sweep_result *res, const config *c)
         !res->steps_median || !res->steps_q1 || !res->steps_q3 ||
         !res->lr_opt || !res->best_steps || !res->examples)
         goto nomem;
-    if (!sp->momentum.n)
+    if (!sp->momentum.n && !sp->values.n)
         return OD_OK;
     if (!(res->section_of = malloc(res->O * sizeof *res->section_of)))
         goto nomem;

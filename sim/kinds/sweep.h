@@ -18,6 +18,8 @@ typedef struct sweep_params {
     param_list batch;        /* batch sizes (inf allowed) */
     param_list lr;           /* learning rates */
     param_list momentum;     /* momentum grid (optional): momentum optimizers become variants */
+    char axis[PARAM_STRING_MAX];   /* any other optimizer key swept like momentum (optional) */
+    param_list values;       /* its grid */
     long seeds;              /* Monte Carlo replicates */
     param_list target;       /* target losses */
     long max_steps;          /* give up (steps = -1) beyond this */
@@ -31,9 +33,14 @@ extern const param_spec sweep_specs[];          /* [sweep] keys */
 /* The [sweep] keys of an experiment of this kind. */
 static inline const sweep_params *sweep_params_of(const config *c) { return c->kp; }
 
-/* With a [sweep] momentum grid, replace each optimizer that has a momentum key by one variant
- * per grid value (named NAME@mu=VALUE). */
-int sweep_expand_momentum(config *c);
+/* With a [sweep] momentum grid (or axis and values), replace each optimizer that has that key
+ * by one variant per grid value (named NAME@mu=VALUE, NAME@KEY=VALUE). OD_EINPUT: no optimizer
+ * has the key, or a value is out of its range (why says which). */
+int sweep_expand_momentum(config *c, char *why, size_t len);
+/* The swept optimizer key ("momentum", the axis, or NULL without such a grid) and its grid. */
+const char *sweep_variant_key(const sweep_params *sp, const param_list **grid);
+/* The value of key in optimizer o (its type's keys, then the shared training keys). */
+double sweep_opt_key(const cfg_optimizer *o, const char *key);
 
 /* Checks of a sweep against the problem and optimizers: the key at fault, or NULL. */
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len);

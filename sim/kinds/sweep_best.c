@@ -148,6 +148,8 @@ static void best_one(const config *c, const problem *pb, const double *s0, sweep
 /* Best over the momentum variants of each section: the variant with the fewest steps. */
 static void best_tuned(const config *c, sweep_result *r)
 {
+    const param_list *grid;
+    const char *key = sweep_variant_key(sweep_params_of(c), &grid);
     for (size_t k = 0; k < r->NS * r->NB * r->T; k++) {
         r->tuned_lr[k] = r->tuned_mu[k] = NAN;
         r->tuned_steps[k] = r->tuned_examples[k] = -1;
@@ -159,7 +161,7 @@ static void best_tuned(const config *c, sweep_result *r)
             if (s >= 0 && (r->tuned_steps[to] < 0 || s < r->tuned_steps[to])) {
                 r->tuned_steps[to] = s;
                 r->tuned_lr[to] = r->lr_opt[from];
-                r->tuned_mu[to] = param_get(c->opt[o].type->params, &c->opt[o].p, "momentum", 0.0);
+                r->tuned_mu[to] = sweep_opt_key(&c->opt[o], key);
                 r->tuned_examples[to] = r->examples[from];
             }
         }

@@ -28,6 +28,9 @@ static const char *sweep_reserved_key(const config *c, const char *key)
             const param_list *grid = (const void *)((const char *)c->kp + s->offset);
             return grid->n ? sweep_axes[i].why : NULL;
         }
+    const sweep_params *sp = sweep_params_of(c);
+    if (sp->values.n && !strcmp(key, sp->axis))
+        return "this key is swept by [sweep] axis and values: remove it here";
     return NULL;
 }
 
@@ -48,12 +51,27 @@ static int sweep_expand(config *c, char *section, size_t slen, char *key, size_t
                         char *why, size_t len)
 {
     const sweep_params *sp = sweep_params_of(c);
-    int status = sp->momentum.n ? sweep_expand_momentum(c) : OD_OK;
+    const param_list *grid;
+    const char *swept = sweep_variant_key(sp, &grid);
+    int status = OD_OK;
     snprintf(section, slen, "sweep");
-    if (status == OD_EINPUT) {
-        snprintf(key, klen, "momentum");
-        snprintf(why, len, "no optimizer has a momentum key (momentum, nesterov)");
+    if (sp->momentum.n && (sp->axis[0] || sp->values.n)) {
+        snprintf(key, klen, "axis");
+        snprintf(why, len, "one variant grid per sweep: momentum or axis/values, not both");
+        return OD_EINPUT;
     }
+    if (!sp->axis[0] != !sp->values.n) {
+        snprintf(key, klen, sp->axis[0] ? "values" : "axis");
+        snprintf(why, len, "axis and values go together (the key swept and its grid)");
+        return OD_EINPUT;
+    }
+    if (sp->axis[0] && param_find(sweep_specs, sp->axis)) {
+        snprintf(key, klen, "axis");
+        snprintf(why, len, "'%s' is a [sweep] key of its own: set it there", sp->axis);
+        return OD_EINPUT;
+    }
+    if (swept && (status = sweep_expand_momentum(c, why, len)) == OD_EINPUT)
+        snprintf(key, klen, sp->momentum.n ? "momentum" : "axis");
     double cells = (double)c->nopt * (double)sp->batch.n * (double)sp->lr.n * (double)sp->seeds;
     if (status == OD_OK && limits_bytes_misfit(cells, 8.0 * (4.0 * (double)sp->target.n + 3.0),
                                                "the sweep's cells (optimizers x batch x lr x "

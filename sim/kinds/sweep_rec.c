@@ -8,12 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static void attach_all(rec *r, const char *path, int rank, const char *const *axes)
-{
-    for (int k = 0; k < rank; k++)
-        rec_attach_scale(r, path, (unsigned)k, axes[k]);
-}
-
 /* The datasets of /sweep/best_tuned, [section][batch][target]: best over lr and momentum. */
 static void write_tuned(rec *r, const config *c, const sweep_result *res)
 {
@@ -24,17 +18,21 @@ static void write_tuned(rec *r, const config *c, const sweep_result *res)
         sections[res->section_of[o]] = c->opt[o].section;
     rec_strings(r, "/sweep/section", res->NS, sections);
     rec_group(r, "/sweep/best_tuned");
-    rec_attr_str(r, "/sweep/best_tuned", "description", "per [optimizer] section, the best over "
-                 "the momentum grid and the learning rate (from /sweep/best of its variants)");
+    const param_list *grid;
+    const char *key = sweep_variant_key(sweep_params_of(c), &grid);
+    char desc[256];
+    snprintf(desc, sizeof desc, "per [optimizer] section, the best over the %s grid and the "
+             "learning rate (from /sweep/best of its variants)", key);
+    rec_attr_str(r, "/sweep/best_tuned", "description", desc);
     size_t bd[3] = { res->NS, res->NB, res->T };
     static const char *const axes[] = { "/sweep/section", "/sweep/batch", "/sweep/target" };
-    const char *what[] = { "lr_opt", "momentum", "steps", "examples" };
+    const char *what[] = { "lr_opt", key, "steps", "examples" };
     const double *data[] = { res->tuned_lr, res->tuned_mu, res->tuned_steps, res->tuned_examples };
     for (int k = 0; k < 4; k++) {
         char path[64];
         snprintf(path, sizeof path, "/sweep/best_tuned/%s", what[k]);
         rec_array(r, path, 3, bd, data[k], NULL);
-        attach_all(r, path, 3, axes);
+        rec_dims(r, path, 3, axes);
     }
     free(sections);
 }
@@ -82,11 +80,11 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
                                              "/sweep/seed", "/sweep/target" };
     size_t dims[5] = { res->O, res->NB, res->NL, res->S, res->T };
     rec_array_int(r, "/sweep/steps_to_target", 5, dims, res->steps);
-    attach_all(r, "/sweep/steps_to_target", 5, cube_axes);
+    rec_dims(r, "/sweep/steps_to_target", 5, cube_axes);
     rec_array(r, "/sweep/final_loss", 4, dims, res->final_loss, NULL);
-    attach_all(r, "/sweep/final_loss", 4, cube_axes);
+    rec_dims(r, "/sweep/final_loss", 4, cube_axes);
     rec_array_int(r, "/sweep/diverged_at", 4, dims, res->diverged_at);
-    attach_all(r, "/sweep/diverged_at", 4, cube_axes);
+    rec_dims(r, "/sweep/diverged_at", 4, cube_axes);
     rec_attr_str(r, "/sweep/diverged_at", "description", "step at which the loss became "
                  "non-finite or exceeded diverge_factor x the initial loss; -1: never");
     if (partial) {
@@ -95,7 +93,7 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
             done[k] = res->done[k];
         if (done)
             rec_array_int(r, "/sweep/done", 4, dims, done);
-        attach_all(r, "/sweep/done", 4, cube_axes);
+        rec_dims(r, "/sweep/done", 4, cube_axes);
         rec_attr_str(r, "/sweep/done", "description", "1: this shard holds the cell");
         free(done);
         free(names);
@@ -109,13 +107,13 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
     const double *qv[] = { res->steps_median, res->steps_q1, res->steps_q3 };
     for (int k = 0; k < 3; k++) {
         rec_array(r, qn[k], 4, qd, qv[k], NULL);
-        attach_all(r, qn[k], 4, q_axes);
+        rec_dims(r, qn[k], 4, q_axes);
         rec_attr_str(r, qn[k], "description", "median / first / third quartile over replicates "
                      "of steps_to_target (a miss counting as infinity); -1: infinite");
     }
     if (res->stationary) {
         rec_array(r, "/sweep/stationary_loss", 3, qd, res->stationary, NULL);
-        attach_all(r, "/sweep/stationary_loss", 3, q_axes);
+        rec_dims(r, "/sweep/stationary_loss", 3, q_axes);
         rec_attr_str(r, "/sweep/stationary_loss", "description", "stationary risk "
                      "lim_k E[L(x_k)] in closed form (the loss of the iterate average with ema > "
                      "0); 0 for batch = inf; inf where the dynamics are unstable");
@@ -143,7 +141,7 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
     for (int k = 0; k < 4; k++) {
         char path[64];
         snprintf(path, sizeof path, "/sweep/best/%s", best[k]);
-        attach_all(r, path, 3, best_axes);
+        rec_dims(r, path, 3, best_axes);
     }
     if (res->NS)
         write_tuned(r, c, res);

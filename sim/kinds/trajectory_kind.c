@@ -40,8 +40,75 @@ const param_spec run_specs[] = {
     { "update_sv_every", PARAM_INT, offsetof(run_params, update_sv_every), "0", 0, 1e15, 0, NULL,
       "record the singular values of each matrix block of the update dx every k-th step (0: "
       "never); /trajectory/<opt>/update_sv/<block>" },
+    { "full", PARAM_STRING, offsetof(run_params, full), "", 0, 0, 0, NULL,
+      "optimizer names (comma-separated) that run on the unfactorized problem, the weight W "
+      "itself from the same start (lora: factorized = no), with the same data and minibatches" },
+    { "reference", PARAM_STRING, offsetof(run_params, reference), "", 0, 0, 0, NULL,
+      "optimizer name: every trajectory records weight_gap = |W(x_t) - W(x_t^ref)|_F to its "
+      "weight matrix at the same step (problems with a weight matrix: lora)" },
+    { "sharpness_every", PARAM_INT, offsetof(run_params, sharpness_every), "0", 0, 1e15, 0, NULL,
+      "record the top Hessian eigenvalues (and, for optimizers with a diagonal preconditioner P, "
+      "those of P^-1 H) at step 0 and every k-th step (0: never); /trajectory/<opt>/sharpness" },
+    { "sharpness_k", PARAM_INT, offsetof(run_params, sharpness_k), "1", 1, 64, 0, NULL,
+      "number of top eigenvalues per probe" },
+    { "sharpness_iters", PARAM_INT, offsetof(run_params, sharpness_iters), "100", 1, 10000, 0,
+      NULL, "most Lanczos iterations (Hessian-vector products) per probe (capped at dim)" },
+    { "sharpness_tol", PARAM_REAL, offsetof(run_params, sharpness_tol), "1e-10", 0, 1,
+      PARAM_LO_OPEN, NULL, "Lanczos stops when every Ritz residual |H u - S u| <= tol * S_1" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
+
+/* Most doubles the reference's recorded weight matrices may take: 2^25 (256 MiB). */
+#define WEIGHT_GAP_MAX 33554432.0
+
+/* [run] full and reference name optimizers, on a problem that has the hooks they need. */
+static const char *compare_check(const config *c, char *why, size_t len)
+{
+    const run_params *rp = run_params_of(c);
+    const problem_type *t = problem_types[c->problem.type];
+    char buf[PARAM_STRING_MAX], *save = NULL;
+    snprintf(buf, sizeof buf, "%s", rp->full);
+    if (rp->full[0] && !t->unfactorized) {
+        snprintf(why, len, "problem %s has no unfactorized companion (expected type = lora)",
+                 t->name);
+        return "full";
+    }
+    for (char *w = strtok_r(buf, ", \t", &save); w; w = strtok_r(NULL, ", \t", &save)) {
+        size_t i = 0;
+        while (i < c->nopt && strcmp(c->opt[i].name, w) != 0)
+            i++;
+        if (i == c->nopt) {
+            snprintf(why, len, "expected names of [optimizer NAME] sections, got '%s'", w);
+            return "full";
+        }
+    }
+    if (!rp->reference[0])
+        return NULL;
+    size_t i = 0;
+    while (i < c->nopt && strcmp(c->opt[i].name, rp->reference) != 0)
+        i++;
+    if (i == c->nopt) {
+        snprintf(why, len, "expected the name of an [optimizer NAME] section, got '%s'",
+                 rp->reference);
+        return "reference";
+    }
+    if (!t->weight) {
+        snprintf(why, len, "problem %s has no weight matrix to compare (expected type = lora)",
+                 t->name);
+        return "reference";
+    }
+    /* W is m x k: the first block's rows by the last block's columns (A m x r, B r x k; or W) */
+    problem_block b[PROBLEM_MAX_BLOCKS];
+    size_t nb = t->layout(&c->problem, b);
+    double rows = (double)rp->steps / (double)rp->record_every + 2.0,
+           need = rows * (double)b[0].rows * (double)(b[nb - 1].cols ? b[nb - 1].cols : 1);
+    if (need > WEIGHT_GAP_MAX) {
+        snprintf(why, len, "the reference's weight at every recorded step takes %g doubles, "
+                 "expected at most %g (raise record_every)", need, WEIGHT_GAP_MAX);
+        return "reference";
+    }
+    return NULL;
+}
 
 /* Batch sizes must fit the data; the noise-scale probe needs Bs < Bb; a landscape, 2-D. */
 static const char *trajectory_check(const config *c, char *section, size_t slen, char *why,
@@ -70,6 +137,14 @@ static const char *trajectory_check(const config *c, char *section, size_t slen,
                             8.0, "the update singular values (steps/update_sv_every x dim "
                             "doubles)", why, len))
         return "update_sv_every";
+    if (rp->sharpness_every > 0 && !problem_types[c->problem.type]->hvp) {
+        snprintf(why, len, "problem '%s' has no Hessian-vector product, which the sharpness "
+                 "probe needs (0: off)", problem_types[c->problem.type]->name);
+        return "sharpness_every";
+    }
+    const char *bad = compare_check(c, why, len);
+    if (bad)
+        return bad;
     return landscape_misfits(&rp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
 }
 

@@ -2,6 +2,7 @@
  * Every handle opened here is closed before returning. */
 #include "h5read.h"
 #include "h5check.h"
+#include "rec.h"
 
 #include <errno.h>
 #include <hdf5_hl.h>
@@ -143,13 +144,31 @@ static herr_t first_scale(hid_t did, unsigned dim, hid_t dsid, void *data)
     return 1;     /* stop at the first */
 }
 
-int h5r_scale(hid_t dset, unsigned dim, char *path, size_t len)
+int h5r_axis(hid_t dset, unsigned dim, char *path, size_t len)
 {
     if (H5DSis_scale(dset) > 0 || H5DSget_num_scales(dset, dim) <= 0)
         return 0;
     scale_hit h = { path, len };
     path[0] = '\0';
     return H5DSiterate_scales(dset, dim, NULL, first_scale, &h) > 0 && path[0];
+}
+
+int h5r_is_index_axis(hid_t dset)
+{
+    return H5DSis_scale(dset) > 0 && H5Aexists(dset, REC_INDEX_AXIS) > 0;
+}
+
+int h5r_scale(hid_t dset, unsigned dim, char *path, size_t len)
+{
+    char full[1024];      /* the whole path, whatever len the caller has room for */
+    if (!h5r_axis(dset, dim, full, sizeof full))
+        return 0;
+    hid_t s = H5Dopen2(dset, full, H5P_DEFAULT);
+    int index = s >= 0 && h5r_is_index_axis(s);
+    if (s >= 0)
+        H5Dclose(s);
+    snprintf(path, len, "%s", index ? "" : full);
+    return !index;
 }
 
 void h5r_format(double v, char *buf, size_t len)

@@ -22,8 +22,13 @@ int h5r_read(hid_t dset, h5r_data *out, char *err, size_t len);
 int h5r_read_any(hid_t dset, h5r_data *out, char *err, size_t len);
 /* A dataset of variable-length strings into n malloc'd strings (free each, then the array). */
 int h5r_read_strings(hid_t dset, char ***out, size_t *n, char *err, size_t len);
-/* Name (last path component) and full path of the scale attached to dimension dim, or 0. */
+/* The full path of the dimension scale attached to dimension dim into path, or 0 when none. */
+int h5r_axis(hid_t dset, unsigned dim, char *path, size_t len);
+/* The same for a scale with coordinate values: 0 also for an index axis (rec_dims), whose
+ * dimension readers print as components (x0 x1 ...). */
 int h5r_scale(hid_t dset, unsigned dim, char *path, size_t len);
+/* A dimension scale that only numbers its positions (attribute REC_INDEX_AXIS, rec.h). */
+int h5r_is_index_axis(hid_t dset);
 /* Shortest %g text (15 to 17 digits) that reads back as exactly v. */
 void h5r_format(double v, char *buf, size_t len);
 /* Print a number as the TSV writer does: integers exactly, reals by h5r_format. */

@@ -108,6 +108,38 @@ int meta_write_train(rec *r, const char *obj, const opt_params *p)
     return meta_write_params(r, obj, opt_train_specs, &p->train, NULL);
 }
 
+/* Problems with a block layout: per coordinate of x its block's name and its row and column in
+ * the block (a vector block: row i, column 0), on the axis /problem/coordinate; x0 and xstar
+ * name them as auxiliary coordinates (CF `coordinates`, which xarray decodes). */
+static void write_block_labels(rec *r, const problem *pb)
+{
+    size_t n = pb->n;
+    const char **name = malloc(n * sizeof *name);
+    double *row = malloc(n * sizeof *row), *col = malloc(n * sizeof *col);
+    if (!name || !row || !col) {
+        free(name), free(row), free(col);
+        return;
+    }
+    for (size_t i = 0; i < problem_block_count(pb); i++) {
+        size_t off;
+        const problem_block *b = &pb->blocks[i];
+        problem_block_at(pb, i, &off);
+        for (size_t k = 0; k < problem_block_size(b); k++) {
+            name[off + k] = b->name;
+            row[off + k] = (double)(b->cols ? k / b->cols : k);
+            col[off + k] = (double)(b->cols ? k % b->cols : 0);
+        }
+    }
+    static const char *const axis[] = { "/problem/coordinate" };
+    rec_strings(r, "/problem/block", n, name);
+    rec_array_int(r, "/problem/block_row", 1, &n, row);
+    rec_array_int(r, "/problem/block_col", 1, &n, col);
+    rec_dims(r, "/problem/block", 1, axis);
+    rec_dims(r, "/problem/block_row", 1, axis);
+    rec_dims(r, "/problem/block_col", 1, axis);
+    free(name), free(row), free(col);
+}
+
 int meta_write_problem(rec *r, const config *c, const problem *pb)
 {
     /* indexed by problem_noise */
@@ -124,12 +156,24 @@ int meta_write_problem(rec *r, const config *c, const problem *pb)
     problem_blocks_text(pb, blocks, sizeof blocks);
     rec_attr_str(r, "/problem", "blocks", blocks);
     meta_write_params(r, "/problem", pb->type->params, &c->problem, NULL);
+    static const char *const coordinate[] = { "coordinate" }, *const mode[] = { "mode" };
     rec_array(r, "/problem/x0", 1, &n, pb->x0, NULL);
-    if (pb->xstar)
+    rec_dims(r, "/problem/x0", 1, coordinate);
+    if (pb->xstar) {
         rec_array(r, "/problem/xstar", 1, &n, pb->xstar, NULL);
+        rec_dims(r, "/problem/xstar", 1, coordinate);
+    }
     if (!isnan(pb->fstar))
         rec_attr_num(r, "/problem", "fstar", pb->fstar);
-    if (pb->spectrum)
+    if (pb->blocks) {
+        write_block_labels(r, pb);
+        rec_attr_str(r, "/problem/x0", "coordinates", "block block_row block_col");
+        if (pb->xstar)
+            rec_attr_str(r, "/problem/xstar", "coordinates", "block block_row block_col");
+    }
+    if (pb->spectrum) {        /* eigenvalues ascending: axis `mode`, not a coordinate */
         rec_array(r, "/problem/spectrum", 1, &n, pb->spectrum, NULL);
+        rec_dims(r, "/problem/spectrum", 1, mode);
+    }
     return rec_status(r);
 }

@@ -42,10 +42,21 @@ int rec_array_int(rec *r, const char *path, int rank, const size_t *dims, const 
 int rec_strings(rec *r, const char *path, size_t n, const char *const *v);
 /* Make `scale` a dimension scale and attach it to dimension `dim` of dataset `path`. */
 int rec_attach_scale(rec *r, const char *path, unsigned dim, const char *scale);
+/* Name every axis of dataset `path` (so each group opens as a labelled array: xarray, netCDF).
+ * axes[k] names axis k: a dataset path, absolute or relative to path's group, that becomes a
+ * dimension scale attached to axis k (axes[k] naming path itself makes a 1-D dataset its own
+ * axis, e.g. a list of names). A name that does not exist yet is created as an index axis:
+ * int64 0..len-1 with the attribute REC_INDEX_AXIS = 1 (positions without coordinate values,
+ * e.g. `coordinate` of a state vector; readers show them as component numbers x0 x1 ...).
+ * Every axis must lie in path's group or an ancestor (netCDF's visibility rule) and have the
+ * length of its dimension; rank must be the dataset's rank. */
+int rec_dims(rec *r, const char *path, int rank, const char *const *axes);
+#define REC_INDEX_AXIS "index_axis"
 
 /* An extendible table: one dataset per column in `group`, rows appended in order. Column 0 is
  * the row axis (e.g. step) and is attached as a dimension scale to dimension 0 of the others.
- * A column of width w > 1 is a [rows][w] dataset. */
+ * A column of width w > 1 is a [rows][w] dataset whose dimension 1 is the index axis
+ * `coordinate` of the group (a state vector), or the axis named by rec_table_axis. */
 typedef struct rec_column {
     const char *name;
     size_t width;
@@ -55,9 +66,12 @@ typedef struct rec_column {
 } rec_column;
 
 rec_table *rec_table_open(rec *r, const char *group, size_t ncols, const rec_column *cols);
+/* Name dimension 1 of column c (width > 1) `axis` instead of `coordinate` (rec_dims names). */
+void rec_table_axis(rec_table *t, size_t c, const char *axis);
 /* row[c] points to cols[c].width values. Buffered; written in chunk-sized blocks. */
 int rec_table_append(rec_table *t, const double *const *row);
-/* Flush, attach scales, release. Returns the recorder's status. */
+/* Flush, name the axes (column 0 on dimension 0, `axis` on dimension 1), release. Returns the
+ * recorder's status. */
 int rec_table_close(rec_table *t);
 
 #endif

@@ -51,6 +51,7 @@ struct rec_table {
     size_t ncols, rows, nbuf, cap;   /* rows written, rows buffered, buffer capacity */
     hid_t *dset;
     size_t *width;
+    const char **axis;      /* name of dimension 1 of each column (rec_column.axis) */
     double **buf;
     char **names;
 };
@@ -318,22 +319,101 @@ int rec_strings(rec *r, const char *path, size_t n, const char *const *v)
     return ok ? OD_OK : fail(r);
 }
 
+static int set_scale(rec *r, const char *path);
+
 int rec_attach_scale(rec *r, const char *path, unsigned dim, const char *scale)
 {
     if (r->status != OD_OK)
         return r->status;
+    if (set_scale(r, scale) != OD_OK)
+        return r->status;
     hid_t d = H5Dopen2(r->file, path, H5P_DEFAULT), s = H5Dopen2(r->file, scale, H5P_DEFAULT);
-    int ok = d >= 0 && s >= 0;
-    if (ok && H5DSis_scale(s) <= 0) {
-        const char *base = strrchr(scale, '/');
-        ok = H5DSset_scale(s, base ? base + 1 : scale) >= 0;
-    }
-    ok = ok && H5DSattach_scale(d, s, dim) >= 0;
+    int ok = d >= 0 && s >= 0 && H5DSattach_scale(d, s, dim) >= 0;
     if (d >= 0)
         H5Dclose(d);
     if (s >= 0)
         H5Dclose(s);
     return ok ? OD_OK : fail(r);
+}
+
+/* The group part of an object path ("/a/b/c" -> "/a/b", "/c" -> ""). */
+static size_t group_len(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash ? (size_t)(slash - path) : 0;
+}
+
+/* An index axis at `path`: int64 0..n-1, marked REC_INDEX_AXIS. */
+static int write_index_axis(rec *r, const char *path, size_t n)
+{
+    double *v = malloc((n ? n : 1) * sizeof *v);
+    if (!v)
+        return r->status = OD_ENOMEM;     /* callers return early unless the status is OK */
+    for (size_t i = 0; i < n; i++)
+        v[i] = (double)i;
+    write_array(r, path, H5T_NATIVE_INT64, 1, &n, v, NULL);
+    free(v);
+    rec_attr_int(r, path, REC_INDEX_AXIS, 1);
+    return rec_attr_str(r, path, "description", "index 0..n-1 along this axis (no coordinate "
+                        "values)");
+}
+
+/* Rank and dimensions of dataset `path`; -1 when it cannot be read. */
+static int dataset_shape(rec *r, const char *path, hsize_t *dims)
+{
+    hid_t d = H5Dopen2(r->file, path, H5P_DEFAULT);
+    hid_t space = d >= 0 ? H5Dget_space(d) : -1;
+    int rank = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    if (rank < 0 || rank > 8 || H5Sget_simple_extent_dims(space, dims, NULL) < 0)
+        rank = -1;
+    if (space >= 0)
+        H5Sclose(space);
+    if (d >= 0)
+        H5Dclose(d);
+    return rank;
+}
+
+/* Make the 1-D dataset `path` a dimension scale named after its last component. */
+static int set_scale(rec *r, const char *path)
+{
+    hid_t s = H5Dopen2(r->file, path, H5P_DEFAULT);
+    int ok = s >= 0;
+    if (ok && H5DSis_scale(s) <= 0) {
+        const char *base = strrchr(path, '/');
+        ok = H5DSset_scale(s, base ? base + 1 : path) >= 0;
+    }
+    if (s >= 0)
+        H5Dclose(s);
+    return ok ? OD_OK : fail(r);
+}
+
+int rec_dims(rec *r, const char *path, int rank, const char *const *axes)
+{
+    hsize_t dims[8], adims[8];
+    if (r->status != OD_OK)
+        return r->status;
+    if (dataset_shape(r, path, dims) != rank)
+        return fail(r);
+    size_t glen = group_len(path);
+    for (int k = 0; k < rank && r->status == OD_OK; k++) {
+        char apath[1024];
+        if (axes[k][0] == '/')
+            snprintf(apath, sizeof apath, "%s", axes[k]);
+        else
+            snprintf(apath, sizeof apath, "%.*s/%s", (int)glen, path, axes[k]);
+        size_t alen = group_len(apath);     /* visible: its group is path's group or above */
+        if (alen > glen || strncmp(apath, path, alen) != 0 || (alen && path[alen] != '/'))
+            return fail(r);
+        if (H5Lexists(r->file, apath, H5P_DEFAULT) <= 0)
+            write_index_axis(r, apath, dims[k]);
+        if (dataset_shape(r, apath, adims) != 1 || adims[0] != dims[k])
+            return fail(r);
+        if (strcmp(apath, path) == 0)
+            set_scale(r, apath);
+        else
+            rec_attach_scale(r, path, (unsigned)k, apath);
+    }
+    return r->status;
 }
 
 static char *join(const char *group, const char *name)
@@ -356,9 +436,10 @@ rec_table *rec_table_open(rec *r, const char *group, size_t ncols, const rec_col
     t->ncols = ncols;
     t->dset = malloc(ncols * sizeof *t->dset);
     t->width = malloc(ncols * sizeof *t->width);
+    t->axis = malloc(ncols * sizeof *t->axis);
     t->buf = calloc(ncols, sizeof *t->buf);
     t->names = calloc(ncols, sizeof *t->names);
-    if (!t->dset || !t->width || !t->buf || !t->names)
+    if (!t->dset || !t->width || !t->axis || !t->buf || !t->names)
         goto nomem;
     size_t widest = 1;
     for (size_t c = 0; c < ncols; c++)
@@ -368,6 +449,7 @@ rec_table *rec_table_open(rec *r, const char *group, size_t ncols, const rec_col
         t->dset[c] = -1;
     for (size_t c = 0; c < ncols; c++) {
         t->width[c] = cols[c].width;
+        t->axis[c] = NULL;
         if (!(t->buf[c] = malloc(t->cap * cols[c].width * sizeof(double))) ||
             !(t->names[c] = join(group, cols[c].name)))
             goto nomem;
@@ -390,6 +472,12 @@ nomem:
     r->status = OD_ENOMEM;
     rec_table_close(t);
     return NULL;
+}
+
+void rec_table_axis(rec_table *t, size_t c, const char *axis)
+{
+    if (t && c < t->ncols)
+        t->axis[c] = axis;
 }
 
 static void flush(rec_table *t)
@@ -437,8 +525,10 @@ int rec_table_close(rec_table *t)
     for (size_t c = 0; c < t->ncols; c++)
         if (t->dset && t->dset[c] >= 0)
             H5Dclose(t->dset[c]);
-    for (size_t c = 1; t->names && c < t->ncols && r->status == OD_OK; c++)
-        rec_attach_scale(r, t->names[c], 0, t->names[0]);
+    for (size_t c = 1; t->names && c < t->ncols && r->status == OD_OK; c++) {
+        const char *axes[2] = { t->names[0], t->axis[c] ? t->axis[c] : "coordinate" };
+        rec_dims(r, t->names[c], t->width[c] > 1 ? 2 : 1, axes);
+    }
     for (size_t c = 0; c < t->ncols; c++) {
         free(t->buf ? t->buf[c] : NULL);
         free(t->names ? t->names[c] : NULL);
@@ -447,6 +537,7 @@ int rec_table_close(rec_table *t)
     free(t->names);
     free(t->dset);
     free(t->width);
+    free(t->axis);
     free(t);
     return r->status;
 }

@@ -61,7 +61,7 @@ static int write_critical_batch(rec *r, const config *c, const sweep_result *res
     }
     snprintf(group, sizeof group, "/fit/%s/critical_batch", c->opt[o].name);
     rec_group(r, group);
-    rec_attr_str(r, group, "definition", "per target (axis /sweep/target): B_crit, where the steps "
+    rec_attr_str(r, group, "definition", "per target (axis target, a copy of /sweep/target): B_crit, where the steps "
                  "to target exceed perfect linear scaling from the smallest batch that reached it "
                  "(reference) by the factor overhead: B S(B) = overhead * reference * S(reference), "
                  "interpolated in log B, log(B S) between the grid batches B_crit_lo and B_crit_hi "
@@ -70,10 +70,14 @@ static int write_critical_batch(rec *r, const config *c, const sweep_result *res
                  "grid batch with the fewest examples B S(B), the optimum in [B_opt_lo, B_opt_hi]; "
                  "points: batches that reached the target");
     rec_attr_num(r, group, "overhead", CRITICAL_BATCH_OVERHEAD);
+    /* the target axis again, here: an axis must lie in its datasets' group or above (netCDF) */
+    static const char *const axis[] = { "target" };
+    snprintf(path, sizeof path, "%s/target", group);
+    rec_array(r, path, 1, &T, sweep_params_of(c)->target.v, NULL);
     for (size_t k = 0; k < NCOL; k++) {
         snprintf(path, sizeof path, "%s/%s", group, names[k]);
         rec_array(r, path, 1, &T, col + k * T, NULL);
-        rec_attach_scale(r, path, 0, "/sweep/target");
+        rec_dims(r, path, 1, axis);
     }
     free(col);
     return rec_status(r);

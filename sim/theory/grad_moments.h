@@ -1,4 +1,4 @@
-/* sim/theory/grad_moments.h — what the one-step scaling theory needs at a point x (THEORY.md section 4):
+/* sim/theory/grad_moments.h — what the one-step scaling theory needs at a point x (docs/theory.md "One-step scaling"):
  * the exact gradient g, diag H, diag Sigma, g^T H g, tr(Sigma), tr(Sigma H) and the noise scales. */
 #ifndef OPTDYN_GRAD_MOMENTS_H
 #define OPTDYN_GRAD_MOMENTS_H

@@ -1,5 +1,5 @@
 /* sim/theory/msign_theory.c — closed forms of E[msign(G + Z)] per matrix block in G's singular bases
- * (msign_theory.h), and the one-step lr*(B), dL(B) they give (THEORY.md, "Muon and SignSGDM one
+ * (msign_theory.h), and the one-step lr*(B), dL(B) they give (docs/theory.md, "Muon and SignSGDM one
  * step"). */
 #include "msign_theory.h"
 #include "../core/status.h"

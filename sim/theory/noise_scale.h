@@ -1,4 +1,4 @@
-/* sim/theory/noise_scale.h — the gradient noise scale along a trajectory (THEORY.md section 4): exact
+/* sim/theory/noise_scale.h — the gradient noise scale along a trajectory (docs/theory.md "One-step scaling"): exact
  * B_simple = tr(Sigma)/|g|^2 and B_noise = tr(Sigma H)/g^T H g, and McCandlish et al.'s two-batch
  * estimator (2018, App. A) of |g|^2 and tr(Sigma), smoothed by exponential moving averages. */
 #ifndef OPTDYN_NOISE_SCALE_H

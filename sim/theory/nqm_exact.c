@@ -8,8 +8,8 @@
  *  SGD with iterate averaging (g = ema, q = 1 - a):  c = g^k + (1-g) q E_k(q, g),
  *      N = sigma^2 (1-g)^2 [S1 (1 - q^2k) - 2 q^k E_k S2 - E_k^2 S3] (sums of E_j^2 in closed form).
  * E_k comes from powdd.c, stable at and near repeated roots; no eigenvalue is ever moved. */
-#define _GNU_SOURCE     /* sincos */
 #include "nqm_exact.h"
+#include "nqm_hb.h"
 #include "powdd.h"
 #include "../core/status.h"
 
@@ -17,133 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Heavy ball, one coordinate. */
-typedef struct hb_coord {
-    int cplx;                     /* complex roots */
-    double s0, G, a, mu, c1;      /* G = sigma^2/((1-mu) a (2+2mu-a)), c1 = 1 - a - mu */
-    powdd_pair r;                 /* real roots: r1 = r.x, r2 = r.y (|r1| >= |r2|) */
-    double om2;                   /* 1 - r2 */
-    int mono;                     /* E[x_k^2] non-increasing in k (docs/theory.md) */
-    double lrho, S, psi;          /* complex: log rho, S = sqrt(-disc), psi/pi */
-    long double tau;              /* theta/2pi */
-} hb_coord;
-
 /* EMA, one coordinate. */
 typedef struct ema_coord {
     powdd_num q, g;
     powdd_pair qg, q2;            /* for E_k(q, g) and E_k(q^2, 1) */
     double s0, K, S1n, S2, S3;    /* K = sigma^2 (1-g)^2, S1n = (1 - q^2) S1 */
 } ema_coord;
-
-static const double TWO_PI = 6.283185307179586476925286766559;
-static const long double PI_L = 3.14159265358979323846264338327950288L;
-
-/* ---- heavy ball ---- */
-
-static double init_hb_coord(hb_coord *w, double a, double mu, double noise, double s0, int *stable)
-{
-    long double cl = 1.0L - mu - a, bl = 1.0L + mu - a;
-    long double disc = cl * cl - 4.0L * mu * a;          /* = b^2 - 4 mu, cancellation-free */
-    memset(w, 0, sizeof *w);
-    w->s0 = s0;
-    w->G = noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
-    w->a = a;
-    w->mu = mu;
-    w->c1 = (double)cl;
-    if (disc >= 0) {
-        long double sq = sqrtl(disc), r1, om1, om2;
-        if (bl >= 0) {                                    /* both roots in [0, 1 + mu) */
-            r1 = (bl + sq) / 2;
-            om1 = 2.0L * a / (1.0L - mu + a + sq);         /* 1 - r1, no cancellation */
-            om2 = (1.0L - mu + a + sq) / 2;                /* 1 - r2 */
-        } else {                                          /* both roots negative */
-            r1 = (bl - sq) / 2;
-            om1 = 2.0L * (2.0L + 2.0L * mu - a) / (2.0L + bl + sq);   /* 1 - |r1| */
-            om2 = (2.0L + bl + sq) / 2;                                 /* 1 - |r2| */
-        }
-        long double r2 = r1 != 0 ? mu / r1 : 0.0L;
-        powdd_num x = { (double)r1, fabsl(om1) < 0.5L ? log1p((double)-om1) : log(fabs((double)r1)) };
-        powdd_num y = { (double)r2, r2 == 0 ? -INFINITY
-                                    : fabsl(om2) < 0.5L ? log1p((double)-om2) : log(fabs((double)r2)) };
-        w->r = powdd_pair_of(x, y, (double)sq);           /* |r1| - |r2| = sqrt(disc) */
-        w->om2 = (double)(1.0L - r2);
-        /* positive roots: s0 (p_k^2 - p_(k+1)^2) >= s0 (1-r1)(1+r1)(1-r2)^2 U_(k+1)^2, and the
-         * noise adds sigma^2 U_(k+1)^2 */
-        w->mono = bl >= 0 && r2 <= 1 && s0 * (double)om1 * (double)(1 + r1) * w->om2 * w->om2 >= noise;
-        if (!(x.lg < 0))
-            *stable = 0;
-    } else {
-        long double S = sqrtl(-disc);
-        w->cplx = 1;
-        w->lrho = 0.5 * log(mu);
-        w->tau = atan2l(S, bl) / (2 * PI_L);
-        w->S = (double)S;
-        w->psi = (double)(atan2l(S, cl) / PI_L);
-        if (!(mu < 1))
-            *stable = 0;
-    }
-    return w->G * (1 + mu);                               /* stationary E x^2 */
-}
-
-/* p_k and q_k, the first row of A^k. */
-static void hb_pq(const hb_coord *w, double k, double *p, double *q)
-{
-    if (k == 0) {
-        *p = 1.0;
-        *q = 0.0;
-        return;
-    }
-    if (!w->cplx) {
-        /* U_k = r1^(k-1) R_k, R_k = (1 - t^k)/(1 - t); expm1((k+1) lt) = t expm1(k lt) - den */
-        const powdd_pair *r = &w->r;
-        double xk1 = powdd_pow(r->x, k - 1), rk, rk1;
-        if (r->lt == 0) {
-            rk = k;
-            rk1 = k + 1;
-        } else {
-            double em = expm1(k * r->lt), em1 = (1 - r->den) * em - r->den;
-            rk = -em / r->den;
-            rk1 = -em1 / r->den;
-        }
-        *p = w->om2 * (xk1 * r->x.v * rk1) + powdd_pow(r->y, k + 1);
-        *q = -w->mu * xk1 * rk;
-        return;
-    }
-    if (k * w->lrho < -708) {            /* rho^k < 1e-307: nothing left of the transient */
-        *p = *q = 0.0;
-        return;
-    }
-    double rk = exp(k * w->lrho), t = k * (double)w->tau, s, c;
-    if (t < 16)                          /* k tau in turns: double loses k tau eps, long double less */
-        t -= nearbyint(t);
-    else {
-        long double tl = (long double)k * w->tau;
-        t = (double)(tl - nearbyintl(tl));
-    }
-    sincos(TWO_PI * t, &s, &c);
-    *p = rk * (c + w->c1 * s / w->S);                     /* rho^k (cos + (1-a-mu) sin / S) */
-    *q = -w->mu * 2 * rk * s / w->S;                      /* -mu U_k, U_k = 2 rho^k sin / S */
-}
-
-static double hb_noise(const hb_coord *w, double p, double q)
-{
-    double a = w->a;
-    return w->G == 0 ? 0.0 : w->G * ((1 + w->mu) * (1 - p * p) + 2 * a * p * q - 2 * a * q * q);
-}
-
-/* min of p_k^2 over the integer steps [k1, k2], given p at both ends (0 when unknown). */
-static double hb_min_c2(const hb_coord *w, double k1, double k2, double p1, double p2)
-{
-    double m = fmin(p1 * p1, p2 * p2);
-    if (k1 == k2)
-        return m;
-    if (!w->cplx)                     /* positive roots, r2 <= 1: p_k > 0, monotone */
-        return w->r.x.v >= 0 && w->r.y.v >= 0 && w->om2 >= 0 ? m : 0.0;
-    /* complex: p_k = A rho^k sin(k theta + psi), log|p| concave between zeros: min at an end,
-     * unless a zero (2 k tau + psi/pi an integer) lies in [k1, k2] (with a margin for rounding) */
-    long double z1 = 2 * k1 * w->tau + w->psi - 1e-9L, z2 = 2 * k2 * w->tau + w->psi + 1e-9L;
-    return floorl(z2) >= ceill(z1) ? 0.0 : m;
-}
 
 /* ---- EMA ---- */
 
@@ -262,34 +141,34 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         double hp = hb || pw == 0 ? h[i] : pow(h[i], 1 - pw);
         double cp = hb || pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
         double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp / B;
-        stat += h[i] * (hb ? init_hb_coord((hb_coord *)e->coord + i, p->lr * hp, mu, noise, s0[i], &e->stable)
+        stat += h[i] * (hb ? hb_coord_init((hb_coord *)e->coord + i, p->lr * hp, mu, noise, s0[i], &e->stable)
                            : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp, p->ema, noise, s0[i],
                                             &e->stable));
     }
     e->stationary = e->stable ? 0.5 * stat : INFINITY;
+    if (hb && (!(e->hb = malloc(sizeof(nqm_hb))) || nqm_hb_init(e->hb, e->coord, h, e->n, mu) != OD_OK)) {
+        nqm_exact_free(e);
+        return OD_ENOMEM;
+    }
     return OD_OK;
 }
 
 void nqm_exact_free(nqm_exact *e)
 {
+    if (e->hb)
+        nqm_hb_free(e->hb);
+    free(e->hb);
     free(e->coord);
     free(e->logr);                 /* the block holding hs0, hss, hd and gr too */
-    e->coord = NULL;
+    e->coord = e->hb = NULL;
     e->logr = e->hs0 = e->hss = e->hd = e->gr = NULL;
 }
 
 double nqm_exact_stationary(const nqm_exact *e) { return e->stationary; }
 
-/* s0 c^2 + N of coordinate i at step k; *c gets c, *noise N. */
+/* EMA: s0 c^2 + N of coordinate i at step k; *c gets c, *noise N. */
 static double coord_moment(const nqm_exact *e, size_t i, double k, double *c, double *noise)
 {
-    if (e->mode == NQM_HEAVY_BALL) {
-        const hb_coord *w = (const hb_coord *)e->coord + i;
-        double q;
-        hb_pq(w, k, c, &q);
-        *noise = hb_noise(w, *c, q);
-        return w->s0 * *c * *c + *noise;
-    }
     const ema_coord *w = (const ema_coord *)e->coord + i;
     ema_moment(w, k, c, noise);
     return w->s0 * *c * *c + *noise;
@@ -301,6 +180,8 @@ double nqm_exact_loss(const nqm_exact *e, double k)
         return e->loss0;
     if (e->mode == NQM_SGD)
         return 0.5 * nqm_exact_sgd_sum(e, k);
+    if (e->mode == NQM_HEAVY_BALL)
+        return 0.5 * nqm_hb_sum(e->hb, k);
     double s = 0.0, c, noise;
     for (size_t i = 0; i < e->n; i++)
         s += e->h[i] * coord_moment(e, i, k, &c, &noise);
@@ -313,26 +194,16 @@ static double lower_bound(const nqm_exact *e, double k1, double k2)
 {
     if (e->mode == NQM_SGD)
         return 0.5 * nqm_exact_sgd_bound(e, k1, k2);
-    double s = 0.0;
+    if (e->mode == NQM_HEAVY_BALL)
+        return 0.5 * nqm_hb_bound(e->hb, k1, k2);
+    double s = 0.0;                        /* EMA: q >= 0: c_k > 0 decreasing (a mean of q^j) */
     for (size_t i = 0; i < e->n; i++) {
-        double c1, c2, noise1, noise2, min2, q2, s0;
+        double c1, c2, noise1, noise2;
+        const ema_coord *w = (const ema_coord *)e->coord + i;
         coord_moment(e, i, k1, &c1, &noise1);
-        if (e->mode == NQM_HEAVY_BALL) {
-            const hb_coord *w = (const hb_coord *)e->coord + i;
-            hb_pq(w, k2, &c2, &q2);
-            if (w->mono) {                 /* the value at k2 is the minimum */
-                s += e->h[i] * (w->s0 * c2 * c2 + hb_noise(w, c2, q2));
-                continue;
-            }
-            min2 = hb_min_c2(w, k1, k2, c1, c2);
-            s0 = w->s0;
-        } else {                           /* q >= 0: c_k > 0 decreasing (a weighted mean of q^j) */
-            const ema_coord *w = (const ema_coord *)e->coord + i;
-            ema_moment(w, k2, &c2, &noise2);
-            min2 = w->q.v >= 0 ? fmin(c1 * c1, c2 * c2) : 0.0;
-            s0 = w->s0;
-        }
-        s += e->h[i] * (s0 * min2 + noise1);
+        ema_moment(w, k2, &c2, &noise2);
+        double min2 = w->q.v >= 0 ? fmin(c1 * c1, c2 * c2) : 0.0;
+        s += e->h[i] * (w->s0 * min2 + noise1);
     }
     return 0.5 * s;
 }

@@ -1,6 +1,6 @@
 /* sim/theory/nqm_exact.h — expected loss of SGD, preconditioned SGD (both optionally with iterate
- * averaging) and heavy ball on the noisy quadratic model, exactly, without sampling (THEORY.md
- * section 3, docs/theory.md "Exact NQM"). E[L(x_k)] costs O(d) for any k, accurate to ~1e-13
+ * averaging) and heavy ball on the noisy quadratic model, exactly, without sampling (docs/theory.md
+ * "The noisy quadratic model" and "Exact NQM"). E[L(x_k)] costs O(d) for any k, accurate to ~1e-13
  * relative up to k = 1e9 and beyond; steps-to-target is the provably first crossing. */
 #ifndef OPTDYN_NQM_EXACT_H
 #define OPTDYN_NQM_EXACT_H
@@ -19,6 +19,7 @@ typedef struct nqm_exact {
     int monotone;         /* SGD with s0_i >= s*_i everywhere: E[L] non-increasing in k */
     const double *h;      /* curvatures (loss weights) */
     void *coord;          /* heavy ball, EMA: per-coordinate constants (nqm_exact.c) */
+    void *hb;             /* heavy ball: the same grouped by root kind (nqm_hb.h) */
     /* SGD, coordinates reordered: [0, na) with s0 >= s* (form s* + r^k (s0 - s*)), [na, n) the
      * others (form s0 + (r^k - 1)(s0 - s*)), so neither sum cancels */
     double *logr, *hs0, *hss, *hd, *gr;   /* log r_i, h s0, h s*, h (s0 - s*), h noise (r == 1) */

@@ -1,4 +1,4 @@
-/* sim/theory/scaling_theory.c — THEORY.md section 4. For a direction phi from a batch of size B,
+/* sim/theory/scaling_theory.c — docs/theory.md "One-step scaling". For a direction phi from a batch of size B,
  *   lr*(B) = E[phi]^T g / tr(E[phi phi^T] H),   dL(B) = (E[phi]^T g)^2 / (2 tr(E[phi phi^T] H)).
  * Which forms apply is the closed-form model the optimizer type declares for a fresh or steady
  * state (opt_type.first, .steady). */
@@ -21,7 +21,7 @@ static const struct { const char *form, *text; } descriptions[] = {
     { "pi4", "sign with erf(u) ~ u/sqrt(u^2 + pi/4) (Su 2024-11)" },
     { "mean_field", "sign, mean field beta = (1 + B_simple/B)^(-1/2): sum|g_i|/(A/beta + beta C)" },
     { "softsign", "Adam's eps as SoftSign g/sqrt(g^2+eps^2), nu from the exact g: "
-                  "beta sum nu_i g_i/(A + beta^2 (nu^T H nu - A)) (THEORY.md as written; keeps "
+                  "beta sum nu_i g_i/(A + beta^2 (nu^T H nu - A)) (the article as written, docs/theory.md; keeps "
                   "the sign's E[phi_i^2] = 1, so it misses lr* ~ eps lr*_SGD for eps >> |g|)" },
     { "softsign_mf", "SoftSign in mean field with second moments, v = g^2 + sigma^2/B: E = "
                      "g/sqrt(v + eps^2), E[phi_i^2] = v/(v + eps^2)" },

@@ -1,5 +1,5 @@
 /* sim/theory/scaling_theory.h — closed forms of the one-step optimal learning rate lr*(B) and loss
- * decrease dL(B) for an optimizer's update direction (THEORY.md section 4), the surge peak and
+ * decrease dL(B) for an optimizer's update direction (docs/theory.md "One-step scaling"), the surge peak and
  * Goh's optimal momentum for a quadratic spectrum. */
 #ifndef OPTDYN_SCALING_THEORY_H
 #define OPTDYN_SCALING_THEORY_H

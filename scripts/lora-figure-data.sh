@@ -1,0 +1,52 @@
+#!/bin/sh
+# scripts/lora-figure-data.sh OPTDYN FIGURE DIR — the data of the LoRA figures, which run several
+# experiments each (one problem per file): FIGURE = lora-vs-full (inits x SGD/Adam: DIR/<init>_<opt>_<name>.tsv,
+# columns step and weight_gap), lora-plus (DIR/<init>_<n>.tsv: lr_ratio, best final loss over lr),
+# lora-first-step (DIR/first_step.tsv: init, lr, |W_1^LoRA - W_1^full|/lr).
+set -eu
+optdyn=$1 fig=$2 dir=$3
+mkdir -p "$dir"
+rm -f "$dir"/*.tsv "$dir"/*.h5
+col() {   # TSV on stdin -> the columns named $1 and $2
+    awk -F'\t' -v a="$1" -v b="$2" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == a) x = i; if ($i == b) y = i }; next }
+                                   { print $x "\t" $y }'
+}
+case $fig in
+lora-vs-full)
+    for init in zero_b lora_ga; do
+        for opt in sgd adam; do
+            ini=experiments/lora-vs-full.ini
+            [ "$opt" = adam ] && ini=experiments/lora-vs-full-adam.ini
+            "$optdyn" run -q -o "$dir/$init-$opt.h5" "$ini" --set problem.init=$init
+            for name in lora pro; do
+                "$optdyn" export "$dir/$init-$opt.h5" "/trajectory/$name" | col step weight_gap \
+                    > "$dir/${init}_${opt}_$name.tsv"
+            done
+        done
+    done ;;
+lora-plus)
+    for init in zero_b zero_a; do
+        for n in 16 32 64 128; do
+            s=$(awk -v n=$n 'BEGIN { printf "%.9g", sqrt(n) }')
+            "$optdyn" run -q -o "$dir/$init-$n.h5" experiments/lora-plus.ini --set problem.init=$init \
+                --set problem.rows=$n --set problem.cols=$n --set problem.delta_scale=$s
+            # long table optimizer, batch, lr, seed, final_loss -> ratio and the best loss over lr
+            "$optdyn" export "$dir/$init-$n.h5" /sweep/final_loss | awk -F'\t' 'NR > 1 && $1 ~ /=/ {
+                    split($1, p, "="); r = p[2] + 0
+                    if (!(r in best) || $NF < best[r]) best[r] = $NF }
+                END { for (r in best) print r "\t" best[r] }' | sort -g > "$dir/${init}_$n.tsv"
+        done
+    done ;;
+lora-first-step)
+    for init in zero_b zero_a gaussian orthogonal lora_ga; do
+        for lr in 0.0003 0.001 0.003 0.01 0.03 0.1 0.3; do
+            "$optdyn" run -q -o "$dir/one.h5" experiments/lora-first-step.ini --set problem.init=$init \
+                --set "optimizer lora.lr=$lr" --set "optimizer full.lr=$lr"
+            "$optdyn" export "$dir/one.h5" /trajectory/lora | col step weight_gap |
+                awk -v i=$init -v lr=$lr '$1 == 1 { print i "\t" lr "\t" $2 / lr }'
+        done
+    done > "$dir/first_step.tsv"
+    rm -f "$dir/one.h5" ;;
+*)
+    echo "lora-figure-data.sh: unknown figure '$fig'" >&2; exit 2 ;;
+esac
