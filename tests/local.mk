@@ -10,7 +10,7 @@ TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 TEST_UTIL  := $(BUILD)/tests/testutil.o
 
 # the objects are kept (make would delete them as intermediates after every `make test`)
-.SECONDARY: $(TEST_NAMES:%=$(BUILD)/tests/%.o)
+.SECONDARY: $(TEST_NAMES:%=$(BUILD)/tests/%.o) $(TEST_UTIL)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(TEST_UTIL) $(LIB)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< $(TEST_UTIL) $(LIB) $(LDLIBS_ALL) -lcmocka

@@ -11,8 +11,9 @@ done
 for s in tests/cli_test.sh tests/h5_roundtrip.sh tests/sweep_cli_test.sh tests/zhang_test.sh \
     tests/theory_test.sh tests/names_test.sh tests/scaling_test.sh tests/fault_test.sh \
     tests/h5_corrupt_test.sh tests/fuzz_regress_test.sh tests/adamw_test.sh tests/galore_test.sh \
-    tests/xarray_test.sh tests/fmnist_test.sh tests/eos_test.sh \
-    tests/plot_test.sh tests/help_test.sh tests/install_test.sh tests/docs_test.sh; do
+    tests/docs_examples_test.sh tests/docs_keys_test.sh tests/docs_schema_test.sh \
+    tests/xarray_test.sh tests/fmnist_test.sh tests/eos_test.sh tests/plot_test.sh \
+    tests/help_test.sh tests/install_test.sh tests/docs_test.sh; do
     if sh "$s" "$BUILD/optdyn"; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAILED: $s"; fi
 done
 echo "$pass passed, $fail failed"
