@@ -1,16 +1,38 @@
-/* sim/kinds/update_sv.c — singular values of an update's matrix blocks (GSL's one-sided Jacobi
- * SVD, accurate for small singular values too): Muon's orthogonalized steps have them all near
- * one value, element-wise rules spread them like the gradient's. */
+/* sim/kinds/update_sv.c — singular values of an update's matrix blocks (lowrank_svd: GSL's
+ * one-sided Jacobi SVD, accurate for small singular values too): Muon's orthogonalized steps
+ * have them all near one value, element-wise rules spread them like the gradient's. */
 #include "update_sv.h"
+#include "../core/lowrank.h"
 #include "../core/status.h"
 
-#include <gsl/gsl_linalg.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static size_t min_dim(const problem_block *b) { return b->rows < b->cols ? b->rows : b->cols; }
+static size_t min_dim2(size_t r, size_t c) { return r < c ? r : c; }
+static size_t min_dim(const problem_block *b) { return min_dim2(b->rows, b->cols); }
+
+/* Scratch of block_sv for an r x c block: lowrank_svd's own, U and V. */
+static size_t block_work(size_t r, size_t c)
+{
+    return lowrank_svd_work(r, c) + (r + c) * min_dim2(r, c);
+}
+
+/* Singular values of the r x c row-major block a into s (min(r, c), descending; NaN when a is
+ * not finite); work: block_work(r, c) doubles. */
+static int block_sv(const double *a, size_t r, size_t c, double *s, double *work)
+{
+    size_t q = min_dim2(r, c);
+    for (size_t i = 0; i < r * c; i++)
+        if (!isfinite(a[i])) {
+            for (size_t k = 0; k < q; k++)
+                s[k] = NAN;
+            return OD_OK;
+        }
+    double *U = work, *V = U + r * q;
+    return lowrank_svd(a, r, c, U, s, V, V + c * q);
+}
 
 int update_sv_open(update_sv *u, const problem *pb, long every, long steps)
 {
@@ -22,40 +44,20 @@ int update_sv_open(update_sv *u, const problem *pb, long every, long steps)
         problem_block b = problem_block_at(pb, i, NULL);
         if (b.rows > 1 && b.cols > 1) {
             u->block[u->nmat++] = i;
-            most = most > b.rows * b.cols ? most : b.rows * b.cols;
+            most = most > block_work(b.rows, b.cols) ? most : block_work(b.rows, b.cols);
         }
     }
     u->cap = (size_t)(steps / every);
     if (!u->nmat || !u->cap)
         return OD_OK;
     u->step = malloc(u->cap * sizeof *u->step);
-    u->work = malloc((2 * most + 2 * most) * sizeof *u->work);
+    u->work = malloc(most * sizeof *u->work);
     int ok = u->step && u->work;
     for (size_t k = 0; k < u->nmat; k++) {
         problem_block b = problem_block_at(pb, u->block[k], NULL);
         ok &= (u->sv[k] = malloc(u->cap * min_dim(&b) * sizeof(double))) != NULL;
     }
     return ok ? OD_OK : OD_ENOMEM;
-}
-
-/* Singular values of the r x c row-major block a into s (min(r, c), descending): the SVD of a
- * or of its transpose, whichever has at least as many rows as columns. */
-static int block_sv(const double *a, size_t r, size_t c, double *s, double *work)
-{
-    size_t p = r >= c ? r : c, q = r >= c ? c : r;
-    double *A = work, *V = work + p * q;
-    for (size_t i = 0; i < r; i++)
-        for (size_t j = 0; j < c; j++)
-            A[r >= c ? i * c + j : j * r + i] = a[i * c + j];
-    for (size_t i = 0; i < p * q; i++)
-        if (!isfinite(A[i])) {
-            for (size_t k = 0; k < q; k++)
-                s[k] = NAN;
-            return OD_OK;
-        }
-    gsl_matrix_view Am = gsl_matrix_view_array(A, p, q), Vm = gsl_matrix_view_array(V, q, q);
-    gsl_vector_view sv = gsl_vector_view_array(s, q);
-    return gsl_linalg_SV_decomp_jacobi(&Am.matrix, &Vm.matrix, &sv.vector) ? OD_EDOM : OD_OK;
 }
 
 int update_sv_take(update_sv *u, const problem *pb, long t, const double *dx)
