@@ -290,15 +290,9 @@ static const char *lora_check(const problem_params *pp_, char *why, size_t len)
                  pp->delta_rank);
         return "delta_rank";
     }
-    if ((double)pp->rows * (double)pp->cols > 1e6) {
-        snprintf(why, len, "expected rows*cols <= 1e6, got %g", (double)pp->rows * (double)pp->cols);
-        return "cols";
-    }
-    if ((double)pp->examples * (double)(pp->rows + pp->cols) > 2e8) {
-        snprintf(why, len, "expected examples*(rows+cols) <= 2e8 (the dataset is held in memory), "
-                 "got %g", (double)pp->examples * (double)(pp->rows + pp->cols));
-        return "examples";
-    }
+    const char *bad = matreg_size_misfit(pp->rows, pp->cols, pp->examples, why, len);
+    if (bad)
+        return bad;
     if (!pp->factorized)
         return NULL;
     long most = pp->init == INIT_LORA_GA ? lo / 2 : lo;

@@ -82,16 +82,7 @@ static const char *matreg_check(const problem_params *pp_, char *why, size_t len
                  pp->rows < pp->cols ? pp->rows : pp->cols, pp->rank);
         return "rank";
     }
-    if ((double)pp->rows * (double)pp->cols > 1e6) {
-        snprintf(why, len, "expected rows*cols <= 1e6, got %g", (double)pp->rows * (double)pp->cols);
-        return "cols";
-    }
-    if ((double)pp->examples * (double)(pp->rows + pp->cols) > 2e8) {
-        snprintf(why, len, "expected examples*(rows+cols) <= 2e8 (the dataset is held in memory), "
-                 "got %g", (double)pp->examples * (double)(pp->rows + pp->cols));
-        return "examples";
-    }
-    return NULL;
+    return matreg_size_misfit(pp->rows, pp->cols, pp->examples, why, len);
 }
 
 static const param_spec matreg_specs[] = {

@@ -1,6 +1,7 @@
 /* sim/core/problems/matreg_data.c — matrix regression data and its loss/gradient in W, shared by
  * `matreg` (W is the parameter) and `lora` (W = W0' + s A B). Streams: teacher cell 2, labels 3. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -245,4 +246,18 @@ int matreg_data_grad(const matreg_data *d, const double *x, const batch *b, doub
     for (size_t i = 0; i < n; i++)
         g[i] /= (double)b->nidx;
     return OD_OK;
+}
+
+const char *matreg_size_misfit(long rows, long cols, long examples, char *why, size_t len)
+{
+    if ((double)rows * (double)cols > 1e6) {
+        snprintf(why, len, "expected rows*cols <= 1e6, got %g", (double)rows * (double)cols);
+        return "cols";
+    }
+    if ((double)examples * (double)(rows + cols) > 2e8) {
+        snprintf(why, len, "expected examples*(rows+cols) <= 2e8 (the dataset is held in memory), "
+                 "got %g", (double)examples * (double)(rows + cols));
+        return "examples";
+    }
+    return NULL;
 }

@@ -32,6 +32,9 @@ typedef struct matreg_spec {
  * pb->fstar and pb->spectrum; always sets pb->noise and pb->examples. */
 int matreg_data_init(matreg_data *d, problem *pb, const matreg_spec *s, uint64_t seed, int facts);
 void matreg_data_free(matreg_data *d);
+/* The sizes both problems cap: rows*cols <= 1e6 (key "cols") and examples*(rows+cols) <= 2e8
+ * (the dataset is held in memory; key "examples"). The key at fault with why, or NULL. */
+const char *matreg_size_misfit(long rows, long cols, long examples, char *why, size_t len);
 /* L(W) = 1/(2N) |A W - Y|_F^2 (Gaussian model: 1/2 |W - W*|^2 + sigma^2 c/2). */
 double matreg_data_loss(const matreg_data *d, const double *W);
 /* G = dL/dW for batch b (n = r*c noise draws in b->z for the Gaussian model). */
