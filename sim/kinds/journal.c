@@ -2,6 +2,7 @@
  * [magic "ODJOURN1" | fingerprint | nvalues], then records [cell | values... | checksum], all
  * 8-byte words; checksum = FNV-1a of the record's preceding bytes. */
 #include "journal.h"
+#include "../core/fdio.h"
 #include "../core/status.h"
 
 #include <errno.h>
@@ -32,21 +33,6 @@ uint64_t journal_hash(uint64_t h, const void *data, size_t len)
         h *= 0x100000001b3ULL;
     }
     return h;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len) {
-        ssize_t w = write(fd, p, len);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return -1;
-        p += w;
-        len -= (size_t)w;
-    }
-    return 0;
 }
 
 /* Replay valid records; returns the offset just past the last valid one, or -1 on a
@@ -105,7 +91,7 @@ journal *journal_open(const char *path, uint64_t fingerprint, size_t nvalues, in
         uint64_t head[3] = { 0, fingerprint, nvalues };
         memcpy(head, magic, 8);
         if (ftruncate(j->fd, 0) != 0 || lseek(j->fd, 0, SEEK_SET) != 0 ||
-            write_all(j->fd, head, sizeof head) != 0) {
+            fd_write_all(j->fd, head, sizeof head) != 0) {
             snprintf(err, len, "cannot write journal '%s': %s", path, strerror(errno));
             unlink(path);            /* holds no cell: nothing for --resume to keep */
             goto fail;
@@ -135,7 +121,7 @@ int journal_append(journal *j, uint64_t cell, const double *values)
     memcpy(rec + 1, values, j->nvalues * sizeof *values);
     rec[words - 1] = journal_hash(JOURNAL_FNV_START, rec, (words - 1) * 8);
     pthread_mutex_lock(&j->lock);
-    if (j->status == OD_OK && write_all(j->fd, rec, words * 8) != 0) {
+    if (j->status == OD_OK && fd_write_all(j->fd, rec, words * 8) != 0) {
         j->status = OD_EIO;
         j->sys_errno = errno ? errno : EIO;
     }

@@ -1,6 +1,7 @@
 /* sim/output/h5check_child.c — h5check_walk in a child process that a crash or hang inside
  * libhdf5 costs, forked directly or by a small check server started early (h5check_server_start). */
 #include "h5check.h"
+#include "../core/fdio.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -48,30 +49,6 @@ static void limit_child(const char *path)
 #endif
 }
 
-static int read_full(int fd, void *buf, size_t n)
-{
-    size_t got = 0;
-    while (got < n) {
-        ssize_t r = read(fd, (char *)buf + got, n - got);
-        if (r == 0 || (r < 0 && errno != EINTR))
-            return -1;
-        got += r > 0 ? (size_t)r : 0;
-    }
-    return 0;
-}
-
-static int write_full(int fd, const void *buf, size_t n)
-{
-    size_t put = 0;
-    while (put < n) {
-        ssize_t w = write(fd, (const char *)buf + put, n - put);
-        if (w < 0 && errno != EINTR)
-            return -1;
-        put += w > 0 ? (size_t)w : 0;
-    }
-    return 0;
-}
-
 /* Fork, walk the file in the child, collect its wait status and its reason (why, WHY_MAX bytes).
  * -1 when no child could be made. */
 static int walk_in_child(const char *path, int *status, char *why)
@@ -83,7 +60,7 @@ static int walk_in_child(const char *path, int *status, char *why)
         close(fd[0]);
         limit_child(path);
         int rc = h5check_walk(path, why, WHY_MAX);
-        if (rc != 0 && write_full(fd[1], why, strlen(why)) < 0)
+        if (rc != 0 && fd_write_all(fd[1], why, strlen(why)) < 0)
             _exit(4);
         _exit(rc == 0 ? 0 : 3);
     }
@@ -117,8 +94,8 @@ static void serve(int req, int resp)
 {
     char path[PATH_MAX_LEN + 1], why[WHY_MAX];
     uint32_t len;
-    while (read_full(req, &len, sizeof len) == 0 && len <= PATH_MAX_LEN &&
-           read_full(req, path, len) == 0) {
+    while (fd_read_all(req, &len, sizeof len) == 0 && len <= PATH_MAX_LEN &&
+           fd_read_all(req, path, len) == 0) {
         path[len] = '\0';
         int status = 0;
         if (walk_in_child(path, &status, why) != 0) {
@@ -127,8 +104,8 @@ static void serve(int req, int resp)
         }
         int32_t st = status;
         uint32_t wl = (uint32_t)strlen(why);
-        if (write_full(resp, &st, sizeof st) || write_full(resp, &wl, sizeof wl) ||
-            write_full(resp, why, wl))
+        if (fd_write_all(resp, &st, sizeof st) || fd_write_all(resp, &wl, sizeof wl) ||
+            fd_write_all(resp, why, wl))
             break;
     }
     _exit(0);
@@ -194,9 +171,9 @@ static int walk_by_server(const char *path, int *status, char *why)
     int32_t st;
     if (len > PATH_MAX_LEN)
         return -1;
-    if (write_full(server_req, &len, sizeof len) || write_full(server_req, path, len) ||
-        read_full(server_resp, &st, sizeof st) || read_full(server_resp, &wl, sizeof wl) ||
-        wl >= WHY_MAX || read_full(server_resp, why, wl)) {
+    if (fd_write_all(server_req, &len, sizeof len) || fd_write_all(server_req, path, len) ||
+        fd_read_all(server_resp, &st, sizeof st) || fd_read_all(server_resp, &wl, sizeof wl) ||
+        wl >= WHY_MAX || fd_read_all(server_resp, why, wl)) {
         h5check_server_stop();
         return -1;
     }
