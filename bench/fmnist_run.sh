@@ -20,7 +20,7 @@ for r in $(seq "$ROUNDS"); do
     echo "round $r: $(cat "$tmp/c" "$tmp/np" "$tmp/pt" "$tmp/c2" | tr '\n' ' ')"
 done | tee "$tmp/rounds"
 med() { awk -v k="$1" '{ print $k }' "$tmp/rounds" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-c=$(med 5) p=$(med 12) t=$(med 17) c2=$(med 24)
+c=$(med 5) p=$(med 12) t=$(med 17) c2=$(med 22)
 awk -v c="$c" -v p="$p" -v t="$t" 'BEGIN { printf "median: optdyn %.4g s, numpy %.4g s (%.2fx optdyn), torch %.4g s (%.2fx optdyn); ratio > 1: optdyn faster\n", c, p, p / c, t, t / c }'
 awk -v c="$c" -v c2="$c2" 'BEGIN { printf "optdyn -j 2: %.4g s, speedup over -j 1 %.2fx (load above: the other processes share the cores)\n", c2, c / c2 }'
 echo "numpy's BLAS: $(/usr/bin/python3 -c 'import numpy; numpy.show_config()' 2>/dev/null | awk '/blas_opt_info/ { f = 1 } f && /libraries/ { print; exit }' | sed 's/^ *//')"
