@@ -1,6 +1,7 @@
 /* bench/fmnist_bench.c — optdyn's side of bench/fmnist_run.sh: one full-batch gradient of fmnist_mlp
- * (examples, hidden from the command line, tanh, biases) timed REPS times; prints the median, the
- * loss and |g|, and writes x and the training indices for the NumPy/PyTorch peer to check. */
+ * (examples, hidden from the command line, tanh, biases) timed REPS times on THREADS threads
+ * (default 1); prints the median, the loss and |g|, and writes x and the training indices for the
+ * NumPy/PyTorch peer to check. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,8 +28,8 @@ static int cmp(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
-    if (argc != 5) {
-        fprintf(stderr, "usage: fmnist_bench EXAMPLES HIDDEN REPS DUMP\n");
+    if (argc != 5 && argc != 6) {
+        fprintf(stderr, "usage: fmnist_bench EXAMPLES HIDDEN REPS DUMP [THREADS]\n");
         return 2;
     }
     long N = atol(argv[1]), h = atol(argv[2]), reps = atol(argv[3]);
@@ -48,6 +49,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "fmnist_bench: %s\n", status == OD_OK ? "cannot build" : err);
         return 1;
     }
+    pb->threads = argc == 6 ? atoi(argv[5]) : 1;
     size_t n = pb->n, cnt;
     double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *t = malloc(reps * sizeof *t);
     rng_stream s = rng_stream_make(5, RNG_INIT, 0);      /* a point off the start: x0 + noise */

@@ -33,50 +33,47 @@ def act(z, kind):
     return z, np.ones_like(z)
 
 
-def unpack(x, d, h, k, bias):
-    o, p = 0, {}
-    for name, shape, on in (("W1", (h, d), h > 0), ("b1", (h,), h > 0 and bias),
-                            ("W2", (k, h if h else d), True), ("b2", (k,), bias)):
-        if on:
-            size = int(np.prod(shape))
-            p[name] = x[o:o + size].reshape(shape)
-            o += size
-        else:
-            p[name] = None
+def unpack(x, d, hidden, k, bias):
+    """[(W, b)] per layer: hidden widths (0, 1 or 2 of them), then the output layer"""
+    o, layers, fan = 0, [], d
+    for w in list(hidden) + [k]:
+        W = x[o:o + w * fan].reshape(w, fan)
+        o += w * fan
+        bb = x[o:o + w] if bias else None
+        o += w if bias else 0
+        layers.append((W, bb))
+        fan = w
     assert o == len(x)
-    return p
+    return layers
 
 
-def outputs(x, X, d, h, k, actk, bias):
-    p = unpack(x, d, h, k, bias)
-    if h:
-        z = X @ p["W1"].T + (p["b1"] if bias else 0)
-        a, da = act(z, actk)
-    else:
-        a, da = X, None
-    f = a @ p["W2"].T + (p["b2"] if bias else 0)
-    return p, a, da, f
+def outputs(x, X, d, hidden, k, actk, bias):
+    layers = unpack(x, d, hidden, k, bias)
+    acts, ders = [X], []
+    for W, bb in layers[:-1]:
+        a, da = act(acts[-1] @ W.T + (bb if bias else 0), actk)
+        acts.append(a)
+        ders.append(da)
+    W, bb = layers[-1]
+    return layers, acts, ders, acts[-1] @ W.T + (bb if bias else 0)
 
 
-def loss_grad(x, X, y, d, h, k, actk, bias, l2):
-    p, a, da, f = outputs(x, X, d, h, k, actk, bias)
+def loss_grad(x, X, y, d, hidden, k, actk, bias, l2):
+    layers, acts, ders, f = outputs(x, X, d, hidden, k, actk, bias)
     N = len(y)
     mx = f.real.max(axis=1, keepdims=True)
     e = np.exp(f - mx)
     s = e.sum(axis=1, keepdims=True)
     loss = np.mean(mx[:, 0] + np.log(s[:, 0]) - f[np.arange(N), y]) + 0.5 * l2 * np.sum(x * x)
-    r = e / s
-    r[np.arange(N), y] -= 1
-    r /= N
+    delta = e / s
+    delta[np.arange(N), y] -= 1
+    delta /= N
     parts = []
-    if h:
-        delta = (r @ p["W2"]) * da
-        parts.append((delta.T @ X).ravel())
-        if bias:
-            parts.append(delta.sum(axis=0))
-    parts.append((r.T @ a).ravel())
-    if bias:
-        parts.append(r.sum(axis=0))
+    for l in range(len(layers) - 1, -1, -1):          # backprop, output layer first
+        part = [(delta.T @ acts[l]).ravel()] + ([delta.sum(axis=0)] if bias else [])
+        parts = part + parts
+        if l:
+            delta = (delta @ layers[l][0]) * ders[l - 1]
     return loss, np.concatenate(parts) + l2 * x
 
 
@@ -86,9 +83,10 @@ def main(folder):
     assert files, "no dumps"
     for path in files:
         b = np.fromfile(path)
-        classes, h, actk, bias, std, l2, n, N, Nt = b[:9]
-        classes, h, actk, bias, std, n, N, Nt = map(int, (classes, h, actk, bias, std, n, N, Nt))
-        o = 9
+        classes, h, h2, actk, bias, std, l2, n, N, Nt = b[:10]
+        classes, h, h2, actk, bias, std, n, N, Nt = map(int, (classes, h, h2, actk, bias, std, n, N, Nt))
+        hidden = [w for w in (h, h2) if w]
+        o = 10
         tr = b[o:o + N].astype(int); o += N
         te = b[o:o + Nt].astype(int); o += Nt
         x, v, g, hv = (b[o + i * n:o + (i + 1) * n] for i in range(4)); o += 4 * n
@@ -102,7 +100,7 @@ def main(folder):
             sd[sd <= 1e-12] = 1.0
             X, Xt = (X - mu) / sd, (Xt - mu) / sd
         y, yt = LAB[0][tr].astype(int), LAB[1][te].astype(int)
-        args = (784, h, classes, actk, bias)
+        args = (784, hidden, classes, actk, bias)
         loss, gn = loss_grad(x, X, y, *args, l2)
         step = 1e-30                                 # complex step: H v = Im g(x + i t v) / t
         _, gc = loss_grad(x + 1j * step * v, X.astype(complex), y, *args, l2)
@@ -116,7 +114,7 @@ def main(folder):
             f = outputs(x, Xt, *args)[3]
             ta = np.mean(np.argmax(f, axis=1) == yt)
             assert abs(tl - tl_c) <= 1e-10 * abs(tl) and ta == ta_c, (tl, tl_c, ta, ta_c)
-        print(f"{path}: n={n} N={N}: loss {el:.1e}, gradient {eg:.1e}, Hv {eh:.1e} (max rel.)")
+        print(f"{path}: hidden {hidden} n={n} N={N}: loss {el:.1e}, gradient {eg:.1e}, Hv {eh:.1e} (max rel.)")
     ok = max(worst_g, worst_h, worst_l) <= 1e-10
     print(f"fmnist_check: worst relative error loss {worst_l:.2e}, gradient {worst_g:.2e}, "
           f"Hv {worst_h:.2e}: {'ok' if ok else 'FAIL'}")

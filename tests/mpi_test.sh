@@ -1,8 +1,9 @@
 #!/bin/sh
 # tests/mpi_test.sh SERIAL_OPTDYN MPI_OPTDYN — sweeps under mpirun: -np 2 and -np 3 (oversubscribed,
 # with threads) give the serial run's datasets byte for byte; a rank killed mid-way leaves its
-# finished cells in the journal and --resume completes them identically; prints the -np 2 vs
-# -np 1 speedup (measured, not asserted).
+# finished cells in the journal and --resume completes them identically; a Fashion-MNIST sweep to
+# test-accuracy targets under -np 2 gives the serial run's datasets (where the dataset package is
+# installed); prints the -np 2 vs -np 1 speedup (measured, not asserted).
 SERIAL=${1:-build/optdyn}
 MPI=${2:-build-mpi/optdyn}
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
@@ -37,5 +38,15 @@ wait
 mpirun -np 2 "$MPI" run --resume -o "$tmp/k.h5" "$exp" 2> "$tmp/resume.err" && ok || bad "resume"
 grep -q "resumed: [1-9][0-9]* of 360 cells" "$tmp/resume.err" && ok || bad "resume took no cells: $(cat "$tmp/resume.err")"
 same "$tmp/serial.h5" "$tmp/k.h5" "killed + resumed under MPI differs from serial"
+
+# real data: the test-accuracy sweep of tests/fmnist_test.sh, ranks against the serial run
+fm=tests/data/fmnist-acc-sweep.ini
+if [ -r /usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz ]; then
+    "$SERIAL" run -q -o "$tmp/fm-serial.h5" "$fm" && ok || bad "fmnist serial run"
+    mpirun -np 2 "$MPI" run -q -o "$tmp/fm-np2.h5" "$fm" && ok || bad "fmnist mpirun -np 2"
+    same "$tmp/fm-serial.h5" "$tmp/fm-np2.h5" "fmnist sweep: -np 2 differs from serial"
+else
+    echo "mpi: fmnist part SKIPPED: install dataset-fashion-mnist (scripts/deps.sh does)"
+fi
 
 finish "mpi"

@@ -170,16 +170,25 @@ static void crafted_files_give_clear_errors(void **unused)
 /* [problem] bodies; the numbers after each are read by tests/fmnist_check.py from the dump. */
 static const struct fcase {
     const char *body;
-    int classes, hidden, act, bias, standardize;
+    int classes, hidden, hidden2, act, bias, standardize;
     double l2;
 } fcases[] = {
-    { "type = fmnist_softmax\nexamples = 60\ntest_examples = 50\nl2 = 0.01\n", 10, 0, 0, 1, 0, 0.01 },
+    { "type = fmnist_softmax\nexamples = 60\ntest_examples = 50\nl2 = 0.01\n", 10, 0, 0, 0, 1, 0,
+      0.01 },
     { "type = fmnist_softmax\nexamples = 45\nclasses = 3\nbias = no\nstandardize = yes\n",
-      3, 0, 0, 0, 1, 0.0 },
+      3, 0, 0, 0, 0, 1, 0.0 },
     { "type = fmnist_mlp\nexamples = 40\nclasses = 4\nhidden = 7\nstandardize = yes\n",
-      4, 7, 0, 1, 1, 0.0 },
+      4, 7, 0, 0, 1, 1, 0.0 },
     { "type = fmnist_mlp\nexamples = 30\nhidden = 5\nactivation = relu\ninit = kaiming\nl2 = 0.003\n"
-      "test_examples = 20\n", 10, 5, 1, 1, 0, 0.003 },
+      "test_examples = 20\n", 10, 5, 0, 1, 1, 0, 0.003 },
+    /* two hidden layers */
+    { "type = fmnist_mlp\nexamples = 35\nclasses = 5\nhidden = 6\nhidden2 = 4\nstandardize = yes\n"
+      "l2 = 0.002\ntest_examples = 30\n", 5, 6, 4, 0, 1, 1, 0.002 },
+    { "type = fmnist_mlp\nexamples = 25\nhidden = 5\nhidden2 = 3\nactivation = relu\nbias = no\n"
+      "init = kaiming\n", 10, 5, 3, 1, 0, 0, 0.0 },
+    /* N >= 2 NET_CHUNK_MIN: sums over two chunks of examples */
+    { "type = fmnist_mlp\nexamples = 1000\nclasses = 3\nhidden = 2\nhidden2 = 2\n"
+      "test_examples = 40\n", 3, 2, 2, 0, 1, 0, 0.0 },
 };
 #define NFCASES (sizeof fcases / sizeof fcases[0])
 
@@ -223,6 +232,16 @@ static void fmnist_derivatives_match_finite_differences(void **unused)
         assert_int_equal(pb->type->grad(pb, x, NULL, g), OD_OK);
         assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
         assert_int_equal(pb->type->hess_diag(pb, x, dg), OD_OK);
+        pb->threads = 2;                  /* bit-identical whatever the thread count */
+        assert_int_equal(pb->type->grad(pb, x, NULL, gp), OD_OK);
+        assert_memory_equal(g, gp, n * sizeof *g);
+        assert_int_equal(pb->type->hvp(pb, x, v, gp), OD_OK);
+        assert_memory_equal(hv, gp, n * sizeof *g);
+        assert_int_equal(pb->type->hess_diag(pb, x, gp), OD_OK);
+        assert_memory_equal(dg, gp, n * sizeof *g);
+        double l1 = pb->type->loss(pb, x);
+        pb->threads = 1;
+        assert_true(l1 == pb->type->loss(pb, x));
         double hmax = 0.0;
         tu_gradient_fd(pb, x, 7, fcases[k].body);   /* every 7th coordinate, all blocks */
         /* H v against the difference of gradients, every coordinate */
@@ -325,13 +344,14 @@ static void fmnist_dump_for_numpy(void **unused)
         pb->type->grad(pb, x, NULL, g);
         pb->type->hvp(pb, x, v, hv);
         pb->type->test_eval(pb, x, &tl, &ta);
-        double head[9] = { fcases[k].classes, fcases[k].hidden, fcases[k].act, fcases[k].bias,
-                           fcases[k].standardize, fcases[k].l2, (double)n, (double)N, (double)Nt };
+        double head[10] = { fcases[k].classes, fcases[k].hidden, fcases[k].hidden2, fcases[k].act,
+                            fcases[k].bias, fcases[k].standardize, fcases[k].l2, (double)n,
+                            (double)N, (double)Nt };
         double tail[3] = { pb->type->loss(pb, x), tl, ta };
         snprintf(path, sizeof path, "%s/case%zu.bin", dir, k);
         FILE *f = fopen(path, "wb");
         assert_non_null(f);
-        fwrite(head, sizeof *head, 9, f);
+        fwrite(head, sizeof *head, 10, f);
         for (size_t j = 0; j < N + Nt; j++) {
             double d = (double)(j < N ? tr[j] : te[j - N]);
             fwrite(&d, sizeof d, 1, f);

@@ -23,7 +23,7 @@ def main(kind, N, h, reps, dump):
     y = fc.LAB[0][idx].astype(int)
     if kind == "numpy":
         def grad():
-            return fc.loss_grad(x, X, y, 784, h, 10, 0, 1, 0.0)[1]
+            return fc.loss_grad(x, X, y, 784, [h], 10, 0, 1, 0.0)[1]
     else:
         import torch
         torch.set_num_threads(1)

@@ -32,7 +32,8 @@ static const char help[] =
     "                         other runs out\n"
     "  -s, --set S.K=V        override key K of section S (repeatable), e.g.\n"
     "                         --set run.steps=500 --set 'optimizer adam.lr=0.01'\n"
-    "  -j, --threads N        worker threads for sweep cells (default 1); results are\n"
+    "  -j, --threads N        worker threads for sweep cells and full-data sums over\n"
+    "                         examples (network problems; default 1); results are\n"
     "                         identical for any N. Trajectories run one optimizer after another\n"
     "      --shard i/n        sweeps: compute only cells with index % n == i and write them\n"
     "                         to OUT.h5 (a shard file; combine with `optdyn merge`)\n"
@@ -209,6 +210,7 @@ int cmd_run(int argc, char **argv)
                                 problem_types[c->problem.type]->name, od_strerror(status));
         goto done;
     }
+    pb->threads = x.threads;     /* full-data sums of the network problems (sweeps: one a cell) */
     int tty = isatty(STDERR_FILENO);
     progress prog = { !quiet && rank == 0, tty, quiet || rank != 0, 0.0, 0.0, 0 };
     double started = now();

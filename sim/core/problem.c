@@ -62,6 +62,7 @@ problem *problem_alloc(const problem_params *pp, uint64_t seed, int *status)
     pb->n = (size_t)pp->dim;
     pb->stream_width = t->stream_width ? t->stream_width(pp) : 0;
     pb->fstar = NAN;
+    pb->threads = 1;
     pb->sampling = (problem_sampling)pp->sampling;
     pb->x0 = calloc(pb->n, sizeof *pb->x0);
     if (!pb->x0)

@@ -140,6 +140,8 @@ struct problem {
     size_t nblocks;
     double factor_scale;   /* > 0: the parameter is a factorization W = W_frozen + s A B with
                               blocks 0 = A (m x r), 1 = B (r x k) and s = factor_scale; else 0 */
+    int threads;           /* workers a type may use for one full-data sum (1 by default; -j sets it;
+                              results never depend on it) */
     void *data;            /* owned by the type (type->free); x0, xstar, spectrum, blocks by problem_free */
 };
 

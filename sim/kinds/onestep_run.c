@@ -105,6 +105,17 @@ typedef struct cell {
     int status;
 } cell;
 
+
+/* u = g sqrt(B/2)/sigma, the argument of erf in E[sign]; where sigma = 0 its limit: sign(g) x inf,
+ * or 0 for g = 0 (a parameter the data never move, e.g. a weight of a pixel that is 0 in every
+ * image), as the sign theory takes it (E[sign] = sign(g)). */
+static double coordinate_u(double g, double sd, double B)
+{
+    if (sd == 0.0)
+        return g > 0 ? INFINITY : g < 0 ? -INFINITY : 0.0;
+    return g * sqrt(B / 2.0) / sd;
+}
+
 static void record_direction(rec *r, const config *c, const problem *pb, const double *x,
                              const grad_moments *m, const cell *cells, size_t nb)
 {
@@ -176,12 +187,12 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
         snprintf(cg, sizeof cg, "%s/coordinates", gpath);
         rec_group(r, cg);
         rec_attr_str(r, cg, "description", "per batch size and coordinate: u = g_i sqrt(B/2)/"
-                     "sigma_i (the argument of erf for sign), the Monte Carlo mean of phi_i and "
-                     "its standard error");
+                     "sigma_i (the argument of erf for sign; sign(g_i) x inf, or 0, where "
+                     "sigma_i = 0), the Monte Carlo mean of phi_i and its standard error");
         for (int k = 0; buf && k < 3; k++) {
             for (size_t i = 0; i < nb; i++)
                 for (size_t j = 0; j < n; j++)
-                    buf[i * n + j] = k == 0 ? m->g[j] * sqrt(onestep_params_of(c)->batch.v[i] / 2.0) / m->sd[j]
+                    buf[i * n + j] = k == 0 ? coordinate_u(m->g[j], m->sd[j], onestep_params_of(c)->batch.v[i])
                                      : k == 1 ? cells[i].e.mean_phi[j] : cells[i].e.mean_phi_se[j];
             snprintf(path, sizeof path, "%s/%s", cg, k == 0 ? "u" : k == 1 ? "mean_phi" : "mean_phi_se");
             rec_array(r, path, 2, dims, buf, NULL);

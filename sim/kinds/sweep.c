@@ -154,8 +154,26 @@ static int exact_cell(const config *c, const problem *pb, const double *s0, cons
     return OD_OK;
 }
 
+/* The value a Monte Carlo run is judged by at its current point (the iterate average with
+ * ema > 0): its training loss `loss`, or the test accuracy there. */
+static int judged_value(const sweep_params *sp, const replicate *r, double loss, double *v)
+{
+    double test_loss;
+    *v = loss;
+    if (sp->target_metric != TARGET_TEST_ACCURACY)
+        return OD_OK;
+    return r->pb->type->test_eval(r->pb, r->xbar ? r->xbar : r->x, &test_loss, v);
+}
+
+/* Is target t reached by the judged value v? (loss: v <= target; accuracy: v >= target) */
+static int reached(const sweep_params *sp, double v, size_t t)
+{
+    return sp->target_metric == TARGET_TEST_ACCURACY ? v >= sp->target.v[t] : v <= sp->target.v[t];
+}
+
 /* Monte Carlo cell: run replicate `stream` until every target is reached (judged at the iterate
- * average when ema > 0), the run diverges (raw loss), or max_steps. */
+ * average when ema > 0; by the test accuracy with target_metric = test_accuracy), the run
+ * diverges (raw training loss), or max_steps. final_loss: the training loss judged there. */
 static int montecarlo_cell(const config *c, const problem *pb, const opt_type *type,
                            const opt_params *p, double B, size_t stream, double *steps,
                            double *final_loss, double *diverged_at)
@@ -166,14 +184,15 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
     int status = replicate_init(&r, pb, type, p, B, (uint64_t)c->exp.seed, stream);
     if (status != OD_OK)
         return status;
-    double raw = replicate_loss(&r), loss = replicate_judged_loss(&r);
+    double raw = replicate_loss(&r), loss = replicate_judged_loss(&r), v;
     double limit = sp->diverge_factor * (raw != 0 ? fabs(raw) : 1);
     *diverged_at = isfinite(raw) ? -1.0 : 0.0;
+    status = judged_value(sp, &r, loss, &v);
     for (size_t t = 0; t < T; t++) {
-        steps[t] = loss <= sp->target.v[t] ? 0.0 : -1.0;
+        steps[t] = reached(sp, v, t) ? 0.0 : -1.0;
         left -= steps[t] == 0.0;
     }
-    for (long k = 1; k <= sp->max_steps && left > 0 && *diverged_at < 0; k++) {
+    for (long k = 1; status == OD_OK && k <= sp->max_steps && left > 0 && *diverged_at < 0; k++) {
         if ((status = replicate_step(&r)) != OD_OK)
             break;
         if (k % sp->eval_every != 0 && k != sp->max_steps)
@@ -184,8 +203,10 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
             *diverged_at = (double)k;
             break;
         }
+        if ((status = judged_value(sp, &r, loss, &v)) != OD_OK)
+            break;
         for (size_t t = 0; t < T; t++)
-            if (steps[t] < 0 && loss <= sp->target.v[t]) {
+            if (steps[t] < 0 && reached(sp, v, t)) {
                 steps[t] = (double)k;
                 left--;
             }

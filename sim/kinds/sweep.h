@@ -13,6 +13,7 @@
 
 enum { SWEEP_MONTECARLO, SWEEP_EXACT };
 enum { REFINE_NONE, REFINE_GOLDEN };
+enum { TARGET_TRAIN_LOSS, TARGET_TEST_ACCURACY };
 
 typedef struct sweep_params {
     param_list batch;        /* batch sizes (inf allowed) */
@@ -21,7 +22,8 @@ typedef struct sweep_params {
     char axis[PARAM_STRING_MAX];   /* any other optimizer key swept like momentum (optional) */
     param_list values;       /* its grid */
     long seeds;              /* Monte Carlo replicates */
-    param_list target;       /* target losses */
+    param_list target;       /* target losses (or test accuracies) */
+    int target_metric;       /* TARGET_TRAIN_LOSS: loss <= target; TARGET_TEST_ACCURACY: >= */
     long max_steps;          /* give up (steps = -1) beyond this */
     int mode;                /* SWEEP_MONTECARLO or SWEEP_EXACT */
     int refine;              /* how lr_opt is refined around the grid optimum */

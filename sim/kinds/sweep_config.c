@@ -11,6 +11,7 @@
 
 static const char *const mode_names[] = { "montecarlo", "exact", NULL };
 static const char *const refine_names[] = { "none", "golden", NULL };
+static const char *const metric_names[] = { "train_loss", "test_accuracy", NULL };
 
 const param_spec sweep_specs[] = {
     { "batch", PARAM_GRID, offsetof(sweep_params, batch), NULL, 1, INFINITY, PARAM_ALLOW_INF, NULL,
@@ -26,7 +27,12 @@ const param_spec sweep_specs[] = {
     { "values", PARAM_GRID, offsetof(sweep_params, values), NULL, -1e300, 1e300, PARAM_OPTIONAL,
       NULL, "the grid of `axis` (each value checked against the key's range)" },
     { "target", PARAM_GRID, offsetof(sweep_params, target), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
-      "target losses (required); steps-to-target is recorded for each" },
+      "target losses (required; test accuracies with target_metric = test_accuracy); "
+      "steps-to-target is recorded for each" },
+    { "target_metric", PARAM_CHOICE, offsetof(sweep_params, target_metric), "train_loss", 0, 0, 0,
+      metric_names, "what a target is: train_loss (reached when the training loss <= target) or "
+      "test_accuracy (Monte Carlo on a problem with a test set: reached when the test accuracy "
+      ">= target, a fraction in (0, 1])" },
     { "seeds", PARAM_INT, offsetof(sweep_params, seeds), "1", 1, 1e6, 0, NULL,
       "Monte Carlo replicates per cell (exact mode: 1)" },
     { "max_steps", PARAM_INT, offsetof(sweep_params, max_steps), "1e6", 1, 1e15, 0, NULL,
@@ -136,14 +142,47 @@ static void quad_names(int model, char *buf, size_t len)
         }
 }
 
+/* target_metric = test_accuracy: Monte Carlo, a problem with a test set, targets in (0, 1]. */
+static const char *sweep_metric_check(const config *c, char *why, size_t len)
+{
+    const sweep_params *sp = sweep_params_of(c);
+    const problem_type *pt = problem_types[c->problem.type];
+    if (sp->target_metric != TARGET_TEST_ACCURACY)
+        return NULL;
+    if (sp->mode == SWEEP_EXACT) {
+        snprintf(why, len, "test_accuracy needs mode = montecarlo (exact mode follows the "
+                 "expected training loss), got mode = exact");
+        return "target_metric";
+    }
+    if (!pt->test_eval) {
+        size_t used = 0;
+        char names[256] = "";
+        for (size_t i = 0; problem_types[i] && used < sizeof names; i++)
+            if (problem_types[i]->test_eval)
+                used += (size_t)snprintf(names + used, sizeof names - used, "%s%s",
+                                         used ? " or " : "", problem_types[i]->name);
+        snprintf(why, len, "test_accuracy needs a problem with a test set (%s), got '%s'; use "
+                 "train_loss", names, pt->name);
+        return "target_metric";
+    }
+    for (size_t t = 0; t < sp->target.n; t++)
+        if (sp->target.v[t] > 1.0) {
+            snprintf(why, len, "with target_metric = test_accuracy, expected accuracies in (0, 1], "
+                     "got %g", sp->target.v[t]);
+            return "target";
+        }
+    return NULL;
+}
+
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len)
 {
     const sweep_params *sp = sweep_params_of(c);
     const problem_type *pt = problem_types[c->problem.type];
     char names[512];
     snprintf(section, slen, "sweep");
-    if (sp->mode != SWEEP_EXACT)
-        return NULL;
+    const char *bad = sweep_metric_check(c, why, len);
+    if (bad || sp->mode != SWEEP_EXACT)
+        return bad;
     const exact_engine *engine = exact_engine_of(pt);
     if (!engine) {
         size_t used = 0;

@@ -8,6 +8,7 @@
 #include "kind.h"
 #include "sweep.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -107,6 +108,22 @@ static void cells_done(void *user, size_t done, size_t total)
         x->progress(x->user, "cells", done, total);
 }
 
+/* target_metric = test_accuracy on a problem built without test examples (an accuracy of NAN
+ * at x0): OD_EINPUT before any cell. */
+static int sweep_test_set_check(const config *c, const problem *pb, char *err, size_t len)
+{
+    double loss, accuracy;
+    if (sweep_params_of(c)->target_metric != TARGET_TEST_ACCURACY)
+        return OD_OK;
+    int status = pb->type->test_eval(pb, pb->x0, &loss, &accuracy);
+    if (status == OD_OK && isnan(accuracy)) {
+        snprintf(err, len, "[sweep] target_metric: test_accuracy needs test examples, and the "
+                 "problem has none (set [problem] test_examples > 0)");
+        status = OD_EINPUT;
+    }
+    return status;
+}
+
 /* Cells (journaled, resumable), then the finishing; a shard writes only its cells. */
 static int sweep_run(sim_ctx *x)
 {
@@ -115,6 +132,10 @@ static int sweep_run(sim_ctx *x)
     int status = sweep_result_alloc(&res, c);
     if (status != OD_OK) {
         snprintf(x->err, x->errlen, "%s", od_strerror(status));
+        return status;
+    }
+    if ((status = sweep_test_set_check(c, x->pb, x->err, x->errlen)) != OD_OK) {
+        sweep_result_free(&res);
         return status;
     }
     sweep_run_opts o = { x->threads, x->journal, x->resume, x->shard, x->nshards, cells_done, x };

@@ -58,6 +58,9 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
                      ? "first crossing: smallest k with E[L(x_k)] <= target (exact expected loss; "
                        "found by a search that provably returns the first such k, monotone or "
                        "not); -1: not reached by max_steps or diverged"
+                     : sp->target_metric == TARGET_TEST_ACCURACY
+                     ? "first checked step k (every eval_every) with test accuracy of x_k >= "
+                       "target along the simulated run; -1: not reached by max_steps or diverged"
                      : "first checked step k (every eval_every) with L(x_k) <= target along the "
                        "simulated run; -1: not reached by max_steps or diverged");
     rec_strings(r, "/sweep/optimizer", res->O, names);

@@ -1,6 +1,7 @@
 /* sim/core/problems/fmnist.c — Fashion-MNIST (or MNIST, same IDX files) classification with cross-entropy:
- * multinomial logistic regression (fmnist_softmax: f = W x + b) and a one-hidden-layer network
- * (fmnist_mlp: f = W2 act(W1 x + b1) + b2) on a seeded subset of the training images,
+ * multinomial logistic regression (fmnist_softmax: f = W x + b) and a network of one or two hidden
+ * layers (fmnist_mlp: f = W2 act(W1 x + b1) + b2, or W3 act(W2 act(W1 x + b1) + b2) + b3 with
+ * hidden2 > 0) on a seeded subset of the training images,
  *   L(x) = (1/N) sum_j [logsumexp(f(a_j)) - f(a_j)_(y_j)] + l2/2 |x|^2,
  * pixels scaled to [0, 1] (optionally standardized per pixel over the subset); the network code,
  * exact gradients, Hessian-vector products and diagonal are net.c's. A seeded subset of the test
@@ -21,7 +22,7 @@
 typedef struct fmnist_params {
     PROBLEM_PARAMS_HEAD;
     char data_dir[PARAM_STRING_MAX];
-    long classes, test_examples, hidden;
+    long classes, test_examples, hidden, hidden2;
     int standardize, bias, activation, init;
     double l2;
 } fmnist_params;
@@ -220,7 +221,8 @@ const size_t *fmnist_subset(const problem *pb, int test, size_t *cnt)
     return fd->pick[test ? 1 : 0];
 }
 
-static int fmnist_alloc_h(problem *pb, const problem_params *pp_, uint64_t seed, size_t h)
+static int fmnist_alloc_h(problem *pb, const problem_params *pp_, uint64_t seed, size_t h,
+                          size_t h2)
 {
     const fmnist_params *pp = PROBLEM_OWN(fmnist_params, pp_);
     fmnist_data *fd = calloc(1, sizeof *fd);
@@ -228,7 +230,7 @@ static int fmnist_alloc_h(problem *pb, const problem_params *pp_, uint64_t seed,
     if (!fd)
         return OD_ENOMEM;
     net *m = &fd->train;
-    net_shape(m, FMNIST_PIXELS, h, (size_t)pp->classes, pp->bias);
+    net_shape(m, FMNIST_PIXELS, h, h2, (size_t)pp->classes, pp->bias);
     m->act = pp->activation;
     m->out = &net_cross_entropy;
     m->l2 = pp->l2;
@@ -238,7 +240,7 @@ static int fmnist_alloc_h(problem *pb, const problem_params *pp_, uint64_t seed,
     if (status != OD_OK)
         return status;
     fd->test = (net){ .N = fd->test.N, .X = fd->test.X, .label = fd->test.label };
-    net_shape(&fd->test, FMNIST_PIXELS, h, m->k, m->bias);
+    net_shape(&fd->test, FMNIST_PIXELS, h, h2, m->k, m->bias);
     fd->test.act = m->act;
     fd->test.out = m->out;
     if (pp->standardize)
@@ -247,7 +249,7 @@ static int fmnist_alloc_h(problem *pb, const problem_params *pp_, uint64_t seed,
     pb->examples = m->N;
     if (h == 0)
         return OD_OK;                       /* softmax regression starts at 0 */
-    size_t nz = h * (m->d + m->k);          /* the network: LeCun or Kaiming from the seed */
+    size_t nz = h2 ? h * m->d + h2 * h + m->k * h2 : h * (m->d + m->k);   /* LeCun or Kaiming */
     double *z = malloc(nz * sizeof *z);
     if (!z)
         return OD_ENOMEM;
@@ -259,24 +261,26 @@ static int fmnist_alloc_h(problem *pb, const problem_params *pp_, uint64_t seed,
 
 static int softmax_alloc(problem *pb, const problem_params *pp, uint64_t seed)
 {
-    return fmnist_alloc_h(pb, pp, seed, 0);
+    return fmnist_alloc_h(pb, pp, seed, 0, 0);
 }
 
 static int mlp_alloc(problem *pb, const problem_params *pp, uint64_t seed)
 {
-    return fmnist_alloc_h(pb, pp, seed, (size_t)PROBLEM_OWN(fmnist_params, pp)->hidden);
+    const fmnist_params *fp = PROBLEM_OWN(fmnist_params, pp);
+    return fmnist_alloc_h(pb, pp, seed, (size_t)fp->hidden, (size_t)fp->hidden2);
 }
 
 static size_t softmax_layout(const problem_params *pp_, problem_block *b)
 {
     const fmnist_params *pp = PROBLEM_OWN(fmnist_params, pp_);
-    return net_layout(FMNIST_PIXELS, 0, (size_t)pp->classes, pp->bias, b);
+    return net_layout(FMNIST_PIXELS, 0, 0, (size_t)pp->classes, pp->bias, b);
 }
 
 static size_t mlp_layout(const problem_params *pp_, problem_block *b)
 {
     const fmnist_params *pp = PROBLEM_OWN(fmnist_params, pp_);
-    return net_layout(FMNIST_PIXELS, (size_t)pp->hidden, (size_t)pp->classes, pp->bias, b);
+    return net_layout(FMNIST_PIXELS, (size_t)pp->hidden, (size_t)pp->hidden2, (size_t)pp->classes,
+                      pp->bias, b);
 }
 
 /* Mean cross-entropy and the fraction of test images whose largest output is their class
@@ -332,9 +336,11 @@ static const param_spec softmax_specs[] = {
 static const param_spec mlp_specs[] = {
     FMNIST_COMMON_SPECS,
     { "hidden", PARAM_INT, offsetof(fmnist_params, hidden), "32", 1, 4096, 0, NULL,
-      "hidden units h" },
+      "hidden units h (of the first hidden layer)" },
+    { "hidden2", PARAM_INT, offsetof(fmnist_params, hidden2), "0", 0, 4096, 0, NULL,
+      "units of a second hidden layer (0: one hidden layer)" },
     { "activation", PARAM_CHOICE, offsetof(fmnist_params, activation), "tanh", 0, 0, 0,
-      net_activations, "act of the hidden layer" },
+      net_activations, "act of the hidden layers" },
     { "init", PARAM_CHOICE, offsetof(fmnist_params, init), "lecun", 0, 0, 0, inits,
       "weights N(0, g/fan_in), g = 1 (lecun) or 2 (kaiming), from the seed; biases 0" },
     PROBLEM_PARAM_X0,
@@ -355,7 +361,7 @@ const problem_type problem_fmnist_softmax = {
 
 const problem_type problem_fmnist_mlp = {
     .name = "fmnist_mlp",
-    .summary = "one-hidden-layer network on N Fashion-MNIST images (cross-entropy)",
+    .summary = "network of one or two hidden layers on N Fashion-MNIST images (cross-entropy)",
     .params = mlp_specs,
     .alloc = mlp_alloc,
     .layout = mlp_layout,

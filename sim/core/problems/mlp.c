@@ -31,7 +31,7 @@ typedef struct mlp_data {
 static size_t mlp_layout(const problem_params *pp_, problem_block *b)
 {
     const mlp_params *pp = PROBLEM_OWN(mlp_params, pp_);
-    return net_layout((size_t)pp->inputs, (size_t)pp->hidden, (size_t)pp->outputs, pp->bias, b);
+    return net_layout((size_t)pp->inputs, (size_t)pp->hidden, 0, (size_t)pp->outputs, pp->bias, b);
 }
 
 static void mlp_free(problem *pb)
@@ -47,7 +47,7 @@ static void mlp_free(problem *pb)
 static int teacher_labels(mlp_data *md, const double *z, size_t th)
 {
     net wide = md->m;
-    net_shape(&wide, md->m.d, th > md->m.h ? th : md->m.h, md->m.k, md->m.bias);
+    net_shape(&wide, md->m.d, th > md->m.h ? th : md->m.h, 0, md->m.k, md->m.bias);
     double *tw = malloc(wide.n * sizeof *tw);
     int status = tw ? OD_OK : OD_ENOMEM;
     if (status == OD_OK)
@@ -66,7 +66,7 @@ static int mlp_alloc(problem *pb, const problem_params *pp_, uint64_t seed)
     if (!md)
         return OD_ENOMEM;
     net *m = &md->m;
-    net_shape(m, (size_t)pp->inputs, (size_t)pp->hidden, (size_t)pp->outputs, pp->bias);
+    net_shape(m, (size_t)pp->inputs, (size_t)pp->hidden, 0, (size_t)pp->outputs, pp->bias);
     m->N = (size_t)pp->examples;
     m->act = pp->activation;
     m->out = &net_squared;

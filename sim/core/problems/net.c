@@ -1,20 +1,28 @@
 /* sim/core/problems/net.c — loss, backpropagation, R-operator Hessian-vector products (Pearlmutter
- * 1994) and the Hessian diagonal of a network of at most one hidden layer; all exact. Per example,
- * z = W1 x + b1, a = act(z) (a = x without a hidden layer), f = W2 a + b2, r = dl/df, H_f = d2l/df2:
- *   dW2 = r a^T, db2 = r, s = W2^T r, delta = s .* act'(z), dW1 = delta x^T, db1 = delta;
- *   direction (V1, c1, V2, c2): Rz = V1 x + c1, Ra = act'(z) .* Rz, Rf = W2 Ra + V2 a + c2,
- *   Rr = H_f Rf; H.v: (Rr a^T + r Ra^T, Rr, Rdelta x^T, Rdelta),
- *   Rdelta = (V2^T r + W2^T Rr) .* act'(z) + s .* act''(z) .* Rz.
- * Hessian diagonal: d2L/dW2_qi^2 = mean a_i^2 (H_f)_qq, d2L/db2_q^2 = mean (H_f)_qq,
- *   d2L/dW1_il^2 = mean x_l^2 (act'(z_i)^2 W2[:,i]^T H_f W2[:,i] + act''(z_i) s_i), x_l = 1 for b1.
- * Cross-entropy: p = softmax(f), l = logsumexp(f) - f_y, r = p - e_y, H_f = diag(p) - p p^T. */
+ * 1994) and the Hessian diagonal of a network of L <= 2 hidden layers; all exact. Per example,
+ * a_0 = x, z_l = W_l a_(l-1) + b_l, a_l = act(z_l) (l <= L), f = z_(L+1), r = dl/df, H_f = d2l/df2:
+ *   g_(L+1) = r, s_l = W_(l+1)^T g_(l+1), g_l = s_l .* act'(z_l); dW_l = g_l a_(l-1)^T, db_l = g_l;
+ *   direction (V_l, c_l): Ra_0 = 0, Rz_l = W_l Ra_(l-1) + V_l a_(l-1) + c_l, Ra_l = act'(z_l) .* Rz_l,
+ *   Rg_(L+1) = H_f Rz_(L+1), Rg_l = (V_(l+1)^T g_(l+1) + W_(l+1)^T Rg_(l+1)) .* act'(z_l)
+ *   + s_l .* act''(z_l) .* Rz_l; H.v on (W_l, b_l) = (Rg_l a_(l-1)^T + g_l Ra_(l-1)^T, Rg_l).
+ * Hessian diagonal: d2L/dW_l[i,j]^2 = mean a_(l-1),j^2 (H_z_l)_ii (a = 1 for b_l), with
+ *   (H_z_(L+1))_qq = (H_f)_qq, (H_z_l)_ii = act'(z_l,i)^2 Q_(l+1)(W_(l+1)[:,i]) + act''(z_l,i) s_l,i,
+ *   where Q_l(u) = u^T H_z_l u: Q_(L+1)(u) = u^T H_f u, and for l <= L
+ *   Q_l(u) = Q_(l+1)(W_(l+1) (act'(z_l) .* u)) + sum_i act''(z_l,i) s_l,i u_i^2.
+ * Cross-entropy: p = softmax(f), l = logsumexp(f) - f_y, r = p - e_y, H_f = diag(p) - p p^T.
+ * Full-data sums run over fixed chunks of examples (net.h), added in chunk order. */
 #include "net.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../status.h"
+
+#ifdef _OPENMP
+#include <omp.h>
+#endif
 
 const char *const net_activations[] = { "tanh", "relu", "linear", NULL };
 
@@ -95,29 +103,44 @@ static double ce_quad(const net *m, size_t j, const double *r, const double *w, 
 
 const net_out net_cross_entropy = { ce_grad, ce_hvp, ce_hdiag, ce_quad };
 
-size_t net_layout(size_t d, size_t h, size_t k, int bias, problem_block *b)
+size_t net_layout(size_t d, size_t h, size_t h2, size_t k, int bias, problem_block *b)
 {
-    size_t nb = 0;
-    problem_block all[4] = { { "W1", h, d }, { "b1", h, 0 }, { "W2", k, h }, { "b2", k, 0 } };
-    if (h == 0)
-        all[2] = (problem_block){ "W", k, d }, all[3] = (problem_block){ "b", k, 0 };
-    for (int i = h ? 0 : 2; i < 4; i++)
-        if (bias || all[i].cols) {
+    static const char *const wn[3][3] = { { "W" }, { "W1", "W2" }, { "W1", "W2", "W3" } };
+    static const char *const bn[3][3] = { { "b" }, { "b1", "b2" }, { "b1", "b2", "b3" } };
+    size_t L = h ? (h2 ? 2 : 1) : 0, w[4] = { d, h, h2, 0 }, nb = 0;
+    w[L + 1] = k;
+    for (size_t l = 1; l <= L + 1; l++) {
+        if (b)
+            b[nb] = (problem_block){ "", w[l], w[l - 1] };
+        if (b)
+            snprintf(b[nb].name, sizeof b[nb].name, "%s", wn[L][l - 1]);
+        nb++;
+        if (bias) {
             if (b)
-                b[nb] = all[i];
+                b[nb] = (problem_block){ "", w[l], 0 };
+            if (b)
+                snprintf(b[nb].name, sizeof b[nb].name, "%s", bn[L][l - 1]);
             nb++;
         }
+    }
     return nb;
 }
 
-void net_shape(net *m, size_t d, size_t h, size_t k, int bias)
+void net_shape(net *m, size_t d, size_t h, size_t h2, size_t k, int bias)
 {
-    m->d = d, m->h = h, m->k = k, m->bias = bias;
-    m->hin = h ? h : d;
-    m->ob1 = h * d;
-    m->oW2 = m->ob1 + (bias ? h : 0);
-    m->ob2 = m->oW2 + k * m->hin;
-    m->n = m->ob2 + (bias ? k : 0);
+    m->d = d, m->h = h, m->h2 = h ? h2 : 0, m->k = k, m->bias = bias;
+    m->L = h ? (m->h2 ? 2 : 1) : 0;
+    m->width[0] = d, m->width[1] = h, m->width[2] = m->h2;
+    m->width[m->L + 1] = k;
+    size_t o = 0;
+    for (size_t l = 1; l <= m->L + 1; l++) {
+        m->oW[l - 1] = o;
+        o += m->width[l] * m->width[l - 1];
+        m->ob[l - 1] = o;
+        o += bias ? m->width[l] : 0;
+    }
+    m->n = o;
+    m->threads = 1;
 }
 
 /* act(z), act'(z), act''(z). */
@@ -149,70 +172,286 @@ static double dot(size_t n, const double *a, const double *b)
     return s;
 }
 
-/* Per-example scratch: z, act', act'', s = W2^T r (h each), a (hin), r (k), then `extra`. */
+/* Per-example scratch, per layer l = 1..L+1 of width w_l: z, act', act'', s, g (dl/dz_l; g[L+1] =
+ * r = dl/df), the activations ab (l <= L), and for H v and the diagonal Rz, Ra, Rg, u, w;
+ * a[0] is the example's input row, a[l] = ab[l]. */
 typedef struct pass {
-    double *z, *d1, *d2, *s, *a, *r, *extra;
+    const double *a[NET_MAX_HIDDEN + 2];
+    double *z[NET_MAX_HIDDEN + 2], *d1[NET_MAX_HIDDEN + 2], *d2[NET_MAX_HIDDEN + 2];
+    double *s[NET_MAX_HIDDEN + 2], *g[NET_MAX_HIDDEN + 2], *ab[NET_MAX_HIDDEN + 2];
+    double *rz[NET_MAX_HIDDEN + 2], *ra[NET_MAX_HIDDEN + 2], *rg[NET_MAX_HIDDEN + 2];
+    double *u[NET_MAX_HIDDEN + 2], *w[NET_MAX_HIDDEN + 2];
+    double *mem;
 } pass;
 
-static double *pass_alloc(const net *m, pass *p, size_t extra)
+enum { PASS_FIELDS = 11 };
+
+static int pass_alloc(const net *m, pass *p)
 {
-    double *w = malloc((4 * m->h + m->hin + m->k + extra + 1) * sizeof *w);
-    if (w) {
-        double *a = w + 4 * m->h;
-        *p = (pass){ w, w + m->h, w + 2 * m->h, w + 3 * m->h, a, a + m->hin, a + m->hin + m->k };
+    size_t total = 1;
+    for (size_t l = 1; l <= m->L + 1; l++)
+        total += PASS_FIELDS * m->width[l];
+    memset(p, 0, sizeof *p);
+    if (!(p->mem = calloc(total, sizeof *p->mem)))
+        return OD_ENOMEM;
+    double *q = p->mem;
+    for (size_t l = 1; l <= m->L + 1; l++) {
+        double **f[PASS_FIELDS] = { &p->z[l], &p->d1[l], &p->d2[l], &p->s[l], &p->g[l], &p->ab[l],
+                                    &p->rz[l], &p->ra[l], &p->rg[l], &p->u[l], &p->w[l] };
+        for (int i = 0; i < PASS_FIELDS; i++, q += m->width[l])
+            *f[i] = q;
+        p->a[l] = p->ab[l];
     }
-    return w;
+    return OD_OK;
 }
 
-/* Outputs f of example j at x into p->r, with z, a, act', act'' on the way. */
+/* out = W in + b of layer l (W: rows x cols at x + oW, b at x + ob where biased and `with`). */
+static void affine_b(const net *m, const double *x, size_t l, const double *in, int with,
+                     double *out)
+{
+    size_t rows = m->width[l], cols = m->width[l - 1];
+    const double *W = x + m->oW[l - 1], *b = x + m->ob[l - 1];
+    for (size_t i = 0; i < rows; i++)
+        out[i] = dot(cols, W + i * cols, in) + (m->bias && with ? b[i] : 0.0);
+}
+
+static void affine(const net *m, const double *x, size_t l, const double *in, double *out)
+{
+    affine_b(m, x, l, in, 1, out);
+}
+
+/* out = W^T in for layer l's W (rows x cols): out_c = sum_q W_qc in_q, q ascending. */
+static void affine_t(const net *m, const double *x, size_t l, const double *in, double *out)
+{
+    size_t rows = m->width[l], cols = m->width[l - 1];
+    const double *W = x + m->oW[l - 1];
+    memset(out, 0, cols * sizeof *out);
+    for (size_t q = 0; q < rows; q++) {
+        double c = in[q];
+        const double *Wq = W + q * cols;
+#pragma omp simd
+        for (size_t i = 0; i < cols; i++)
+            out[i] += Wq[i] * c;
+    }
+}
+
+/* Outputs f of example j at x into p->g[L+1], with z, a, act', act'' of the hidden layers. */
 static void outputs(const net *m, const double *x, size_t j, pass *p)
 {
-    const double *in = m->X + j * m->d, *W2 = x + m->oW2;
-    if (!m->h)
-        memcpy(p->a, in, m->d * sizeof *in);
-    for (size_t i = 0; i < m->h; i++) {
-        double z = dot(m->d, x + i * m->d, in) + (m->bias ? x[m->ob1 + i] : 0.0);
-        p->z[i] = z;
-        p->a[i] = activate(m->act, z, &p->d1[i], &p->d2[i]);
+    p->a[0] = m->X + j * m->d;
+    for (size_t l = 1; l <= m->L; l++) {
+        affine(m, x, l, p->a[l - 1], p->z[l]);
+        for (size_t i = 0; i < m->width[l]; i++)
+            p->ab[l][i] = activate(m->act, p->z[l][i], &p->d1[l][i], &p->d2[l][i]);
     }
-    for (size_t q = 0; q < m->k; q++) {
-        p->r[q] = dot(m->hin, W2 + q * m->hin, p->a) + (m->bias ? x[m->ob2 + q] : 0.0);
+    affine(m, x, m->L + 1, p->a[m->L], p->g[m->L + 1]);
+}
+
+/* g_(L+1) = c r given, then s_l = W_(l+1)^T g_(l+1), g_l = s_l .* act'(z_l), l = L..1. */
+static void backward(const net *m, const double *x, pass *p)
+{
+    for (size_t l = m->L; l >= 1; l--) {
+        affine_t(m, x, l + 1, p->g[l + 1], p->s[l]);
+        for (size_t i = 0; i < m->width[l]; i++)
+            p->g[l][i] = p->s[l][i] * p->d1[l][i];
     }
 }
 
-/* Forward pass of example j: outputs, then r = dl/df, s = W2^T r; returns l. */
+/* Forward pass of example j: outputs, r = dl/df into g[L+1], and backward; returns l. */
 static double forward(const net *m, const double *x, size_t j, pass *p)
 {
-    const double *W2 = x + m->oW2;
     outputs(m, x, j, p);
-    double l = m->out->grad(m, j, p->r);
-    for (size_t i = 0; i < m->h; i++) {
-        double s = 0.0;
-        for (size_t q = 0; q < m->k; q++)
-            s += W2[q * m->h + i] * p->r[q];
-        p->s[i] = s;
+    double l = m->out->grad(m, j, p->g[m->L + 1]);
+    backward(m, x, p);
+    return l;
+}
+
+/* Layer l's block of out += (e a^T + e2 a2^T, e), the second term only when a2 is given. */
+static void accumulate(const net *m, size_t l, const double *e, const double *a, const double *e2,
+                       const double *a2, double *out)
+{
+    size_t rows = m->width[l], cols = m->width[l - 1];
+    double *W = out + m->oW[l - 1], *b = out + m->ob[l - 1];
+    for (size_t i = 0; i < rows; i++) {
+        double *Wi = W + i * cols, c = e[i], c2 = a2 ? e2[i] : 0.0;
+        if (a2) {
+#pragma omp simd
+            for (size_t k = 0; k < cols; k++)
+                Wi[k] += c * a[k] + c2 * a2[k];
+        } else {
+#pragma omp simd
+            for (size_t k = 0; k < cols; k++)
+                Wi[k] += c * a[k];
+        }
+        if (m->bias)
+            b[i] += c;
+    }
+}
+
+/* One example's contribution to a full-data sum into out; v: direction (H v) or NULL. */
+typedef double (*example_fn)(const net *m, const double *x, const double *v, size_t j, double c,
+                             pass *p, double *out);
+
+static double loss_example(const net *m, const double *x, const double *v, size_t j, double c,
+                           pass *p, double *out)
+{
+    (void)v, (void)c, (void)out;
+    outputs(m, x, j, p);
+    return m->out->grad(m, j, p->g[m->L + 1]);
+}
+
+/* c: CR sampling's weight 1/(N p_j) (1 otherwise); r is scaled before backprop. */
+static double grad_example(const net *m, const double *x, const double *v, size_t j, double c,
+                           pass *p, double *out)
+{
+    (void)v;
+    outputs(m, x, j, p);
+    double l = m->out->grad(m, j, p->g[m->L + 1]);
+    for (size_t q = 0; c != 1.0 && q < m->k; q++)
+        p->g[m->L + 1][q] *= c;
+    backward(m, x, p);
+    for (size_t l1 = 1; l1 <= m->L + 1; l1++)
+        accumulate(m, l1, p->g[l1], p->a[l1 - 1], NULL, NULL, out);
+    return l;
+}
+
+static double hvp_example(const net *m, const double *x, const double *v, size_t j, double c,
+                          pass *p, double *out)
+{
+    (void)c;
+    size_t L = m->L;
+    double l = forward(m, x, j, p);
+    for (size_t l1 = 1; l1 <= L + 1; l1++) {             /* Rz_l, Ra_l */
+        affine(m, v, l1, p->a[l1 - 1], p->rz[l1]);
+        if (l1 > 1) {                                     /* + W Ra */
+            affine_b(m, x, l1, p->ra[l1 - 1], 0, p->u[l1]);
+            for (size_t i = 0; i < m->width[l1]; i++)
+                p->rz[l1][i] += p->u[l1][i];
+        }
+        if (l1 <= L)
+            for (size_t i = 0; i < m->width[l1]; i++)
+                p->ra[l1][i] = p->d1[l1][i] * p->rz[l1][i];
+    }
+    m->out->hvp(m, j, p->g[L + 1], p->rz[L + 1], p->rg[L + 1]);
+    for (size_t l1 = L; l1 >= 1; l1--) {                 /* Rg_l */
+        affine_t(m, v, l1 + 1, p->g[l1 + 1], p->u[l1]);
+        affine_t(m, x, l1 + 1, p->rg[l1 + 1], p->w[l1]);
+        for (size_t i = 0; i < m->width[l1]; i++)
+            p->rg[l1][i] = (p->u[l1][i] + p->w[l1][i]) * p->d1[l1][i] +
+                           p->s[l1][i] * p->d2[l1][i] * p->rz[l1][i];
+    }
+    accumulate(m, 1, p->rg[1], p->a[0], NULL, NULL, out);
+    for (size_t l1 = 2; l1 <= L + 1; l1++)
+        accumulate(m, l1, p->rg[l1], p->a[l1 - 1], p->g[l1], p->ra[l1 - 1], out);
+    return l;
+}
+
+/* Q_l(u) = u^T H_z_l u for u (width w_l) in p->u[l]; uses p->w[l + 1] and deeper. */
+static double quad_at(const net *m, const double *x, size_t j, pass *p, size_t l)
+{
+    if (l == m->L + 1)
+        return m->out->quad(m, j, p->g[l], p->u[l], 1);
+    double c = 0.0;
+    for (size_t i = 0; i < m->width[l]; i++) {
+        c += p->d2[l][i] * p->s[l][i] * p->u[l][i] * p->u[l][i];
+        p->w[l][i] = p->d1[l][i] * p->u[l][i];
+    }
+    size_t rows = m->width[l + 1], cols = m->width[l];
+    const double *W = x + m->oW[l];
+    for (size_t q = 0; q < rows; q++)
+        p->u[l + 1][q] = dot(cols, W + q * cols, p->w[l]);
+    return quad_at(m, x, j, p, l + 1) + c;
+}
+
+static double diag_example(const net *m, const double *x, const double *v, size_t j, double c,
+                           pass *p, double *out)
+{
+    (void)v, (void)c;
+    size_t L = m->L;
+    double l = forward(m, x, j, p);
+    for (size_t l1 = L + 1; l1 >= 1; l1--) {
+        size_t rows = m->width[l1], cols = m->width[l1 - 1];
+        const double *a = p->a[l1 - 1];
+        double *D = out + m->oW[l1 - 1];
+        for (size_t i = 0; i < rows; i++) {
+            double hz;
+            if (l1 == L + 1) {
+                hz = m->out->hdiag(m, j, p->g[l1], i);
+            } else {                                      /* column i of W_(l+1) */
+                const double *W = x + m->oW[l1];
+                for (size_t q = 0; q < m->width[l1 + 1]; q++)
+                    p->u[l1 + 1][q] = W[q * rows + i];
+                hz = p->d1[l1][i] * p->d1[l1][i] * quad_at(m, x, j, p, l1 + 1) +
+                     p->d2[l1][i] * p->s[l1][i];
+            }
+            for (size_t k = 0; k < cols; k++)
+                D[i * cols + k] += hz * a[k] * a[k];
+            if (m->bias)
+                out[m->ob[l1 - 1] + i] += hz;
+        }
     }
     return l;
 }
 
-/* out += (u x_j^T, u) on (W1, b1) and (e a^T + e2 a2^T, e) on (W2, b2), the second term only when
- * a2 is given: the gradient is (delta, r, a, -, -), H.v is (Rdelta, Rr, a, Ra, r). */
-static void accumulate(const net *m, size_t j, const double *u, const double *e,
-                       const double *a, const double *a2, const double *e2, double *out)
+/* sum over t in [t0, t1) of fn for example idx[t] (t without idx), weighted by wt[t] where
+ * given, into out (len values, zeroed first); returns the summed per-example losses. */
+static double sum_range(const net *m, example_fn fn, const double *x, const double *v,
+                        const size_t *idx, const double *wt, size_t t0, size_t t1, pass *p,
+                        double *out, size_t len)
 {
-    const double *in = m->X + j * m->d;
-    for (size_t i = 0; i < m->h; i++) {
-        for (size_t l = 0; l < m->d; l++)
-            out[i * m->d + l] += u[i] * in[l];
-        if (m->bias)
-            out[m->ob1 + i] += u[i];
+    double s = 0.0;
+    memset(out, 0, len * sizeof *out);
+    for (size_t t = t0; t < t1; t++)
+        s += fn(m, x, v, idx ? idx[t] : t, idx && wt ? wt[t] : 1.0, p, out);
+    return s;
+}
+
+/* The sum of fn over cnt examples (chunked as net.h says) into out (len values), the summed
+ * losses into *loss; OD_ENOMEM when scratch space is short. */
+static int sum_examples(const net *m, example_fn fn, const double *x, const double *v,
+                        const size_t *idx, const double *wt, size_t cnt, double *out, size_t len,
+                        double *loss)
+{
+    size_t nch = cnt / NET_CHUNK_MIN;
+    nch = nch < 1 ? 1 : nch > NET_CHUNKS ? NET_CHUNKS : nch;
+    pass p;
+    if (nch == 1) {
+        if (pass_alloc(m, &p) != OD_OK)
+            return OD_ENOMEM;
+        *loss = sum_range(m, fn, x, v, idx, wt, 0, cnt, &p, out, len);
+        free(p.mem);
+        return OD_OK;
     }
-    for (size_t q = 0; q < m->k; q++) {
-        for (size_t i = 0; i < m->hin; i++)
-            out[m->oW2 + q * m->hin + i] += e[q] * a[i] + (a2 ? e2[q] * a2[i] : 0.0);
-        if (m->bias)
-            out[m->ob2 + q] += e[q];
+    double *part = malloc(nch * (len + 1) * sizeof *part);
+    int status = part ? OD_OK : OD_ENOMEM, threads = m->threads;
+#ifdef _OPENMP
+    threads = omp_in_parallel() || threads < 1 ? 1 : threads;
+#endif
+    if (part) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads) private(p)
+        for (size_t c = 0; c < nch; c++) {
+            if (pass_alloc(m, &p) != OD_OK) {
+#pragma omp atomic write
+                status = OD_ENOMEM;
+                continue;
+            }
+            double *o = part + c * (len + 1);
+            o[len] = sum_range(m, fn, x, v, idx, wt, c * cnt / nch, (c + 1) * cnt / nch, &p, o, len);
+            free(p.mem);
+        }
     }
+    if (status == OD_OK) {                                /* chunk order, whatever the threads */
+        memcpy(out, part, len * sizeof *out);
+        *loss = part[len];
+        for (size_t c = 1; c < nch; c++) {
+            const double *o = part + c * (len + 1);
+            for (size_t i = 0; i < len; i++)
+                out[i] += o[i];
+            *loss += o[len];
+        }
+    }
+    free(part);
+    return status;
 }
 
 /* out = out / cnt + l2 v */
@@ -227,15 +466,11 @@ static void finish(const net *m, double cnt, const double *v, double *out)
 
 double net_loss(const net *m, const double *x, const size_t *idx, size_t cnt)
 {
-    pass p;
-    double *w = pass_alloc(m, &p, 0), s = 0.0;
-    if (!w)
-        return NAN;
+    double s, none;
     if (!idx)
         cnt = m->N;
-    for (size_t t = 0; t < cnt; t++)
-        s += forward(m, x, idx ? idx[t] : t, &p);
-    free(w);
+    if (sum_examples(m, loss_example, x, NULL, idx, NULL, cnt, &none, 0, &s) != OD_OK)
+        return NAN;
     s /= (double)cnt;
     return m->l2 != 0.0 ? s + 0.5 * m->l2 * problem_dot(m->n, x, x) : s;
 }
@@ -243,143 +478,86 @@ double net_loss(const net *m, const double *x, const size_t *idx, size_t cnt)
 int net_grad(const net *m, const double *x, const size_t *idx, size_t cnt, const double *wt,
              double *g)
 {
-    pass p;
-    double *w = pass_alloc(m, &p, m->h);
-    if (!w)
-        return OD_ENOMEM;
+    double s;
     if (!idx)
         cnt = m->N;
-    double *delta = p.extra;
-    memset(g, 0, m->n * sizeof *g);
-    for (size_t t = 0; t < cnt; t++) {
-        size_t j = idx ? idx[t] : t;
-        forward(m, x, j, &p);
-        double c = idx && wt ? wt[t] : 1.0;        /* CR sampling's weight 1/(N p_j) */
-        for (size_t i = 0; i < m->h; i++)
-            delta[i] = c * p.s[i] * p.d1[i];
-        for (size_t q = 0; c != 1.0 && q < m->k; q++)
-            p.r[q] *= c;
-        accumulate(m, j, delta, p.r, p.a, NULL, NULL, g);
-    }
-    finish(m, (double)cnt, x, g);
-    free(w);
-    return OD_OK;
+    int status = sum_examples(m, grad_example, x, NULL, idx, wt, cnt, g, m->n, &s);
+    if (status == OD_OK)
+        finish(m, (double)cnt, x, g);
+    return status;
 }
 
 int net_hvp(const net *m, const double *x, const double *v, double *hv)
 {
-    size_t h = m->h, k = m->k, d = m->d, hin = m->hin;
-    pass p;
-    double *w = pass_alloc(m, &p, h + 2 * hin + 2 * k);
-    if (!w)
-        return OD_ENOMEM;
-    double *rz = p.extra, *ra = rz + h, *rd = ra + hin, *rf = rd + hin, *rr = rf + k;
-    const double *W2 = x + m->oW2, *V2 = v + m->oW2;
-    memset(ra, 0, hin * sizeof *ra);                     /* Ra = 0 without a hidden layer */
-    memset(hv, 0, m->n * sizeof *hv);
-    for (size_t j = 0; j < m->N; j++) {
-        const double *in = m->X + j * d;
-        forward(m, x, j, &p);
-        for (size_t i = 0; i < h; i++) {
-            double z = dot(d, v + i * d, in) + (m->bias ? v[m->ob1 + i] : 0.0);
-            rz[i] = z;
-            ra[i] = p.d1[i] * z;
-        }
-        for (size_t q = 0; q < k; q++) {
-            rf[q] = dot(hin, W2 + q * hin, ra) + dot(hin, V2 + q * hin, p.a) +
-                    (m->bias ? v[m->ob2 + q] : 0.0);
-        }
-        m->out->hvp(m, j, p.r, rf, rr);
-        for (size_t i = 0; i < h; i++) {
-            double t = 0.0;
-            for (size_t q = 0; q < k; q++)
-                t += V2[q * h + i] * p.r[q] + W2[q * h + i] * rr[q];
-            rd[i] = t * p.d1[i] + p.s[i] * p.d2[i] * rz[i];
-        }
-        accumulate(m, j, rd, rr, p.a, ra, p.r, hv);
-    }
-    finish(m, (double)m->N, v, hv);
-    free(w);
-    return OD_OK;
+    double s;
+    int status = sum_examples(m, hvp_example, x, v, NULL, NULL, m->N, hv, m->n, &s);
+    if (status == OD_OK)
+        finish(m, (double)m->N, v, hv);
+    return status;
 }
 
 int net_hess_diag(const net *m, const double *x, double *diag)
 {
-    size_t h = m->h, k = m->k, d = m->d, hin = m->hin;
-    pass p;
-    double *w = pass_alloc(m, &p, 0);
-    if (!w)
-        return OD_ENOMEM;
-    const double *W2 = x + m->oW2;
-    memset(diag, 0, m->n * sizeof *diag);
-    for (size_t j = 0; j < m->N; j++) {
-        const double *in = m->X + j * d;
-        forward(m, x, j, &p);
-        for (size_t i = 0; i < h; i++) {
-            double c2 = m->out->quad(m, j, p.r, W2 + i, h);
-            double u = p.d1[i] * p.d1[i] * c2 + p.d2[i] * p.s[i];
-            for (size_t l = 0; l < d; l++)
-                diag[i * d + l] += u * in[l] * in[l];
-            if (m->bias)
-                diag[m->ob1 + i] += u;
-        }
-        for (size_t q = 0; q < k; q++) {
-            double hq = m->out->hdiag(m, j, p.r, q);
-            for (size_t i = 0; i < hin; i++)
-                diag[m->oW2 + q * hin + i] += p.a[i] * p.a[i] * hq;
-            if (m->bias)
-                diag[m->ob2 + q] += hq;
-        }
-    }
-    for (size_t i = 0; i < m->n; i++)
+    double s;
+    int status = sum_examples(m, diag_example, x, NULL, NULL, NULL, m->N, diag, m->n, &s);
+    for (size_t i = 0; status == OD_OK && i < m->n; i++)
         diag[i] = diag[i] / (double)m->N + m->l2;
-    free(w);
-    return OD_OK;
+    return status;
 }
 
 int net_outputs(const net *m, const double *x, size_t j, double *f)
 {
     pass p;
-    double *w = pass_alloc(m, &p, 0);
-    if (!w)
+    if (pass_alloc(m, &p) != OD_OK)
         return OD_ENOMEM;
     outputs(m, x, j, &p);
-    memcpy(f, p.r, m->k * sizeof *f);
-    free(w);
+    memcpy(f, p.g[m->L + 1], m->k * sizeof *f);
+    free(p.mem);
     return OD_OK;
 }
 
 void net_scaled_weights(const net *m, const double *z, size_t h1, double gain, double *x)
 {
     memset(x, 0, m->n * sizeof *x);
-    for (size_t i = 0; i < h1; i++)
-        for (size_t l = 0; l < m->d; l++)
-            x[i * m->d + l] = z[i * m->d + l] * sqrt(gain / (double)m->d);
-    size_t in = m->h ? h1 : m->d;
-    const double *z2 = z + h1 * m->d;
-    for (size_t q = 0; q < m->k; q++)
-        for (size_t i = 0; i < in; i++)
-            x[m->oW2 + q * m->hin + i] = z2[q * in + i] * sqrt(gain / (double)in);
+    for (size_t l = 1; l <= m->L + 1; l++) {
+        size_t rows = l == 1 && m->L ? h1 : m->width[l];
+        size_t cols = l == 2 ? h1 : m->width[l - 1];      /* live units feed the next layer */
+        for (size_t i = 0; i < rows; i++)
+            for (size_t c = 0; c < cols; c++)
+                x[m->oW[l - 1] + i * m->width[l - 1] + c] = z[i * cols + c] * sqrt(gain / (double)cols);
+        z += rows * cols;
+    }
+}
+
+/* The training net of pb with pb's thread count. */
+static net problem_net(const problem *pb)
+{
+    net m = *(const net *)pb->data;
+    m.threads = pb->threads;
+    return m;
 }
 
 double net_problem_loss(const problem *pb, const double *x)
 {
-    return net_loss(pb->data, x, NULL, 0);
+    net m = problem_net(pb);
+    return net_loss(&m, x, NULL, 0);
 }
 
 int net_problem_grad(const problem *pb, const double *x, const batch *b, double *g)
 {
+    net m = problem_net(pb);
     int full = problem_is_full(b) || !b->idx;
-    return net_grad(pb->data, x, full ? NULL : b->idx, full ? 0 : b->nidx, full ? NULL : b->w,
-                    g);
+    return net_grad(&m, x, full ? NULL : b->idx, full ? 0 : b->nidx, full ? NULL : b->w, g);
 }
 
 int net_problem_hvp(const problem *pb, const double *x, const double *v, double *hv)
 {
-    return net_hvp(pb->data, x, v, hv);
+    net m = problem_net(pb);
+    return net_hvp(&m, x, v, hv);
 }
 
 int net_problem_hess_diag(const problem *pb, const double *x, double *diag)
 {
-    return net_hess_diag(pb->data, x, diag);
+    net m = problem_net(pb);
+    return net_hess_diag(&m, x, diag);
 }

@@ -1,6 +1,7 @@
-/* sim/core/problems/net.h — a network of at most one hidden layer on a finite dataset, shared by the
- * teacher-student mlp and the Fashion-MNIST problems: f(x) = W2 act(W1 x + b1) + b2, or f = W x + b
- * without a hidden layer (h = 0), with a per-example output loss (squared error, cross-entropy). */
+/* sim/core/problems/net.h — a network of at most two hidden layers on a finite dataset, shared by the
+ * teacher-student mlp and the Fashion-MNIST problems: f(x) = W2 act(W1 x + b1) + b2 (one hidden
+ * layer), W3 act(W2 act(W1 x + b1) + b2) + b3 (two), or f = W x + b (none), with a per-example
+ * output loss (squared error, cross-entropy). */
 #ifndef OPTDYN_NET_H
 #define OPTDYN_NET_H
 
@@ -9,6 +10,7 @@
 #include "../problem.h"
 
 enum { NET_TANH, NET_RELU, NET_LINEAR };
+#define NET_MAX_HIDDEN 2
 extern const char *const net_activations[];   /* their names, for a CHOICE key */
 
 typedef struct net net;
@@ -28,11 +30,14 @@ typedef struct net_out {
 extern const net_out net_squared, net_cross_entropy;
 
 struct net {
-    size_t d, h, k, N;      /* inputs, hidden units (0: none), outputs, examples */
-    int act, bias;          /* NET_TANH..., biases b1, b2 */
-    size_t hin;             /* width feeding the output layer: h, or d without a hidden layer */
-    size_t ob1, oW2, ob2;   /* offsets of b1, W2 (W without a hidden layer), b2 in x */
+    size_t d, h, k, N;      /* inputs, first hidden layer's units (0: none), outputs, examples */
+    size_t h2;              /* second hidden layer's units (0: none) */
+    int act, bias;          /* NET_TANH... (every hidden layer), biases */
+    size_t L;               /* hidden layers, 0..NET_MAX_HIDDEN */
+    size_t width[NET_MAX_HIDDEN + 2];   /* d, the hidden widths, k */
+    size_t oW[NET_MAX_HIDDEN + 1], ob[NET_MAX_HIDDEN + 1];   /* offsets of layer l+1's W, b */
     size_t n;               /* number of parameters */
+    int threads;            /* workers for full-data sums (net_problem_* set pb->threads) */
     double l2;              /* + l2/2 |x|^2 */
     const double *X;        /* N x d inputs */
     const double *Y;        /* N x k targets (net_squared) */
@@ -40,11 +45,18 @@ struct net {
     const net_out *out;
 };
 
-/* Fills the sizes and offsets of m from d, h, k, bias. */
-void net_shape(net *m, size_t d, size_t h, size_t k, int bias);
-/* The blocks W1 (h x d), [b1 (h)], W2 (k x h), [b2 (k)], or W (k x d), [b (k)]; returns their number. */
-size_t net_layout(size_t d, size_t h, size_t k, int bias, problem_block *b);
+/* Fills the sizes and offsets of m from d, the hidden widths h, h2 (0: no such layer; h2 > 0
+ * needs h > 0), k, bias; threads = 1. */
+void net_shape(net *m, size_t d, size_t h, size_t h2, size_t k, int bias);
+/* The blocks W1 (h x d), [b1 (h)], W2 (k x h), [b2 (k)]; with h2: W1, [b1], W2 (h2 x h), [b2],
+ * W3 (k x h2), [b3 (k)]; or W (k x d), [b (k)]; returns their number. */
+size_t net_layout(size_t d, size_t h, size_t h2, size_t k, int bias, problem_block *b);
 
+/* Sums over all N examples (loss, gradient, H v, diagonal) are taken in fixed chunks of at least
+ * NET_CHUNK_MIN examples, at most NET_CHUNKS of them, computed on up to m->threads threads and
+ * added in chunk order: the result depends on N, never on the thread count. */
+#define NET_CHUNK_MIN 500
+#define NET_CHUNKS 8
 /* Mean loss over the examples (all when idx is NULL) + l2 term. */
 double net_loss(const net *m, const double *x, const size_t *idx, size_t cnt);
 /* Mean gradient over idx (all N when idx is NULL) + l2 x; wt (may be NULL) weighs example t of idx. */
@@ -64,8 +76,9 @@ int net_problem_hess_diag(const problem *pb, const double *x, double *diag);
     .loss = net_problem_loss, .grad = net_problem_grad, .hvp = net_problem_hvp, \
     .hess_diag = net_problem_hess_diag
 
-/* x in m's layout from Gaussian draws z: W1 * sqrt(gain/d), W2 * sqrt(gain/h1), biases 0, with
- * h1 <= h live hidden units (the rest zero); without a hidden layer W * sqrt(gain/d). */
+/* x in m's layout from Gaussian draws z: W1 * sqrt(gain/d), W2 * sqrt(gain/h1) (and W3 *
+ * sqrt(gain/h2)), biases 0, with h1 <= h live units in the first hidden layer (the rest zero);
+ * without a hidden layer W * sqrt(gain/d). z holds h1*d + (next layers' weights) draws. */
 void net_scaled_weights(const net *m, const double *z, size_t h1, double gain, double *x);
 
 #endif
