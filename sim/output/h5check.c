@@ -90,10 +90,24 @@ static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, r
     return rc;
 }
 
-/* Dimension-scale bookkeeping attributes: checked through the H5DS calls that read them. */
-static int is_scale_attr(const char *name)
+/* Dimension-scale bookkeeping attributes: their values are checked through the H5DS calls that
+ * read them, their types here (libhdf5_hl reads whatever is there into an array of hvl_t).
+ * 0 if name is not one, 1 if its type and shape are those libhdf5_hl expects, -1 if not. */
+static int scale_attr_shape(hid_t loc, const char *name, hid_t t, hid_t s)
 {
-    return !strcmp(name, "DIMENSION_LIST") || !strcmp(name, "REFERENCE_LIST");
+    if (!strcmp(name, "REFERENCE_LIST"))
+        return H5Tget_class(t) == H5T_COMPOUND ? 1 : -1;
+    if (strcmp(name, "DIMENSION_LIST"))
+        return 0;
+    hid_t base = H5Tget_class(t) == H5T_VLEN ? H5Tget_super(t) : -1;
+    int ok = base >= 0 && H5Tget_class(base) == H5T_REFERENCE;
+    if (base >= 0)
+        H5Tclose(base);
+    hid_t ds = H5Iget_type(loc) == H5I_DATASET ? H5Dget_space(loc) : -1;   /* one list per axis */
+    ok = ok && ds >= 0 && H5Sget_simple_extent_npoints(s) == H5Sget_simple_extent_ndims(ds);
+    if (ds >= 0)
+        H5Sclose(ds);
+    return ok ? 1 : -1;
 }
 
 static herr_t check_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
@@ -105,10 +119,12 @@ static herr_t check_attr(hid_t loc, const char *name, const H5A_info_t *info, vo
     hid_t t = H5Aget_type(a), s = H5Aget_space(a);
     char what[300];
     snprintf(what, sizeof what, "attribute %s", name);
-    int rc;
+    int rc, scale = t < 0 || s < 0 ? 0 : scale_attr_shape(loc, name, t, s);
     if (t < 0 || s < 0)
         rc = fail(w, "%s %s: cannot read its type or shape", w->obj, what);
-    else if (is_scale_attr(name))
+    else if (scale < 0)
+        rc = fail(w, "%s %s: not the dimension-scale list it names", w->obj, what);
+    else if (scale > 0)
         rc = info->data_size > w->fsize ? fail(w, "%s %s: larger than the file", w->obj, what) : 0;
     else
         rc = check_values(w, what, a, t, s, read_attr);
@@ -162,10 +178,14 @@ static int check_dataset(walk *w, hid_t d)
     if (rc == 0 && H5DSis_scale(d) < 0)
         rc = fail(w, "%s: its dimension-scale attributes cannot be read", w->obj);
     int rank = rc == 0 ? H5Sget_simple_extent_ndims(s) : 0;
+    int is_scale = rc == 0 ? H5DSis_scale(d) : 1;
     for (int k = 0; rc == 0 && k < rank; k++) {
-        int named = 1;
-        if (H5DSget_num_scales(d, (unsigned)k) > 0 &&
-            (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &named) < 0 || !named))
+        /* a dimension list that fails half way (h5read's axis lookup would then leak libhdf5_hl's
+         * buffers: H5DSget_num_scales frees the array, not the sequences it converted) */
+        int named = 1, scales = is_scale ? 0 : H5DSget_num_scales(d, (unsigned)k);
+        if (scales < 0 ||
+            (scales > 0 &&
+             (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &named) < 0 || !named)))
             rc = fail(w, "%s: the axis of dimension %d cannot be read", w->obj, k);
     }
     if (t >= 0)
