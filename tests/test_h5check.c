@@ -94,6 +94,11 @@ static void test_direct_fork(void **state)
 {
     (void)state;
     check_all();
+    char again[2048] = "", first[2048] = "";     /* the last verdict repeated, message and all */
+    assert_int_equal(h5check_file(truncated, first, sizeof first), -1);
+    assert_int_equal(h5check_file(truncated, again, sizeof again), -1);
+    assert_string_equal(first, again);
+    assert_int_equal(h5check_file(GOOD, again, sizeof again), 0);
 }
 
 /* Through the server: the same answers, a relative path resolved against the caller's current
