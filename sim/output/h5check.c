@@ -60,6 +60,23 @@ static int read_vlen_strings(walk *w, const char *what, hid_t id, hid_t t, size_
     return rc;
 }
 
+/* Is t one of HDF5's standard number types (IEEE 32/64-bit floats, 8..64-bit integers, either
+ * byte order)? A number type with other fields (a precision or exponent beyond its size, as a
+ * corrupt file may declare) overflows a stack buffer inside libhdf5 1.10's conversion to double
+ * (H5T__bit_get_d), crashing or not depending on the address layout. */
+static int standard_number(hid_t t)
+{
+    const hid_t std[] = { H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE,
+                          H5T_STD_I8LE,   H5T_STD_I8BE,   H5T_STD_U8LE,   H5T_STD_U8BE,
+                          H5T_STD_I16LE,  H5T_STD_I16BE,  H5T_STD_U16LE,  H5T_STD_U16BE,
+                          H5T_STD_I32LE,  H5T_STD_I32BE,  H5T_STD_U32LE,  H5T_STD_U32BE,
+                          H5T_STD_I64LE,  H5T_STD_I64BE,  H5T_STD_U64LE,  H5T_STD_U64BE };
+    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++)
+        if (H5Tequal(t, std[i]) > 0)
+            return 1;
+    return 0;
+}
+
 /* The values of an attribute or dataset (id, file type t, space s), read once under the caps. */
 static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, read_fn rd)
 {
@@ -69,6 +86,8 @@ static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, r
     size_t size = H5Tget_size(t);
     if (cls != H5T_STRING && cls != H5T_INTEGER && cls != H5T_FLOAT)
         return fail(w, "%s %s: neither numbers nor strings", w->obj, what);
+    if (cls != H5T_STRING && !standard_number(t))
+        return fail(w, "%s %s: numbers of a nonstandard type", w->obj, what);
     if (rank < 0 || rank > 8 || np < 0 || size == 0 || vlen < 0)
         return fail(w, "%s %s: unreadable shape or type", w->obj, what);
     if ((hsize_t)np > w->fsize / size)       /* every value is stored: none is larger than the file */
