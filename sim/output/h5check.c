@@ -60,6 +60,23 @@ static int read_vlen_strings(walk *w, const char *what, hid_t id, hid_t t, size_
     return rc;
 }
 
+/* Is t one of HDF5's standard number types (IEEE 32/64-bit floats, 8..64-bit integers, either
+ * byte order)? A number type with other fields (a precision or exponent beyond its size, as a
+ * corrupt file may declare) overflows a stack buffer inside libhdf5 1.10's conversion to double
+ * (H5T__bit_get_d), crashing or not depending on the address layout. */
+static int standard_number(hid_t t)
+{
+    const hid_t std[] = { H5T_IEEE_F32LE, H5T_IEEE_F32BE, H5T_IEEE_F64LE, H5T_IEEE_F64BE,
+                          H5T_STD_I8LE,   H5T_STD_I8BE,   H5T_STD_U8LE,   H5T_STD_U8BE,
+                          H5T_STD_I16LE,  H5T_STD_I16BE,  H5T_STD_U16LE,  H5T_STD_U16BE,
+                          H5T_STD_I32LE,  H5T_STD_I32BE,  H5T_STD_U32LE,  H5T_STD_U32BE,
+                          H5T_STD_I64LE,  H5T_STD_I64BE,  H5T_STD_U64LE,  H5T_STD_U64BE };
+    for (size_t i = 0; i < sizeof std / sizeof std[0]; i++)
+        if (H5Tequal(t, std[i]) > 0)
+            return 1;
+    return 0;
+}
+
 /* The values of an attribute or dataset (id, file type t, space s), read once under the caps. */
 static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, read_fn rd)
 {
@@ -69,6 +86,8 @@ static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, r
     size_t size = H5Tget_size(t);
     if (cls != H5T_STRING && cls != H5T_INTEGER && cls != H5T_FLOAT)
         return fail(w, "%s %s: neither numbers nor strings", w->obj, what);
+    if (cls != H5T_STRING && !standard_number(t))
+        return fail(w, "%s %s: numbers of a nonstandard type", w->obj, what);
     if (rank < 0 || rank > 8 || np < 0 || size == 0 || vlen < 0)
         return fail(w, "%s %s: unreadable shape or type", w->obj, what);
     if ((hsize_t)np > w->fsize / size)       /* every value is stored: none is larger than the file */
@@ -90,10 +109,24 @@ static int check_values(walk *w, const char *what, hid_t id, hid_t t, hid_t s, r
     return rc;
 }
 
-/* Dimension-scale bookkeeping attributes: checked through the H5DS calls that read them. */
-static int is_scale_attr(const char *name)
+/* Dimension-scale bookkeeping attributes: their values are checked through the H5DS calls that
+ * read them, their types here (libhdf5_hl reads whatever is there into an array of hvl_t).
+ * 0 if name is not one, 1 if its type and shape are those libhdf5_hl expects, -1 if not. */
+static int scale_attr_shape(hid_t loc, const char *name, hid_t t, hid_t s)
 {
-    return !strcmp(name, "DIMENSION_LIST") || !strcmp(name, "REFERENCE_LIST");
+    if (!strcmp(name, "REFERENCE_LIST"))
+        return H5Tget_class(t) == H5T_COMPOUND ? 1 : -1;
+    if (strcmp(name, "DIMENSION_LIST"))
+        return 0;
+    hid_t base = H5Tget_class(t) == H5T_VLEN ? H5Tget_super(t) : -1;
+    int ok = base >= 0 && H5Tget_class(base) == H5T_REFERENCE;
+    if (base >= 0)
+        H5Tclose(base);
+    hid_t ds = H5Iget_type(loc) == H5I_DATASET ? H5Dget_space(loc) : -1;   /* one list per axis */
+    ok = ok && ds >= 0 && H5Sget_simple_extent_npoints(s) == H5Sget_simple_extent_ndims(ds);
+    if (ds >= 0)
+        H5Sclose(ds);
+    return ok ? 1 : -1;
 }
 
 static herr_t check_attr(hid_t loc, const char *name, const H5A_info_t *info, void *data)
@@ -105,10 +138,12 @@ static herr_t check_attr(hid_t loc, const char *name, const H5A_info_t *info, vo
     hid_t t = H5Aget_type(a), s = H5Aget_space(a);
     char what[300];
     snprintf(what, sizeof what, "attribute %s", name);
-    int rc;
+    int rc, scale = t < 0 || s < 0 ? 0 : scale_attr_shape(loc, name, t, s);
     if (t < 0 || s < 0)
         rc = fail(w, "%s %s: cannot read its type or shape", w->obj, what);
-    else if (is_scale_attr(name))
+    else if (scale < 0)
+        rc = fail(w, "%s %s: not the dimension-scale list it names", w->obj, what);
+    else if (scale > 0)
         rc = info->data_size > w->fsize ? fail(w, "%s %s: larger than the file", w->obj, what) : 0;
     else
         rc = check_values(w, what, a, t, s, read_attr);
@@ -162,10 +197,14 @@ static int check_dataset(walk *w, hid_t d)
     if (rc == 0 && H5DSis_scale(d) < 0)
         rc = fail(w, "%s: its dimension-scale attributes cannot be read", w->obj);
     int rank = rc == 0 ? H5Sget_simple_extent_ndims(s) : 0;
+    int is_scale = rc == 0 ? H5DSis_scale(d) : 1;
     for (int k = 0; rc == 0 && k < rank; k++) {
-        int named = 1;
-        if (H5DSget_num_scales(d, (unsigned)k) > 0 &&
-            (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &named) < 0 || !named))
+        /* a dimension list that fails half way (h5read's axis lookup would then leak libhdf5_hl's
+         * buffers: H5DSget_num_scales frees the array, not the sequences it converted) */
+        int named = 1, scales = is_scale ? 0 : H5DSget_num_scales(d, (unsigned)k);
+        if (scales < 0 ||
+            (scales > 0 &&
+             (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &named) < 0 || !named)))
             rc = fail(w, "%s: the axis of dimension %d cannot be read", w->obj, k);
     }
     if (t >= 0)

@@ -26,8 +26,8 @@ int h5check_heaps(const char *path, char *why, size_t len);
 
 /* h5check_walk in a child process (with an address-space limit and an alarm where available):
  * 0, or -1 with err = "not a readable optdyn file: PATH: why" (the child's reason, or the signal
- * that ended it: a crash or hang inside libhdf5 on a corrupt file). The last file found readable
- * is not checked again while its inode, size and times are unchanged. */
+ * that ended it: a crash or hang inside libhdf5 on a corrupt file). The last file checked is not
+ * checked again while its inode, size and times are unchanged: its verdict is repeated. */
 int h5check_file(const char *path, char *err, size_t len);
 
 /* Optional: fork a small check server now, while this process is small; h5check_file then asks

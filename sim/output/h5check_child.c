@@ -209,10 +209,12 @@ static int check_in_child(const char *path, char *err, size_t len)
     return -1;
 }
 
-/* The last file found readable (device, inode, size, modification and change times): a command
- * that opens one file several times (merge: its first shard) checks it once. */
+/* The last file checked (device, inode, size, modification and change times) and the verdict:
+ * a command that opens one file several times (merge: its first shard; info then export in the
+ * fuzzer) checks it once, and a file that costs the check its whole time limit costs it once. */
 static struct stat checked;
-static int have_checked;
+static int have_checked, checked_rc;
+static char checked_err[1024];
 
 static int same_file(const struct stat *a, const struct stat *b)
 {
@@ -225,9 +227,17 @@ int h5check_file(const char *path, char *err, size_t len)
 {
     struct stat now;
     int known = stat(path, &now) == 0;
-    if (known && have_checked && same_file(&now, &checked))
-        return 0;
-    int rc = check_in_child(path, err, len);
-    have_checked = rc == 0 && known && stat(path, &checked) == 0 && same_file(&now, &checked);
+    if (known && have_checked && same_file(&now, &checked)) {
+        if (checked_rc != 0)
+            snprintf(err, len, "%s", checked_err);
+        return checked_rc;
+    }
+    char why[sizeof checked_err] = "";
+    int rc = check_in_child(path, why, sizeof why);
+    if (rc != 0)
+        snprintf(err, len, "%s", why);
+    have_checked = known && stat(path, &checked) == 0 && same_file(&now, &checked);
+    checked_rc = rc;
+    snprintf(checked_err, sizeof checked_err, "%s", why);
     return rc;
 }
