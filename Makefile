@@ -82,7 +82,8 @@ $(BUILD)/sim/core/rng.o $(BUILD)/sim/core/rng_generic.o: FILE_CFLAGS = $(RNG_FLA
 $(BUILD)/sim/core/rng_avx2.o: FILE_CFLAGS = $(RNG_FLAGS) -mavx2
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
 # errno from sqrt (IEEE results unchanged).
-HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c \
+HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c \
+          sim/core/replicate_fused.c sim/core/problem.c sim/core/problems/nqm.c \
           sim/core/problems/net.c)
 $(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
 # Exact SGD sums over coordinates: vector exp/expm1 (sim/core/vecmath.h) and a reassociated sum;

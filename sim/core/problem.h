@@ -90,6 +90,12 @@ typedef struct problem_type {
     double (*loss_gnorm)(const problem *pb, const double *x, double *gnorm);
     /* g = gradient at x for batch b (b NULL or B = inf: the exact full gradient). */
     int (*grad)(const problem *pb, const double *x, const batch *b, double *g);
+    /* Optional, element-wise gradients (coordinate i depends on x_i and its own normal z_i only):
+     * coordinates i0 .. i0+len-1 of grad(pb, x, b) into g[0..len), bit for bit, with b->z holding
+     * those coordinates' normals (b->z[0] is coordinate i0's); the run loop then fuses draw,
+     * gradient and update tile by tile (sim/core/replicate_fused.c). NULL: no such form. */
+    int (*grad_slice)(const problem *pb, const double *x, const batch *b, size_t i0, size_t len,
+                      double *g);
     /* hv = H(x) v; NULL where no Hessian exists. */
     int (*hvp)(const problem *pb, const double *x, const double *v, double *hv);
     /* d = diag H(x); NULL where not available. */

@@ -77,13 +77,21 @@ static double nqm_loss_gnorm(const problem *pb, const double *x, double *gnorm)
     return 0.5 * s;
 }
 
-static int nqm_grad(const problem *pb, const double *x, const batch *b, double *g)
+static int nqm_grad_slice(const problem *pb, const double *x, const batch *b, size_t i0,
+                          size_t len, double *g)
 {
     const nqm_data *d = pb->data;
-    for (size_t i = 0; i < pb->n; i++)
-        g[i] = d->h[i] * x[i];
-    problem_add_gauss_noise(pb->n, b, d->sd, 1.0, g);
+    const double *h = d->h + i0;
+    x += i0;
+    for (size_t i = 0; i < len; i++)
+        g[i] = h[i] * x[i];
+    problem_add_gauss_noise(len, b, d->sd + i0, 1.0, g);
     return OD_OK;
+}
+
+static int nqm_grad(const problem *pb, const double *x, const batch *b, double *g)
+{
+    return nqm_grad_slice(pb, x, b, 0, pb->n, g);
 }
 
 static int nqm_hvp(const problem *pb, const double *x, const double *v, double *hv)
@@ -131,6 +139,7 @@ const problem_type problem_nqm = {
     .loss = nqm_loss,
     .loss_gnorm = nqm_loss_gnorm,
     .grad = nqm_grad,
+    .grad_slice = nqm_grad_slice,
     .hvp = nqm_hvp,
     .hess_diag = nqm_hess_diag,
     .diag_facts = nqm_diag_facts,
