@@ -1,5 +1,6 @@
 /* tests/test_fused.c — the fused Monte Carlo step (sim/core/replicate_fused.c) against the unfused
- * step it replaces, the test oracle: x, dx, the state and the iterate average bit for bit. */
+ * step it replaces, the test oracle: x, dx, the state, the iterate average and the loss
+ * accumulated in the same pass bit for bit. */
 #include "testutil.h"
 #include "../sim/core/replicate.h"
 #include "../sim/core/rng.h"
@@ -51,6 +52,9 @@ static void fused_equals_unfused(void **unused)
                     assert_memory_equal(a.st, b.st, ns * sizeof *a.st);
                 if (a.xbar)
                     assert_memory_equal(a.xbar, b.xbar, n * sizeof *a.xbar);
+                double la = replicate_loss(&a), lb = replicate_loss(&b);   /* fused: accumulated */
+                assert_int_equal(a.loss_t, a.t);
+                assert_memory_equal(&la, &lb, sizeof la);
             }
             replicate_free(&a);
             replicate_free(&b);

@@ -31,6 +31,7 @@ int replicate_init(replicate *r, const problem *pb, const opt_type *type, const 
     }
     train_grad_init(&r->wrap, pb, &p->train);
     r->fused = replicate_can_fuse(r);
+    r->loss_t = -1;
     problem_start(pb, seed, stream, r->x);
     if (r->xbar)
         memcpy(r->xbar, r->x, n * sizeof *r->x);
@@ -99,7 +100,7 @@ int replicate_step(replicate *r)
 
 double replicate_loss(const replicate *r)
 {
-    return r->pb->type->loss(r->pb, r->x);
+    return r->loss_t == r->t ? r->loss : r->pb->type->loss(r->pb, r->x);
 }
 
 double replicate_judged_loss(const replicate *r)
