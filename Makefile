@@ -71,18 +71,22 @@ $(BUILD)/%.o: %.c $(BUILD)/config.mk
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(FILE_CFLAGS) -c $< -o $@
 
-# The Gaussian generator, the hottest loop of Monte Carlo runs: vector math (glibc libmvec needs
-# -ffast-math to declare its SIMD log/sin/cos) for this host's vector unit; measured in `make
-# bench`. Results are identical run to run within one build. NATIVE=0 builds portable code.
+# The Gaussian generator, the hottest loop of Monte Carlo runs: plain IEEE arithmetic (no fast math,
+# no contraction into FMA), so that the portable kernels (rng_generic.c, baseline x86-64) and the
+# AVX2 ones (rng_avx2.c, chosen at run time) give the same bits; measured in `make bench`.
 ifneq ($(NATIVE),0)
 RNG_ARCH = -march=native
 endif
-$(BUILD)/sim/core/rng.o: FILE_CFLAGS = -O3 -ffast-math $(RNG_ARCH) $(RNG_WIDTH)
+RNG_FLAGS = -O3 -fno-math-errno -fno-trapping-math -ffp-contract=off
+$(BUILD)/sim/core/rng.o $(BUILD)/sim/core/rng_generic.o: FILE_CFLAGS = $(RNG_FLAGS)
+$(BUILD)/sim/core/rng_avx2.o: FILE_CFLAGS = $(RNG_FLAGS) -mavx2
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
-# errno from sqrt (IEEE results unchanged).
-HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c sim/core/problems/nqm.c \
+# errno from sqrt, -fno-trapping-math lets GCC if-convert selects around divisions (Adam's 0/0 = 0)
+# so those loops vectorize (IEEE results unchanged: only exception flags, which nothing reads).
+HOT_OBJ = $(patsubst %.c,$(BUILD)/%.o,$(wildcard optimizers/*.c) sim/core/replicate.c \
+          sim/core/replicate_fused.c sim/core/problem.c sim/core/problems/nqm.c \
           sim/core/problems/net.c)
-$(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno $(RNG_ARCH)
+$(HOT_OBJ): FILE_CFLAGS = -O3 -fno-math-errno -fno-trapping-math $(RNG_ARCH)
 # Exact SGD sums over coordinates: vector exp/expm1 (sim/core/vecmath.h) and a reassociated sum;
 # no -ffinite-math-only, infinities are data there. Only this file: the rest of the exact NQM
 # (nqm_exact.c, powdd.c) relies on the order of its operations.

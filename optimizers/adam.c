@@ -11,10 +11,16 @@
 #include "../sim/core/status.h"
 #include "adam.h"
 
-void adam_moments_step(double b1, double b2, double eps, double lr, long t, double *m, double *v,
-                       double *dx, size_t n)
+void adam_moments_consts(double b1, double b2, double eps, double lr, long t, double *k)
 {
-    double c1 = 1.0 - pow(b1, (double)t), c2 = 1.0 - pow(b2, (double)t);
+    k[0] = b1, k[1] = b2, k[2] = eps, k[3] = lr;
+    k[4] = 1.0 - pow(b1, (double)t);
+    k[5] = 1.0 - pow(b2, (double)t);
+}
+
+void adam_moments_apply(const double *k, double *m, double *v, double *dx, size_t n)
+{
+    const double b1 = k[0], b2 = k[1], eps = k[2], lr = k[3], c1 = k[4], c2 = k[5];
     for (size_t i = 0; i < n; i++) {
         double g = dx[i];
         m[i] = b1 * m[i] + (1.0 - b1) * g;
@@ -23,13 +29,32 @@ void adam_moments_step(double b1, double b2, double eps, double lr, long t, doub
     }
 }
 
+void adam_moments_step(double b1, double b2, double eps, double lr, long t, double *m, double *v,
+                       double *dx, size_t n)
+{
+    double k[ADAM_CONSTS];
+    adam_moments_consts(b1, b2, eps, lr, t, k);
+    adam_moments_apply(k, m, v, dx, n);
+}
+
+static void adam_prepare(long t, const opt_params *pp, double *k)
+{
+    const adam_params *p = OPT_OWN(adam_params, pp);
+    adam_moments_consts(p->b1, p->b2, p->eps, p->lr, t, k);
+}
+
+static void adam_update(double *st, size_t n, size_t i0, size_t len, const double *k, double *g)
+{
+    adam_moments_apply(k, st + i0, st + n + i0, g, len);
+}
+
+_Static_assert((int)ADAM_CONSTS <= (int)OPT_SLICE_CONSTS, "Adam's constants do not fit a slice");
+const opt_slice opt_adam_slice = { adam_prepare, adam_update };
+
 int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                   const problem *pb, const batch *b, double *dx)
 {
-    const adam_params *p = OPT_OWN(adam_params, pp);
-    int status = pb->type->grad(pb, x, b, dx);
-    adam_moments_step(p->b1, p->b2, p->eps, p->lr, t, st, st + n, dx, n);
-    return status;
+    return opt_slice_step(&opt_adam_slice, st, n, t, pp, x, pb, b, dx);
 }
 
 int opt_adam_precond(const double *st, size_t n, long t, const opt_params *pp, double *P)
@@ -129,4 +154,5 @@ const opt_type opt_adam = {
     .steady = OPT_DIR_ADAM_STEADY,
     .precond = opt_adam_precond,
     .edge = opt_adam_edge,
+    .slice = &opt_adam_slice,
 };

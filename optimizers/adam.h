@@ -12,7 +12,8 @@ typedef struct adam_params {
 } adam_params;
 OPT_ADAPTIVE_FIT(adam_params);
 
-/* The Adam update (adam.c's header comment). */
+/* The Adam update (adam.c's header comment), and the same as an element-wise slice (opt.h). */
+extern const opt_slice opt_adam_slice;
 int opt_adam_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                   const problem *pb, const batch *b, double *dx);
 

@@ -25,4 +25,5 @@ const opt_type opt_adamw = {
     .step = opt_adam_step,
     .precond = opt_adam_precond,
     .edge = opt_adam_edge,
+    .slice = &opt_adam_slice,
 };

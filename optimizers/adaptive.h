@@ -33,5 +33,10 @@ static inline double adaptive_ratio(double num, double den)
  * Shared by adam and by rules that use Adam on some blocks (muon's fallback). */
 void adam_moments_step(double b1, double b2, double eps, double lr, long t, double *m, double *v,
                        double *dx, size_t n);
+/* The same in two parts: the constants of step t, k = [b1, b2, eps, lr, 1 - b1^t, 1 - b2^t], and
+ * the update of n coordinates with them (the element-wise slice of adam and adamw). */
+enum { ADAM_CONSTS = 6 };
+void adam_moments_consts(double b1, double b2, double eps, double lr, long t, double *k);
+void adam_moments_apply(const double *k, double *m, double *v, double *dx, size_t n);
 
 #endif

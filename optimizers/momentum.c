@@ -5,18 +5,32 @@
  * mu = 1 - gamma*sqrt(lr) (t = k*sqrt(lr)) the damped system x'' + gamma x' + g = 0. */
 #include "heavy_ball.h"
 
+/* k = [mu, lr]. */
+static void momentum_prepare(long t, const opt_params *pp, double *k)
+{
+    (void)t;
+    k[0] = OPT_OWN(heavy_ball_params, pp)->mu;
+    k[1] = pp->lr;
+}
+
+static void momentum_update(double *st, size_t n, size_t i0, size_t len, const double *k,
+                            double *g)
+{
+    (void)n;
+    double *v = st + i0;
+    const double mu = k[0], lr = k[1];
+    for (size_t i = 0; i < len; i++) {
+        v[i] = mu * v[i] + g[i];
+        g[i] = -lr * v[i];
+    }
+}
+
+static const opt_slice momentum_slice = { momentum_prepare, momentum_update };
+
 static int momentum_step(double *st, size_t n, long t, const opt_params *pp, const double *x,
                          const problem *pb, const batch *b, double *dx)
 {
-    const heavy_ball_params *p = OPT_OWN(heavy_ball_params, pp);
-    (void)t;
-    double *v = st;
-    int status = pb->type->grad(pb, x, b, dx);
-    for (size_t i = 0; i < n; i++) {
-        v[i] = p->mu * v[i] + dx[i];
-        dx[i] = -p->lr * v[i];
-    }
-    return status;
+    return opt_slice_step(&momentum_slice, st, n, t, pp, x, pb, b, dx);
 }
 
 /* (2 + 2 mu)/lr: heavy ball on a quadratic is stable iff lr h < 2 + 2 mu. */
@@ -45,4 +59,5 @@ const opt_type opt_momentum = {
     .steady = OPT_DIR_EMA_MOMENTUM,
     .quadratic = OPT_QUAD_HEAVY_BALL,
     .edge = momentum_edge,
+    .slice = &momentum_slice,
 };

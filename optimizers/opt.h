@@ -110,6 +110,18 @@ typedef enum {
     OPT_QUAD_HEAVY_BALL    /* v <- mu v + g; x <- x - lr v, mu the key `momentum` */
 } opt_quad_model;
 
+/* An element-wise rule (coordinate i of dx depends only on g_i and coordinate i of each n-vector of
+ * the state) split in two, so that the run loop can draw, form the gradient and update tile by
+ * tile (sim/core/replicate_fused.c): step(t) = grad, then prepare(t), then update over all n. */
+enum { OPT_SLICE_CONSTS = 8 };
+typedef struct opt_slice {
+    /* The constants of step t (at most OPT_SLICE_CONSTS: lr, decays, bias corrections). */
+    void (*prepare)(long t, const opt_params *p, double *k);
+    /* g (coordinates i0 .. i0+len-1) -> dx in place, advancing coordinates i0.. of the state
+     * st = [n-vector | n-vector ...]. */
+    void (*update)(double *st, size_t n, size_t i0, size_t len, const double *k, double *g);
+} opt_slice;
+
 typedef struct opt_type {
     const char *name;          /* key in configs and HDF5 attributes */
     const char *summary;
@@ -152,6 +164,8 @@ typedef struct opt_type {
     /* Largest lr*L with a convergence guarantee in the rule's own theory on L-smooth convex
      * problems (gradient descent 2, NAG-C 1); 0 where none is declared. */
     double lr_bound;
+    /* Optional: the rule as an element-wise slice (above); its step must be opt_slice_step. */
+    const opt_slice *slice;
 } opt_type;
 
 extern const opt_type *const opt_types[];       /* NULL-terminated registry */
@@ -200,6 +214,10 @@ extern const opt_flow opt_flow_gradient;   /* dx/dt = -g */
 extern const opt_flow opt_flow_rescaled;   /* dx/dt = -g/(1-mu) */
 extern const opt_flow opt_flow_damped;     /* x'' + gamma x' + g = 0, mu = 1 - gamma sqrt(lr) */
 extern const opt_flow opt_flow_sign;       /* dx/dt = -g/(|g|+eps) */
+
+/* The step of an element-wise rule: g = grad(x; b) into dx, prepare(t), update over 0..n-1. */
+int opt_slice_step(const opt_slice *sl, double *st, size_t n, long t, const opt_params *p,
+                   const double *x, const problem *pb, const batch *b, double *dx);
 
 /* The edge of stability of type at p: type->edge(p), or 2/lr. */
 double opt_edge(const opt_type *type, const opt_params *p);

@@ -6,14 +6,27 @@
 #include "../sim/core/status.h"
 #include "sgd.h"
 
+/* k = [-lr]; dx = g * (-lr). */
+static void sgd_prepare(long t, const opt_params *p, double *k)
+{
+    (void)t;
+    k[0] = -p->lr;
+}
+
+static void sgd_update(double *st, size_t n, size_t i0, size_t len, const double *k, double *g)
+{
+    (void)st; (void)n; (void)i0;
+    const double m = k[0];
+    for (size_t i = 0; i < len; i++)
+        g[i] *= m;
+}
+
+static const opt_slice sgd_slice = { sgd_prepare, sgd_update };
+
 static int sgd_step(double *st, size_t n, long t, const opt_params *p, const double *x,
                     const problem *pb, const batch *b, double *dx)
 {
-    (void)st; (void)t;
-    int status = pb->type->grad(pb, x, b, dx);
-    for (size_t i = 0; i < n; i++)
-        dx[i] *= -p->lr;
-    return status;
+    return opt_slice_step(&sgd_slice, st, n, t, p, x, pb, b, dx);
 }
 
 static int modified_rhs(double t, const double *y, double *dydt, size_t n, const opt_params *p,
@@ -58,4 +71,5 @@ const opt_type opt_sgd = {
     .first = OPT_DIR_GRADIENT,
     .quadratic = OPT_QUAD_PRECOND,   /* p = 0 */
     .lr_bound = 2,
+    .slice = &sgd_slice,
 };

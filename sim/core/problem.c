@@ -132,6 +132,11 @@ void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double 
             g[i] += k * z[i];
 }
 
+double problem_lanes_total(const double *a)
+{
+    return ((a[0] + a[4]) + (a[1] + a[5])) + ((a[2] + a[6]) + (a[3] + a[7]));
+}
+
 double problem_dot(size_t n, const double *a, const double *b)
 {
     double s = 0.0;

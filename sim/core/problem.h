@@ -84,12 +84,23 @@ typedef struct problem_type {
     int (*alloc)(problem *pb, const problem_params *pp, uint64_t seed);
     void (*free)(problem *pb);
     double (*loss)(const problem *pb, const double *x);
+    /* Optional, losses that are sums of per-coordinate terms: adds the terms of coordinates
+     * i0 .. i0+len-1 into the PROBLEM_LANES partial sums acc, term i into acc[i % PROBLEM_LANES]
+     * (i0 a multiple of PROBLEM_LANES), so that loss(pb, x) = problem_lanes_total(acc) bit for bit
+     * over any split into ranges (the fused step accumulates it tile by tile). */
+    void (*loss_lanes)(const problem *pb, const double *x, size_t i0, size_t len, double *acc);
     /* Optional: loss(pb, x) and the norm of the exact gradient at x (*gnorm) in one pass, each
      * bit-identical to loss and to sqrt(problem_dot(g, g)) of grad (a recorded step); NULL: the
      * two computed apart (problem_loss_gnorm). */
     double (*loss_gnorm)(const problem *pb, const double *x, double *gnorm);
     /* g = gradient at x for batch b (b NULL or B = inf: the exact full gradient). */
     int (*grad)(const problem *pb, const double *x, const batch *b, double *g);
+    /* Optional, element-wise gradients (coordinate i depends on x_i and its own normal z_i only):
+     * coordinates i0 .. i0+len-1 of grad(pb, x, b) into g[0..len), bit for bit, with b->z holding
+     * those coordinates' normals (b->z[0] is coordinate i0's); the run loop then fuses draw,
+     * gradient and update tile by tile (sim/core/replicate_fused.c). NULL: no such form. */
+    int (*grad_slice)(const problem *pb, const double *x, const batch *b, size_t i0, size_t len,
+                      double *g);
     /* hv = H(x) v; NULL where no Hessian exists. */
     int (*hvp)(const problem *pb, const double *x, const double *v, double *hv);
     /* d = diag H(x); NULL where not available. */
@@ -174,6 +185,11 @@ const char *problem_check(const problem_params *pp, char *why, size_t len);
  * deviations of one example's gradient noise); nothing for B = inf or s = 0. */
 void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g);
 double problem_dot(size_t n, const double *a, const double *b);
+/* Partial sums of an element-wise loss (problem_type.loss_lanes): lane l holds the terms of the
+ * coordinates i = l mod PROBLEM_LANES in increasing i (a fixed order that vectorizes), and the
+ * total is ((a0 + a4) + (a1 + a5)) + ((a2 + a6) + (a3 + a7)). */
+enum { PROBLEM_LANES = 8 };
+double problem_lanes_total(const double *acc);
 /* L(x) and *gnorm = |grad L(x)| (exact gradient): the type's loss_gnorm, else loss, grad into
  * the scratch g (n) and a dot product. *status gets grad's status. */
 double problem_loss_gnorm(const problem *pb, const double *x, double *g, double *gnorm, int *status);

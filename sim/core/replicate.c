@@ -1,7 +1,8 @@
 /* sim/core/replicate.c — advance one run: batch b_t = draw(t); dx = step(x; b_t) with lr_t =
  * lr*s(t) and the gradients clipped / + l2*x (train_grad.c); dx and wd of the blocks from
  * lr_ratio_from on scaled by lr_ratio (per-block lr); x <- x*(1 - lr_t*wd) + dx;
- * xbar <- ema*xbar + (1-ema)*x. Buffers are allocated once, at init. */
+ * xbar <- ema*xbar + (1-ema)*x. Buffers are allocated once, at init. Element-wise rules on
+ * element-wise problems take the same step tile by tile instead (replicate_fused.c). */
 #include "replicate.h"
 #include "status.h"
 
@@ -29,6 +30,8 @@ int replicate_init(replicate *r, const problem *pb, const opt_type *type, const 
         return status;
     }
     train_grad_init(&r->wrap, pb, &p->train);
+    r->fused = replicate_can_fuse(r);
+    r->loss_t = -1;
     problem_start(pb, seed, stream, r->x);
     if (r->xbar)
         memcpy(r->xbar, r->x, n * sizeof *r->x);
@@ -41,53 +44,63 @@ double replicate_lr(const replicate *r, long t)
                                              : r->p->lr;
 }
 
+void replicate_advance(replicate *r, const opt_params *p, size_t i0, size_t len, double *dx)
+{
+    const opt_train *tr = &r->p->train;
+    double *x = r->x + i0;
+    if (opt_train_block_lr(tr)) {
+        size_t from;
+        problem_block_at(r->pb, (size_t)tr->lr_ratio_from, &from);
+        from = from > i0 ? (from - i0 < len ? from - i0 : len) : 0;   /* within the slice */
+        for (size_t i = from; i < len; i++)
+            dx[i] *= tr->lr_ratio;
+        if (tr->weight_decay > 0) {
+            double keep = 1.0 - p->lr * tr->weight_decay,
+                   keep_b = 1.0 - p->lr * tr->lr_ratio * tr->weight_decay;
+            for (size_t i = 0; i < len; i++)
+                x[i] = x[i] * (i < from ? keep : keep_b) + dx[i];
+        } else {
+            for (size_t i = 0; i < len; i++)
+                x[i] += dx[i];
+        }
+    } else if (tr->weight_decay > 0) {
+        double keep = 1.0 - p->lr * tr->weight_decay;
+        for (size_t i = 0; i < len; i++)
+            x[i] = x[i] * keep + dx[i];
+    } else {
+        for (size_t i = 0; i < len; i++)
+            x[i] += dx[i];
+    }
+    if (r->xbar) {
+        double g = r->p->ema, *xbar = r->xbar + i0;
+        for (size_t i = 0; i < len; i++)
+            xbar[i] = g * xbar[i] + (1.0 - g) * x[i];
+    }
+}
+
 int replicate_step(replicate *r)
 {
     size_t n = r->pb->n;
-    const opt_train *tr = &r->p->train;
     const opt_params *p = r->p;
-    const problem *pb = opt_train_grad_wrapped(tr) ? &r->wrap.pb : r->pb;
-    batch b;
-    draw_step_at(&r->dr, ++r->t, r->x, &b);
-    if (opt_train_scheduled(tr)) {
+    const problem *pb = opt_train_grad_wrapped(&p->train) ? &r->wrap.pb : r->pb;
+    r->t++;
+    if (opt_train_scheduled(&p->train)) {
         r->pt = *r->p;
         r->pt.lr = replicate_lr(r, r->t);
         p = &r->pt;
     }
+    if (r->fused)
+        return replicate_fused_step(r, p);
+    batch b;
+    draw_step_at(&r->dr, r->t, r->x, &b);
     int status = r->type->step(r->st, n, r->t, p, r->x, pb, &b, r->dx);
-    if (opt_train_block_lr(tr)) {
-        size_t from;
-        problem_block_at(r->pb, (size_t)tr->lr_ratio_from, &from);
-        for (size_t i = from; i < n; i++)
-            r->dx[i] *= tr->lr_ratio;
-        if (tr->weight_decay > 0) {
-            double keep = 1.0 - p->lr * tr->weight_decay,
-                   keep_b = 1.0 - p->lr * tr->lr_ratio * tr->weight_decay;
-            for (size_t i = 0; i < n; i++)
-                r->x[i] = r->x[i] * (i < from ? keep : keep_b) + r->dx[i];
-        } else {
-            for (size_t i = 0; i < n; i++)
-                r->x[i] += r->dx[i];
-        }
-    } else if (tr->weight_decay > 0) {
-        double keep = 1.0 - p->lr * tr->weight_decay;
-        for (size_t i = 0; i < n; i++)
-            r->x[i] = r->x[i] * keep + r->dx[i];
-    } else {
-        for (size_t i = 0; i < n; i++)
-            r->x[i] += r->dx[i];
-    }
-    if (r->xbar) {
-        double g = r->p->ema;
-        for (size_t i = 0; i < n; i++)
-            r->xbar[i] = g * r->xbar[i] + (1.0 - g) * r->x[i];
-    }
+    replicate_advance(r, p, 0, n, r->dx);
     return status;
 }
 
 double replicate_loss(const replicate *r)
 {
-    return r->pb->type->loss(r->pb, r->x);
+    return r->loss_t == r->t ? r->loss : r->pb->type->loss(r->pb, r->x);
 }
 
 double replicate_judged_loss(const replicate *r)

@@ -21,6 +21,10 @@ typedef struct replicate {
     long t;                 /* steps taken */
     train_grad wrap;        /* clipping / L2 around pb, when p->train asks for them */
     opt_params pt;          /* p with the scheduled lr of the current step */
+    double loss;            /* L(x) accumulated by the fused step of step loss_t (-1: none) */
+    long loss_t;
+    int fused;              /* steps are taken tile by tile (replicate_can_fuse at init; the
+                               tests clear it to get the reference path) */
 } replicate;
 
 /* Start at x0 of replicate `stream` (problem_start) with its noise streams, batch size B. */
@@ -30,6 +34,16 @@ int replicate_init(replicate *r, const problem *pb, const opt_type *type, const 
  * decoupled weight decay x <- x*(1 - lr_t*wd) + dx where p->train asks. Returns the update
  * rule's status. */
 int replicate_step(replicate *r);
+/* x <- x*(1 - lr_t*wd) + dx (dx of the late blocks scaled by lr_ratio first), then the iterate
+ * average, on coordinates i0 .. i0+len-1 (dx holds those coordinates): the end of every step. */
+void replicate_advance(replicate *r, const opt_params *p, size_t i0, size_t len, double *dx);
+/* Can r take fused steps (replicate_fused.c): an element-wise rule (type->slice) on a problem with
+ * an element-wise gradient (grad_slice) and Gaussian noise at a finite batch, no clipping or L2. */
+int replicate_can_fuse(const replicate *r);
+/* Step r->t (already counted) with parameters p, tile by tile: each tile's normals into an L1
+ * buffer, its gradient, update and advance, and its terms of the loss at the new x where the
+ * problem has loss_lanes, in one pass; bit for bit the unfused step and the problem's loss. */
+int replicate_fused_step(replicate *r, const opt_params *p);
 /* Loss at x, and at the point the run is judged by (xbar with averaging, else x). */
 double replicate_loss(const replicate *r);
 double replicate_judged_loss(const replicate *r);

@@ -1,4 +1,4 @@
-/* sim/core/rng.h — counter-based random streams (Random123 Philox-4x64-10). A draw is a pure
+/* sim/core/rng.h — counter-based random streams (Random123's Philox-4x32-10). A draw is a pure
  * function of (seed, stream, cell, counter, index): no state, so results never depend on
  * thread count, rank count, order of evaluation or resumption. */
 #ifndef OPTDYN_RNG_H
@@ -27,11 +27,20 @@ rng_stream rng_stream_make(uint64_t seed, rng_purpose purpose, uint64_t cell);
 
 /* out[i] = i-th standard normal of block `counter` (Box-Muller on Philox output), i < n. */
 void rng_normals(const rng_stream *s, uint64_t counter, size_t n, double *out);
+/* The same normals first .. first + n - 1 (a tile of a longer draw, bit for bit). */
+void rng_normals_at(const rng_stream *s, uint64_t counter, size_t first, size_t n, double *out);
 
 /* out[i] = i-th uniform in the open interval (0, 1) of block `counter`. */
 void rng_uniforms(const rng_stream *s, uint64_t counter, size_t n, double *out);
 
 /* A uniformly random permutation of 0..n-1 (Fisher-Yates driven by block `counter`). */
 void rng_permutation(const rng_stream *s, uint64_t counter, size_t n, size_t *perm);
+
+/* Which kernels draw (sim/core/rng_kernel.h): the best the CPU has (AUTO, the default) or one
+ * forced, for tests; every path gives the same bits. rng_set_path returns 0 (and changes nothing)
+ * when this CPU or build lacks the path; call it before any thread draws. */
+typedef enum { RNG_PATH_AUTO, RNG_PATH_GENERIC, RNG_PATH_AVX2 } rng_path;
+int rng_set_path(rng_path p);
+const char *rng_path_name(void);     /* "generic" or "avx2": the kernels now in use */
 
 #endif

@@ -53,37 +53,67 @@ static void nqm_free(problem *pb)
     free(d);
 }
 
-static double nqm_loss(const problem *pb, const double *x)
+/* Term i of the loss, h_i x_i^2 / 2, written as loss_gnorm forms it from g_i = h_i x_i. */
+static inline double nqm_term(double g, double x)
 {
-    const nqm_data *d = pb->data;
-    double s = 0.0;
-    for (size_t i = 0; i < pb->n; i++)
-        s += d->h[i] * x[i] * x[i];
-    return 0.5 * s;
+    return 0.5 * (g * x);
 }
 
-/* nqm_loss and |h*x| in one pass, in the same order of operations as nqm_loss and as
- * problem_dot over nqm_grad's g (the same values, bit for bit). */
+static void nqm_loss_lanes(const problem *pb, const double *x, size_t i0, size_t len, double *acc)
+{
+    const nqm_data *d = pb->data;
+    const double *h = d->h + i0;
+    double a[PROBLEM_LANES];
+    size_t i = 0;
+    x += i0;
+    for (int l = 0; l < PROBLEM_LANES; l++)
+        a[l] = acc[l];
+    for (; i + PROBLEM_LANES <= len; i += PROBLEM_LANES)
+        for (int l = 0; l < PROBLEM_LANES; l++)
+            a[l] += nqm_term(h[i + l] * x[i + l], x[i + l]);
+    for (; i < len; i++)
+        a[i % PROBLEM_LANES] += nqm_term(h[i] * x[i], x[i]);
+    for (int l = 0; l < PROBLEM_LANES; l++)
+        acc[l] = a[l];
+}
+
+static double nqm_loss(const problem *pb, const double *x)
+{
+    double acc[PROBLEM_LANES] = { 0 };
+    nqm_loss_lanes(pb, x, 0, pb->n, acc);
+    return problem_lanes_total(acc);
+}
+
+/* nqm_loss and |h*x| in one pass: the loss in nqm_loss's lanes, the norm in problem_dot's order
+ * over nqm_grad's g (the same values, bit for bit). */
 static double nqm_loss_gnorm(const problem *pb, const double *x, double *gnorm)
 {
     const nqm_data *d = pb->data;
-    double s = 0.0, q = 0.0;
+    double a[PROBLEM_LANES] = { 0 }, q = 0.0;
     for (size_t i = 0; i < pb->n; i++) {
         double g = d->h[i] * x[i];
-        s += g * x[i];
+        a[i % PROBLEM_LANES] += nqm_term(g, x[i]);
         q += g * g;
     }
     *gnorm = sqrt(q);
-    return 0.5 * s;
+    return problem_lanes_total(a);
+}
+
+static int nqm_grad_slice(const problem *pb, const double *x, const batch *b, size_t i0,
+                          size_t len, double *g)
+{
+    const nqm_data *d = pb->data;
+    const double *h = d->h + i0;
+    x += i0;
+    for (size_t i = 0; i < len; i++)
+        g[i] = h[i] * x[i];
+    problem_add_gauss_noise(len, b, d->sd + i0, 1.0, g);
+    return OD_OK;
 }
 
 static int nqm_grad(const problem *pb, const double *x, const batch *b, double *g)
 {
-    const nqm_data *d = pb->data;
-    for (size_t i = 0; i < pb->n; i++)
-        g[i] = d->h[i] * x[i];
-    problem_add_gauss_noise(pb->n, b, d->sd, 1.0, g);
-    return OD_OK;
+    return nqm_grad_slice(pb, x, b, 0, pb->n, g);
 }
 
 static int nqm_hvp(const problem *pb, const double *x, const double *v, double *hv)
@@ -129,8 +159,10 @@ const problem_type problem_nqm = {
     .alloc = nqm_alloc,
     .free = nqm_free,
     .loss = nqm_loss,
+    .loss_lanes = nqm_loss_lanes,
     .loss_gnorm = nqm_loss_gnorm,
     .grad = nqm_grad,
+    .grad_slice = nqm_grad_slice,
     .hvp = nqm_hvp,
     .hess_diag = nqm_hess_diag,
     .diag_facts = nqm_diag_facts,
