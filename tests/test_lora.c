@@ -463,6 +463,45 @@ static void lora_pro_tracks_full(void **unused)
     config_free(c), config_free(cf);
 }
 
+/* precond from zero_b: A's gradient and Hessian diagonal are both 0 at B = 0, so its first step
+ * is 0 (0 * 0^-p = 0) while B moves by -lr g_B diag_B^-p; further steps lower the loss. */
+static void precond_from_zero_b(void **unused)
+{
+    (void)unused;
+    char ini[1024];
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" BODY "init = zero_b\n"
+             "[run]\nsteps = 1\n[optimizer o]\ntype = precond\nlr = 0.05\nprecond_power = 0.5\n");
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    size_t n = pb->n, nA = 12 * 2;
+    double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *d = malloc(n * sizeof *d);
+    pb->type->grad(pb, pb->x0, NULL, g);
+    pb->type->hess_diag(pb, pb->x0, d);
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 1, x);
+    double worst = 0.0, moved = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (i < nA) {
+            assert_true(g[i] == 0.0 && d[i] == 0.0);
+            assert_true(x[i] == pb->x0[i]);
+            continue;
+        }
+        assert_true(d[i] > 0.0);
+        worst = fmax(worst, fabs(x[i] - (pb->x0[i] - 0.05 * g[i] / sqrt(d[i]))));
+        moved = fmax(moved, fabs(x[i] - pb->x0[i]));
+    }
+    print_message("precond from zero_b: A unchanged, B step off by %.2e (largest move %.3g)\n",
+                  worst, moved);
+    assert_true(worst <= 1e-15 * fmax(1.0, moved) && moved > 0.0);
+    double f0 = pb->type->loss(pb, pb->x0);
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 100, x);
+    double f = pb->type->loss(pb, x);
+    print_message("loss %.6g -> %.6g after 100 steps\n", f0, f);
+    assert_true(isfinite(f) && f < f0);
+    free(x), free(g), free(d);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* [sweep] axis/values: every optimizer with the key becomes variants NAME@KEY=VALUE with the key
  * set (type keys and the shared training keys alike); bad values and a key set in the section
  * are refused with a message. */
@@ -508,6 +547,7 @@ int main(void)
         cmocka_unit_test(every_init_starts_at_w0),
         cmocka_unit_test(lora_ga_first_step),
         cmocka_unit_test(per_block_lr),
+        cmocka_unit_test(precond_from_zero_b),
         cmocka_unit_test(lora_pro_identities),
         cmocka_unit_test(lora_pro_tracks_full),
         cmocka_unit_test(sweep_axis_variants),
