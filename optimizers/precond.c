@@ -1,6 +1,9 @@
 /* optimizers/precond.c — diagonally preconditioned SGD (Zhang et al. 2019 on the NQM, where
  * diag H = H):  x <- x - lr * diag(H(x))^-p * g       state: st = [d(n)] (scratch for diag H)
- * p = 0 is SGD; p = 1 is a diagonal Newton step. Needs the problem's Hessian diagonal. */
+ * p = 0 is SGD; p = 1 is a diagonal Newton step. Needs the problem's Hessian diagonal.
+ * 0 * 0^-p = 0: a coordinate with zero gradient does not move, even where diag H is 0 (lora from
+ * zero_b: A's gradient s G B^T and diagonal s^2 C_ii |B_p.|^2 both vanish), as adaptive_ratio's
+ * 0/0 = 0 for eps = 0; a nonzero gradient over a zero diagonal still gives an infinite step. */
 #include <math.h>
 
 #include "../sim/core/status.h"
@@ -23,7 +26,8 @@ static int precond_step(double *st, size_t n, long t, const opt_params *pp, cons
     if (status == OD_OK)
         status = pb->type->grad(pb, x, b, dx);
     for (size_t i = 0; i < n; i++)
-        dx[i] *= -p->lr * pow(st[i], -p->power);
+        if (dx[i] != 0.0)
+            dx[i] *= -p->lr * pow(st[i], -p->power);
     return status;
 }
 

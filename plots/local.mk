@@ -58,7 +58,7 @@ plots/out/cr-linreg.png: plots/cr-linreg.gp results/cr-linreg.h5 results/cr-linr
 	gnuplot -e "data='plots/out/data/cr-linreg'; out='plots/out/cr-linreg'" $<
 -include $(BUILD)/plots/tools/lowrank_errors.d $(BUILD)/plots/tools/cr_variance.d
 
-# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; ~10 s of one core)
+# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; lora-plus ~16 s CPU, the other two ~5 and ~3 s)
 LORA_FIGURES := lora-vs-full lora-plus lora-first-step
 FIGURES += $(LORA_FIGURES)
 figures: $(LORA_FIGURES:%=plots/out/%.png)

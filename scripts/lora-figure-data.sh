@@ -1,7 +1,8 @@
 #!/bin/sh
 # scripts/lora-figure-data.sh OPTDYN FIGURE DIR — the data of the LoRA figures, which run several
 # experiments each (one problem per file): FIGURE = lora-vs-full (inits x SGD/Adam: DIR/<init>_<opt>_<name>.tsv,
-# columns step and weight_gap), lora-plus (DIR/<init>_<n>.tsv: lr_ratio, best final loss over lr),
+# columns step and weight_gap), lora-plus (DIR/<init>_<n>.tsv: lr_ratio, then the final loss/n at
+# the best lr of each of 4 seeds: geometric mean, min, max),
 # lora-first-step (DIR/first_step.tsv: init, lr, |W_1^LoRA - W_1^full|/lr).
 set -eu
 optdyn=$1 fig=$2 dir=$3
@@ -28,13 +29,20 @@ lora-plus)
     for init in zero_b zero_a; do
         for n in 16 32 64 128; do
             s=$(awk -v n=$n 'BEGIN { printf "%.9g", sqrt(n) }')
-            "$optdyn" run -q -o "$dir/$init-$n.h5" experiments/lora-plus.ini --set problem.init=$init \
-                --set problem.rows=$n --set problem.cols=$n --set problem.delta_scale=$s
-            # long table optimizer, batch, lr, seed, final_loss -> ratio and the best loss over lr
-            "$optdyn" export "$dir/$init-$n.h5" /sweep/final_loss | awk -F'\t' 'NR > 1 && $1 ~ /=/ {
-                    split($1, p, "="); r = p[2] + 0
-                    if (!(r in best) || $NF < best[r]) best[r] = $NF }
-                END { for (r in best) print r "\t" best[r] }' | sort -g > "$dir/${init}_$n.tsv"
+            for seed in 1 2 3 4; do
+                "$optdyn" run -q -o "$dir/$init-$n.h5" experiments/lora-plus.ini --set problem.init=$init \
+                    --set problem.rows=$n --set problem.cols=$n --set problem.delta_scale=$s \
+                    --set experiment.seed=$seed
+                # long table optimizer, batch, lr, seed, final_loss -> seed, ratio, best loss over lr
+                "$optdyn" export "$dir/$init-$n.h5" /sweep/final_loss | awk -F'\t' -v s=$seed 'NR > 1 && $1 ~ /=/ {
+                        split($1, p, "="); r = p[2] + 0
+                        if (!(r in best) || $NF < best[r]) best[r] = $NF }
+                    END { for (r in best) print s "\t" r "\t" best[r] }'
+            done | awk -F'\t' -v n=$n '{ l = log($3 / n); k[$2]++; sum[$2] += l
+                    if (!($2 in lo) || l < lo[$2]) lo[$2] = l; if (!($2 in hi) || l > hi[$2]) hi[$2] = l }
+                END { for (r in k) printf "%.9g\t%.6g\t%.6g\t%.6g\n", r, exp(sum[r] / k[r]), exp(lo[r]), exp(hi[r]) }' |
+                sort -g > "$dir/${init}_$n.tsv"
+            rm -f "$dir/$init-$n.h5"
         done
     done ;;
 lora-first-step)

@@ -25,7 +25,7 @@ static const pcase cases[] = {
     { "type = logreg\ndim = 6\nexamples = 180\n", 0.5, 0.01, 16 },
     { "type = matreg\nrows = 6\ncols = 4\nrank = 2\nexamples = 200\n", 0.5, 0.01, 16 },
     { "type = matreg\nrows = 4\ncols = 5\nrank = 3\nexamples = 0\ninit_scale = 1\n", 0.5, 0.01, 8 },
-    { "type = lora\nrows = 6\ncols = 5\nrank = 2\ndelta_rank = 3\nexamples = 150\ninit = gaussian\n", 0.2,
+    { "type = lora\nrows = 6\ncols = 5\nrank = 2\ndelta_rank = 3\nexamples = 150\n", 0.2,
       0.01, 16 },
     { "type = lora\nrows = 6\ncols = 5\nrank = 1\nexamples = 0\nlabel_noise = 0\ninit = lora_ga\n"
       "alpha = 3\n", 0.2, 0.01, 8 },

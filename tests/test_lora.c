@@ -1,6 +1,7 @@
 /* tests/test_lora.c — problem `lora`: factor gradients and Hessian action against finite differences,
- * W(A0, B0) = W0 for every init, and LoRA-GA's first SGD step against full fine-tuning (the gap
- * is lr times G0's part beyond its top 2r singular directions, plus the exact lr^2 term). */
+ * W(A0, B0) = W0 for every init, LoRA-GA's first SGD step against full fine-tuning (the gap is lr
+ * times G0's part beyond its top 2r singular directions, plus the exact lr^2 term), per-block lr,
+ * precond from zero_b, Adam's rescaling symmetry (lr_ratio ~ init scale^2), LoRA-Pro. */
 #include "testutil.h"
 #include "../optimizers/lora_pro_solve.h"
 #include "../sim/core/matmul.h"
@@ -463,6 +464,83 @@ static void lora_pro_tracks_full(void **unused)
     config_free(c), config_free(cf);
 }
 
+/* precond from zero_b: A's gradient and Hessian diagonal are both 0 at B = 0, so its first step
+ * is 0 (0 * 0^-p = 0) while B moves by -lr g_B diag_B^-p; further steps lower the loss. */
+static void precond_from_zero_b(void **unused)
+{
+    (void)unused;
+    char ini[1024];
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" BODY "init = zero_b\n"
+             "[run]\nsteps = 1\n[optimizer o]\ntype = precond\nlr = 0.05\nprecond_power = 0.5\n");
+    config *c = tu_config(ini);
+    problem *pb = tu_problem(c);
+    size_t n = pb->n, nA = 12 * 2;
+    double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *d = malloc(n * sizeof *d);
+    pb->type->grad(pb, pb->x0, NULL, g);
+    pb->type->hess_diag(pb, pb->x0, d);
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 1, x);
+    double worst = 0.0, moved = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        if (i < nA) {
+            assert_true(g[i] == 0.0 && d[i] == 0.0);
+            assert_true(x[i] == pb->x0[i]);
+            continue;
+        }
+        assert_true(d[i] > 0.0);
+        worst = fmax(worst, fabs(x[i] - (pb->x0[i] - 0.05 * g[i] / sqrt(d[i]))));
+        moved = fmax(moved, fabs(x[i] - pb->x0[i]));
+    }
+    print_message("precond from zero_b: A unchanged, B step off by %.2e (largest move %.3g)\n",
+                  worst, moved);
+    assert_true(worst <= 1e-15 * fmax(1.0, moved) && moved > 0.0);
+    double f0 = pb->type->loss(pb, pb->x0);
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 100, x);
+    double f = pb->type->loss(pb, x);
+    print_message("loss %.6g -> %.6g after 100 steps\n", f0, f);
+    assert_true(isfinite(f) && f < f0);
+    free(x), free(g), free(d);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* Adam (eps = 0) on W = W_f + s A B is invariant under A -> c A, B -> B/c with lr_A -> c lr_A,
+ * lr_B -> lr_B/c (A's gradient scales by 1/c, B's by c, and Adam's direction ignores both): so
+ * (init_std c, lr c lr0, lr_ratio rho/c^2) follows the same W_t as (1, lr0, rho), with the same
+ * minibatches. The LoRA+ ratio is therefore only defined together with A's init scale. */
+static void adam_rescaling_symmetry(void **unused)
+{
+    (void)unused;
+    const double c = 3.0, lr0 = 0.01, rho = 8.0;
+    double *W[3] = { NULL, NULL, NULL };
+    size_t mk = 0;
+    for (int k = 0; k < 3; k++) {
+        /* k = 0: (1, lr0, rho); k = 1: (c, c lr0, rho/c^2); k = 2: (c, c lr0, rho) differs */
+        char ini[1024];
+        snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" BODY "init = zero_b\n"
+                 "init_std = %.17g\n[run]\nsteps = 1\n[optimizer o]\ntype = adam\nlr = %.17g\n"
+                 "eps = 0\nlr_ratio = %.17g\n", k ? c : 1.0, k ? c * lr0 : lr0,
+                 k == 1 ? rho / (c * c) : rho);
+        config *cf = tu_config(ini);
+        problem *pb = tu_problem(cf);
+        double *x = malloc(pb->n * sizeof *x);
+        tu_iterate(cf, pb, &cf->opt[0], 16, 60, x);
+        mk = pb->type->weight(pb, x, NULL);
+        W[k] = malloc(mk * sizeof *W[k]);
+        pb->type->weight(pb, x, W[k]);
+        free(x);
+        problem_free(pb);
+        config_free(cf);
+    }
+    double same = fro_diff(mk, W[0], W[1]) / norm(mk, W[0]),
+           other = fro_diff(mk, W[0], W[2]) / norm(mk, W[0]);
+    print_message("Adam, 60 steps, B = 16: |W(1, lr, rho) - W(c, c lr, rho/c^2)|/|W| = %.2e; "
+                  "with rho kept: %.2e\n", same, other);
+    assert_true(same <= 1e-12);
+    assert_true(other >= 1e-3);
+    for (int k = 0; k < 3; k++)
+        free(W[k]);
+}
+
 /* [sweep] axis/values: every optimizer with the key becomes variants NAME@KEY=VALUE with the key
  * set (type keys and the shared training keys alike); bad values and a key set in the section
  * are refused with a message. */
@@ -508,6 +586,8 @@ int main(void)
         cmocka_unit_test(every_init_starts_at_w0),
         cmocka_unit_test(lora_ga_first_step),
         cmocka_unit_test(per_block_lr),
+        cmocka_unit_test(precond_from_zero_b),
+        cmocka_unit_test(adam_rescaling_symmetry),
         cmocka_unit_test(lora_pro_identities),
         cmocka_unit_test(lora_pro_tracks_full),
         cmocka_unit_test(sweep_axis_variants),
