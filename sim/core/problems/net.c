@@ -7,7 +7,15 @@
  *   Rdelta = (V2^T r + W2^T Rr) .* act'(z) + s .* act''(z) .* Rz.
  * Hessian diagonal: d2L/dW2_qi^2 = mean a_i^2 (H_f)_qq, d2L/db2_q^2 = mean (H_f)_qq,
  *   d2L/dW1_il^2 = mean x_l^2 (act'(z_i)^2 W2[:,i]^T H_f W2[:,i] + act''(z_i) s_i), x_l = 1 for b1.
- * Cross-entropy: p = softmax(f), l = logsumexp(f) - f_y, r = p - e_y, H_f = diag(p) - p p^T. */
+ * Cross-entropy: p = softmax(f), l = logsumexp(f) - f_y, r = p - e_y, H_f = diag(p) - p p^T.
+ * Third derivative D^3L[u, u, .] = d/de H(x + e u) u at e = 0 (squared error, H_f = I), the
+ * forward-mode derivative of the R-operator pass above along u = (U1, c1, U2, c2) with v = u
+ * (primes: d/de): Rz' = 0, z' = Rz, a' = Ra, f' = Rf, r' = Rf, act'(z)' = act''(z) Rz,
+ *   Ra' = act''(z) .* Rz.^2,   Rf' = 2 U2 Ra + W2 Ra',   Rr' = Rf',
+ *   Rdelta' = (2 U2^T Rf + W2^T Rf') .* act'(z) + 2 (U2^T r + W2^T Rf) .* act''(z) .* Rz
+ *             + s .* act'''(z) .* Rz.^2,
+ *   D^3L[u, u, .] = mean (Rdelta' x^T, Rdelta', Rf' a^T + 2 Rf Ra^T + r Ra'^T, Rf')
+ * (tanh''' = (1 - t^2)(6 t^2 - 2); relu and linear: 0; the l2 term has none). */
 #include "net.h"
 
 #include <math.h>
@@ -136,6 +144,12 @@ static double activate(int act, double z, double *d1, double *d2)
     }
     *d1 = 1.0;
     return z;
+}
+
+/* act'''(z) from a = act(z) and act'(z). */
+static double activate3(int act, double a, double d1)
+{
+    return act == NET_TANH ? d1 * (6.0 * a * a - 2.0) : 0.0;
 }
 
 /* sum_i a_i b_i, vectorized (the order of the sum is fixed by the build: reproducible run to run,
@@ -303,6 +317,54 @@ int net_hvp(const net *m, const double *x, const double *v, double *hv)
     return OD_OK;
 }
 
+int net_d3(const net *m, const double *x, const double *u, double *t)
+{
+    if (m->out != &net_squared)
+        return OD_ENOTSUP;
+    size_t h = m->h, k = m->k, d = m->d, hin = m->hin;
+    pass p;
+    double *w = pass_alloc(m, &p, 2 * h + 2 * hin + 3 * k);
+    if (!w)
+        return OD_ENOMEM;
+    double *rz = p.extra, *dd = rz + h, *ra = dd + h, *dra = ra + hin;
+    double *rf = dra + hin, *rf2 = rf + k, *drf = rf2 + k;
+    const double *W2 = x + m->oW2, *U2 = u + m->oW2;
+    memset(ra, 0, 2 * hin * sizeof *ra);                 /* Ra = Ra' = 0 without a hidden layer */
+    memset(t, 0, m->n * sizeof *t);
+    for (size_t j = 0; j < m->N; j++) {
+        const double *in = m->X + j * d;
+        forward(m, x, j, &p);
+        for (size_t i = 0; i < h; i++) {
+            rz[i] = dot(d, u + i * d, in) + (m->bias ? u[m->ob1 + i] : 0.0);
+            ra[i] = p.d1[i] * rz[i];
+            dra[i] = p.d2[i] * rz[i] * rz[i];
+        }
+        for (size_t q = 0; q < k; q++) {
+            rf[q] = dot(hin, W2 + q * hin, ra) + dot(hin, U2 + q * hin, p.a) +
+                    (m->bias ? u[m->ob2 + q] : 0.0);
+            rf2[q] = 2.0 * rf[q];
+            drf[q] = 2.0 * dot(hin, U2 + q * hin, ra) + dot(hin, W2 + q * hin, dra);
+        }
+        for (size_t i = 0; i < h; i++) {
+            double c1 = 0.0, c2 = 0.0;
+            for (size_t q = 0; q < k; q++) {
+                c1 += 2.0 * U2[q * h + i] * rf[q] + W2[q * h + i] * drf[q];
+                c2 += U2[q * h + i] * p.r[q] + W2[q * h + i] * rf[q];
+            }
+            dd[i] = c1 * p.d1[i] + 2.0 * c2 * p.d2[i] * rz[i] +
+                    p.s[i] * activate3(m->act, p.a[i], p.d1[i]) * rz[i] * rz[i];
+        }
+        accumulate(m, j, dd, drf, p.a, ra, rf2, t);
+        for (size_t q = 0; h && q < k; q++)             /* + r Ra'^T */
+            for (size_t i = 0; i < h; i++)
+                t[m->oW2 + q * h + i] += p.r[q] * dra[i];
+    }
+    for (size_t i = 0; i < m->n; i++)
+        t[i] /= (double)m->N;
+    free(w);
+    return OD_OK;
+}
+
 int net_hess_diag(const net *m, const double *x, double *diag)
 {
     size_t h = m->h, k = m->k, d = m->d, hin = m->hin;
@@ -377,6 +439,11 @@ int net_problem_grad(const problem *pb, const double *x, const batch *b, double 
 int net_problem_hvp(const problem *pb, const double *x, const double *v, double *hv)
 {
     return net_hvp(pb->data, x, v, hv);
+}
+
+int net_problem_d3(const problem *pb, const double *x, const double *u, double *t)
+{
+    return net_d3(pb->data, x, u, t);
 }
 
 int net_problem_hess_diag(const problem *pb, const double *x, double *diag)
