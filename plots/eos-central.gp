@@ -24,10 +24,10 @@ do for [fmt in "png svg"] {
     set multiplot layout 1,3 title "GD (lr = 0.45) vs gradient flow vs central flow on a tanh MLP (5-20-1, N = 100, MSE), t = k lr" font ",15"
     set xlabel "t = k lr"
     set xrange [0:450]
-    set key top right box opaque
+    set key bottom left box opaque font ",11"
     set logscale y
     set format y "10^{%T}"
-    set yrange [0.04:0.25]
+    set yrange [0.015:0.25]
     set ylabel "training loss"
     plot gd using (column("step") * lr):"loss" with lines lw 1 lc rgb c_gd title "GD, per step", \
          mean(100) using 1:2 with lines lw 1 lc rgb "#000000" title "GD, 100-step mean", \
