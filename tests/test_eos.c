@@ -447,6 +447,58 @@ static void central_flow_closed_form(void **state)
     free(work);
 }
 
+/* The central flow's right-hand side on the mlp past the edge (2/lr = S_1(x)/2 at x = 2000 GD
+ * steps from x0, where g is small enough that s > 0): with the exact grad S (the type's d3) and
+ * with the symmetric HVP difference (the same type without d3) the variance s and dx/dt agree to
+ * the difference's error (~1e-9 relative). */
+static void central_flow_exact_vs_difference(void **state)
+{
+    (void)state;
+    config *c = tu_config("[experiment]\nseed = 4\n[problem]\ntype = mlp\ninputs = 4\nhidden = 8\n"
+                          "outputs = 2\nteacher_hidden = 2\nactivation = tanh\nexamples = 50\n"
+                          "label_noise = 0.5\n[run]\nsteps = 1\n[optimizer o]\ntype = sgd\n"
+                          "lr = 0.1\n");
+    problem *pb = tu_problem(c);
+    size_t n = pb->n;
+    problem_type nod3 = *pb->type;
+    nod3.d3 = NULL;
+    problem pb2 = *pb;
+    pb2.type = &nod3;
+    opt_params p;
+    sgd_params sp;
+    memset(&p, 0, sizeof p);
+    memset(&sp, 0, sizeof sp);
+    sp.lr = 1.0, sp.central_k = 1;
+    memcpy(&p, &sp, sizeof sp);
+    double *w1 = calloc(flow_work_size(&opt_flow_central, n), sizeof *w1);
+    double *w2 = calloc(flow_work_size(&opt_flow_central, n), sizeof *w2);
+    double *f1 = malloc(n * sizeof *f1), *f2 = malloc(n * sizeof *f2), o1[3], o2[3];
+    double *x = malloc(n * sizeof *x);
+    memcpy(x, pb->x0, n * sizeof *x);
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 2000, x);
+    assert_int_equal(opt_flow_central.extra(x, n, &p, pb, w1, o1), OD_OK);     /* S_1 at lr 1 */
+    sp.lr = 2.0 * 2.0 / o1[0];
+    memcpy(&p, &sp, sizeof sp);
+    assert_int_equal(opt_flow_central.extra(x, n, &p, pb, w1, o1), OD_OK);
+    assert_int_equal(opt_flow_central.extra(x, n, &p, &pb2, w2, o2), OD_OK);
+    assert_int_equal(opt_flow_central.rhs(0.0, x, f1, n, &p, pb, w1), OD_OK);
+    assert_int_equal(opt_flow_central.rhs(0.0, x, f2, n, &p, &pb2, w2), OD_OK);
+    double d = 0.0, nf = 0.0;
+    for (size_t l = 0; l < n; l++) {
+        d = fmax(d, fabs(f1[l] - f2[l]));
+        nf = fmax(nf, fabs(f1[l]));
+    }
+    print_message("  central flow at S_1 = 2 x 2/lr (n = %zu): s = %.10g exact, %.10g by "
+                  "difference; |dx/dt exact - difference|_inf = %.2e of %.3g\n", n, o1[1], o2[1],
+                  d, nf);
+    assert_true(o1[1] > 0.0);
+    assert_true(fabs(o1[1] - o2[1]) <= 1e-7 * o1[1]);
+    assert_true(d <= 1e-7 * nf);
+    free(w1), free(w2), free(f1), free(f2), free(x);
+    problem_free(pb);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -456,6 +508,7 @@ int main(void)
         cmocka_unit_test(probe_cost),
         cmocka_unit_test(central_flow_closed_form),
         cmocka_unit_test(third_derivative),
+        cmocka_unit_test(central_flow_exact_vs_difference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
