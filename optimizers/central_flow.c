@@ -10,8 +10,9 @@
  * edge from 1e-6 below it in a few lr of time, a change of x of that order. dS_i/dt = grad S_i . dx/dt, so with M_ij = 1/2 grad S_i . grad S_j and
  * q_i = grad S_i . g - (S_i - 2/lr)/lr this is the LCP  r = M s + q >= 0, s >= 0, s.r = 0, solved
  * by enumerating active sets (exact: M s_A = -q_A on the set, s_A >= 0 and r >= 0 off it; one
- * eigenvalue: s = max(0, -q/M)). grad S_i = D^3L[u_i, u_i] = d/dh H(x + h u_i) u_i at h = 0, by the
- * symmetric difference of two exact Hessian-vector products:
+ * eigenvalue: s = max(0, -q/M)). grad S_i = D^3L[u_i, u_i] = d/dh H(x + h u_i) u_i at h = 0,
+ * exactly where the problem has the third-derivative method `d3` (mlp: forward-mode over the
+ * R-operator, sim/core/problems/net.c), else by the symmetric difference of two exact HVPs:
  *   grad S_i ~ (H(x + h u_i) u_i - H(x - h u_i) u_i)/(2h),  error <= h^2/6 max|D^5L[u,u,u,u,.]|
  *   + eps |H u_i|/h  (round-off of the products),  h = 1e-4 max(1, |x|_inf) / max(1, S_1)^(1/3).
  * Its prediction of GD's time-averaged loss is L(x) + 1/2 sum_i s_i S_i(x). The eigenpairs come
@@ -96,6 +97,12 @@ static int central_eval(const double *x, size_t n, const opt_params *pp, const p
         if (cs->S[i] < CENTRAL_BAND * edge)
             continue;
         const double *ui = u + i * n;
+        if (pb->type->d3) {
+            if ((status = pb->type->d3(pb, x, ui, gs + nc * n)) != OD_OK)
+                return status;
+            c[nc++] = i;
+            continue;
+        }
         for (int sign = 0; sign < 2 && status == OD_OK; sign++) {
             for (size_t l = 0; l < n; l++)
                 tmp[l] = x[l] + (sign ? -h : h) * ui[l];

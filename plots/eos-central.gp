@@ -1,6 +1,7 @@
 # plots/eos-central.gp — GD at lr = 0.45 on the MLP of eos-gd.ini against its gradient flow and its
 # central flow (t = k*lr) through the onset of the edge of stability: loss (GD per step, its
-# 100-step running mean, the flows' losses, the central flow's predicted time average), distance
+# 100- and 600-step running means — GD catapults every ~300 steps, so the prediction is a mean over
+# the cycle —, the flows' losses, the central flow's predicted time average), distance
 # to GD relative to |x_GD|, and S_1 of all three with 2/lr. Data: experiments/eos-central.ini and
 # the run gd_0.45 of experiments/eos-gd.ini (gd_data: its figure-data directory).
 load "plots/lib/style.gp"
@@ -11,7 +12,8 @@ gf = data."/gd_gradient.0.tsv"
 cf = data."/gd_central.0.tsv"
 gd = gd_data."/gd_0.45.tsv"
 gs = gd_data."/gd_0.45.sharpness.tsv"
-mean100 = sprintf("< awk -F'\\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == \"loss\") c = i; next } { s[NR-2] = $c } END { for (k = 50; k + 50 <= NR - 1; k++) { m = 0; for (j = k - 50; j < k + 50; j++) m += s[j]; print k * %g, m / 100 } }' %s", lr, gd)
+# GD's loss averaged over the w steps [k - w/2, k + w/2) around each k, against t = k lr
+mean(w) = sprintf("< awk -F'\\t' 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == \"loss\") c = i; next } { s[NR-2] = $c } END { h = %d; for (k = h; k + h <= NR - 1; k++) { m = 0; for (j = k - h; j < k + h; j++) m += s[j]; print k * %g, m / (2 * h) } }' %s", w / 2, lr, gd)
 xnorm(dummy) = sqrt(sum [i=0:n-1] column(sprintf("x_discrete%d", i))**2)
 c_gd = "#999999"; c_gf = "#0072B2"; c_cf = "#D55E00"
 
@@ -22,13 +24,14 @@ do for [fmt in "png svg"] {
     set multiplot layout 1,3 title "GD (lr = 0.45) vs gradient flow vs central flow on a tanh MLP (5-20-1, N = 100, MSE), t = k lr" font ",15"
     set xlabel "t = k lr"
     set xrange [0:450]
-    set key top right box opaque
+    set key bottom left box opaque font ",11"
     set logscale y
     set format y "10^{%T}"
-    set yrange [0.04:0.25]
+    set yrange [0.015:0.25]
     set ylabel "training loss"
     plot gd using (column("step") * lr):"loss" with lines lw 1 lc rgb c_gd title "GD, per step", \
-         mean100 using 1:2 with lines lw 2 lc rgb "#000000" title "GD, 100-step mean", \
+         mean(100) using 1:2 with lines lw 1 lc rgb "#000000" title "GD, 100-step mean", \
+         mean(600) using 1:2 with lines lw 2.5 lc rgb "#009E73" title "GD, 600-step mean", \
          gf using "t":"loss_continuous" with lines lw 2 lc rgb c_gf title "gradient flow", \
          cf using "t":"loss_continuous" with lines lw 2 lc rgb c_cf title "central flow", \
          cf using "t":"loss_predicted_continuous" with lines lw 2 dt 2 lc rgb c_cf \

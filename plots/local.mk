@@ -10,7 +10,7 @@ FIGURES  := rosenbrock-trajectories quadratic-trajectories nqm-steps-vs-batch fl
             muon-update-sv \
             galore-matreg galore-mlp lowrank-errors cr-linreg \
             fmnist-steps-vs-batch \
-            eos-gd eos-adam eos-central
+            eos-gd eos-adam eos-central eos-steady
 FIG_PNG  := $(FIGURES:%=plots/out/%.png)
 JOBS     ?= $(shell nproc 2>/dev/null || echo 1)
 
@@ -32,11 +32,13 @@ plots/out/muon-update-sv.png: plots/muon-update-sv.gp results/muon-matreg.h5 \
                               $(wildcard plots/lib/*.gp) scripts/figure-data.sh
 	sh scripts/figure-data.sh $(OPTDYN) results/muon-matreg.h5 plots/out/data/muon-update-sv
 	gnuplot -e "data='plots/out/data/muon-update-sv'; out='plots/out/muon-update-sv'" $<
-# GD's every step and its sharpness probes come from eos-gd's run (same problem, seed and lr)
+# GD's every step and its sharpness probes come from eos-gd's run (same problem, seed and lr); the
+# predicted time-averaged loss is checked against GD's 600-step means (tests/eos_central_check.py)
 plots/out/eos-central.png: plots/eos-central.gp results/eos-central.h5 plots/out/eos-gd.png \
                            $(wildcard plots/lib/*.gp) scripts/figure-data.sh
 	sh scripts/figure-data.sh $(OPTDYN) results/eos-central.h5 plots/out/data/eos-central
 	gnuplot -e "data='plots/out/data/eos-central'; gd_data='plots/out/data/eos-gd'; out='plots/out/eos-central'" $<
+	/usr/bin/python3 tests/eos_central_check.py results/eos-central.h5 results/eos-gd.h5 0.45
 .PRECIOUS: results/%.h5
 # issue 28: figures from the low-rank tools (plots/tools/*.c, linked against the library) and from
 # the CR sweep run twice (uniform, then --set problem.sampling=cr, same seed)

@@ -1,10 +1,12 @@
-# tests/eos_check.py GD.h5 ADAM.h5 — issue 27's acceptance numbers for the edge of stability, from
-# the trajectory files of experiments/eos-gd.ini and eos-adam.ini: per GD run the step where the
-# sharpness first reaches 2/lr, the band of S/(2/lr) after it, the fraction of probes inside
-# [0.85, 1.2] (>= 0.9 required), the loss over 100-step windows after it (required: the last
-# window's mean below the first's; reported, not required: the fraction of windows whose mean fell
-# below the previous one's — the issue asks for every window, which GD at the edge, with its
-# catapult spikes, does not do here: the number is printed as measured); per Adam run the median
+# tests/eos_check.py STEADY.h5 GD.h5 ADAM.h5 — issue 27's acceptance numbers for the edge of
+# stability, from the trajectory files of experiments/eos-steady.ini, eos-gd.ini and eos-adam.ini:
+# per GD run the step where the sharpness first reaches 2/lr, the band of S/(2/lr) after it, the
+# fraction of probes inside [0.85, 1.2] (>= 0.9 required), the loss over 100-step windows after it
+# (required: the last window's mean below the first's) and the fraction of windows whose mean fell
+# below the previous one's, with the windows where it rose. On eos-steady.ini (no lasting
+# catapults) that fraction must be >= 0.85 per run — every window, as the issue words it, is not
+# what GD does: the damped catapults after the first crossing raise 1-3 of the first ~10 windows;
+# on eos-gd.ini (catapults every ~300 steps) it is printed as measured. Per Adam run the median
 # preconditioned sharpness over the second half relative to its edge (2 + 2 b1)/((1 - b1) lr)
 # (within 15% required). Prints a table; exit 1 on a miss.
 import sys
@@ -12,7 +14,9 @@ import sys
 import h5py
 import numpy as np
 
-def gd_row(name, g):
+STEADY_WINDOWS = 0.85   # eos-steady.ini: least fraction of 100-step windows whose mean loss fell
+
+def gd_row(name, g, windows_min=None):
     s = g["sharpness"]
     edge, st, S = s.attrs["edge"], s["step"][:], s["sharpness"][:]
     S = S if S.ndim == 1 else S[:, 0]
@@ -28,12 +32,17 @@ def gd_row(name, g):
     nw = len(w) // 100
     means = w[: nw * 100].reshape(nw, 100).mean(axis=1)
     falling = np.mean(np.diff(means) < 0) if nw > 1 else float("nan")
+    rose = np.nonzero(np.diff(means) >= 0)[0] + 1
     ok = inside >= 0.9 and nw > 1 and means[-1] < means[0]
+    if windows_min is not None:
+        ok = ok and falling >= windows_min
     return ok, ("%-10s 2/lr = %6.3f: reached at step %5d; after it S/(2/lr) in [%.3f, %.3f] "
                 "(5-95%%: %.3f-%.3f), %.1f%% of probes in [0.85, 1.2]; 100-step window mean loss "
-                "%.4g -> %.4g, fell in %d of %d windows" % (name, edge, start, r.min(), r.max(),
-                np.quantile(r, 0.05), np.quantile(r, 0.95), 100 * inside,
-                means[0], means[-1], int(round(falling * (nw - 1))), nw - 1))
+                "%.4g -> %.4g, fell in %d of %d windows (%.1f%%%s; rose in windows %s)" % (
+                name, edge, start, r.min(), r.max(), np.quantile(r, 0.05), np.quantile(r, 0.95),
+                100 * inside, means[0], means[-1], int(round(falling * (nw - 1))), nw - 1,
+                100 * falling, "" if windows_min is None else ", >= %g%% required" %
+                (100 * windows_min), " ".join(map(str, rose)) or "none"))
 
 def adam_row(name, g):
     s = g["sharpness"]
@@ -48,7 +57,8 @@ def adam_row(name, g):
                                       np.quantile(half, 0.95) / edge))
 
 fails = 0
-for path, row in ((sys.argv[1], gd_row), (sys.argv[2], adam_row)):
+steady_row = lambda name, g: gd_row(name, g, STEADY_WINDOWS)
+for path, row in ((sys.argv[1], steady_row), (sys.argv[2], gd_row), (sys.argv[3], adam_row)):
     with h5py.File(path, "r") as f:
         for name in f["trajectory"]:
             ok, text = row(name, f["trajectory"][name])

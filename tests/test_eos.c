@@ -1,9 +1,11 @@
 /* tests/test_eos.c — issue 27: Lanczos top-k eigenvalues against GSL's dense eigensolver on exact
  * Hessians (mlp, matreg, rosenbrock; relative error <= 1e-8), against closed forms on quadratics
  * (nqm spectrum, repeated eigenvalues), the preconditioned sharpness of a diagonal P, and the
- * trajectory's sharpness probe. */
+ * trajectory's sharpness probe; the mlp's exact third derivative D^3L[u, u, .] against the symmetric
+ * difference of exact HVPs and against the closed form of the quartic 1-1-1 linear network. */
 #include "testutil.h"
 #include "../sim/core/lanczos.h"
+#include "../sim/core/problems/net.h"
 #include "../sim/core/status.h"
 #include "../sim/core/replicate.h"
 #include "../sim/kinds/flow.h"
@@ -322,6 +324,135 @@ static double ss_central(double t, const double *x0, double *x, double *tstar)
     return -2.0 * (SS_a[0] * r[0] + SS_a[1] * r[1]) / (na * na);
 }
 
+/* D^3L(x)[u, u, .] of the mlp: (a) tanh with biases, against (H(x + h u) u - H(x - h u) u)/(2h)
+ * and its Richardson extrapolation with h/2 (errors O(h^2), O(h^4)); (b) the 1-1-1 linear
+ * network, L = m p^2/2 - c p + const, p = w1 w2, m = mean x_j^2, c = mean x_j y_j, where
+ * u^T H u = m q^2 + 2 (m p - c) u1 u2, q = u1 w2 + w1 u2, so
+ *   D^3L[u, u, .] = (2 m q u2 + 2 m w2 u1 u2, 2 m q u1 + 2 m w1 u1 u2). */
+static void fd3(const problem *pb, const double *x, const double *u, double h, double *out)
+{
+    size_t n = pb->n;
+    double *y = calloc(n, sizeof *y), *hp = malloc(n * sizeof *hp), *hm = malloc(n * sizeof *hm);
+    for (size_t l = 0; l < n; l++)
+        y[l] = x[l] + h * u[l];
+    assert_int_equal(pb->type->hvp(pb, y, u, hp), OD_OK);
+    for (size_t l = 0; l < n; l++)
+        y[l] = x[l] - h * u[l];
+    assert_int_equal(pb->type->hvp(pb, y, u, hm), OD_OK);
+    for (size_t l = 0; l < n; l++)
+        out[l] = (hp[l] - hm[l]) / (2.0 * h);
+    free(y), free(hp), free(hm);
+}
+
+/* D^3L[u, u, .] of a two-hidden-layer tanh net with biases and squared error (the layers the
+ * mlp problem does not build), against the Richardson-extrapolated difference of exact HVPs;
+ * 1200 examples, so the sums run in two chunks. */
+static void third_derivative_two_layers(void **state)
+{
+    (void)state;
+    net m;
+    memset(&m, 0, sizeof m);
+    net_shape(&m, 3, 5, 4, 2, 1);
+    m.act = NET_TANH;
+    m.out = &net_squared;
+    m.N = 1200;
+    double *X = malloc(m.N * 3 * sizeof *X), *Y = malloc(m.N * 2 * sizeof *Y);
+    for (size_t i = 0; i < m.N * 3; i++)
+        X[i] = sin(0.37 * (double)i + 0.1);
+    for (size_t i = 0; i < m.N * 2; i++)
+        Y[i] = cos(0.91 * (double)i);
+    m.X = X, m.Y = Y;
+    size_t n = m.n;
+    double *x = malloc(n * sizeof *x), *u = malloc(n * sizeof *u), *t = malloc(n * sizeof *t);
+    double *y = malloc(n * sizeof *y), *hp = malloc(n * sizeof *hp), *hm = malloc(n * sizeof *hm);
+    double *f[2] = { malloc(n * sizeof(double)), malloc(n * sizeof(double)) };
+    for (size_t l = 0; l < n; l++) {
+        x[l] = 0.6 * sin(1.7 * (double)l + 0.3);
+        u[l] = cos(1.1 * (double)l * (double)l + 0.5) / sqrt((double)n);
+    }
+    assert_int_equal(net_d3(&m, x, u, t), OD_OK);
+    for (int r = 0; r < 2; r++) {
+        double h = r ? 5e-4 : 1e-3;
+        for (size_t l = 0; l < n; l++)
+            y[l] = x[l] + h * u[l];
+        assert_int_equal(net_hvp(&m, y, u, hp), OD_OK);
+        for (size_t l = 0; l < n; l++)
+            y[l] = x[l] - h * u[l];
+        assert_int_equal(net_hvp(&m, y, u, hm), OD_OK);
+        for (size_t l = 0; l < n; l++)
+            f[r][l] = (hp[l] - hm[l]) / (2.0 * h);
+    }
+    double e = 0.0, nt = 0.0;
+    for (size_t l = 0; l < n; l++) {
+        e = fmax(e, fabs(t[l] - (4.0 * f[1][l] - f[0][l]) / 3.0));
+        nt = fmax(nt, fabs(t[l]));
+    }
+    print_message("  D^3L[u,u,.] (two hidden layers, n = %zu): |exact - Richardson|_inf = %.2e of "
+                  "%.3g\n", n, e, nt);
+    assert_true(nt > 1e-3);
+    assert_true(e <= 1e-8 * nt);
+    m.out = &net_cross_entropy;
+    assert_int_equal(net_d3(&m, x, u, t), OD_ENOTSUP);
+    free(X), free(Y), free(x), free(u), free(t), free(y), free(hp), free(hm), free(f[0]), free(f[1]);
+}
+
+static void third_derivative(void **state)
+{
+    (void)state;
+    config *c = tu_config("[experiment]\nseed = 5\n[problem]\ntype = mlp\ninputs = 3\nhidden = 6\n"
+                          "outputs = 2\nteacher_hidden = 2\nactivation = tanh\nbias = yes\n"
+                          "examples = 40\nlabel_noise = 0.3\n[run]\nsteps = 1\n"
+                          "[optimizer o]\ntype = sgd\nlr = 0.1\n");
+    problem *pb = tu_problem(c);
+    size_t n = pb->n;
+    double *x = malloc(n * sizeof *x), *u = malloc(n * sizeof *u), *t = malloc(n * sizeof *t);
+    double *f1 = malloc(n * sizeof *f1), *f2 = malloc(n * sizeof *f2), nu = 0.0;
+    for (size_t l = 0; l < n; l++) {     /* off x0, with nonzero biases */
+        x[l] = pb->x0[l] + 0.3 * sin(2.1 * (double)l + 0.4);
+        u[l] = cos(1.3 * (double)l * (double)l + 0.2);
+        nu += u[l] * u[l];
+    }
+    for (size_t l = 0; l < n; l++)
+        u[l] /= sqrt(nu);
+    assert_non_null(pb->type->d3);
+    assert_int_equal(pb->type->d3(pb, x, u, t), OD_OK);
+    fd3(pb, x, u, 1e-3, f1);
+    fd3(pb, x, u, 5e-4, f2);
+    double e1 = 0.0, e2 = 0.0, nt = 0.0;
+    for (size_t l = 0; l < n; l++) {
+        e1 = fmax(e1, fabs(t[l] - f1[l]));
+        e2 = fmax(e2, fabs(t[l] - (4.0 * f2[l] - f1[l]) / 3.0));
+        nt = fmax(nt, fabs(t[l]));
+    }
+    print_message("  D^3L[u,u,.] (mlp, n = %zu): |exact - symmetric difference h = 1e-3|_inf = %.2e, "
+                  "- Richardson = %.2e, |exact|_inf = %.3g\n", n, e1, e2, nt);
+    assert_true(nt > 1e-2);
+    assert_true(e1 <= 1e-5 * nt);
+    assert_true(e2 <= 1e-8 * nt);
+    assert_true(e2 < e1);
+    problem_free(pb);
+    config_free(c);
+    free(x), free(u), free(t), free(f1), free(f2);
+
+    c = tu_config("[experiment]\nseed = 2\n[problem]\ntype = mlp\ninputs = 1\nhidden = 1\n"
+                  "outputs = 1\nteacher_hidden = 1\nactivation = linear\nexamples = 30\n"
+                  "label_noise = 0.5\n[run]\nsteps = 1\n[optimizer o]\ntype = sgd\nlr = 0.1\n");
+    pb = tu_problem(c);
+    const net *m = pb->data;
+    assert_int_equal(pb->n, 2);
+    double mm = 0.0, w[2] = { 0.7, -1.3 }, v[2] = { 0.6, 0.8 }, got[2], want[2];
+    for (size_t j = 0; j < m->N; j++)
+        mm += m->X[j] * m->X[j] / (double)m->N;
+    double q = v[0] * w[1] + w[0] * v[1];
+    want[0] = 2.0 * mm * q * v[1] + 2.0 * mm * w[1] * v[0] * v[1];
+    want[1] = 2.0 * mm * q * v[0] + 2.0 * mm * w[0] * v[0] * v[1];
+    assert_int_equal(pb->type->d3(pb, w, v, got), OD_OK);
+    for (int i = 0; i < 2; i++)
+        assert_true(fabs(got[i] - want[i]) <= 1e-13 * fabs(want[i]));
+    problem_free(pb);
+    config_free(c);
+}
+
 static void central_flow_closed_form(void **state)
 {
     (void)state;
@@ -368,6 +499,58 @@ static void central_flow_closed_form(void **state)
     free(work);
 }
 
+/* The central flow's right-hand side on the mlp past the edge (2/lr = S_1(x)/2 at x = 2000 GD
+ * steps from x0, where g is small enough that s > 0): with the exact grad S (the type's d3) and
+ * with the symmetric HVP difference (the same type without d3) the variance s and dx/dt agree to
+ * the difference's error (~1e-9 relative). */
+static void central_flow_exact_vs_difference(void **state)
+{
+    (void)state;
+    config *c = tu_config("[experiment]\nseed = 4\n[problem]\ntype = mlp\ninputs = 4\nhidden = 8\n"
+                          "outputs = 2\nteacher_hidden = 2\nactivation = tanh\nexamples = 50\n"
+                          "label_noise = 0.5\n[run]\nsteps = 1\n[optimizer o]\ntype = sgd\n"
+                          "lr = 0.1\n");
+    problem *pb = tu_problem(c);
+    size_t n = pb->n;
+    problem_type nod3 = *pb->type;
+    nod3.d3 = NULL;
+    problem pb2 = *pb;
+    pb2.type = &nod3;
+    opt_params p;
+    sgd_params sp;
+    memset(&p, 0, sizeof p);
+    memset(&sp, 0, sizeof sp);
+    sp.lr = 1.0, sp.central_k = 1;
+    memcpy(&p, &sp, sizeof sp);
+    double *w1 = calloc(flow_work_size(&opt_flow_central, n), sizeof *w1);
+    double *w2 = calloc(flow_work_size(&opt_flow_central, n), sizeof *w2);
+    double *f1 = malloc(n * sizeof *f1), *f2 = malloc(n * sizeof *f2), o1[3], o2[3];
+    double *x = malloc(n * sizeof *x);
+    memcpy(x, pb->x0, n * sizeof *x);
+    tu_iterate(c, pb, &c->opt[0], INFINITY, 2000, x);
+    assert_int_equal(opt_flow_central.extra(x, n, &p, pb, w1, o1), OD_OK);     /* S_1 at lr 1 */
+    sp.lr = 2.0 * 2.0 / o1[0];
+    memcpy(&p, &sp, sizeof sp);
+    assert_int_equal(opt_flow_central.extra(x, n, &p, pb, w1, o1), OD_OK);
+    assert_int_equal(opt_flow_central.extra(x, n, &p, &pb2, w2, o2), OD_OK);
+    assert_int_equal(opt_flow_central.rhs(0.0, x, f1, n, &p, pb, w1), OD_OK);
+    assert_int_equal(opt_flow_central.rhs(0.0, x, f2, n, &p, &pb2, w2), OD_OK);
+    double d = 0.0, nf = 0.0;
+    for (size_t l = 0; l < n; l++) {
+        d = fmax(d, fabs(f1[l] - f2[l]));
+        nf = fmax(nf, fabs(f1[l]));
+    }
+    print_message("  central flow at S_1 = 2 x 2/lr (n = %zu): s = %.10g exact, %.10g by "
+                  "difference; |dx/dt exact - difference|_inf = %.2e of %.3g\n", n, o1[1], o2[1],
+                  d, nf);
+    assert_true(o1[1] > 0.0);
+    assert_true(fabs(o1[1] - o2[1]) <= 1e-7 * o1[1]);
+    assert_true(d <= 1e-7 * nf);
+    free(w1), free(w2), free(f1), free(f2), free(x);
+    problem_free(pb);
+    config_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -376,6 +559,9 @@ int main(void)
         cmocka_unit_test(preconditioned_sharpness),
         cmocka_unit_test(probe_cost),
         cmocka_unit_test(central_flow_closed_form),
+        cmocka_unit_test(third_derivative),
+        cmocka_unit_test(third_derivative_two_layers),
+        cmocka_unit_test(central_flow_exact_vs_difference),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

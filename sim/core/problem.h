@@ -103,6 +103,10 @@ typedef struct problem_type {
                       double *g);
     /* hv = H(x) v; NULL where no Hessian exists. */
     int (*hvp)(const problem *pb, const double *x, const double *v, double *hv);
+    /* Optional: t = D^3L(x)[u, u, .] = grad_x (u^T H(x) u) for a fixed u, the gradient of the
+     * curvature along u (for a unit eigenvector u, grad S with S = u^T H u), exactly; NULL where
+     * not available (the central flow then takes a symmetric difference of HVPs). */
+    int (*d3)(const problem *pb, const double *x, const double *u, double *t);
     /* d = diag H(x); NULL where not available. */
     int (*hess_diag)(const problem *pb, const double *x, double *d);
     /* Constant diagonal Hessian h and per-example gradient noise variances c (arrays of pb->n

@@ -157,6 +157,6 @@ const problem_type problem_mlp = {
     .check = mlp_check,
     .alloc = mlp_alloc,
     .free = mlp_free,
-    NET_PROBLEM_METHODS,
+    NET_PROBLEM_METHODS, .d3 = net_problem_d3,
     .layout = mlp_layout,
 };

@@ -10,6 +10,14 @@
  *   where Q_l(u) = u^T H_z_l u: Q_(L+1)(u) = u^T H_f u, and for l <= L
  *   Q_l(u) = Q_(l+1)(W_(l+1) (act'(z_l) .* u)) + sum_i act''(z_l,i) s_l,i u_i^2.
  * Cross-entropy: p = softmax(f), l = logsumexp(f) - f_y, r = p - e_y, H_f = diag(p) - p p^T.
+ * Third derivative D^3L[u, u, .] = d/de H(x + e u) u at e = 0 (squared error, H_f = I): the
+ * forward-mode derivative (') of the R-operator pass above along u = (U_l, c_l) with v = u:
+ *   Rz_1' = 0, Rz_l' = 2 U_l Ra_(l-1) + W_l Ra_(l-1)', Ra_l' = act''(z_l) .* Rz_l.^2 + act'(z_l) .* Rz_l',
+ *   Rg_(L+1)' = Rz_(L+1)', Rg_l' = (2 U_(l+1)^T Rg_(l+1) + W_(l+1)^T Rg_(l+1)') .* act'(z_l)
+ *   + 2 (U_(l+1)^T g_(l+1) + W_(l+1)^T Rg_(l+1)) .* act''(z_l) .* Rz_l
+ *   + s_l .* (act'''(z_l) .* Rz_l.^2 + act''(z_l) .* Rz_l');
+ *   D^3L[u, u, .] on (W_l, b_l) = mean (Rg_l' a_(l-1)^T + 2 Rg_l Ra_(l-1)^T + g_l Ra_(l-1)'^T, Rg_l')
+ * (tanh''' = (1 - t^2)(6 t^2 - 2); relu and linear: 0; the l2 term has none).
  * Full-data sums run over fixed chunks of examples (net.h), added in chunk order. */
 #include "net.h"
 
@@ -181,10 +189,11 @@ typedef struct pass {
     double *s[NET_MAX_HIDDEN + 2], *g[NET_MAX_HIDDEN + 2], *ab[NET_MAX_HIDDEN + 2];
     double *rz[NET_MAX_HIDDEN + 2], *ra[NET_MAX_HIDDEN + 2], *rg[NET_MAX_HIDDEN + 2];
     double *u[NET_MAX_HIDDEN + 2], *w[NET_MAX_HIDDEN + 2];
+    double *rz2[NET_MAX_HIDDEN + 2], *ra2[NET_MAX_HIDDEN + 2], *rg2[NET_MAX_HIDDEN + 2];
     double *mem;
 } pass;
 
-enum { PASS_FIELDS = 11 };
+enum { PASS_FIELDS = 14 };
 
 static int pass_alloc(const net *m, pass *p)
 {
@@ -196,8 +205,9 @@ static int pass_alloc(const net *m, pass *p)
         return OD_ENOMEM;
     double *q = p->mem;
     for (size_t l = 1; l <= m->L + 1; l++) {
-        double **f[PASS_FIELDS] = { &p->z[l], &p->d1[l], &p->d2[l], &p->s[l], &p->g[l], &p->ab[l],
-                                    &p->rz[l], &p->ra[l], &p->rg[l], &p->u[l], &p->w[l] };
+        double **f[PASS_FIELDS] = { &p->z[l],   &p->d1[l],  &p->d2[l],  &p->s[l],  &p->g[l],
+                                    &p->ab[l],  &p->rz[l],  &p->ra[l],  &p->rg[l], &p->u[l],
+                                    &p->w[l],   &p->rz2[l], &p->ra2[l], &p->rg2[l] };
         for (int i = 0; i < PASS_FIELDS; i++, q += m->width[l])
             *f[i] = q;
         p->a[l] = p->ab[l];
@@ -315,10 +325,10 @@ static double grad_example(const net *m, const double *x, const double *v, size_
     return l;
 }
 
-static double hvp_example(const net *m, const double *x, const double *v, size_t j, double c,
-                          pass *p, double *out)
+/* Forward and backward pass of example j with the R-operator along v: Rz, Ra, Rg per layer, and
+ * U^T g, W^T Rg in u, w (l <= L); returns the example's loss. */
+static double r_pass(const net *m, const double *x, const double *v, size_t j, pass *p)
 {
-    (void)c;
     size_t L = m->L;
     double l = forward(m, x, j, p);
     for (size_t l1 = 1; l1 <= L + 1; l1++) {             /* Rz_l, Ra_l */
@@ -340,9 +350,84 @@ static double hvp_example(const net *m, const double *x, const double *v, size_t
             p->rg[l1][i] = (p->u[l1][i] + p->w[l1][i]) * p->d1[l1][i] +
                            p->s[l1][i] * p->d2[l1][i] * p->rz[l1][i];
     }
+    return l;
+}
+
+static double hvp_example(const net *m, const double *x, const double *v, size_t j, double c,
+                          pass *p, double *out)
+{
+    (void)c;
+    size_t L = m->L;
+    double l = r_pass(m, x, v, j, p);
     accumulate(m, 1, p->rg[1], p->a[0], NULL, NULL, out);
     for (size_t l1 = 2; l1 <= L + 1; l1++)
         accumulate(m, l1, p->rg[l1], p->a[l1 - 1], p->g[l1], p->ra[l1 - 1], out);
+    return l;
+}
+
+/* act'''(z) from a = act(z) and act'(z). */
+static double activate3(int act, double a, double d1)
+{
+    return act == NET_TANH ? d1 * (6.0 * a * a - 2.0) : 0.0;
+}
+
+/* Layer l's weight block of out += c e a^T (no bias term). */
+static void outer_add(const net *m, size_t l, double c, const double *e, const double *a,
+                      double *out)
+{
+    size_t rows = m->width[l], cols = m->width[l - 1];
+    double *W = out + m->oW[l - 1];
+    for (size_t i = 0; i < rows; i++) {
+        double ci = c * e[i];
+        double *Wi = W + i * cols;
+#pragma omp simd
+        for (size_t k = 0; k < cols; k++)
+            Wi[k] += ci * a[k];
+    }
+}
+
+/* One example's D^3L[u, u, .] (squared error; the header's formulas) into out. */
+static double d3_example(const net *m, const double *x, const double *u, size_t j, double c,
+                         pass *p, double *out)
+{
+    (void)c;
+    size_t L = m->L;
+    double l = r_pass(m, x, u, j, p);
+    for (size_t l1 = 1; l1 <= L + 1; l1++) {             /* Rz', Ra' (rg2 as scratch) */
+        size_t wl = m->width[l1];
+        if (l1 == 1)
+            memset(p->rz2[1], 0, wl * sizeof *p->rz2[1]);
+        else {
+            affine_b(m, u, l1, p->ra[l1 - 1], 0, p->rz2[l1]);
+            affine_b(m, x, l1, p->ra2[l1 - 1], 0, p->rg2[l1]);
+            for (size_t i = 0; i < wl; i++)
+                p->rz2[l1][i] = 2.0 * p->rz2[l1][i] + p->rg2[l1][i];
+        }
+        if (l1 <= L)
+            for (size_t i = 0; i < wl; i++)
+                p->ra2[l1][i] = p->d2[l1][i] * p->rz[l1][i] * p->rz[l1][i] +
+                                p->d1[l1][i] * p->rz2[l1][i];
+    }
+    memcpy(p->rg2[L + 1], p->rz2[L + 1], m->k * sizeof *p->rg2[L + 1]);   /* H_f = I */
+    for (size_t l1 = L; l1 >= 1; l1--) {                 /* Rg' */
+        for (size_t i = 0; i < m->width[l1]; i++)        /* u = s_l' = U^T g + W^T Rg */
+            p->u[l1][i] += p->w[l1][i];
+        affine_t(m, u, l1 + 1, p->rg[l1 + 1], p->rg2[l1]);
+        affine_t(m, x, l1 + 1, p->rg2[l1 + 1], p->w[l1]);
+        for (size_t i = 0; i < m->width[l1]; i++) {
+            double rz = p->rz[l1][i], s = p->s[l1][i], d2 = p->d2[l1][i];
+            double d3 = activate3(m->act, p->ab[l1][i], p->d1[l1][i]);
+            p->rg2[l1][i] = (2.0 * p->rg2[l1][i] + p->w[l1][i]) * p->d1[l1][i] +
+                            2.0 * p->u[l1][i] * d2 * rz + s * (d3 * rz * rz + d2 * p->rz2[l1][i]);
+        }
+    }
+    for (size_t l1 = 1; l1 <= L + 1; l1++) {
+        accumulate(m, l1, p->rg2[l1], p->a[l1 - 1], NULL, NULL, out);
+        if (l1 > 1) {                                     /* Ra_0 = Ra_0' = 0 */
+            outer_add(m, l1, 2.0, p->rg[l1], p->ra[l1 - 1], out);
+            outer_add(m, l1, 1.0, p->g[l1], p->ra2[l1 - 1], out);
+        }
+    }
     return l;
 }
 
@@ -496,6 +581,17 @@ int net_hvp(const net *m, const double *x, const double *v, double *hv)
     return status;
 }
 
+int net_d3(const net *m, const double *x, const double *u, double *t)
+{
+    if (m->out != &net_squared)
+        return OD_ENOTSUP;
+    double s;
+    int status = sum_examples(m, d3_example, x, u, NULL, NULL, m->N, t, m->n, &s);
+    for (size_t i = 0; status == OD_OK && i < m->n; i++)
+        t[i] /= (double)m->N;
+    return status;
+}
+
 int net_hess_diag(const net *m, const double *x, double *diag)
 {
     double s;
@@ -554,6 +650,11 @@ int net_problem_hvp(const problem *pb, const double *x, const double *v, double 
 {
     net m = problem_net(pb);
     return net_hvp(&m, x, v, hv);
+}
+
+int net_problem_d3(const problem *pb, const double *x, const double *u, double *t)
+{
+    return net_d3(pb->data, x, u, t);
 }
 
 int net_problem_hess_diag(const problem *pb, const double *x, double *diag)

@@ -65,6 +65,8 @@ int net_grad(const net *m, const double *x, const size_t *idx, size_t cnt, const
 /* Exact full-data Hessian-vector product and Hessian diagonal (+ l2). */
 int net_hvp(const net *m, const double *x, const double *v, double *hv);
 int net_hess_diag(const net *m, const double *x, double *diag);
+/* Exact t = D^3L(x)[u, u, .] = grad_x (u^T H(x) u) (squared error only: OD_ENOTSUP else). */
+int net_d3(const net *m, const double *x, const double *u, double *t);
 /* Per example outputs f (k) at x into f, for evaluation (m->X row j). */
 int net_outputs(const net *m, const double *x, size_t j, double *f);
 /* problem_type methods for a problem whose pb->data starts with its (training) net. */
@@ -72,6 +74,7 @@ double net_problem_loss(const problem *pb, const double *x);
 int net_problem_grad(const problem *pb, const double *x, const batch *b, double *g);
 int net_problem_hvp(const problem *pb, const double *x, const double *v, double *hv);
 int net_problem_hess_diag(const problem *pb, const double *x, double *diag);
+int net_problem_d3(const problem *pb, const double *x, const double *u, double *t);
 #define NET_PROBLEM_METHODS \
     .loss = net_problem_loss, .grad = net_problem_grad, .hvp = net_problem_hvp, \
     .hess_diag = net_problem_hess_diag
