@@ -100,13 +100,6 @@ static void fingerprint_text(const config *c, char fp[32])
     snprintf(fp, 32, "%016llx", (unsigned long long)sweep_fingerprint(c));
 }
 
-static void cells_done(void *user, size_t done, size_t total)
-{
-    const sim_ctx *x = user;
-    if (x->progress)
-        x->progress(x->user, "cells", done, total);
-}
-
 /* Cells (journaled, resumable), then the finishing; a shard writes only its cells. */
 static int sweep_run(sim_ctx *x)
 {
@@ -117,7 +110,8 @@ static int sweep_run(sim_ctx *x)
         snprintf(x->err, x->errlen, "%s", od_strerror(status));
         return status;
     }
-    sweep_run_opts o = { x->threads, x->journal, x->resume, x->shard, x->nshards, cells_done, x };
+    sweep_run_opts o = { x->threads, x->journal, x->resume, x->shard, x->nshards, x->progress,
+                         x->user };
     status = sim_sweep(c, x->pb, &o, &res, x->err, x->errlen);
     if (par_rank() != 0) {           /* MPI workers: their cells went to rank 0 */
         sweep_result_free(&res);
