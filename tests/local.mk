@@ -5,7 +5,8 @@ TEST_NAMES := test_rng test_optimizers test_problems test_conformance test_confi
             test_lowrank test_galore test_sampling \
             test_fmnist \
             test_lora \
-            test_eos
+            test_eos \
+            test_progress
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 TEST_UTIL  := $(BUILD)/tests/testutil.o
 
