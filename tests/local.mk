@@ -6,7 +6,8 @@ TEST_NAMES := test_rng test_optimizers test_problems test_conformance test_confi
             test_fmnist \
             test_lora \
             test_eos \
-            test_fused
+            test_fused \
+            test_progress
 TEST_BINS  := $(TEST_NAMES:%=$(BUILD)/tests/%)
 TEST_UTIL  := $(BUILD)/tests/testutil.o
 

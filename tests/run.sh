@@ -13,7 +13,8 @@ for s in tests/cli_test.sh tests/h5_roundtrip.sh tests/sweep_cli_test.sh tests/z
     tests/h5_corrupt_test.sh tests/fuzz_regress_test.sh tests/adamw_test.sh tests/galore_test.sh \
     tests/docs_examples_test.sh tests/docs_keys_test.sh tests/docs_schema_test.sh \
     tests/xarray_test.sh tests/fmnist_test.sh tests/eos_test.sh tests/plot_test.sh \
-    tests/help_test.sh tests/install_test.sh tests/docs_test.sh; do
+    tests/help_test.sh tests/install_test.sh tests/docs_test.sh \
+    tests/progress_test.sh; do
     # Under the sanitizers (a build-san tree) the xarray suite, which reruns every shipped
     # experiment only to check the file layout (docs_schema runs them under the sanitizers
     # too), is left to the plain build: it alone took ~15 min there.

@@ -11,6 +11,7 @@
 #include "cli.h"
 
 #include <getopt.h>
+#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,9 +41,10 @@ static const char help[] =
     "  -r, --resume           sweeps: keep the cells recorded in OUT.h5.journal by an\n"
     "                         interrupted run of the same experiment, compute the rest\n"
     "  -q, --quiet            no progress and no closing line (\"wrote OUT.h5: kind, N\n"
-    "                         optimizers, T s\"); progress is shown for trajectories (per\n"
-    "                         optimizer) and sweeps (cells), on a terminal in place, else\n"
-    "                         a line every 10 s\n"
+    "                         optimizers, T s\"); progress (\"WHAT done/total (P%), about\n"
+    "                         N s left\", P and N from each unit's expected work) is shown\n"
+    "                         on a terminal in place, else a line every 10 s\n"
+    "                         (OPTDYN_PROGRESS_INTERVAL=S: every S s)\n"
     "  -h, --help             this help\n"
     "\n"
     "Keys: docs/config.md or `optdyn list`. Exit status: 0 success (a diverging run is\n"
@@ -67,8 +69,10 @@ static void on_signal(int sig)
 
 typedef struct progress {
     int on, tty, quiet;
+    double interval;       /* off a terminal: seconds between lines (OPTDYN_PROGRESS_INTERVAL) */
+    int started;
     double last, start;
-    size_t first;          /* cells already done when the run started (resumed) */
+    double work_start;     /* expected work already done at the first report (resumed cells) */
 } progress;
 
 static double now(void)
@@ -79,30 +83,49 @@ static double now(void)
 }
 
 /* On a terminal one line rewritten in place (at most every 0.1 s); into a file or pipe one line
- * every 10 s, so a long run's log shows it is alive without flooding. */
-static void show_progress(void *user, const char *what, size_t done, size_t total)
+ * every p->interval s (10 by default), so a long run's log shows it is alive without flooding.
+ * "WHAT done/total (P%), about N s left": the units of what, the share of the run's expected
+ * work done, and the work left over the throughput of expected work measured since the first
+ * report (sim/kinds/progress.h). */
+static void show_progress(void *user, const sim_progress *s)
 {
     progress *p = user;
     double tn = now();
     if (!p->on)
         return;
-    if (p->start == 0.0) {
-        p->start = tn;
-        p->first = done;
-        p->last = tn;
+    if (!p->started) {         /* the kind's first report, before any work: the clock starts */
+        p->started = 1;
+        p->start = p->last = tn;
+        p->work_start = s->work_done;
+        return;
     }
-    if (p->tty ? tn - p->last < 0.1 && done < total : tn - p->last < 10.0)
+    /* the sums of expected work in another order (threads) may differ in the last bits */
+    int finished = s->work_done >= s->work_total * (1.0 - 1e-12);
+    if (p->tty ? tn - p->last < 0.1 && !finished : tn - p->last < p->interval)
         return;
     p->last = tn;
-    double rate = (double)(done - p->first) / (tn - p->start + 1e-9);
-    fprintf(stderr, "%s%-16s %zu/%zu (%3.0f%%)", p->tty ? "\r" : "optdyn run: ", what, done, total,
-            100.0 * (double)done / (double)total);
-    if (rate > 0 && done < total)
-        fprintf(stderr, ", about %.0f s left  ", (double)(total - done) / rate);
+    double share = s->work_total > 0.0 ? s->work_done / s->work_total : 1.0;
+    double eta = progress_eta(tn - p->start, p->work_start, s->work_done, s->work_total);
+    fprintf(stderr, "%s%-16s %zu/%zu (%3.0f%%)", p->tty ? "\r" : "optdyn run: ", s->what,
+            s->done, s->total, 100.0 * fmin(share, 1.0));
+    if (eta >= 0.0 && !finished)
+        fprintf(stderr, ", about %.0f s left  ", eta);
     else if (p->tty)
         fputs("                    ", stderr);
     if (!p->tty)
         fputc('\n', stderr);
+}
+
+/* OPTDYN_PROGRESS_INTERVAL: seconds between progress lines off a terminal (default 10). */
+static int progress_interval(double *interval)
+{
+    const char *text = getenv("OPTDYN_PROGRESS_INTERVAL");
+    char *end;
+    *interval = 10.0;
+    if (!text || !*text)
+        return 1;
+    *interval = strtod(text, &end);
+    return !*end && *interval >= 0.0 && *interval <= 1e9;
 }
 
 /* "i/n" with 0 <= i < n. */
@@ -167,6 +190,12 @@ int cmd_run(int argc, char **argv)
         free(sets);
         return cli_usage_error("run", usage);
     }
+    double interval;
+    if (!progress_interval(&interval)) {
+        free(sets);
+        return cli_error(EXIT_USAGE, "run", "OPTDYN_PROGRESS_INTERVAL: expected seconds in "
+                         "[0, 1e9], got '%s'", getenv("OPTDYN_PROGRESS_INTERVAL"));
+    }
 
     config *c = NULL;
     problem *pb = NULL;
@@ -212,7 +241,7 @@ int cmd_run(int argc, char **argv)
     }
     pb->threads = x.threads;     /* full-data sums of the network problems (sweeps: one a cell) */
     int tty = isatty(STDERR_FILENO);
-    progress prog = { !quiet && rank == 0, tty, quiet || rank != 0, 0.0, 0.0, 0 };
+    progress prog = { !quiet && rank == 0, tty, quiet || rank != 0, interval, 0, 0.0, 0.0, 0.0 };
     double started = now();
     if (r) {
         meta_write_root(r, c, sets, nsets);

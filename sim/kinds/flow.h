@@ -8,6 +8,7 @@
 #include "../input/config.h"
 #include "../core/problem.h"
 #include "../output/rec.h"
+#include "progress.h"
 
 typedef struct flow_params {
     param_list lr;           /* the learning-rate ladder */
@@ -99,7 +100,14 @@ int flow_limit_selected(const flow_params *fp, const opt_flow *f);
  * optimizer without any limit. */
 const char *flow_limits_check(const config *c, char *why, size_t len);
 
-/* The whole experiment into /flow/<optimizer>/<limit>/... */
-int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *err, size_t len);
+/* The whole experiment into /flow/<optimizer>/<limit>/...; progress (may be NULL) after each
+ * learning rate of each limit ("NAME/LIMIT" i of the ladder), and of each SME ("NAME/SDE"), of
+ * work flow_lr_work. */
+int sim_run_flow(const config *c, const problem *pb, int threads, sim_progress_fn progress,
+                 void *user, rec *r, char *err, size_t len);
+/* Expected work of one learning rate of a limit: n time/lr (the discrete run's steps; the ODE
+ * solve, the same at every lr, is not counted); with sde, of its weak error: paths time/lr
+ * n (1 + substeps) (an SGD path and its SDE paths). */
+double flow_lr_work(const flow_params *fp, const problem *pb, double lr, int sde);
 
 #endif

@@ -201,7 +201,7 @@ static const char *flow_check(const config *c, char *section, size_t slen, char 
 
 static int flow_run(sim_ctx *x)
 {
-    return sim_run_flow(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
+    return sim_run_flow(x->c, x->pb, x->threads, x->progress, x->user, x->r, x->err, x->errlen);
 }
 
 const kind_type kind_flow = {

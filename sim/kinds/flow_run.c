@@ -197,8 +197,14 @@ static void record_order(rec *r, const char *group, size_t m, const double *lr,
     rec_attr_str(r, og, "description", description);
 }
 
+double flow_lr_work(const flow_params *fp, const problem *pb, double lr, int sde)
+{
+    double steps = fp->time / lr, n = (double)pb->n;
+    return sde ? (double)fp->paths * steps * n * (1.0 + (double)fp->substeps) : steps * n;
+}
+
 static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
-                     const opt_flow *f, char *err, size_t len)
+                     const opt_flow *f, work_meter *wm, char *err, size_t len)
 {
     const flow_params *fp = flow_params_of(c);
     size_t m = fp->lr.n;
@@ -225,6 +231,8 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
         status = flow_error(o, f, pb, (uint64_t)c->exp.seed, fp->lr.v[i], fp, &k, &err_v[i],
                             &floor[i], err, len);
         steps[i] = (double)k;
+        if (status == OD_OK)
+            work_meter_add(wm, 1, flow_lr_work(fp, pb, fp->lr.v[i], 0));
     }
     if (status == OD_OK)
         record_order(r, group, m, fp->lr.v, steps, err_v, NULL, floor, "accuracy floor",
@@ -247,7 +255,7 @@ static int one_limit(rec *r, const config *c, const problem *pb, const cfg_optim
 
 /* Weak errors of SGD against the SME with drift f, over the lr ladder, into /flow/O/<f->sde>. */
 static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimizer *o,
-                   const opt_flow *f, int threads, char *err, size_t len)
+                   const opt_flow *f, int threads, work_meter *wm, char *err, size_t len)
 {
     const flow_params *fp = flow_params_of(c);
     size_t m = fp->lr.n;
@@ -268,6 +276,8 @@ static int one_sde(rec *r, const config *c, const problem *pb, const cfg_optimiz
         for (int k = 0; status == OD_OK && k < NCOL; k++)
             col[k][i] = v[k];
         exact &= s.exact;
+        if (status == OD_OK)
+            work_meter_add(wm, 1, flow_lr_work(fp, pb, fp->lr.v[i], 1));
     }
     if (status == OD_ENOTSUP)
         snprintf(err, len, "optimizer %s: the %s equation needs a problem with Gaussian gradient "
@@ -364,8 +374,28 @@ const char *flow_limits_check(const config *c, char *why, size_t len)
     return NULL;
 }
 
-int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *err, size_t len)
+/* Does limit f of an optimizer run its SME too? */
+static int runs_sde(const config *c, const opt_flow *f)
 {
+    return f->sde && !isinf(flow_params_of(c)->batch);
+}
+
+int sim_run_flow(const config *c, const problem *pb, int threads, sim_progress_fn progress,
+                 void *user, rec *r, char *err, size_t len)
+{
+    const flow_params *fp = flow_params_of(c);
+    double total = 0.0;
+    for (size_t i = 0; i < c->nopt; i++)
+        for (size_t k = 0; c->opt[i].type->flows && c->opt[i].type->flows[k]; k++) {
+            const opt_flow *f = c->opt[i].type->flows[k];
+            for (size_t l = 0; flow_limit_selected(fp, f) && l < fp->lr.n; l++)
+                total += flow_lr_work(fp, pb, fp->lr.v[l], 0) +
+                         (runs_sde(c, f) ? flow_lr_work(fp, pb, fp->lr.v[l], 1) : 0.0);
+        }
+    char what[2][300];
+    work_meter wm;
+    work_meter_init(&wm, progress, user, "limits", fp->lr.n, total);
+    work_meter_add(&wm, 0, 0.0);
     rec_group(r, "/flow");
     rec_attr_num(r, "/flow", "time", flow_params_of(c)->time);
     rec_attr_num(r, "/flow", "tol", flow_params_of(c)->tol);
@@ -379,9 +409,14 @@ int sim_run_flow(const config *c, const problem *pb, int threads, rec *r, char *
             const opt_flow *f = c->opt[i].type->flows[k];
             if (!flow_limit_selected(flow_params_of(c), f))
                 continue;
-            int status = one_limit(r, c, pb, &c->opt[i], f, err, len);
-            if (status == OD_OK && f->sde && !isinf(flow_params_of(c)->batch))
-                status = one_sde(r, c, pb, &c->opt[i], f, threads, err, len);
+            snprintf(what[0], sizeof what[0], "%s/%s", c->opt[i].name, f->name);
+            work_meter_unit(&wm, what[0], fp->lr.n);
+            int status = one_limit(r, c, pb, &c->opt[i], f, &wm, err, len);
+            if (status == OD_OK && runs_sde(c, f)) {
+                snprintf(what[1], sizeof what[1], "%s/%s", c->opt[i].name, f->sde);
+                work_meter_unit(&wm, what[1], fp->lr.n);
+                status = one_sde(r, c, pb, &c->opt[i], f, threads, &wm, err, len);
+            }
             if (status != OD_OK) {
                 if (status != OD_EDOM && status != OD_ENOTSUP)
                     snprintf(err, len, "%s", od_strerror(status));

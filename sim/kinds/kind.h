@@ -10,9 +10,7 @@
 #include "../input/config.h"
 #include "../input/param.h"
 #include "../output/rec.h"
-
-/* Progress of a long run: `what` (an optimizer's name, "cells") is at done of total. */
-typedef void (*sim_progress_fn)(void *user, const char *what, size_t done, size_t total);
+#include "progress.h"
 
 /* Everything a kind's run needs, built once by the caller (the CLI, a test): the validated
  * experiment, the built problem, the output file and how to run. */
@@ -25,7 +23,7 @@ typedef struct sim_ctx {
     const char *journal;      /* journal of finished cells (OUT.h5.journal) */
     int resume;               /* replay the journal first */
     size_t shard, nshards;    /* compute only cells with index % nshards == shard (1: all) */
-    sim_progress_fn progress; /* may be NULL */
+    sim_progress_fn progress; /* may be NULL; every kind reports through it (progress.h) */
     void *user;
     /* Filled by the kind: why it failed, and a line worth telling the user on success. */
     char *err;

@@ -9,6 +9,7 @@
 #include "../input/config.h"
 #include "../theory/grad_moments.h"
 #include "../output/rec.h"
+#include "progress.h"
 
 typedef struct onestep_params {
     param_list batch;        /* batch sizes */
@@ -51,8 +52,10 @@ int onestep_mc(const config *c, const cfg_optimizer *o, int dir, const problem *
 struct sim_ctx;
 int onestep_theory(struct sim_ctx *x, FILE *out);
 
-/* The whole experiment into /onestep, on `threads` threads (results do not depend on it). */
-int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, char *err,
-                    size_t len);
+/* The whole experiment into /onestep, on `threads` threads (results do not depend on it);
+ * progress (may be NULL) after each cell (optimizer, direction, batch), of expected work
+ * (steady_steps + samples, or 2 samples for the first update) x work_of_step(B). */
+int sim_run_onestep(const config *c, const problem *pb, int threads, sim_progress_fn progress,
+                    void *user, rec *r, char *err, size_t len);
 
 #endif

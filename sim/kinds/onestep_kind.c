@@ -53,7 +53,8 @@ static const char *onestep_check(const config *c, char *section, size_t slen, ch
 
 static int onestep_run(sim_ctx *x)
 {
-    return sim_run_onestep(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
+    return sim_run_onestep(x->c, x->pb, x->threads, x->progress, x->user, x->r, x->err,
+                           x->errlen);
 }
 
 const kind_type kind_onestep = {

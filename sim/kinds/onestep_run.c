@@ -203,8 +203,17 @@ static void record_direction(rec *r, const config *c, const problem *pb, const d
     free(col);
 }
 
-int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, char *err,
-                    size_t len)
+/* The expected work of cell cl (sim_run_onestep). */
+static double cell_work(const config *c, const problem *pb, const cell *cl)
+{
+    const onestep_params *op = onestep_params_of(c);
+    double draws = cl->dir == ONESTEP_FIRST ? 2.0 * (double)op->samples
+                                            : (double)(op->steady_steps + op->samples);
+    return draws * work_of_step(pb, op->batch.v[cl->ib]);
+}
+
+int sim_run_onestep(const config *c, const problem *pb, int threads, sim_progress_fn progress,
+                    void *user, rec *r, char *err, size_t len)
 {
     const double *x = onestep_point(c, pb);
     if (!x) {
@@ -237,12 +246,20 @@ int sim_run_onestep(const config *c, const problem *pb, int threads, rec *r, cha
                 }
             }
         }
+    double total = 0.0;
+    for (size_t k = 0; status == OD_OK && k < nc; k++)
+        total += cell_work(c, pb, &cells[k]);
+    work_meter wm;
+    work_meter_init(&wm, progress, user, "cells", nc, total);
+    work_meter_add(&wm, 0, 0.0);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
     for (size_t k = 0; k < (status == OD_OK ? nc : 0); k++) {
         cell *cl = &cells[k];
         uint64_t id = (uint64_t)(cl->o - c->opt) * 2 + (uint64_t)cl->dir;
         cl->status = onestep_mc(c, cl->o, cl->dir, pb, x, onestep_params_of(c)->batch.v[cl->ib],
                                 id * 1000003 + cl->ib, &cl->e);
+        if (cl->status == OD_OK)
+            work_meter_add(&wm, 1, cell_work(c, pb, cl));
     }
     for (size_t k = 0; status == OD_OK && k < nc; k++)
         status = cells[k].status;

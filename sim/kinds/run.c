@@ -187,10 +187,13 @@ static int sharp_step(const config *c, sharp_probe *sp, const replicate *rep, do
 }
 
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
-                      run_progress_fn progress, void *user, run_outcome *out, run_box *box,
-                      weight_gap *wg)
+                      work_meter *wm, run_outcome *out, run_box *box, weight_gap *wg)
 {
     const run_params *rp = run_params_of(c);
+    double step_work = work_of_step(pb, rp->batch);
+    long reported = 0;                    /* steps reported to wm */
+    if (wm)
+        work_meter_unit(wm, o->name, (size_t)rp->steps);
     *out = (run_outcome){ 0, -1, NAN };
     replicate rep;
     double *g = malloc(pb->n * sizeof *g);
@@ -248,8 +251,10 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
             (status = update_sv_take(&usv, pb, t, rep.dx)) != OD_OK)
             goto done;
         out->steps_done = t;
-        if (progress && (t & 1023) == 0)
-            progress(user, o->name, t, rp->steps);
+        if (wm && (t & 1023) == 0) {
+            work_meter_add(wm, (size_t)(t - reported), (double)(t - reported) * step_work);
+            reported = t;
+        }
         int due = t % rp->record_every == 0 || t == rp->steps;
         if (sparse_loss && !due &&
             !(rp->noise_scale_every > 0 && t % rp->noise_scale_every == 0) &&
@@ -281,6 +286,12 @@ int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o
             break;
     }
 done:
+    if (wm && status == OD_OK) {         /* the last steps run, and those a divergence skipped */
+        work_meter_skip(wm, (size_t)(rp->steps - out->steps_done),
+                        (double)(rp->steps - out->steps_done) * step_work);
+        work_meter_add(wm, (size_t)(out->steps_done - reported),
+                       (double)(out->steps_done - reported) * step_work);
+    }
     if (sharp.work) {
         int s = sharp_probe_close(&sharp, r);
         status = status != OD_OK ? status : s;
@@ -341,7 +352,7 @@ static problem *full_problem(const config *c, int *status)
     return full;
 }
 
-int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_fn progress,
+int sim_run_trajectory(const config *c, const problem *pb, rec *r, sim_progress_fn progress,
                        void *user)
 {
     const run_params *rp = run_params_of(c);
@@ -363,12 +374,18 @@ int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_
         while (first < c->nopt && strcmp(c->opt[first].name, rp->reference) != 0)
             first++;
     }
+    work_meter wm;
+    double total = 0.0;
+    for (size_t i = 0; status == OD_OK && i < c->nopt; i++)
+        total += (double)rp->steps * work_of_step(problem_of(c, &c->opt[i], pb, full), rp->batch);
+    work_meter_init(&wm, progress, user, c->nopt ? c->opt[0].name : "", (size_t)rp->steps, total);
+    work_meter_add(&wm, 0, 0.0);
     /* the reference runs first, then the others in file order */
     for (size_t k = 0; status == OD_OK && k < c->nopt; k++) {
         size_t i = !wgp ? k : k == 0 ? first : k <= first ? k - 1 : k;
         run_outcome out;
-        status = sim_run_optimizer(c, problem_of(c, &c->opt[i], pb, full), &c->opt[i], r, progress,
-                                   user, &out, &box, wgp);
+        status = sim_run_optimizer(c, problem_of(c, &c->opt[i], pb, full), &c->opt[i], r, &wm, &out,
+                                   &box, wgp);
     }
     weight_gap_free(&wg);
     problem_free(full);

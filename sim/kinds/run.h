@@ -6,6 +6,7 @@
 #include "../input/config.h"
 #include "../core/problem.h"
 #include "../output/rec.h"
+#include "progress.h"
 
 typedef struct run_params {
     long steps;
@@ -36,9 +37,6 @@ static inline const run_params *run_params_of(const config *c) { return c->kp; }
 /* Is name among the words of list (separated by commas or blanks)? */
 int run_name_listed(const char *list, const char *name);
 
-/* Called every so often with the optimizer's name and step; may be NULL. */
-typedef void (*run_progress_fn)(void *user, const char *name, long t, long steps);
-
 typedef struct run_outcome {
     long steps_done;       /* last step taken (== steps unless diverged) */
     long diverged_at;      /* step at which the loss left the finite/bounded range, -1 if never */
@@ -52,14 +50,16 @@ typedef struct run_box {
 
 /* Run and record one optimizer on pb (the caller picks the problem: [run] full); grows box (2-D
  * problems) by its iterates of bounded loss; wg: the weight gap to the [run] reference (column
- * weight_gap), or NULL. */
+ * weight_gap), or NULL. wm (may be NULL): its steps are reported as units `o->name`, each
+ * step's work work_of_step(pb, [run] batch); the steps a diverged run skips leave the total. */
 struct weight_gap;
 int sim_run_optimizer(const config *c, const problem *pb, const cfg_optimizer *o, rec *r,
-                      run_progress_fn progress, void *user, run_outcome *out, run_box *box,
+                      work_meter *wm, run_outcome *out, run_box *box,
                       struct weight_gap *wg);
 
-/* The whole trajectory experiment: every optimizer, then /problem/landscape for 2-D problems. */
-int sim_run_trajectory(const config *c, const problem *pb, rec *r, run_progress_fn progress,
+/* The whole trajectory experiment: every optimizer, then /problem/landscape for 2-D problems;
+ * progress (may be NULL) every 1024 steps, of work [run] steps x work_of_step per optimizer. */
+int sim_run_trajectory(const config *c, const problem *pb, rec *r, sim_progress_fn progress,
                        void *user);
 
 #endif

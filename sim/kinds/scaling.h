@@ -5,6 +5,7 @@
 #define OPTDYN_SCALING_H
 
 #include "../input/config.h"
+#include "progress.h"
 
 typedef struct scaling_params {
     double base_batch;       /* B at kappa = 1 */
@@ -22,7 +23,10 @@ size_t scaling_rules_parse(const char *rules, int *r, char *why, size_t len);
 extern const param_spec scaling_specs[];
 static inline const scaling_params *scaling_params_of(const config *c) { return c->kp; }
 
-/* Every rule, kappa and optimizer of c on pb into r (/scaling). */
-int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *err, size_t errlen);
+/* Every rule, kappa and optimizer of c on pb into r (/scaling); progress (may be NULL) after each
+ * kappa ("NAME/RULE" k of the kappas), of expected work seeds x (steps x work_of_step(B) +
+ * checkpoints x work_of_loss), steps = examples / B. */
+int scaling_run(const config *c, const problem *pb, int threads, sim_progress_fn progress,
+                void *user, rec *r, char *err, size_t errlen);
 
 #endif

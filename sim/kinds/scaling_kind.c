@@ -82,7 +82,7 @@ static const char *scaling_check(const config *c, char *section, size_t slen, ch
 
 static int scaling_run_kind(sim_ctx *x)
 {
-    return scaling_run(x->c, x->pb, x->threads, x->r, x->err, x->errlen);
+    return scaling_run(x->c, x->pb, x->threads, x->progress, x->user, x->r, x->err, x->errlen);
 }
 
 const kind_type kind_scaling = {

@@ -110,8 +110,15 @@ static void exact_curve(const config *c, const problem *pb, const opt_type *t, c
     (void)c;
 }
 
+/* Expected work of the curve at kappa k (scaling_run). */
+static double kappa_work(const scaling_params *sp, const problem *pb, const axis *a, size_t k)
+{
+    double B = sp->base_batch * sp->kappa.v[k], per = floor(a->unit / B);
+    return (double)sp->seeds * (double)a->np * (per * work_of_step(pb, B) + work_of_loss(pb));
+}
+
 static int run_rule(const config *c, const problem *pb, const cfg_optimizer *o, scaling_rule rule,
-                    const axis *a, int threads, curves *cv)
+                    const axis *a, int threads, work_meter *wm, curves *cv)
 {
     const scaling_params *sp = scaling_params_of(c);
     size_t K = sp->kappa.n, np = a->np, reps = (size_t)sp->seeds;
@@ -137,6 +144,7 @@ static int run_rule(const config *c, const problem *pb, const cfg_optimizer *o, 
                 cv->mean[k * np + j] = cv->se[k * np + j] = NAN;
             for (size_t j = 0; cv->expected && j < np; j++)
                 cv->expected[k * np + j] = NAN;
+            work_meter_skip(wm, 1, kappa_work(sp, pb, a, k));
             continue;
         }
         exact_curve(c, pb, o->type, &q, B, a, cv, k);
@@ -151,6 +159,8 @@ static int run_rule(const config *c, const problem *pb, const cfg_optimizer *o, 
         }
         status = bad;
         moments(reps, np, loss, cv->mean + k * np, cv->se + k * np);
+        if (status == OD_OK)
+            work_meter_add(wm, 1, kappa_work(sp, pb, a, k));
     }
     for (size_t k = 0; status == OD_OK && k < K; k++) {
         gap(np, cv->mean + k * np, cv->se + k * np, cv->mean + ref * np, cv->se + ref * np,
@@ -212,7 +222,8 @@ static void record_rule(rec *r, const config *c, const cfg_optimizer *o, scaling
     (void)c;
 }
 
-int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *err, size_t errlen)
+int scaling_run(const config *c, const problem *pb, int threads, sim_progress_fn progress,
+                void *user, rec *r, char *err, size_t errlen)
 {
     const scaling_params *sp = scaling_params_of(c);
     axis a;
@@ -255,9 +266,19 @@ int scaling_run(const config *c, const problem *pb, int threads, rec *r, char *e
         free(names);
         rec_dims(r, "/scaling/optimizer", 1, (const char *const[]){ "optimizer" });
     }
+    double total = 0.0;
+    for (size_t k = 0; status == OD_OK && k < K; k++)
+        total += (double)(c->nopt * nrules) * kappa_work(sp, pb, &a, k);
+    work_meter wm;
+    char what[300];
+    work_meter_init(&wm, progress, user, "kappas", K, total);
+    work_meter_add(&wm, 0, 0.0);
     for (size_t o = 0; status == OD_OK && o < c->nopt; o++)
         for (size_t i = 0; status == OD_OK && i < nrules; i++) {
-            status = run_rule(c, pb, &c->opt[o], (scaling_rule)rules[i], &a, threads, &cv);
+            snprintf(what, sizeof what, "%s/%s", c->opt[o].name,
+                     scaling_rule_name((scaling_rule)rules[i]));
+            work_meter_unit(&wm, what, K);
+            status = run_rule(c, pb, &c->opt[o], (scaling_rule)rules[i], &a, threads, &wm, &cv);
             if (status == OD_OK && r)
                 record_rule(r, c, &c->opt[o], (scaling_rule)rules[i], &cv);
         }

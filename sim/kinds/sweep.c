@@ -216,6 +216,20 @@ static int montecarlo_cell(const config *c, const problem *pb, const opt_type *t
     return status;
 }
 
+double sweep_cell_work(const config *c, const problem *pb, const sweep_result *shape, size_t cell)
+{
+    const sweep_params *sp = sweep_params_of(c);
+    sweep_cell_index k = sweep_split(shape, cell);
+    double steps = (double)sp->max_steps, B = sp->batch.v[k.b];
+    if (sp->mode == SWEEP_EXACT) {
+        const exact_engine *e = exact_engine_for(pb->type, &c->opt[k.o].p);
+        if (e && e->scan)
+            return (double)pb->n * steps;
+        return (double)pb->n * (double)sp->target.n * log2(steps + 1.0);
+    }
+    return steps * (work_of_step(pb, B) + work_of_loss(pb) / (double)sp->eval_every);
+}
+
 int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell,
                const sweep_result *shape, double *steps, double *final_loss, double *diverged_at)
 {
@@ -280,6 +294,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     if (!j && par_size() == 1)
         return jstatus;
     size_t *todo = malloc(res->cells * sizeof *todo), ntodo = 0, finished = 0, owned = 0;
+    double work = 0.0, work_finished = 0.0;
     double *s0 = sweep_params_of(c)->mode == SWEEP_EXACT ? exact_start_moments(pb) : NULL;
     int status = (!todo || (sweep_params_of(c)->mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
                  : (!j && par_rank() == 0)                         ? jstatus
@@ -287,15 +302,23 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     for (size_t cell = 0; todo && cell < res->cells; cell++) {
         if (!sweep_owns(cell, opt->shard, opt->nshards))
             continue;
+        double w = sweep_cell_work(c, pb, res, cell);
         owned++;
-        if (res->done[cell])
+        work += w;
+        if (res->done[cell]) {
             finished++;
-        else
+            work_finished += w;
+        } else {
             todo[ntodo++] = cell;
+        }
     }
+    work_meter wm;
+    work_meter_init(&wm, status == OD_OK && par_rank() == 0 ? opt->progress : NULL, opt->user,
+                    "cells", owned, work);
 #ifdef OPTDYN_MPI
     if (par_size() > 1) {
-        int s = sweep_mpi(c, pb, opt, res, j, todo, ntodo, s0, finished, owned, status);
+        work_meter_add(&wm, finished, work_finished);
+        int s = sweep_mpi(c, pb, opt, res, j, todo, ntodo, s0, &wm, status);
         if (s != OD_OK && status == OD_OK)
             snprintf(err, len, "sweep cell failed: %s", od_strerror(s));
         journal_close(j, 0);
@@ -304,8 +327,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
         return s;
     }
 #endif
-    if (opt->progress && status == OD_OK)
-        opt->progress(opt->user, finished, owned);
+    work_meter_add(&wm, finished, work_finished);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
     for (size_t i = 0; i < ntodo; i++) {
         int failed;
@@ -320,15 +342,12 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
         if (s == OD_OK)
             sweep_store(res, todo[i], v);
         free(v);
-#pragma omp critical(sweep_progress)
-        {
-            if (s != OD_OK && status == OD_OK) {
+        if (s == OD_OK)
+            work_meter_add(&wm, 1, sweep_cell_work(c, pb, res, todo[i]));
+#pragma omp critical(sweep_status)
+        if (s != OD_OK && status == OD_OK) {
 #pragma omp atomic write
-                status = s;
-            }
-            finished++;
-            if (opt->progress && s == OD_OK)
-                opt->progress(opt->user, finished, owned);
+            status = s;
         }
     }
     if (status != OD_OK && !journal_error(j, err, len))

@@ -10,6 +10,7 @@
 #include "../input/config.h"
 #include "../core/problem.h"
 #include "../output/rec.h"
+#include "progress.h"
 
 enum { SWEEP_MONTECARLO, SWEEP_EXACT };
 enum { REFINE_NONE, REFINE_GOLDEN };
@@ -72,9 +73,6 @@ typedef struct sweep_result {
 int sweep_result_alloc(sweep_result *res, const config *c);
 void sweep_result_free(sweep_result *res);
 
-/* Called after each finished cell (from any thread, serialized). */
-typedef void (*sweep_progress_fn)(void *user, size_t done, size_t total);
-
 /* Fingerprint of the effective experiment (every key after --set, version, shape). */
 uint64_t sweep_fingerprint(const config *c);
 
@@ -83,9 +81,15 @@ typedef struct sweep_run_opts {
     const char *journal;         /* journal path */
     int resume;                  /* replay the journal first */
     size_t shard, nshards;       /* compute only cells with cell % nshards == shard (1: all) */
-    sweep_progress_fn progress;  /* may be NULL */
+    sim_progress_fn progress;    /* may be NULL: "cells" done of owned, after each (serialized) */
     void *user;
 } sweep_run_opts;
+
+/* Expected work of a cell, for the progress's estimate of the time left. Monte Carlo: max_steps
+ * x (work_of_step(B) + work_of_loss / eval_every); exact mode: an engine that steps (scan),
+ * n max_steps; a closed-form engine, n x targets x log2(max_steps + 1) (the bisections). Cells
+ * that stop early cost less, which this prior cannot know. */
+double sweep_cell_work(const config *c, const problem *pb, const sweep_result *shape, size_t cell);
 
 /* Compute every owned cell that is not done, appending each to the journal. */
 int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,

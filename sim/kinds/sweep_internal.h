@@ -10,10 +10,10 @@
 void sweep_store(sweep_result *res, size_t cell, const double *v);
 
 /* Compute the cells todo[0..ntodo) (known on rank 0) over every MPI rank; rank 0 journals and
- * stores them. status: rank 0's status so far (a failure stops every rank). Every rank returns
- * the same status. Only in MPI builds. */
+ * stores them and reports each to wm. status: rank 0's status so far (a failure stops every
+ * rank). Every rank returns the same status. Only in MPI builds. */
 int sweep_mpi(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
-              journal *j, size_t *todo, size_t ntodo, const double *s0, size_t finished,
-              size_t owned, int status);
+              journal *j, size_t *todo, size_t ntodo, const double *s0, work_meter *wm,
+              int status);
 
 #endif

@@ -101,13 +101,6 @@ static void fingerprint_text(const config *c, char fp[32])
     snprintf(fp, 32, "%016llx", (unsigned long long)sweep_fingerprint(c));
 }
 
-static void cells_done(void *user, size_t done, size_t total)
-{
-    const sim_ctx *x = user;
-    if (x->progress)
-        x->progress(x->user, "cells", done, total);
-}
-
 /* target_metric = test_accuracy on a problem built without test examples (an accuracy of NAN
  * at x0): OD_EINPUT before any cell. */
 static int sweep_test_set_check(const config *c, const problem *pb, char *err, size_t len)
@@ -138,7 +131,8 @@ static int sweep_run(sim_ctx *x)
         sweep_result_free(&res);
         return status;
     }
-    sweep_run_opts o = { x->threads, x->journal, x->resume, x->shard, x->nshards, cells_done, x };
+    sweep_run_opts o = { x->threads, x->journal, x->resume, x->shard, x->nshards, x->progress,
+                         x->user };
     status = sim_sweep(c, x->pb, &o, &res, x->err, x->errlen);
     if (par_rank() != 0) {           /* MPI workers: their cells went to rank 0 */
         sweep_result_free(&res);

@@ -20,8 +20,10 @@ enum { TAG_RESULT = 17 };
 typedef struct mpi_run {
     sweep_result *res;
     journal *j;
-    const sweep_run_opts *opt;
-    size_t stored, finished, owned;
+    const config *c;
+    const problem *pb;
+    work_meter *wm;
+    size_t stored;
     int status;
 } mpi_run;
 
@@ -37,9 +39,8 @@ static void accept(mpi_run *m, const double *r)
     else if (m->status == OD_OK)
         m->status = s;
     m->stored++;
-    m->finished++;
-    if (m->opt->progress && s == OD_OK)
-        m->opt->progress(m->opt->user, m->finished, m->owned);
+    if (s == OD_OK)
+        work_meter_add(m->wm, 1, sweep_cell_work(m->c, m->pb, m->res, cell));
 }
 
 /* Rank 0: take every record already waiting (blocking for at least one when wait is set). */
@@ -61,8 +62,8 @@ static void drain(mpi_run *m, double *buf, int count, int wait)
 }
 
 int sweep_mpi(const config *c, const problem *pb, const sweep_run_opts *opt, sweep_result *res,
-              journal *j, size_t *todo, size_t ntodo, const double *s0, size_t finished,
-              size_t owned, int status)
+              journal *j, size_t *todo, size_t ntodo, const double *s0, work_meter *wm,
+              int status)
 {
     int rank = par_rank();
     unsigned long long n = rank == 0 ? (status == OD_OK ? ntodo : UINT64_MAX) : 0;
@@ -91,9 +92,7 @@ int sweep_mpi(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     MPI_Barrier(MPI_COMM_WORLD);
     MPI_Win_lock_all(0, win);
 
-    mpi_run m = { res, j, opt, 0, finished, owned, OD_OK };
-    if (rank == 0 && opt->progress)
-        opt->progress(opt->user, finished, owned);
+    mpi_run m = { res, j, c, pb, wm, 0, OD_OK };
 #pragma omp parallel num_threads(opt->threads)
     {
         double *buf = bufs + 2 * (size_t)omp_get_thread_num() * (size_t)count, *in = buf + count;

@@ -148,16 +148,9 @@ static const char *trajectory_check(const config *c, char *section, size_t slen,
     return landscape_misfits(&rp->landscape, c->problem.dim, why, len) ? "landscape" : NULL;
 }
 
-static void trajectory_progress(void *user, const char *name, long t, long steps)
-{
-    const sim_ctx *x = user;
-    if (x->progress)
-        x->progress(x->user, name, (size_t)t, (size_t)steps);
-}
-
 static int trajectory_run(sim_ctx *x)
 {
-    int status = sim_run_trajectory(x->c, x->pb, x->r, trajectory_progress, x);
+    int status = sim_run_trajectory(x->c, x->pb, x->r, x->progress, x->user);
     if (status != OD_OK)
         snprintf(x->err, x->errlen, "%s", od_strerror(status));
     return status;
