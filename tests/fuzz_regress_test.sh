@@ -27,6 +27,8 @@ for i in 1 2 3 4 5; do
     expect 2 "info float-fields-stack-smash.h5 ($i)" "$OPTDYN" info tests/fuzz-regress/h5/float-fields-stack-smash.h5
     grep -q "numbers of a nonstandard type" "$tmp/err" && ok || bad "float fields: $(cat "$tmp/err")"
 done
+expect 2 "info vlen-length-2gib.h5" "$OPTDYN" info tests/fuzz-regress/h5/vlen-length-2gib.h5
+grep -q "cannot read its strings" "$tmp/err" && ok || bad "vlen length: $(cat "$tmp/err")"
 for f in tests/fuzz-regress/experiment/*.ini; do
     [ -e "$f" ] || continue
     expect 2 "run $f" "$OPTDYN" run -q -o "$tmp/out.h5" "$f"
