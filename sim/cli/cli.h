@@ -17,6 +17,9 @@ int cmd_merge(int argc, char **argv);
 int cmd_theory(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
+/* fn(argc, argv) in a child process (sim/cli/contain.c): its exit code, or 2 with "not a readable
+ * optdyn file: FILE: libhdf5 crashed reading it (signal N, ...)" when a signal ended it. */
+int cli_contained(const char *cmd, int (*fn)(int, char **), int argc, char **argv);
 /* "optdyn CMD: message" on stderr; returns code (EXIT_USAGE or EXIT_FAILURE_OTHER). */
 int cli_error(int code, const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

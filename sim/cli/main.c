@@ -16,7 +16,8 @@
 #endif
 
 /* The subcommands: name, entry point, synopsis and one line of help. The top-level help and the
- * unknown-command message are made from this table, so neither can omit a command. */
+ * unknown-command message are made from this table, so neither can omit a command. Those that
+ * read output files run contained (cli_contained): see READS below. */
 static const struct command {
     const char *name;
     int (*fn)(int, char **);
@@ -139,6 +140,12 @@ int main(int argc, char **argv)
         printf("optdyn %s\n", OPTDYN_VERSION);
         return EXIT_OK;
     }
+    static const char *const reads[] = { "info", "export", "merge", "plot" };   /* READS */
+    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
+        if (!strcmp(cmd, reads[i]))
+            for (size_t k = 0; k < NCMDS; k++)
+                if (!strcmp(cmd, cmds[k].name))
+                    return cli_contained(cmd, cmds[k].fn, argc - 1, argv + 1);
     for (size_t i = 0; i < NCMDS; i++)
         if (!strcmp(cmd, cmds[i].name)) {
             par_init(&argc, &argv);
