@@ -21,25 +21,23 @@ static const char *input_named(const char *cmd, int argc, char **argv)
     return "its input";
 }
 
+static int run_here(int (*fn)(int, char **), int argc, char **argv)
+{
+    par_init(&argc, &argv);
+    int code = fn(argc, argv);
+    par_finalize();
+    return code;
+}
+
 int cli_contained(const char *cmd, int (*fn)(int, char **), int argc, char **argv)
 {
     fflush(stdout);
     fflush(stderr);
     pid_t pid = fork();
-    if (pid < 0) {                              /* no child to be had: run here */
-        par_init(&argc, &argv);
-        int code = fn(argc, argv);
-        par_finalize();
-        return code;
-    }
-    if (pid == 0) {
-        par_init(&argc, &argv);
-        int code = fn(argc, argv);
-        par_finalize();
-        fflush(stdout);
-        fflush(stderr);
-        exit(code);
-    }
+    if (pid < 0)                                /* no child to be had: run here */
+        return run_here(fn, argc, argv);
+    if (pid == 0)
+        exit(run_here(fn, argc, argv));         /* exit flushes stdio */
     int status;
     while (waitpid(pid, &status, 0) < 0)
         ;
