@@ -654,7 +654,8 @@ int net_problem_hvp(const problem *pb, const double *x, const double *v, double 
 
 int net_problem_d3(const problem *pb, const double *x, const double *u, double *t)
 {
-    return net_d3(pb->data, x, u, t);
+    net m = problem_net(pb);
+    return net_d3(&m, x, u, t);
 }
 
 int net_problem_hess_diag(const problem *pb, const double *x, double *diag)
