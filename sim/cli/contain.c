@@ -2,6 +2,7 @@
  * child process, so a crash inside libhdf5 on a corrupt file that passed the file check ends the
  * child and the command exits 2 with the reason, instead of dying with the signal. */
 #include "../core/par.h"
+#include "../output/h5check.h"
 #include "cli.h"
 
 #include <signal.h>
@@ -48,6 +49,7 @@ int cli_contained(const char *cmd, int (*fn)(int, char **), int argc, char **arg
         signal(sig, SIG_DFL);        /* interrupted, a closed pipe, a kill: end the same way */
         raise(sig);
     }
-    return cli_error(EXIT_USAGE, cmd, "not a readable optdyn file: %s: libhdf5 crashed reading it "
-                     "(signal %d, %s)", input_named(cmd, argc, argv), sig, strsignal(sig));
+    char why[1024];
+    h5check_crash_reason(why, sizeof why, input_named(cmd, argc, argv), sig);
+    return cli_error(EXIT_USAGE, cmd, "%s", why);
 }

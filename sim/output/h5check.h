@@ -30,6 +30,10 @@ int h5check_heaps(const char *path, char *why, size_t len);
  * checked again while its inode, size and times are unchanged: its verdict is repeated. */
 int h5check_file(const char *path, char *err, size_t len);
 
+/* err = "not a readable optdyn file: PATH: libhdf5 crashed reading it (signal SIG, name)": a
+ * reading process (the check's, or a contained command's) ended by signal sig. */
+void h5check_crash_reason(char *err, size_t len, const char *path, int sig);
+
 /* Optional: fork a small check server now, while this process is small; h5check_file then asks
  * it to fork each walker, instead of forking this process (whose page tables a fork copies: slow
  * when the caller has grown large, as a fuzzer has). Relative paths are resolved against the

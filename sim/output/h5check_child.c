@@ -218,12 +218,17 @@ static int check_in_child(const char *path, char *err, size_t len)
         snprintf(err, len, "not a readable optdyn file: %s: reading it did not finish within the "
                  "time limit (OPTDYN_H5CHECK_SECONDS)", path);
     else if (WIFSIGNALED(status))
-        snprintf(err, len, "not a readable optdyn file: %s: libhdf5 crashed reading it (signal "
-                 "%d, %s)", path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+        h5check_crash_reason(err, len, path, WTERMSIG(status));
     else
         snprintf(err, len, "not a readable optdyn file: %s: reading it failed (the check ended "
                  "with status %d)", path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
     return -1;
+}
+
+void h5check_crash_reason(char *err, size_t len, const char *path, int sig)
+{
+    snprintf(err, len, "not a readable optdyn file: %s: libhdf5 crashed reading it (signal %d, %s)",
+             path, sig, strsignal(sig));
 }
 
 /* The last file checked (device, inode, size, modification and change times) and the verdict:
