@@ -15,27 +15,29 @@
 #define OPTDYN_VERSION "unknown"
 #endif
 
-/* The subcommands: name, entry point, synopsis and one line of help. The top-level help and the
- * unknown-command message are made from this table, so neither can omit a command. Those that
- * read output files run contained (cli_contained): see READS below. */
+/* The subcommands: name, entry point, synopsis, one line of help, and whether it reads output
+ * files (then it runs contained: cli_contained). The top-level help and the unknown-command
+ * message are made from this table, so neither can omit a command. */
 static const struct command {
     const char *name;
     int (*fn)(int, char **);
     const char *synopsis, *summary;
+    int reads;
 } cmds[] = {
     { "run", cmd_run, "run EXP.ini [-o OUT.h5] [--set section.key=value]... [-j N] [--shard i/n]\n"
-      "             [--resume] [-q]", "run an experiment, write an HDF5 file (default ./<EXP stem>.h5)" },
+      "             [--resume] [-q]", "run an experiment, write an HDF5 file (default ./<EXP stem>.h5)",
+      0 },
     { "merge", cmd_merge, "merge OUT.h5 SHARD.h5...",
-      "combine the shard files of a sweep run with --shard i/n" },
+      "combine the shard files of a sweep run with --shard i/n", 1 },
     { "export", cmd_export, "export OUT.h5 PATH",
-      "a dataset or group of an output file as TSV on stdout" },
-    { "info", cmd_info, "info OUT.h5", "what is in an output file (attributes, datasets, axes)" },
+      "a dataset or group of an output file as TSV on stdout", 1 },
+    { "info", cmd_info, "info OUT.h5", "what is in an output file (attributes, datasets, axes)", 1 },
     { "plot", cmd_plot, "plot RESULT.h5 [RESULT2.h5]... [-o FIG.png|.svg|.pdf]",
-      "the default figure of a result's kind (gnuplot); several files overlaid" },
+      "the default figure of a result's kind (gnuplot); several files overlaid", 1 },
     { "theory", cmd_theory, "theory EXP.ini [--set section.key=value]...",
-      "closed-form one-step optimal lr*(B) for a kind = onestep file" },
+      "closed-form one-step optimal lr*(B) for a kind = onestep file", 0 },
     { "list", cmd_list, "list [optimizers|problems|kinds|keys]",
-      "what optdyn knows, with every parameter and default" },
+      "what optdyn knows, with every parameter and default", 0 },
 };
 enum { NCMDS = sizeof cmds / sizeof cmds[0] };
 
@@ -140,14 +142,10 @@ int main(int argc, char **argv)
         printf("optdyn %s\n", OPTDYN_VERSION);
         return EXIT_OK;
     }
-    static const char *const reads[] = { "info", "export", "merge", "plot" };   /* READS */
-    for (size_t i = 0; i < sizeof reads / sizeof reads[0]; i++)
-        if (!strcmp(cmd, reads[i]))
-            for (size_t k = 0; k < NCMDS; k++)
-                if (!strcmp(cmd, cmds[k].name))
-                    return cli_contained(cmd, cmds[k].fn, argc - 1, argv + 1);
     for (size_t i = 0; i < NCMDS; i++)
         if (!strcmp(cmd, cmds[i].name)) {
+            if (cmds[i].reads)
+                return cli_contained(cmd, cmds[i].fn, argc - 1, argv + 1);
             par_init(&argc, &argv);
             int code = cmds[i].fn(argc - 1, argv + 1);
             par_finalize();
