@@ -1,7 +1,8 @@
 #!/bin/sh
 # tests/sweep_cli_test.sh OPTDYN — sweeps from the command line: -j 1 and -j 2 give identical
 # bytes in every dataset; a sweep killed with SIGKILL and finished with --resume equals an
-# uninterrupted one; a journal of another experiment is refused; info and export read the file.
+# uninterrupted one; a journal of another experiment is refused; info and export read the file;
+# a variant grid's section and value per optimizer survive shards and merge.
 OPTDYN=${1:-build/optdyn}
 exp=tests/data/mc-sweep.ini
 . tests/lib.sh
@@ -57,5 +58,30 @@ same "$tmp/j1.h5" "$tmp/merged.h5" "3 merged shards differ from the unsharded ru
 [ $? -eq 2 ] && grep -q "expected i/n" "$tmp/err" && ok || bad "--shard 3/3 accepted"
 "$OPTDYN" merge "$tmp/m4.h5" experiments/rosenbrock-trajectories.ini 2> "$tmp/err"
 [ $? -eq 2 ] && ok || bad "merge of a non-HDF5 file"
+
+# a variant grid (axis = beta2): /sweep/variant_section and variant_value on the optimizer axis,
+# the same after 2 shards and a merge
+grid="--set sweep.axis=beta2 --set sweep.values=0.9,0.999 --set sweep.batch=4,inf --set sweep.max_steps=300"
+# shellcheck disable=SC2086  # the --set words are split on purpose
+"$OPTDYN" run -q $grid -o "$tmp/v.h5" "$exp" && ok || bad "variant grid run"
+for i in 0 1; do
+    # shellcheck disable=SC2086
+    "$OPTDYN" run -q $grid --shard $i/2 -o "$tmp/v$i.h5" "$exp" && ok || bad "variant shard $i/2"
+done
+"$OPTDYN" merge "$tmp/vm.h5" "$tmp/v1.h5" "$tmp/v0.h5" && ok || bad "variant merge"
+same "$tmp/v.h5" "$tmp/vm.h5" "2 merged variant shards differ from the unsharded run"
+/usr/bin/python3 - "$tmp/v.h5" "$tmp/v0.h5" <<'PY' && ok || bad "variant coordinates"
+import sys, h5py
+for path in sys.argv[1:]:
+    with h5py.File(path, "r") as f:
+        s = f["sweep"]
+        assert [x.decode() for x in s["optimizer"][:]] == ["sgd", "heavy", "adam@beta2=0.9", "adam@beta2=0.999"]
+        assert [x.decode() for x in s["section"][:]] == ["sgd", "heavy", "adam"]
+        assert list(s["variant_section"][:]) == [0, 1, 2, 2]
+        v = s["variant_value"]
+        assert v.attrs["key"] == "beta2" and list(v[2:]) == [0.9, 0.999] and all(v[:2] != v[:2])
+        assert s["variant_value"].dims[0][0].name == "/sweep/optimizer"
+        assert s["final_loss"].attrs["coordinates"] == "variant_section variant_value"
+PY
 
 finish "sweep cli"

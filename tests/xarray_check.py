@@ -1,5 +1,6 @@
 # tests/xarray_check.py FILE.h5... — results as labelled arrays: every group of every file opens
 # with xarray's h5netcdf engine, with a named dimension scale on every axis (no phony_dim_N).
+# Sweeps with a variant grid also unstack to [section][KEY]... (variant_problems).
 """Reusable check: `problems(path)` lists what keeps a file from opening as labelled arrays.
 
 Two views of one rule, so a new dataset without dimension scales is caught whoever adds it:
@@ -71,12 +72,62 @@ def group_problems(path, group):
         return [f"{group}: open_dataset failed: {type(e).__name__}: {e}"]
 
 
+def variant_cube(sweep, name):
+    """A sweep cube [optimizer]... of the variants, unstacked to [section][KEY]... (the reader
+    snippet of docs/hdf5-schema.md); optimizers without the swept key are left out."""
+    key = sweep.variant_value.attrs["key"]
+    v = sweep[name].isel(optimizer=sweep.variant_value.notnull().values)
+    rest = [d for d in v.dims if d != "optimizer"]
+    return (v.assign_coords(variant_section=("optimizer",
+                                             sweep.section.values[v.variant_section.values]))
+             .set_index(optimizer=["variant_section", "variant_value"]).unstack("optimizer")
+             .rename(variant_section="section", variant_value=key)
+             .transpose("section", key, *rest)), key
+
+
+def variant_problems(path):
+    """With a variant grid (/sweep/variant_value): the section and value are coordinates of the
+    optimizer axis, and the cube unstacked to [section][KEY]... holds each variant's cells."""
+    with h5py.File(path, "r") as f:
+        if "sweep/variant_value" not in f:
+            return []
+    out = []
+    with xarray.open_dataset(path, engine="h5netcdf", group="sweep") as d:
+        for c in ("variant_section", "variant_value"):
+            if c not in d.final_loss.coords or d[c].dims != ("optimizer",):
+                out.append(f"/sweep/{c}: not a coordinate of final_loss's optimizer axis")
+        if out:
+            return out
+        cube, key = variant_cube(d, "final_loss")
+        variants = 0
+        for o, name in enumerate(d.optimizer.values):
+            value, name = float(d.variant_value[o]), str(name)
+            if value != value:   # NaN: not a variant
+                if "@" in name:
+                    out.append(f"/sweep/variant_value: NaN for the variant {name}")
+                continue
+            variants += 1
+            section = str(d.section.values[int(d.variant_section[o])])
+            named = name.rsplit("=", 1)[-1]          # NAME@KEY=VALUE, VALUE printed %.6g
+            if not name.startswith(section + "@") or f"{value:.6g}" != named:
+                out.append(f"/sweep/variant_section, variant_value: {section}, {value} for {name}")
+                continue
+            want = d.final_loss.sel(optimizer=name).values
+            got = cube.sel({"section": section, key: value}).values
+            if not (want.shape == got.shape and ((want == got) | (want != want)).all()):
+                out.append(f"/sweep/final_loss unstacked: {section} {key}={value} differs "
+                           f"from {name}")
+        if cube.sizes["section"] * cube.sizes[key] != variants:
+            out.append(f"/sweep: {variants} variants unstack to {dict(cube.sizes)}")
+    return out
+
+
 def problems(path):
     """Every problem of one file, as messages; counts() summarises them."""
     with h5py.File(path, "r") as f:
         groups, datasets = _groups_and_datasets(f)
         out = [p for d in datasets for p in axis_problems(f, d)]
-    return out + [p for g in groups for p in group_problems(path, g)]
+    return out + [p for g in groups for p in group_problems(path, g)] + variant_problems(path)
 
 
 def counts(path):

@@ -1,6 +1,7 @@
 /* sim/kinds/sweep_rec.c — a sweep's results as HDF5: axes /sweep/{optimizer,batch,lr,seed,target},
  * cubes indexed [optimizer][batch][lr][seed](target) with every axis attached as a dimension
- * scale, and the best lr per batch under /sweep/best, indexed [optimizer][batch][target]. */
+ * scale, and the best lr per batch under /sweep/best, indexed [optimizer][batch][target]; with a
+ * variant grid, each optimizer's section and swept value as coordinates of the optimizer axis. */
 #include "../output/meta.h"
 #include "../core/status.h"
 #include "sweep.h"
@@ -8,15 +9,59 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The names of the coordinates write_variants attaches to the optimizer axis. */
+static const char variant_coords[] = "variant_section variant_value";
+
+/* With a variant grid: /sweep/section [NS], and on the optimizer axis /sweep/variant_section [O]
+ * (index into /sweep/section) and /sweep/variant_value [O] (the swept key's value, NaN for an
+ * optimizer without the key), so a cube [optimizer]... unstacks to [section][KEY]... */
+static int write_variants(rec *r, const config *c, const sweep_result *res)
+{
+    const param_list *grid;
+    const char *key = sweep_variant_key(sweep_params_of(c), &grid);
+    const char **sections = malloc(res->NS * sizeof *sections);
+    double *index = malloc(res->O * sizeof *index), *value = malloc(res->O * sizeof *value);
+    if (!sections || !index || !value) {
+        free(sections);
+        free(index);
+        free(value);
+        return OD_ENOMEM;
+    }
+    for (size_t o = 0; o < res->O; o++) {
+        sections[res->section_of[o]] = c->opt[o].section;
+        index[o] = (double)res->section_of[o];
+        value[o] = sweep_opt_key(&c->opt[o], key);
+    }
+    static const char *const axis[] = { "/sweep/optimizer" };
+    rec_strings(r, "/sweep/section", res->NS, sections);
+    rec_array_int(r, "/sweep/variant_section", 1, &res->O, index);
+    rec_dims(r, "/sweep/variant_section", 1, axis);
+    rec_attr_str(r, "/sweep/variant_section", "description", "index into /sweep/section of "
+                 "each optimizer variant (its [optimizer] section)");
+    rec_array(r, "/sweep/variant_value", 1, &res->O, value, NULL);
+    rec_dims(r, "/sweep/variant_value", 1, axis);
+    rec_attr_str(r, "/sweep/variant_value", "key", key);
+    rec_attr_str(r, "/sweep/variant_value", "description", "the value of the swept optimizer "
+                 "key (attribute key) of each optimizer variant; NaN: the optimizer has no such key");
+    free(sections);
+    free(index);
+    free(value);
+    return rec_status(r);
+}
+
+/* Attach the axes of a cube indexed [optimizer]..., and with a variant grid name the optimizer
+ * axis's coordinates in a CF `coordinates` attribute (xarray then sets them as coordinates). */
+static void cube_axes_of(rec *r, const sweep_result *res, const char *path, int rank,
+                         const char *const *axes)
+{
+    rec_dims(r, path, rank, axes);
+    if (res->NS)
+        rec_attr_str(r, path, "coordinates", variant_coords);
+}
+
 /* The datasets of /sweep/best_tuned, [section][batch][target]: best over lr and momentum. */
 static void write_tuned(rec *r, const config *c, const sweep_result *res)
 {
-    const char **sections = malloc(res->NS * sizeof *sections);
-    if (!sections)
-        return;
-    for (size_t o = 0; o < res->O; o++)
-        sections[res->section_of[o]] = c->opt[o].section;
-    rec_strings(r, "/sweep/section", res->NS, sections);
     rec_group(r, "/sweep/best_tuned");
     const param_list *grid;
     const char *key = sweep_variant_key(sweep_params_of(c), &grid);
@@ -34,7 +79,6 @@ static void write_tuned(rec *r, const config *c, const sweep_result *res)
         rec_array(r, path, 3, bd, data[k], NULL);
         rec_dims(r, path, 3, axes);
     }
-    free(sections);
 }
 
 int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
@@ -78,16 +122,22 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
         meta_write_params(r, group, c->opt[o].type->params, &c->opt[o].p, "lr");
         meta_write_train(r, group, &c->opt[o].p);
     }
+    int status = res->NS ? write_variants(r, c, res) : OD_OK;
+    if (status != OD_OK) {
+        free(names);
+        free(seeds);
+        return status;
+    }
 
     static const char *const cube_axes[] = { "/sweep/optimizer", "/sweep/batch", "/sweep/lr",
                                              "/sweep/seed", "/sweep/target" };
     size_t dims[5] = { res->O, res->NB, res->NL, res->S, res->T };
     rec_array_int(r, "/sweep/steps_to_target", 5, dims, res->steps);
-    rec_dims(r, "/sweep/steps_to_target", 5, cube_axes);
+    cube_axes_of(r, res, "/sweep/steps_to_target", 5, cube_axes);
     rec_array(r, "/sweep/final_loss", 4, dims, res->final_loss, NULL);
-    rec_dims(r, "/sweep/final_loss", 4, cube_axes);
+    cube_axes_of(r, res, "/sweep/final_loss", 4, cube_axes);
     rec_array_int(r, "/sweep/diverged_at", 4, dims, res->diverged_at);
-    rec_dims(r, "/sweep/diverged_at", 4, cube_axes);
+    cube_axes_of(r, res, "/sweep/diverged_at", 4, cube_axes);
     rec_attr_str(r, "/sweep/diverged_at", "description", "step at which the loss became "
                  "non-finite or exceeded diverge_factor x the initial loss; -1: never");
     if (partial) {
@@ -96,7 +146,7 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
             done[k] = res->done[k];
         if (done)
             rec_array_int(r, "/sweep/done", 4, dims, done);
-        rec_dims(r, "/sweep/done", 4, cube_axes);
+        cube_axes_of(r, res, "/sweep/done", 4, cube_axes);
         rec_attr_str(r, "/sweep/done", "description", "1: this shard holds the cell");
         free(done);
         free(names);
@@ -110,13 +160,13 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
     const double *qv[] = { res->steps_median, res->steps_q1, res->steps_q3 };
     for (int k = 0; k < 3; k++) {
         rec_array(r, qn[k], 4, qd, qv[k], NULL);
-        rec_dims(r, qn[k], 4, q_axes);
+        cube_axes_of(r, res, qn[k], 4, q_axes);
         rec_attr_str(r, qn[k], "description", "median / first / third quartile over replicates "
                      "of steps_to_target (a miss counting as infinity); -1: infinite");
     }
     if (res->stationary) {
         rec_array(r, "/sweep/stationary_loss", 3, qd, res->stationary, NULL);
-        rec_dims(r, "/sweep/stationary_loss", 3, q_axes);
+        cube_axes_of(r, res, "/sweep/stationary_loss", 3, q_axes);
         rec_attr_str(r, "/sweep/stationary_loss", "description", "stationary risk "
                      "lim_k E[L(x_k)] in closed form (the loss of the iterate average with ema > "
                      "0); 0 for batch = inf; inf where the dynamics are unstable");
