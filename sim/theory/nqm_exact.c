@@ -10,6 +10,7 @@
  * E_k comes from powdd.c, stable at and near repeated roots; no eigenvalue is ever moved. */
 #include "nqm_exact.h"
 #include "nqm_hb.h"
+#include "nqm_precond.h"
 #include "powdd.h"
 #include "../core/status.h"
 
@@ -61,7 +62,8 @@ static void ema_moment(const ema_coord *w, double k, double *c, double *noise)
 
 /* ---- SGD ---- */
 
-static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
+/* hp, cp: h and c, preconditioned (h^(1-p), c h^(-2p)) */
+static int init_sgd(nqm_exact *e, const double *h, const double *hp, const double *cp, double lr,
                     double B, const double *s0)
 {
     /* one block, each array on its own 64-byte line and offset by 576 bytes from the
@@ -78,9 +80,7 @@ static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, d
     size_t lo = 0, hi = e->n;                 /* s0 >= s* from the front, the others from the back */
     e->monotone = 1;
     for (size_t i = 0; i < e->n; i++) {
-        double hp = pw == 0 ? h[i] : pow(h[i], 1 - pw);
-        double cp = pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
-        double a = lr * hp, noise = isinf(B) ? 0.0 : lr * lr * cp / B;
+        double a = lr * hp[i], noise = isinf(B) ? 0.0 : lr * lr * cp[i] / B;
         double lr2 = 2 * powdd_one_minus(a).lg;         /* log (1-a)^2 */
         int unit = lr2 == 0;                             /* r == 1: s(k) = s0 + k noise */
         double ss = unit || noise == 0 ? 0.0 : noise / (a * (2 - a));
@@ -98,6 +98,8 @@ static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, d
             e->monotone = 0;
     }
     e->na = lo;
+    e->lo[0] = -708.0;
+    e->lo[1] = -40.0;
     e->stationary = e->stable ? 0.5 * stat : INFINITY;
     return OD_OK;
 }
@@ -126,23 +128,24 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     for (size_t i = 0; i < pb->n; i++)
         l0 += h[i] * s0[i];
     e->loss0 = 0.5 * l0;
+    int hb = e->mode == NQM_HEAVY_BALL;
+    const double *hp = h, *cp = c;          /* heavy ball: no preconditioner */
+    if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
+        return OD_ENOMEM;
     if (e->mode == NQM_SGD) {
-        if (init_sgd(e, h, c, p->lr, pw, B, s0) != OD_OK) {
+        if (init_sgd(e, h, hp, cp, p->lr, B, s0) != OD_OK) {
             nqm_exact_free(e);
             return OD_ENOMEM;
         }
         return OD_OK;
     }
-    int hb = e->mode == NQM_HEAVY_BALL;
     if (!(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
         return OD_ENOMEM;
     double stat = 0.0;
     for (size_t i = 0; i < e->n; i++) {
-        double hp = hb || pw == 0 ? h[i] : pow(h[i], 1 - pw);
-        double cp = hb || pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
-        double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp / B;
-        stat += h[i] * (hb ? hb_coord_init((hb_coord *)e->coord + i, p->lr * hp, mu, noise, s0[i], &e->stable)
-                           : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp, p->ema, noise, s0[i],
+        double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp[i] / B;
+        stat += h[i] * (hb ? hb_coord_init((hb_coord *)e->coord + i, p->lr * hp[i], mu, noise, s0[i], &e->stable)
+                           : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp[i], p->ema, noise, s0[i],
                                             &e->stable));
     }
     e->stationary = e->stable ? 0.5 * stat : INFINITY;

@@ -25,6 +25,7 @@ typedef struct nqm_exact {
     double *logr, *hs0, *hss, *hd, *gr;   /* log r_i, h s0, h s*, h (s0 - s*), h noise (r == 1) */
     size_t na;
     int unit;             /* SGD: some r_i == 1 (noise accumulates linearly) */
+    double lo[2];         /* SGD: floors of the arguments of exp (-708) and expm1 (-40), nqm_sum.c */
     double loss0;
     double stationary;    /* lim E[L(x_k)], inf when unstable */
 } nqm_exact;
