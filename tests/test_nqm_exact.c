@@ -321,8 +321,16 @@ static void ema_zhang_grid_finishes(void **unused)
             assert_true(ref_loss(pb, &x, s0, (long)steps - 1) > 0.01);
         }
     }
-    /* the sweep's stationary risks (issue 15.5), against the recursion's fixed point */
-    assert_int_equal(sweep_stationary(c, pb, &res), OD_OK);
+    /* the sweep's stationary risks (issue 15.5), against the recursion's fixed point; the same
+     * bits on 1 and 2 threads */
+    assert_int_equal(sweep_stationary(c, pb, 1, &res), OD_OK);
+    size_t nst = res.O * res.NB * res.NL;
+    double *one = malloc(nst * sizeof *one);
+    assert_non_null(one);
+    memcpy(one, res.stationary, nst * sizeof *one);
+    assert_int_equal(sweep_stationary(c, pb, 2, &res), OD_OK);
+    assert_memory_equal(one, res.stationary, nst * sizeof *one);
+    free(one);
     for (size_t b = 0; b < res.NB; b++)
         for (size_t l = 0; l < res.NL; l += 7) {
             xcase x = { NQM_EMA, sp->lr.v[l], 0, 0.9, 0, sp->batch.v[b] };

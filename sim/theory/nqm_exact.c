@@ -11,6 +11,7 @@
 #include "nqm_exact.h"
 #include "nqm_hb.h"
 #include "nqm_precond.h"
+#include "thread_memo.h"
 #include "powdd.h"
 #include "../core/status.h"
 
@@ -60,6 +61,33 @@ static void ema_moment(const ema_coord *w, double k, double *c, double *noise)
                                  2 * powdd_pow(w->q, k) * Ek * w->S2 - Ek * Ek * w->S3);
 }
 
+/* ---- what depends on lr and the curvatures only, kept per thread (thread_memo.h): a sweep
+ * asks for it again at every batch size ---- */
+
+/* log r_i = log (1 - lr hp_i)^2 */
+static const double *sgd_logr(const double *hp, size_t n, double lr)
+{
+    static _Thread_local thread_memo memo;
+    const memo_part key[2] = { { &lr, 1 }, { hp, n } };
+    int hit;
+    double *v = thread_memo_find(&memo, key, 2, n * sizeof *v, &hit);
+    for (size_t i = 0; v && !hit && i < n; i++)
+        v[i] = 2 * powdd_one_minus(lr * hp[i]).lg;
+    return v;
+}
+
+/* the heavy ball's roots (hb_coord_roots) at a = lr h_i */
+static const hb_coord *hb_roots(const double *h, size_t n, double lr, double mu)
+{
+    static _Thread_local thread_memo memo;
+    const memo_part key[3] = { { &lr, 1 }, { &mu, 1 }, { h, n } };
+    int hit;
+    hb_coord *w = thread_memo_find(&memo, key, 3, n * sizeof *w, &hit);
+    for (size_t i = 0; w && !hit && i < n; i++)
+        hb_coord_roots(w + i, lr * h[i], mu);
+    return w;
+}
+
 /* ---- SGD ---- */
 
 /* hp, cp: h and c, preconditioned (h^(1-p), c h^(-2p)) */
@@ -69,7 +97,8 @@ static int init_sgd(nqm_exact *e, const double *h, const double *hp, const doubl
     /* one block, each array on its own 64-byte line and offset by 576 bytes from the
      * previous modulo 4 KiB, so the streams of the hot loop do not alias in the cache */
     size_t stride = (e->n * sizeof(double) + 63) / 64 * 64 + 576;
-    char *block = aligned_alloc(64, 5 * stride);
+    const double *logr = sgd_logr(hp, e->n, lr);
+    char *block = logr ? aligned_alloc(64, 5 * stride) : NULL;
     if (!block)
         return OD_ENOMEM;
     double *arr[5];
@@ -81,7 +110,7 @@ static int init_sgd(nqm_exact *e, const double *h, const double *hp, const doubl
     e->monotone = 1;
     for (size_t i = 0; i < e->n; i++) {
         double a = lr * hp[i], noise = isinf(B) ? 0.0 : lr * lr * cp[i] / B;
-        double lr2 = 2 * powdd_one_minus(a).lg;         /* log (1-a)^2 */
+        double lr2 = logr[i];                            /* log (1-a)^2 */
         int unit = lr2 == 0;                             /* r == 1: s(k) = s0 + k noise */
         double ss = unit || noise == 0 ? 0.0 : noise / (a * (2 - a));
         if (!(lr2 < 0))
@@ -139,12 +168,15 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         }
         return OD_OK;
     }
-    if (!(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
+    const hb_coord *roots = hb ? hb_roots(h, pb->n, p->lr, mu) : NULL;
+    if ((hb && !roots) || !(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
         return OD_ENOMEM;
+    if (hb)
+        memcpy(e->coord, roots, pb->n * sizeof *roots);
     double stat = 0.0;
     for (size_t i = 0; i < e->n; i++) {
         double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp[i] / B;
-        stat += h[i] * (hb ? hb_coord_init((hb_coord *)e->coord + i, p->lr * hp[i], mu, noise, s0[i], &e->stable)
+        stat += h[i] * (hb ? hb_coord_noise((hb_coord *)e->coord + i, noise, s0[i], &e->stable)
                            : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp[i], p->ema, noise, s0[i],
                                             &e->stable));
     }
