@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
+#include "../sim/theory/nqm_precond.h"
 #include "../sim/core/sincospi.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
@@ -567,6 +568,30 @@ static void sincos_turns_accuracy(void **unused)
     assert_true(worst_abs <= 0x1p-52);
 }
 
+/* The per-thread memo behind the preconditioner's facts: the values of pow computed in place,
+ * after a change of p and back, and after a change of the curvatures at the same address. */
+static void precond_facts_memo(void **unused)
+{
+    (void)unused;
+    enum { N = 37 };
+    double h[N], c[N];
+    for (size_t i = 0; i < N; i++)
+        h[i] = 1.0 / (double)(i + 1), c[i] = 0.5 + (double)i;
+    const double ps[4] = { 0.75, 0.75, 0.25, 0.75 };   /* a hit, two misses; round 2 starts at the last p */
+    for (int round = 0; round < 2; round++) {
+        for (int j = 0; j < 4; j++) {
+            const double *hp, *cp;
+            assert_int_equal(nqm_precond_facts(h, c, N, ps[j], &hp, &cp), OD_OK);
+            for (size_t i = 0; i < N; i++) {
+                assert_true(hp[i] == pow(h[i], 1 - ps[j]));
+                assert_true(cp[i] == c[i] * pow(h[i], -2 * ps[j]));
+            }
+        }
+        h[N / 2] *= 3.0;                  /* same arrays, new values: recomputed */
+        c[N - 1] = 7.0;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -578,6 +603,7 @@ int main(void)
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),
+        cmocka_unit_test(precond_facts_memo),
     };
     return cmocka_run_group_tests_name("nqm_exact", tests, NULL, report);
 }
