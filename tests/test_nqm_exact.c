@@ -568,6 +568,41 @@ static void sincos_turns_accuracy(void **unused)
     assert_true(worst_abs <= 0x1p-52);
 }
 
+/* exact_stationary (the engine's stationary_of, without the rest of the set-up) gives the bits
+ * of exact_init's stationary risk: sgd, precond, momentum and averaging, stable or not. */
+static void stationary_of_matches_init(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = sweep\n[problem]\ntype = nqm\ndim = 300\n"
+                          "[sweep]\nmode = exact\nbatch = 1, 64, inf\nlr = logspace(-3, 0.5, 9)\n"
+                          "target = 0.01\n[optimizer s]\ntype = sgd\n[optimizer p]\n"
+                          "type = precond\nprecond_power = 0.5\n[optimizer m]\ntype = momentum\n"
+                          "momentum = 0.9\n[optimizer a]\ntype = sgd\nema = 0.9\n");
+    problem *pb = tu_problem(c);
+    const sweep_params *sp = sweep_params_of(c);
+    double *s0 = exact_start_moments(pb);
+    int unstable = 0;
+    for (size_t o = 0; o < c->nopt; o++)
+        for (size_t l = 0; l < sp->lr.n; l++)
+            for (size_t b = 0; b < sp->batch.n; b++) {
+                opt_params p = c->opt[o].p;
+                p.lr = sp->lr.v[l];
+                exact e;
+                double got;
+                assert_int_equal(exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0), OD_OK);
+                double want = e.engine->stationary(e.state);
+                exact_free(&e);
+                assert_int_equal(exact_stationary(pb, c->opt[o].type, &p, sp->batch.v[b], s0, &got),
+                                 OD_OK);
+                assert_memory_equal(&got, &want, sizeof got);
+                unstable += isinf(want);
+            }
+    assert_true(unstable > 0);
+    free(s0);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* The per-thread memo behind the preconditioner's facts: the values of pow computed in place,
  * after a change of p and back, and after a change of the curvatures at the same address. */
 static void precond_facts_memo(void **unused)
@@ -604,6 +639,7 @@ int main(void)
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),
         cmocka_unit_test(precond_facts_memo),
+        cmocka_unit_test(stationary_of_matches_init),
     };
     return cmocka_run_group_tests_name("nqm_exact", tests, NULL, report);
 }

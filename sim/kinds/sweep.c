@@ -283,11 +283,8 @@ int sweep_stationary(const config *c, const problem *pb, int threads, sweep_resu
         size_t o = m / (res->NB * res->NL), l = (m / res->NB) % res->NL, b = m % res->NB;
         opt_params p = c->opt[o].p;
         p.lr = sp->lr.v[l];
-        exact e;
-        int s = exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0);
-        if (s == OD_OK)
-            res->stationary[(o * res->NB + b) * res->NL + l] = e.engine->stationary(e.state);
-        exact_free(&e);
+        int s = exact_stationary(pb, c->opt[o].type, &p, sp->batch.v[b], s0,
+                                 &res->stationary[(o * res->NB + b) * res->NL + l]);
         keep_failure(&status, s);
     }
     free(s0);

@@ -56,17 +56,25 @@ void hb_coord_roots(hb_coord *w, double a, double mu)
     }
 }
 
-double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable)
+/* G = sigma^2/((1-mu) a (2+2mu-a)) */
+static double G_of(const hb_coord *w, double noise)
 {
     double a = w->a, mu = w->mu;
+    return noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
+}
+
+double hb_coord_stationary(const hb_coord *w, double noise) { return G_of(w, noise) * (1 + w->mu); }
+
+double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable)
+{
     w->s0 = s0;
-    w->G = noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
+    w->G = G_of(w, noise);
     /* positive roots: s0 (p_k^2 - p_(k+1)^2) >= s0 (1-r1)(1+r1)(1-r2)^2 U_(k+1)^2, and the
      * noise adds sigma^2 U_(k+1)^2 */
     w->mono = !w->cplx && w->mono_ok && s0 * w->om1 * w->r1p * w->om2 * w->om2 >= noise;
     if (w->unstable)
         *stable = 0;
-    return w->G * (1 + mu);                               /* stationary E x^2 */
+    return w->G * (1 + w->mu);                            /* stationary E x^2 */
 }
 
 void hb_pq(const hb_coord *w, double k, double *p, double *q)

@@ -27,6 +27,8 @@ double hb_coord_init(hb_coord *w, double a, double mu, double noise, double s0, 
  * same for every batch size), then the noise sigma^2 and s0 (what hb_coord_init returns). */
 void hb_coord_roots(hb_coord *w, double a, double mu);
 double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable);
+/* What hb_coord_noise returns, the stationary E[x^2] G (1 + mu), without setting anything. */
+double hb_coord_stationary(const hb_coord *w, double noise);
 
 /* p_k and q_k, the first row of A^k. */
 void hb_pq(const hb_coord *w, double k, double *p, double *q);

@@ -90,6 +90,12 @@ static const hb_coord *hb_roots(const double *h, size_t n, double lr, double mu)
 
 /* ---- SGD ---- */
 
+/* s* = sigma^2/(a (2 - a)), the stationary E x^2 (0 for r == 1: it grows linearly) */
+static double sgd_stationary_x2(double a, double noise, double lr2)
+{
+    return lr2 == 0 || noise == 0 ? 0.0 : noise / (a * (2 - a));
+}
+
 /* hp, cp: h and c, preconditioned (h^(1-p), c h^(-2p)) */
 static int init_sgd(nqm_exact *e, const double *h, const double *hp, const double *cp, double lr,
                     double B, const double *s0)
@@ -112,7 +118,7 @@ static int init_sgd(nqm_exact *e, const double *h, const double *hp, const doubl
         double a = lr * hp[i], noise = isinf(B) ? 0.0 : lr * lr * cp[i] / B;
         double lr2 = logr[i];                            /* log (1-a)^2 */
         int unit = lr2 == 0;                             /* r == 1: s(k) = s0 + k noise */
-        double ss = unit || noise == 0 ? 0.0 : noise / (a * (2 - a));
+        double ss = sgd_stationary_x2(a, noise, lr2);
         if (!(lr2 < 0))
             e->stable = 0;
         stat += h[i] * ss;
@@ -185,6 +191,45 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         nqm_exact_free(e);
         return OD_ENOMEM;
     }
+    return OD_OK;
+}
+
+int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
+                            const double *s0, double *value)
+{
+    if (!nqm_exact_supports(pb->type, type, p))
+        return OD_ENOTSUP;
+    const double *h, *c;
+    pb->type->diag_facts(pb, &h, &c);
+    double mu = param_get(type->params, p, "momentum", 0.0);
+    double pw = param_get(type->params, p, "precond_power", 0.0), lr = p->lr;
+    int hb = type->quadratic == OPT_QUAD_HEAVY_BALL, stable = 1;
+    if (!hb && p->ema > 0) {                /* averaging: the whole set-up */
+        nqm_exact e;
+        int status = nqm_exact_init(&e, pb, type, p, B, s0);
+        *value = e.stationary;
+        nqm_exact_free(&e);
+        return status;
+    }
+    const double *hp = h, *cp = c;
+    if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
+        return OD_ENOMEM;
+    const double *logr = hb ? NULL : sgd_logr(hp, pb->n, lr);
+    const hb_coord *roots = hb ? hb_roots(h, pb->n, lr, mu) : NULL;
+    if (!logr && !roots)
+        return OD_ENOMEM;
+    double stat = 0.0;                      /* in nqm_exact_init's order, the same bits */
+    for (size_t i = 0; i < pb->n; i++) {
+        double noise = isinf(B) ? 0.0 : lr * lr * cp[i] / B;
+        if (hb) {
+            stat += h[i] * hb_coord_stationary(roots + i, noise);
+            stable &= !roots[i].unstable;
+        } else {
+            stat += h[i] * sgd_stationary_x2(lr * hp[i], noise, logr[i]);
+            stable &= logr[i] < 0;
+        }
+    }
+    *value = stable ? 0.5 * stat : INFINITY;
     return OD_OK;
 }
 
