@@ -5,6 +5,7 @@
 #include "testutil.h"
 #include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
+#include "../sim/theory/nqm_precond.h"
 #include "../sim/core/sincospi.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/sweep.h"
@@ -321,8 +322,16 @@ static void ema_zhang_grid_finishes(void **unused)
             assert_true(ref_loss(pb, &x, s0, (long)steps - 1) > 0.01);
         }
     }
-    /* the sweep's stationary risks (issue 15.5), against the recursion's fixed point */
-    assert_int_equal(sweep_stationary(c, pb, &res), OD_OK);
+    /* the sweep's stationary risks (issue 15.5), against the recursion's fixed point; the same
+     * bits on 1 and 2 threads */
+    assert_int_equal(sweep_stationary(c, pb, 1, &res), OD_OK);
+    size_t nst = res.O * res.NB * res.NL;
+    double *one = malloc(nst * sizeof *one);
+    assert_non_null(one);
+    memcpy(one, res.stationary, nst * sizeof *one);
+    assert_int_equal(sweep_stationary(c, pb, 2, &res), OD_OK);
+    assert_memory_equal(one, res.stationary, nst * sizeof *one);
+    free(one);
     for (size_t b = 0; b < res.NB; b++)
         for (size_t l = 0; l < res.NL; l += 7) {
             xcase x = { NQM_EMA, sp->lr.v[l], 0, 0.9, 0, sp->batch.v[b] };
@@ -559,6 +568,65 @@ static void sincos_turns_accuracy(void **unused)
     assert_true(worst_abs <= 0x1p-52);
 }
 
+/* exact_stationary (the engine's stationary_of, without the rest of the set-up) gives the bits
+ * of exact_init's stationary risk: sgd, precond, momentum and averaging, stable or not. */
+static void stationary_of_matches_init(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = sweep\n[problem]\ntype = nqm\ndim = 300\n"
+                          "[sweep]\nmode = exact\nbatch = 1, 64, inf\nlr = logspace(-3, 0.5, 9)\n"
+                          "target = 0.01\n[optimizer s]\ntype = sgd\n[optimizer p]\n"
+                          "type = precond\nprecond_power = 0.5\n[optimizer m]\ntype = momentum\n"
+                          "momentum = 0.9\n[optimizer a]\ntype = sgd\nema = 0.9\n");
+    problem *pb = tu_problem(c);
+    const sweep_params *sp = sweep_params_of(c);
+    double *s0 = exact_start_moments(pb);
+    int unstable = 0;
+    for (size_t o = 0; o < c->nopt; o++)
+        for (size_t l = 0; l < sp->lr.n; l++)
+            for (size_t b = 0; b < sp->batch.n; b++) {
+                opt_params p = c->opt[o].p;
+                p.lr = sp->lr.v[l];
+                exact e;
+                double got;
+                assert_int_equal(exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0), OD_OK);
+                double want = e.engine->stationary(e.state);
+                exact_free(&e);
+                assert_int_equal(exact_stationary(pb, c->opt[o].type, &p, sp->batch.v[b], s0, &got),
+                                 OD_OK);
+                assert_memory_equal(&got, &want, sizeof got);
+                unstable += isinf(want);
+            }
+    assert_true(unstable > 0);
+    free(s0);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* The per-thread memo behind the preconditioner's facts: the values of pow computed in place,
+ * after a change of p and back, and after a change of the curvatures at the same address. */
+static void precond_facts_memo(void **unused)
+{
+    (void)unused;
+    enum { N = 37 };
+    double h[N], c[N];
+    for (size_t i = 0; i < N; i++)
+        h[i] = 1.0 / (double)(i + 1), c[i] = 0.5 + (double)i;
+    const double ps[4] = { 0.75, 0.75, 0.25, 0.75 };   /* a hit, two misses; round 2 starts at the last p */
+    for (int round = 0; round < 2; round++) {
+        for (int j = 0; j < 4; j++) {
+            const double *hp, *cp;
+            assert_int_equal(nqm_precond_facts(h, c, N, ps[j], &hp, &cp), OD_OK);
+            for (size_t i = 0; i < N; i++) {
+                assert_true(hp[i] == pow(h[i], 1 - ps[j]));
+                assert_true(cp[i] == c[i] * pow(h[i], -2 * ps[j]));
+            }
+        }
+        h[N / 2] *= 3.0;                  /* same arrays, new values: recomputed */
+        c[N - 1] = 7.0;
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -570,6 +638,8 @@ int main(void)
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),
+        cmocka_unit_test(precond_facts_memo),
+        cmocka_unit_test(stationary_of_matches_init),
     };
     return cmocka_run_group_tests_name("nqm_exact", tests, NULL, report);
 }

@@ -188,6 +188,8 @@ const char *problem_check(const problem_params *pp, char *why, size_t len);
 /* g_i += sqrt(s / B) * sd_i * z_i, with sd_i = 1 when sd is NULL (sd: per-coordinate standard
  * deviations of one example's gradient noise); nothing for B = inf or s = 0. */
 void problem_add_gauss_noise(size_t n, const batch *b, const double *sd, double s, double *g);
+/* sum_i a_i b_i in the PROBLEM_LANES lanes below, added by problem_lanes_total (a fixed order that
+ * vectorizes; every gradient norm and recorded grad_norm is summed this way). */
 double problem_dot(size_t n, const double *a, const double *b);
 /* Partial sums of an element-wise loss (problem_type.loss_lanes): lane l holds the terms of the
  * coordinates i = l mod PROBLEM_LANES in increasing i (a fixed order that vectorizes), and the

@@ -243,19 +243,49 @@ int sweep_cell(const config *c, const problem *pb, const double *s0, size_t cell
     return montecarlo_cell(c, pb, o->type, &p, B, k.s, steps, final_loss, diverged_at);
 }
 
-int sweep_stationary(const config *c, const problem *pb, sweep_result *res)
+/* The cell visited m-th: optimizers, then learning rates, then batch sizes, then seeds, so that
+ * consecutive cells share (optimizer, lr) and the exact engines' per-thread memos of what depends
+ * on lr only (sim/theory/thread_memo.h) serve every batch size. */
+static size_t visit_order(const sweep_result *r, size_t m)
+{
+    size_t s = m % r->S, b = (m / r->S) % r->NB, l = (m / (r->S * r->NB)) % r->NL;
+    return sweep_cell_of(r, m / (r->S * r->NB * r->NL), b, l, s);
+}
+
+/* Keep the first failure in *status (shared by the threads of a parallel loop). */
+static void keep_failure(int *status, int s)
+{
+#pragma omp critical(sweep_status)
+    if (s != OD_OK && *status == OD_OK) {
+#pragma omp atomic write
+        *status = s;
+    }
+}
+
+static int failed_yet(const int *status)
+{
+    int s;
+#pragma omp atomic read
+    s = *status;
+    return s != OD_OK;
+}
+
+int sweep_stationary(const config *c, const problem *pb, int threads, sweep_result *res)
 {
     const sweep_params *sp = sweep_params_of(c);
     double *s0 = exact_start_moments(pb);
     int status = s0 ? OD_OK : OD_ENOMEM;
-    for (size_t j = 0; status == OD_OK && j < res->O * res->NB * res->NL; j++) {
-        size_t o = j / (res->NB * res->NL), b = (j / res->NL) % res->NB, l = j % res->NL;
+    const size_t n = res->O * res->NB * res->NL;
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
+    for (size_t m = 0; m < n; m++) {
+        if (failed_yet(&status))
+            continue;
+        size_t o = m / (res->NB * res->NL), l = (m / res->NB) % res->NL, b = m % res->NB;
         opt_params p = c->opt[o].p;
         p.lr = sp->lr.v[l];
-        exact e;
-        if ((status = exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0)) == OD_OK)
-            res->stationary[j] = e.engine->stationary(e.state);
-        exact_free(&e);
+        int s = exact_stationary(pb, c->opt[o].type, &p, sp->batch.v[b], s0,
+                                 &res->stationary[(o * res->NB + b) * res->NL + l]);
+        keep_failure(&status, s);
     }
     free(s0);
     return status;
@@ -299,7 +329,8 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     int status = (!todo || (sweep_params_of(c)->mode == SWEEP_EXACT && !s0)) ? OD_ENOMEM
                  : (!j && par_rank() == 0)                         ? jstatus
                                                                    : OD_OK;
-    for (size_t cell = 0; todo && cell < res->cells; cell++) {
+    for (size_t m = 0; todo && m < res->cells; m++) {
+        size_t cell = visit_order(res, m);
         if (!sweep_owns(cell, opt->shard, opt->nshards))
             continue;
         double w = sweep_cell_work(c, pb, res, cell);
@@ -330,10 +361,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
     work_meter_add(&wm, finished, work_finished);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(opt->threads)
     for (size_t i = 0; i < ntodo; i++) {
-        int failed;
-#pragma omp atomic read
-        failed = status;
-        if (failed != OD_OK)
+        if (failed_yet(&status))
             continue;
         double *v = malloc((res->T + 2) * sizeof *v);
         int s = v ? sweep_cell(c, pb, s0, todo[i], res, v, v + res->T, v + res->T + 1) : OD_ENOMEM;
@@ -344,11 +372,7 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
         free(v);
         if (s == OD_OK)
             work_meter_add(&wm, 1, sweep_cell_work(c, pb, res, todo[i]));
-#pragma omp critical(sweep_status)
-        if (s != OD_OK && status == OD_OK) {
-#pragma omp atomic write
-            status = s;
-        }
+        keep_failure(&status, s);
     }
     if (status != OD_OK && !journal_error(j, err, len))
         snprintf(err, len, "sweep cell failed: %s", od_strerror(status));

@@ -99,8 +99,9 @@ int sim_sweep(const config *c, const problem *pb, const sweep_run_opts *opt, swe
 sweep_cell_index sweep_split(const sweep_result *res, size_t cell);
 size_t sweep_cell_of(const sweep_result *res, size_t o, size_t b, size_t l, size_t s);
 
-/* Exact mode: the stationary risk of every (optimizer, batch, lr) into res->stationary. */
-int sweep_stationary(const config *c, const problem *pb, sweep_result *res);
+/* Exact mode: the stationary risk of every (optimizer, batch, lr) into res->stationary, on
+ * `threads` threads (the same values for any number). */
+int sweep_stationary(const config *c, const problem *pb, int threads, sweep_result *res);
 
 /* After every cell is known: best lr per batch (threads), the stationary risks (exact mode),
  * then /sweep and /fit into r. */

@@ -87,7 +87,7 @@ int sweep_finish(rec *r, const config *c, const problem *pb, int threads, sweep_
 {
     int status = sim_sweep_best(c, pb, threads, res);
     if (status == OD_OK && res->stationary)
-        status = sweep_stationary(c, pb, res);
+        status = sweep_stationary(c, pb, threads, res);
     if (status == OD_OK)
         status = sweep_write(r, c, res, 0);
     if (status == OD_OK)

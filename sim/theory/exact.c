@@ -57,12 +57,13 @@ static long nqm_diverged_at(void *e, double factor, long max_steps)
 
 static const exact_engine engine_nqm_sched = {
     "nqm_sched", nqm_fits, nqm_sched_supports, sizeof(nqm_sched), ns_init, ns_free,
-    st_stable_undecided, st_loss, st_no_stationary, st_steps, st_diverged_at, st_scan, NULL,
+    st_stable_undecided, st_loss, st_no_stationary, st_steps, st_diverged_at, st_scan, NULL, NULL,
 };
 
 static const exact_engine engine_nqm = {
     "nqm", nqm_fits, nqm_exact_supports, sizeof(nqm_exact), nqm_init, nqm_free, nqm_stable,
     nqm_loss, nqm_stationary, nqm_steps, nqm_diverged_at, NULL, &engine_nqm_sched,
+    nqm_exact_stationary_of,
 };
 
 /* Online Gaussian-feature regression, stepped (sim/theory/gaussreg_exact.c). */
@@ -78,7 +79,7 @@ static double gr_stationary(void *e) { return gaussreg_exact_stationary(e); }
 
 static const exact_engine engine_gaussreg = {
     "gaussreg", gr_fits, gaussreg_exact_supports, sizeof(gaussreg_exact), gr_init, gr_free,
-    gr_stable, st_loss, gr_stationary, st_steps, st_diverged_at, st_scan, &engine_gaussreg,
+    gr_stable, st_loss, gr_stationary, st_steps, st_diverged_at, st_scan, &engine_gaussreg, NULL,
 };
 
 const exact_engine *const exact_engines[] = { &engine_nqm, &engine_gaussreg, NULL };
@@ -109,6 +110,20 @@ int exact_init(exact *x, const problem *pb, const opt_type *t, const opt_params 
     int status = x->engine->init(x->state, pb, t, p, B, s0);
     if (status != OD_OK)
         exact_free(x);
+    return status;
+}
+
+int exact_stationary(const problem *pb, const opt_type *t, const opt_params *p, double B,
+                     const double *s0, double *value)
+{
+    const exact_engine *en = exact_engine_for(pb->type, p);
+    if (en && en->stationary_of && en->supports(pb->type, t, p))
+        return en->stationary_of(pb, t, p, B, s0, value);
+    exact e;
+    int status = exact_init(&e, pb, t, p, B, s0);
+    if (status == OD_OK)
+        *value = e.engine->stationary(e.state);
+    exact_free(&e);
     return status;
 }
 

@@ -35,6 +35,10 @@ typedef struct exact_engine {
     /* Optional: the engine for optimizers with a schedule, weight decay or clipping (opt_train);
      * NULL: none (this engine assumes a constant lr and the bare rule). */
     const struct exact_engine *scheduled;
+    /* Optional: *value = stationary() of init(..., B, ...) without the rest of the set-up (NULL:
+     * init, then stationary). */
+    int (*stationary_of)(const problem *pb, const opt_type *t, const opt_params *p, double B,
+                         const double *s0, double *value);
 } exact_engine;
 
 extern const exact_engine *const exact_engines[];   /* NULL-terminated registry */
@@ -55,6 +59,10 @@ typedef struct exact {
 /* OD_ENOTSUP when no engine supports (pb, t, p). */
 int exact_init(exact *x, const problem *pb, const opt_type *t, const opt_params *p, double B,
                const double *s0);
+/* *value = the stationary risk of exact_init(pb, t, p, B, s0), by the engine's stationary_of
+ * where it has one (the same value); OD_ENOTSUP as exact_init. */
+int exact_stationary(const problem *pb, const opt_type *t, const opt_params *p, double B,
+                     const double *s0, double *value);
 void exact_free(exact *x);
 
 /* E[(x_i(0) - x*_i)^2] of the problem's start: init_scale^2 + x*_i^2 for a random start,

@@ -12,11 +12,15 @@ static const long double PI_L = 3.14159265358979323846264338327950288L;
 
 double hb_coord_init(hb_coord *w, double a, double mu, double noise, double s0, int *stable)
 {
+    hb_coord_roots(w, a, mu);
+    return hb_coord_noise(w, noise, s0, stable);
+}
+
+void hb_coord_roots(hb_coord *w, double a, double mu)
+{
     long double cl = 1.0L - mu - a, bl = 1.0L + mu - a;
     long double disc = cl * cl - 4.0L * mu * a;          /* = b^2 - 4 mu, cancellation-free */
     memset(w, 0, sizeof *w);
-    w->s0 = s0;
-    w->G = noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
     w->a = a;
     w->mu = mu;
     w->c1 = (double)cl;
@@ -37,11 +41,10 @@ double hb_coord_init(hb_coord *w, double a, double mu, double noise, double s0, 
                                     : fabsl(om2) < 0.5L ? log1p((double)-om2) : log(fabs((double)r2)) };
         w->r = powdd_pair_of(x, y, (double)sq);           /* |r1| - |r2| = sqrt(disc) */
         w->om2 = (double)(1.0L - r2);
-        /* positive roots: s0 (p_k^2 - p_(k+1)^2) >= s0 (1-r1)(1+r1)(1-r2)^2 U_(k+1)^2, and the
-         * noise adds sigma^2 U_(k+1)^2 */
-        w->mono = bl >= 0 && r2 <= 1 && s0 * (double)om1 * (double)(1 + r1) * w->om2 * w->om2 >= noise;
-        if (!(x.lg < 0))
-            *stable = 0;
+        w->mono_ok = bl >= 0 && r2 <= 1;
+        w->om1 = (double)om1;
+        w->r1p = (double)(1 + r1);
+        w->unstable = !(x.lg < 0);
     } else {
         long double S = sqrtl(-disc);
         w->cplx = 1;
@@ -49,10 +52,29 @@ double hb_coord_init(hb_coord *w, double a, double mu, double noise, double s0, 
         w->tau = atan2l(S, bl) / (2 * PI_L);
         w->S = (double)S;
         w->psi = (double)(atan2l(S, cl) / PI_L);
-        if (!(mu < 1))
-            *stable = 0;
+        w->unstable = !(mu < 1);
     }
-    return w->G * (1 + mu);                               /* stationary E x^2 */
+}
+
+/* G = sigma^2/((1-mu) a (2+2mu-a)) */
+static double G_of(const hb_coord *w, double noise)
+{
+    double a = w->a, mu = w->mu;
+    return noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
+}
+
+double hb_coord_stationary(const hb_coord *w, double noise) { return G_of(w, noise) * (1 + w->mu); }
+
+double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable)
+{
+    w->s0 = s0;
+    w->G = G_of(w, noise);
+    /* positive roots: s0 (p_k^2 - p_(k+1)^2) >= s0 (1-r1)(1+r1)(1-r2)^2 U_(k+1)^2, and the
+     * noise adds sigma^2 U_(k+1)^2 */
+    w->mono = !w->cplx && w->mono_ok && s0 * w->om1 * w->r1p * w->om2 * w->om2 >= noise;
+    if (w->unstable)
+        *stable = 0;
+    return w->G * (1 + w->mu);                            /* stationary E x^2 */
 }
 
 void hb_pq(const hb_coord *w, double k, double *p, double *q)

@@ -14,11 +14,21 @@ typedef struct hb_coord {
     int mono;                     /* E[x_k^2] non-increasing in k (docs/theory.md) */
     double lrho, S, psi;          /* complex: log rho, S = sqrt(-disc), psi/pi */
     long double tau;              /* theta/2pi */
+    /* from the roots, for the parts that depend on the noise and s0 (hb_coord_noise) */
+    int unstable;                 /* spectral radius >= 1 */
+    int mono_ok;                  /* positive roots with r2 <= 1 (mono then tests the noise) */
+    double om1, r1p;              /* 1 - r1 and 1 + r1, rounded to double */
 } hb_coord;
 
 /* The constants of a coordinate with a = lr h, momentum mu, noise sigma^2 and E[x(0)^2] = s0;
  * clears *stable when the spectral radius is >= 1. Returns the stationary E[x^2]. */
 double hb_coord_init(hb_coord *w, double a, double mu, double noise, double s0, int *stable);
+/* hb_coord_init in two parts: the roots, which depend on a and mu only (the expensive part, the
+ * same for every batch size), then the noise sigma^2 and s0 (what hb_coord_init returns). */
+void hb_coord_roots(hb_coord *w, double a, double mu);
+double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable);
+/* What hb_coord_noise returns, the stationary E[x^2] G (1 + mu), without setting anything. */
+double hb_coord_stationary(const hb_coord *w, double noise);
 
 /* p_k and q_k, the first row of A^k. */
 void hb_pq(const hb_coord *w, double k, double *p, double *q);

@@ -10,6 +10,8 @@
  * E_k comes from powdd.c, stable at and near repeated roots; no eigenvalue is ever moved. */
 #include "nqm_exact.h"
 #include "nqm_hb.h"
+#include "nqm_precond.h"
+#include "thread_memo.h"
 #include "powdd.h"
 #include "../core/status.h"
 
@@ -59,15 +61,50 @@ static void ema_moment(const ema_coord *w, double k, double *c, double *noise)
                                  2 * powdd_pow(w->q, k) * Ek * w->S2 - Ek * Ek * w->S3);
 }
 
+/* ---- what depends on lr and the curvatures only, kept per thread (thread_memo.h): a sweep
+ * asks for it again at every batch size ---- */
+
+/* log r_i = log (1 - lr hp_i)^2 */
+static const double *sgd_logr(const double *hp, size_t n, double lr)
+{
+    static _Thread_local thread_memo memo;
+    const memo_part key[2] = { { &lr, 1 }, { hp, n } };
+    int hit;
+    double *v = thread_memo_find(&memo, key, 2, n * sizeof *v, &hit);
+    for (size_t i = 0; v && !hit && i < n; i++)
+        v[i] = 2 * powdd_one_minus(lr * hp[i]).lg;
+    return v;
+}
+
+/* the heavy ball's roots (hb_coord_roots) at a = lr h_i */
+static const hb_coord *hb_roots(const double *h, size_t n, double lr, double mu)
+{
+    static _Thread_local thread_memo memo;
+    const memo_part key[3] = { { &lr, 1 }, { &mu, 1 }, { h, n } };
+    int hit;
+    hb_coord *w = thread_memo_find(&memo, key, 3, n * sizeof *w, &hit);
+    for (size_t i = 0; w && !hit && i < n; i++)
+        hb_coord_roots(w + i, lr * h[i], mu);
+    return w;
+}
+
 /* ---- SGD ---- */
 
-static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, double pw,
+/* s* = sigma^2/(a (2 - a)), the stationary E x^2 (0 for r == 1: it grows linearly) */
+static double sgd_stationary_x2(double a, double noise, double lr2)
+{
+    return lr2 == 0 || noise == 0 ? 0.0 : noise / (a * (2 - a));
+}
+
+/* hp, cp: h and c, preconditioned (h^(1-p), c h^(-2p)) */
+static int init_sgd(nqm_exact *e, const double *h, const double *hp, const double *cp, double lr,
                     double B, const double *s0)
 {
     /* one block, each array on its own 64-byte line and offset by 576 bytes from the
      * previous modulo 4 KiB, so the streams of the hot loop do not alias in the cache */
     size_t stride = (e->n * sizeof(double) + 63) / 64 * 64 + 576;
-    char *block = aligned_alloc(64, 5 * stride);
+    const double *logr = sgd_logr(hp, e->n, lr);
+    char *block = logr ? aligned_alloc(64, 5 * stride) : NULL;
     if (!block)
         return OD_ENOMEM;
     double *arr[5];
@@ -78,12 +115,10 @@ static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, d
     size_t lo = 0, hi = e->n;                 /* s0 >= s* from the front, the others from the back */
     e->monotone = 1;
     for (size_t i = 0; i < e->n; i++) {
-        double hp = pw == 0 ? h[i] : pow(h[i], 1 - pw);
-        double cp = pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
-        double a = lr * hp, noise = isinf(B) ? 0.0 : lr * lr * cp / B;
-        double lr2 = 2 * powdd_one_minus(a).lg;         /* log (1-a)^2 */
+        double a = lr * hp[i], noise = isinf(B) ? 0.0 : lr * lr * cp[i] / B;
+        double lr2 = logr[i];                            /* log (1-a)^2 */
         int unit = lr2 == 0;                             /* r == 1: s(k) = s0 + k noise */
-        double ss = unit || noise == 0 ? 0.0 : noise / (a * (2 - a));
+        double ss = sgd_stationary_x2(a, noise, lr2);
         if (!(lr2 < 0))
             e->stable = 0;
         stat += h[i] * ss;
@@ -98,6 +133,8 @@ static int init_sgd(nqm_exact *e, const double *h, const double *c, double lr, d
             e->monotone = 0;
     }
     e->na = lo;
+    e->lo[0] = -708.0;
+    e->lo[1] = -40.0;
     e->stationary = e->stable ? 0.5 * stat : INFINITY;
     return OD_OK;
 }
@@ -126,23 +163,27 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
     for (size_t i = 0; i < pb->n; i++)
         l0 += h[i] * s0[i];
     e->loss0 = 0.5 * l0;
+    int hb = e->mode == NQM_HEAVY_BALL;
+    const double *hp = h, *cp = c;          /* heavy ball: no preconditioner */
+    if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
+        return OD_ENOMEM;
     if (e->mode == NQM_SGD) {
-        if (init_sgd(e, h, c, p->lr, pw, B, s0) != OD_OK) {
+        if (init_sgd(e, h, hp, cp, p->lr, B, s0) != OD_OK) {
             nqm_exact_free(e);
             return OD_ENOMEM;
         }
         return OD_OK;
     }
-    int hb = e->mode == NQM_HEAVY_BALL;
-    if (!(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
+    const hb_coord *roots = hb ? hb_roots(h, pb->n, p->lr, mu) : NULL;
+    if ((hb && !roots) || !(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
         return OD_ENOMEM;
+    if (hb)
+        memcpy(e->coord, roots, pb->n * sizeof *roots);
     double stat = 0.0;
     for (size_t i = 0; i < e->n; i++) {
-        double hp = hb || pw == 0 ? h[i] : pow(h[i], 1 - pw);
-        double cp = hb || pw == 0 ? c[i] : c[i] * pow(h[i], -2 * pw);
-        double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp / B;
-        stat += h[i] * (hb ? hb_coord_init((hb_coord *)e->coord + i, p->lr * hp, mu, noise, s0[i], &e->stable)
-                           : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp, p->ema, noise, s0[i],
+        double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp[i] / B;
+        stat += h[i] * (hb ? hb_coord_noise((hb_coord *)e->coord + i, noise, s0[i], &e->stable)
+                           : init_ema_coord((ema_coord *)e->coord + i, p->lr * hp[i], p->ema, noise, s0[i],
                                             &e->stable));
     }
     e->stationary = e->stable ? 0.5 * stat : INFINITY;
@@ -150,6 +191,45 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         nqm_exact_free(e);
         return OD_ENOMEM;
     }
+    return OD_OK;
+}
+
+int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
+                            const double *s0, double *value)
+{
+    if (!nqm_exact_supports(pb->type, type, p))
+        return OD_ENOTSUP;
+    const double *h, *c;
+    pb->type->diag_facts(pb, &h, &c);
+    double mu = param_get(type->params, p, "momentum", 0.0);
+    double pw = param_get(type->params, p, "precond_power", 0.0), lr = p->lr;
+    int hb = type->quadratic == OPT_QUAD_HEAVY_BALL, stable = 1;
+    if (!hb && p->ema > 0) {                /* averaging: the whole set-up */
+        nqm_exact e;
+        int status = nqm_exact_init(&e, pb, type, p, B, s0);
+        *value = e.stationary;
+        nqm_exact_free(&e);
+        return status;
+    }
+    const double *hp = h, *cp = c;
+    if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
+        return OD_ENOMEM;
+    const double *logr = hb ? NULL : sgd_logr(hp, pb->n, lr);
+    const hb_coord *roots = hb ? hb_roots(h, pb->n, lr, mu) : NULL;
+    if (!logr && !roots)
+        return OD_ENOMEM;
+    double stat = 0.0;                      /* in nqm_exact_init's order, the same bits */
+    for (size_t i = 0; i < pb->n; i++) {
+        double noise = isinf(B) ? 0.0 : lr * lr * cp[i] / B;
+        if (hb) {
+            stat += h[i] * hb_coord_stationary(roots + i, noise);
+            stable &= !roots[i].unstable;
+        } else {
+            stat += h[i] * sgd_stationary_x2(lr * hp[i], noise, logr[i]);
+            stable &= logr[i] < 0;
+        }
+    }
+    *value = stable ? 0.5 * stat : INFINITY;
     return OD_OK;
 }
 

@@ -25,6 +25,7 @@ typedef struct nqm_exact {
     double *logr, *hs0, *hss, *hd, *gr;   /* log r_i, h s0, h s*, h (s0 - s*), h noise (r == 1) */
     size_t na;
     int unit;             /* SGD: some r_i == 1 (noise accumulates linearly) */
+    double lo[2];         /* SGD: floors of the arguments of exp (-708) and expm1 (-40), nqm_sum.c */
     double loss0;
     double stationary;    /* lim E[L(x_k)], inf when unstable */
 } nqm_exact;
@@ -46,6 +47,10 @@ double nqm_exact_loss(const nqm_exact *e, double k);
 
 /* The stationary risk lim_k E[L(x_k)] in closed form (0 for B = inf), inf when unstable. */
 double nqm_exact_stationary(const nqm_exact *e);
+/* *value = nqm_exact_stationary after nqm_exact_init(e, pb, type, p, B, s0), without the rest
+ * of the set-up (but with averaging); OD_ENOTSUP as nqm_exact_init. */
+int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
+                            const double *s0, double *value);
 
 /* The first crossing: smallest k <= max_steps with E[L(x_k)] <= target, or -1. Exact for every
  * mode, monotone or not (branch and bound on rigorous lower bounds of E[L] over step intervals,
