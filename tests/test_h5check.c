@@ -173,7 +173,7 @@ static void refuse_attr(size_t at, int bytes, unsigned long long v, const char *
 }
 
 /* libhdf5 1.10.8 trusts these sizes and copies the value from past the message (a heap read
- * beyond the chunk: tests/fuzz-regress/h5/attr-table-overread-segv.h5 is the first case). */
+ * beyond the chunk: tests/fuzz-regress/h5/attr-shape-size-overread.h5 is the first case). */
 static void test_attr_messages(void **state)
 {
     (void)state;
