@@ -2,12 +2,14 @@
 # fuzz/run.sh BUILD SECONDS TARGET... — run each libFuzzer target for SECONDS on one core from its
 # committed seeds (fuzz/seeds/, experiments/, tests/bad-input/); new inputs go to fuzz/work/
 # (not committed), crashes to fuzz/work/TARGET-crash-*. Exit 1 when any target failed.
+# FUZZ_WORK (default fuzz/work) separates runs side by side; FUZZ_TIMEOUT (default 10 s per input)
+# gives a loaded machine room.
 BUILD=$1
 SECONDS_EACH=$2
 shift 2
 fail=0
 for t in "$@"; do
-    work=fuzz/work/$t
+    work=${FUZZ_WORK:-fuzz/work}/$t
     mkdir -p "$work/corpus"
     case $t in
     fuzz_experiment) seeds="experiments tests/bad-input" ;;
@@ -31,7 +33,7 @@ for t in "$@"; do
     LD_BIND_NOW=1
     export ASAN_OPTIONS LSAN_OPTIONS LD_BIND_NOW
     # shellcheck disable=SC2086
-    if "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout=10 -rss_limit_mb=2048 \
+    if "$BUILD/fuzz/$t" -max_total_time="$SECONDS_EACH" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=2048 \
         -max_len=65536 -close_fd_mask=3 -print_final_stats=1 -artifact_prefix="$work/" \
         "$work/corpus" $seeds >"$work/log" 2>&1; then
         grep -E '^(Done|stat::|#[0-9]+[[:space:]]+DONE)' "$work/log"

@@ -1,5 +1,6 @@
 /* tests/test_h5check.c — the file check before info/export/merge: a result file passes, a
- * truncated, foreign or bad-axis file is refused with its path, directly and through the server. */
+ * truncated, foreign, bad-axis or bad-attribute-message file is refused with its path, directly
+ * and through the server; raw object headers of version 1 and 2 read with bounds. */
 #include "testutil.h"
 #include "../sim/output/h5check.h"
 
@@ -122,11 +123,129 @@ static void test_server(void **state)
     check_all();
 }
 
+/* The first occurrence of the n bytes of s in m (len bytes), or NULL. */
+static unsigned char *find(unsigned char *m, size_t len, const char *s, size_t n)
+{
+    for (size_t i = 0; i + n <= len; i++)
+        if (!memcmp(m + i, s, n))
+            return m + i;
+    return NULL;
+}
+
+/* The bytes of path in *buf (its length returned), or 0. */
+static size_t slurp(const char *path, unsigned char **buf)
+{
+    FILE *in = fopen(path, "rb");
+    long n = in && fseek(in, 0, SEEK_END) == 0 ? ftell(in) : -1;
+    *buf = n > 0 ? malloc((size_t)n) : NULL;
+    size_t got = *buf && fseek(in, 0, SEEK_SET) == 0 ? fread(*buf, 1, (size_t)n, in) : 0;
+    if (in)
+        fclose(in);
+    return got == (size_t)n ? got : 0;
+}
+
+/* A copy of the sweep seed with one field of its first REFERENCE_LIST attribute message (a
+ * version 1 message: 8 header bytes, the name padded to 16, the type padded to 120, the space)
+ * replaced: at byte `at` of the message body, `bytes` little-endian bytes of value v. Refused by
+ * the check with reason `why`, before libhdf5 decodes the message. */
+static void refuse_attr(size_t at, int bytes, unsigned long long v, const char *why)
+{
+    unsigned char *m;
+    size_t n = slurp("fuzz/seeds/h5/sweep.h5", &m);
+    assert_true(n > 0);
+    unsigned char *name = find(m, n, "REFERENCE_LIST", 15);
+    assert_non_null(name);
+    unsigned char *body = name - 8;
+    assert_int_equal(body[0], 1);                              /* version 1 */
+    for (int i = 0; i < bytes; i++)
+        body[at + (size_t)i] = (unsigned char)(v >> (8 * i));
+    char path[128], err[2048] = "";
+    snprintf(path, sizeof path, "%s/attr.h5", dir);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(m, 1, n, out), n);
+    fclose(out);
+    free(m);
+    assert_int_equal(h5check_file(path, err, sizeof err), -1);
+    if (!strstr(err, "attribute message 'REFERENCE_LIST") || !strstr(err, why))
+        fail_msg("%s: expected '%s'", err, why);
+    remove(path);
+}
+
+/* libhdf5 1.10.8 trusts these sizes and copies the value from past the message (a heap read
+ * beyond the chunk: tests/fuzz-regress/h5/attr-shape-size-overread.h5 is the first case). */
+static void test_attr_messages(void **state)
+{
+    (void)state;
+    refuse_attr(6, 2, 45592, "do not fit its");                   /* dataspace size */
+    refuse_attr(2, 2, 60000, "do not fit its");                   /* name size */
+    refuse_attr(2, 2, 14, "name is not a string of its stated length");
+    refuse_attr(24 + 1, 2, 300, "type does not fit");             /* compound members */
+    refuse_attr(24 + 120 + 8, 8, 1000000, "value is larger than the message");  /* dims */
+    refuse_attr(0, 1, 7, "(version 7): of a version or flags optdyn does not write");
+}
+
+/* A file of the latest format (version 2 object headers: "OHDR", a continuation chunk "OCHK"),
+ * 40 attributes kept compact: its header passes; its last attribute grown past its message does
+ * not. */
+static void test_v2_header(void **state)
+{
+    (void)state;
+    char path[128], why[512] = "";
+    snprintf(path, sizeof path, "%s/v2.h5", dir);
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS), gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_libver_bounds(fapl, H5F_LIBVER_LATEST, H5F_LIBVER_LATEST);
+    H5Pset_attr_phase_change(gcpl, 100, 50);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    hid_t g = H5Gcreate2(f, "g", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    hsize_t ten = 10;
+    hid_t s = H5Screate_simple(1, &ten, NULL);
+    double v[10] = { 0 };
+    for (int i = 0; i < 40; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "attr%02d", i);
+        hid_t a = H5Acreate2(g, name, H5T_IEEE_F64LE, s, H5P_DEFAULT, H5P_DEFAULT);
+        assert_true(a >= 0 && H5Awrite(a, H5T_NATIVE_DOUBLE, v) >= 0);
+        H5Aclose(a);
+        if (i == 20)                  /* the header cannot grow in place: a new chunk follows */
+            H5Gclose(H5Gcreate2(f, "h", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT));
+    }
+    H5O_info_t oi;
+    assert_true(H5Oget_info2(g, &oi, H5O_INFO_BASIC | H5O_INFO_HDR) >= 0);
+    if (oi.hdr.version != 2 || oi.hdr.nchunks < 2)
+        fail_msg("header version %u, %u chunks", oi.hdr.version, oi.hdr.nchunks);
+    H5Sclose(s);
+    H5Gclose(g);
+    H5Pclose(gcpl);
+    H5Fclose(f);
+    H5Pclose(fapl);
+    h5check_ohdr *h = h5check_ohdr_open(path, 0, 8, 8);
+    assert_non_null(h);
+    assert_int_equal(h5check_ohdr_check(h, oi.addr, why, sizeof why), 0);
+    h5check_ohdr_free(h);
+    unsigned char *m;
+    size_t n = slurp(path, &m);
+    unsigned char *last = find(m, n, "attr39", 7);
+    assert_non_null(last);
+    last[-9 + 6] = 0xff;                      /* version 3 attribute message: its space size */
+    FILE *out = fopen(path, "wb");
+    assert_int_equal(fwrite(m, 1, n, out), n);
+    fclose(out);
+    free(m);
+    h = h5check_ohdr_open(path, 0, 8, 8);
+    assert_int_equal(h5check_ohdr_check(h, oi.addr, why, sizeof why), -1);
+    assert_non_null(strstr(why, "attribute message 'attr39'"));
+    h5check_ohdr_free(h);
+    remove(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_direct_fork),
         cmocka_unit_test(test_server),
+        cmocka_unit_test(test_attr_messages),
+        cmocka_unit_test(test_v2_header),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
 }

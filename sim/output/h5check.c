@@ -17,6 +17,7 @@ typedef struct walk {
     hsize_t fsize;       /* bytes on disk: no stored value may be larger */
     size_t objects;
     const char *obj;     /* object being checked, for messages */
+    h5check_ohdr *hdr;   /* its raw object headers */
     char *why;
     size_t len;
 } walk;
@@ -169,13 +170,32 @@ static int check_attrs(walk *w, hid_t o)
     return 0;
 }
 
+struct scale_ref {
+    walk *w;
+    int named;
+};
+
+/* The attribute messages of the object header at addr, from the raw bytes (h5check_ohdr.c). */
+static int raw_header(walk *w, haddr_t addr)
+{
+    char why[256];
+    if (h5check_ohdr_check(w->hdr, addr, why, sizeof why) != 0)
+        return fail(w, "%s: %s", w->obj, why);
+    return 0;
+}
+
+/* An axis named by a dimension list: it has a name, and its raw header passes. */
 static herr_t scale_name(hid_t did, unsigned dim, hid_t dsid, void *data)
 {
     (void)did;
     (void)dim;
+    struct scale_ref *r = data;
     char name[1024];
-    *(int *)data = H5Iget_name(dsid, name, sizeof name) > 0;
-    return 0;
+    H5O_info_t oi;
+    r->named = H5Iget_name(dsid, name, sizeof name) > 0;
+    if (!r->named || H5Oget_info2(dsid, &oi, H5O_INFO_BASIC) < 0)
+        return r->named = 0;
+    return raw_header(r->w, oi.addr) == 0 ? 0 : -1;
 }
 
 static int check_dataset(walk *w, hid_t d)
@@ -201,11 +221,11 @@ static int check_dataset(walk *w, hid_t d)
     for (int k = 0; rc == 0 && k < rank; k++) {
         /* a dimension list that fails half way (h5read's axis lookup would then leak libhdf5_hl's
          * buffers: H5DSget_num_scales frees the array, not the sequences it converted) */
-        int named = 1, scales = is_scale ? 0 : H5DSget_num_scales(d, (unsigned)k);
+        struct scale_ref r = { w, 1 };
+        int scales = is_scale ? 0 : H5DSget_num_scales(d, (unsigned)k);
         if (scales < 0 ||
-            (scales > 0 &&
-             (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &named) < 0 || !named)))
-            rc = fail(w, "%s: the axis of dimension %d cannot be read", w->obj, k);
+            (scales > 0 && (H5DSiterate_scales(d, (unsigned)k, NULL, scale_name, &r) < 0 || !r.named)))
+            rc = w->why[0] ? -1 : fail(w, "%s: the axis of dimension %d cannot be read", w->obj, k);
     }
     if (t >= 0)
         H5Tclose(t);
@@ -233,6 +253,8 @@ static herr_t check_object(hid_t f, const char *name, const H5O_info_t *info, vo
         return fail(w, "more than %d objects", H5CHECK_OBJECTS_MAX);
     if (info->type != H5O_TYPE_GROUP && info->type != H5O_TYPE_DATASET)
         return fail(w, "%s: neither a group nor a dataset", path);
+    if (raw_header(w, info->addr) != 0)
+        return -1;
     hid_t o = H5Oopen(f, name, H5P_DEFAULT);
     if (o < 0)
         return fail(w, "%s: cannot open it", path);
@@ -276,7 +298,7 @@ static int check_mark(walk *w, hid_t f, const char *name, const char *value)
 int h5check_walk(const char *path, char *why, size_t len)
 {
     struct stat st;
-    walk w = { 0, 0, "/", why, len };
+    walk w = { 0, 0, "/", NULL, why, len };
     why[0] = '\0';
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (stat(path, &st) != 0)
@@ -290,10 +312,23 @@ int h5check_walk(const char *path, char *why, size_t len)
     H5Pclose(fapl);
     if (f < 0)
         return fail(&w, "libhdf5 cannot open it");
+    hid_t fcpl = H5Fget_create_plist(f);
+    size_t sa = 0, ss = 0;
+    hsize_t base = 0;
+    if (fcpl >= 0 && H5Pget_sizes(fcpl, &sa, &ss) >= 0 && H5Pget_userblock(fcpl, &base) >= 0)
+        w.hdr = h5check_ohdr_open(path, base, (unsigned)sa, (unsigned)ss);
+    if (fcpl >= 0)
+        H5Pclose(fcpl);
+    if (!w.hdr) {
+        H5Fclose(f);
+        return fail(&w, "its object headers cannot be read");
+    }
     static const char *const marks[][2] = {
         { "program", "optdyn" }, { "version", NULL }, { "kind", NULL }, { "experiment", NULL },
     };
-    int rc = 0;
+    H5O_info_t root;     /* its raw header before libhdf5 decodes the marks */
+    int rc = H5Oget_info2(f, &root, H5O_INFO_BASIC) < 0 ? fail(&w, "/: cannot read its header")
+                                                         : raw_header(&w, root.addr);
     for (size_t i = 0; rc == 0 && i < sizeof marks / sizeof marks[0]; i++)
         rc = check_mark(&w, f, marks[i][0], marks[i][1]);
     if (rc == 0 && H5Lvisit(f, H5_INDEX_NAME, H5_ITER_INC, check_link, &w) < 0)
@@ -303,5 +338,6 @@ int h5check_walk(const char *path, char *why, size_t len)
             rc = w.why[0] ? -1 : fail(&w, "%s: its objects cannot be listed", w.obj);
     }
     H5Fclose(f);
+    h5check_ohdr_free(w.hdr);
     return rc;
 }

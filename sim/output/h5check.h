@@ -4,6 +4,7 @@
 #define OPTDYN_H5CHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Longest string (attribute or dataset element) an optdyn file may hold, in bytes. */
 #define H5CHECK_STRING_MAX ((size_t)16 << 20)
@@ -23,6 +24,18 @@ int h5check_walk(const char *path, char *why, size_t len);
  * objects walked within bounds; a candidate that is not a collection libhdf5 could load (bad
  * version, size beyond the file) is skipped. 0, or -1 with why set. */
 int h5check_heaps(const char *path, char *why, size_t len);
+
+/* The raw object headers of a file (h5check_ohdr.c): addresses count from base; sizeof_addr and
+ * sizeof_size are the file's (H5Pget_sizes). NULL if it cannot be mapped. */
+typedef struct h5check_ohdr h5check_ohdr;
+h5check_ohdr *h5check_ohdr_open(const char *path, uint64_t base, unsigned sizeof_addr,
+                                unsigned sizeof_size);
+void h5check_ohdr_free(h5check_ohdr *h);
+
+/* The object header at addr (version 1 or 2, every chunk): each attribute message's name, type,
+ * shape and value within the message, of a type optdyn writes, neither shared nor in dense
+ * storage. 0, or -1 with why set. Run before libhdf5 decodes the attributes. */
+int h5check_ohdr_check(h5check_ohdr *h, uint64_t addr, char *why, size_t len);
 
 /* h5check_walk in a child process (with an address-space limit and an alarm where available):
  * 0, or -1 with err = "not a readable optdyn file: PATH: why" (the child's reason, or the signal

@@ -1,0 +1,269 @@
+/* sim/output/h5check_ohdr.c — the attribute messages of an object header, read from the raw bytes
+ * with bounds: libhdf5 1.10.8 decodes them trusting their name, type, space and value sizes. */
+#include "h5check.h"
+
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* libhdf5 1.10.8's H5O_attr_decode copies name_len bytes of name, decodes the type and space
+ * without a bound, then copies npoints x type size bytes of value from after the space: a corrupt
+ * message makes it read past the object header chunk that holds it (HDF5 1.14 added the same
+ * bounds: "ran off end of input buffer while decoding"). Here every size must fit its message.
+ *
+ * Object header v1: version 1, reserved, messages (2), refcount (4), chunk size (4), 4 padding;
+ *   message: type (2), size (2, a multiple of 8), flags (1), reserved (3), body.
+ * Object header v2: "OHDR", version 2, flags, [4 times x 4 if flags & 0x20], [2 x 2 if flags &
+ *   0x10], chunk size (1 << (flags & 3) bytes), messages, checksum (4); message: type (1), size
+ *   (2), flags (1), [creation order (2) if header flags & 0x04]; continuation chunks "OCHK" ... crc.
+ * Continuation message (type 0x10): address, length of the next chunk. Attribute (0x0C): version,
+ *   flags, name size, type size, space size (2 each), [encoding (1) in v3], name, type, space
+ *   (each padded to 8 in v1), value. */
+enum {
+    MSG_CONT = 0x10, MSG_ATTR = 0x0C, MSG_ATTR_INFO = 0x15, MSG_SHARED = 0x02,
+    MAX_CHUNKS = 4096, MAX_TYPE_DEPTH = 8, MAX_RANK = 32
+};
+
+struct h5check_ohdr {
+    const unsigned char *m;
+    size_t n;
+    uint64_t base;          /* addresses count from here (the user block) */
+    unsigned sa, ss;        /* bytes of an address, of a length */
+    char *why;
+    size_t len;
+    uint64_t next[MAX_CHUNKS][2];     /* continuation chunks found: address, length */
+};
+
+static uint64_t le(const unsigned char *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static int bad(h5check_ohdr *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int bad(h5check_ohdr *h, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(h->why, h->len, fmt, ap);
+    va_end(ap);
+    return -1;
+}
+
+h5check_ohdr *h5check_ohdr_open(const char *path, uint64_t base, unsigned sizeof_addr,
+                                unsigned sizeof_size)
+{
+    h5check_ohdr *h = malloc(sizeof *h);
+    int fd = open(path, O_RDONLY);
+    struct stat st;
+    if (!h || fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0 || sizeof_addr < 2 ||
+        sizeof_addr > 8 || sizeof_size < 2 || sizeof_size > 8) {
+        if (fd >= 0)
+            close(fd);
+        free(h);
+        return NULL;
+    }
+    memset(h, 0, sizeof *h);
+    h->n = (size_t)st.st_size;
+    h->m = mmap(NULL, h->n, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (h->m == MAP_FAILED) {
+        free(h);
+        return NULL;
+    }
+    h->base = base;
+    h->sa = sizeof_addr;
+    h->ss = sizeof_size;
+    return h;
+}
+
+void h5check_ohdr_free(h5check_ohdr *h)
+{
+    if (h)
+        munmap((void *)h->m, h->n);
+    free(h);
+}
+
+/* The encoded length of the datatype at p (at most n bytes), its element size in *esize; 0 if it
+ * does not fit or is not one optdyn writes (integer, float, string, reference, compound, vlen). */
+static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, uint64_t *esize,
+                       int depth)
+{
+    if (n < 8 || depth > MAX_TYPE_DEPTH)
+        return 0;
+    unsigned cls = p[0] & 0x0f, ver = p[0] >> 4;
+    uint64_t size = le(p + 4, 4), sub;
+    size_t at = 8, k;
+    *esize = size;
+    switch (cls) {
+    case 0: return n >= 12 ? 12 : 0;          /* integer: offset, precision */
+    case 1: return n >= 20 ? 20 : 0;          /* float: offset, precision, exponent, mantissa */
+    case 3:                                   /* string, reference: no properties */
+    case 7: return 8;
+    case 9:                                   /* variable length: the base type; stored as a */
+        k = type_len(h, p + 8, n - 8, &sub, depth + 1);  /* length and a global heap id */
+        *esize = 4 + h->sa + 4;
+        return k ? 8 + k : 0;
+    case 6:                                   /* compound: its members */
+        if (ver < 1 || ver > 3)
+            return 0;
+        for (unsigned i = 0, members = (unsigned)le(p + 1, 2); i < members; i++) {
+            const unsigned char *name = memchr(p + at, 0, n - at);
+            if (!name)
+                return 0;
+            size_t nl = (size_t)(name - (p + at)) + 1;
+            at += ver < 3 ? (nl + 7) / 8 * 8 : nl;
+            size_t fixed = ver == 1 ? 32 : ver == 2 ? 4
+                         : size < 256 ? 1 : size < 65536 ? 2 : size < (1u << 24) ? 3 : 4;
+            if (at > n || n - at < fixed || (ver == 1 && p[at + 4] != 0))   /* no arrays */
+                return 0;
+            at += fixed;
+            if (!(k = type_len(h, p + at, n - at, &sub, depth + 1)))
+                return 0;
+            at += k;
+        }
+        return at;
+    default: return 0;
+    }
+}
+
+/* Points of the dataspace at p (at most n bytes) in *np; 0, or -1. */
+static int space_points(const h5check_ohdr *h, const unsigned char *p, size_t n, uint64_t *np)
+{
+    if (n < 4 || p[0] < 1 || p[0] > 2 || p[1] > MAX_RANK || (p[2] & ~1u))
+        return -1;
+    unsigned rank = p[1], hdr = p[0] == 1 ? 8 : 4;
+    if (p[0] == 2 && (p[3] > 2 || (p[3] != 1) != (rank == 0)))
+        return -1;                            /* v2: scalar or null has rank 0, simple not */
+    if (n < hdr || (n - hdr) / h->ss < (size_t)rank * ((p[2] & 1) + 1))
+        return -1;
+    *np = p[0] == 2 && p[3] == 2 ? 0 : 1;
+    for (unsigned i = 0; i < rank; i++) {
+        uint64_t d = le(p + hdr + (size_t)i * h->ss, h->ss);
+        if (d && *np > UINT64_MAX / d)
+            return -1;
+        *np *= d;
+    }
+    return 0;
+}
+
+/* One attribute message (body b of n bytes, in the header at addr). */
+static int check_attr(h5check_ohdr *h, uint64_t addr, const unsigned char *b, size_t n)
+{
+    if (n < 9)
+        return bad(h, "object header at %llu: an attribute message of %zu bytes",
+                   (unsigned long long)addr, n);
+    size_t nl = le(b + 2, 2), tl = le(b + 4, 2), sl = le(b + 6, 2), at = b[0] == 3 ? 9 : 8;
+    size_t a8 = b[0] == 1 ? 7 : 0;            /* v1 pads each part to 8 bytes */
+    size_t name = at, type = name + ((nl + a8) & ~a8), space = type + ((tl + a8) & ~a8);
+    size_t value = space + ((sl + a8) & ~a8);
+    uint64_t esize = 0, np = 0;
+    char fit[160];
+    snprintf(fit, sizeof fit, "its name (%zu bytes), type (%zu) and shape (%zu) do not fit its %zu "
+             "bytes", nl, tl, sl, n);
+    const char *why = NULL;
+    if (b[0] < 1 || b[0] > 3 || (b[0] > 1 && b[1] != 0))
+        why = "of a version or flags optdyn does not write (versions 1-3, unshared)";
+    else if (nl < 2 || value > n)
+        why = fit;
+    else if (b[name + nl - 1] != 0 || strlen((const char *)b + name) != nl - 1)
+        why = "its name is not a string of its stated length";
+    else if (type_len(h, b + type, tl, &esize, 0) == 0)
+        why = "its type does not fit or is not one optdyn writes";
+    else if (space_points(h, b + space, sl, &np) != 0)
+        why = "its shape does not fit";
+    else if (esize && np > (uint64_t)(n - value) / esize)
+        why = "its value is larger than the message";
+    if (!why)
+        return 0;
+    return bad(h, "object header at %llu: attribute message '%.*s' (version %u): %s",
+               (unsigned long long)addr,
+               (int)strnlen((const char *)b + name, n - name < 64 ? n - name : 64),
+               (const char *)b + name, b[0], why);
+}
+
+/* The messages of one chunk (p .. p + n): attributes checked, continuations queued in next. */
+static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
+                       const unsigned char *p, size_t n, size_t *nnext)
+{
+    size_t mh = v2 ? 4 + ((oflags & 0x04) ? 2 : 0) : 8, at = 0;
+    while (n - at >= mh) {
+        unsigned type = v2 ? p[at] : (unsigned)le(p + at, 2), flags = p[at + (v2 ? 3 : 4)];
+        size_t size = le(p + at + (v2 ? 1 : 2), 2);
+        at += mh;
+        if (size > n - at || (!v2 && size % 8))
+            return bad(h, "object header at %llu: a message of %zu bytes beyond its chunk",
+                       (unsigned long long)addr, size);
+        const unsigned char *b = p + at;
+        if (type == MSG_ATTR && (flags & MSG_SHARED))
+            return bad(h, "object header at %llu: a shared attribute message (optdyn writes "
+                       "none)", (unsigned long long)addr);
+        if (type == MSG_ATTR && check_attr(h, addr, b, size) != 0)
+            return -1;
+        if (type == MSG_ATTR_INFO && size >= 2 + ((b[1] & 1) ? 2 : 0) + h->sa &&
+            le(b + 2 + ((b[1] & 1) ? 2 : 0), h->sa) != UINT64_MAX >> (64 - 8 * h->sa))
+            return bad(h, "object header at %llu: attributes in dense storage (optdyn writes "
+                       "none)", (unsigned long long)addr);
+        if (type == MSG_CONT) {
+            if (size < h->sa + h->ss || *nnext == MAX_CHUNKS)
+                return bad(h, "object header at %llu: a bad continuation message",
+                           (unsigned long long)addr);
+            h->next[*nnext][0] = le(b, h->sa);
+            h->next[(*nnext)++][1] = le(b + h->sa, h->ss);
+        }
+        at += size;
+    }
+    return 0;
+}
+
+/* The byte range [a, a + len) of the file (address a from the base); NULL if outside it. */
+static const unsigned char *range(const h5check_ohdr *h, uint64_t a, uint64_t len)
+{
+    if (a > UINT64_MAX - h->base || (a += h->base) > h->n || len > h->n - a)
+        return NULL;
+    return h->m + a;
+}
+
+int h5check_ohdr_check(h5check_ohdr *h, uint64_t addr, char *why, size_t len)
+{
+    size_t nnext = 0;
+    h->why = why;
+    h->len = len;
+    const unsigned char *p = range(h, addr, 16);
+    if (!p)
+        return bad(h, "object header at %llu: beyond the file", (unsigned long long)addr);
+    int v2 = !memcmp(p, "OHDR", 4);
+    unsigned oflags = v2 ? p[5] : 0;
+    size_t at = v2 ? 6 + ((oflags & 0x20) ? 16 : 0) + ((oflags & 0x10) ? 4 : 0) : 16;
+    unsigned csize_len = v2 ? 1u << (oflags & 3) : 4;
+    if (v2 ? p[4] != 2 : p[0] != 1)
+        return bad(h, "object header at %llu: not one of version 1 or 2",
+                   (unsigned long long)addr);
+    const unsigned char *q = range(h, addr, at + csize_len);
+    uint64_t csize = q ? le(q + (v2 ? at : 8), csize_len) : 0;
+    if (v2)
+        at += csize_len;
+    if (!q || !(q = range(h, addr, at)) || csize > UINT64_MAX - at - 4 ||
+        !(q = range(h, addr, at + csize + (v2 ? 4 : 0))))
+        return bad(h, "object header at %llu: its first chunk is beyond the file",
+                   (unsigned long long)addr);
+    if (check_chunk(h, addr, v2, oflags, q + at, csize, &nnext) != 0)
+        return -1;
+    for (size_t i = 0; i < nnext; i++) {
+        size_t skip = v2 ? 4 : 0;             /* "OCHK" first and a checksum last in v2 */
+        q = range(h, h->next[i][0], h->next[i][1]);
+        if (!q || h->next[i][1] < 2 * skip || (v2 && memcmp(q, "OCHK", 4)))
+            return bad(h, "object header at %llu: a continuation chunk beyond the file",
+                       (unsigned long long)addr);
+        if (check_chunk(h, addr, v2, oflags, q + skip, h->next[i][1] - 2 * skip, &nnext) != 0)
+            return -1;
+    }
+    return 0;
+}
