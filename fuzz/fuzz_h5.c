@@ -3,13 +3,16 @@
  * input in MERGE_EVERY (by the same hash; a merge recomputes a sweep's best rates and fits),
  * `optdyn merge` (as a shard), through the CLI functions themselves (file checks through a check
  * server). An exit code outside {0, 1, 2}, a
- * crash, hang or sanitizer report is a defect. */
+ * crash, hang or sanitizer report is a defect. A checking child that dies of a sanitizer report
+ * leaves a copy of the file it was checking next to its report (save_child_input). */
 #include "fuzz_build.h"
 
 #include "../sim/cli/cli.h"
 #include "../sim/output/h5check.h"
 #include "../sim/output/h5read.h"
 
+#include <fcntl.h>
+#include <sanitizer/common_interface_defs.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,45 @@ int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char dir[64], in[96], out[96];
+static char child_prefix[512];    /* the sanitizers' log_path ("child" in the current directory) */
+
+/* Death callback of the check server and its walkers (set before the server is forked; libFuzzer
+ * replaces it in this process with its own, which saves the input as crash-*): the file under
+ * check is `in`, which this process leaves in place until the walker has ended, so a walker's
+ * sanitizer report PREFIX.PID gets its input as PREFIX-input.PID.h5. Only async-signal-safe
+ * calls: the callback runs inside the sanitizer's Die(). */
+static void save_child_input(void)
+{
+    char dst[600], buf[4096], msg[700];
+    long pid = (long)getpid();
+    int n = snprintf(dst, sizeof dst, "%s-input.%ld.h5", child_prefix, pid);
+    int src = open(in, O_RDONLY), fd = -1;
+    if (n > 0 && (size_t)n < sizeof dst && src >= 0)
+        fd = open(dst, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    ssize_t got = 0;
+    while (fd >= 0 && (got = read(src, buf, sizeof buf)) > 0)
+        if (write(fd, buf, (size_t)got) != got)
+            got = -1;
+    n = snprintf(msg, sizeof msg, "fuzz_h5: process %ld (file check) died; %s %s\n", pid,
+                 fd >= 0 && got == 0 ? "its input saved as" : "could not save its input as", dst);
+    if (n > 0 && write(2, msg, (size_t)n < sizeof msg ? (size_t)n : sizeof msg - 1) < 0)
+        n = 0;
+    if (fd >= 0)
+        close(fd);
+    if (src >= 0)
+        close(src);
+}
+
+/* child_prefix from ASAN_OPTIONS' log_path (fuzz/run.sh sets $work/child), else "child". */
+static void set_child_prefix(void)
+{
+    const char *o = getenv("ASAN_OPTIONS"), *p = o ? strstr(o, "log_path=") : NULL;
+    size_t n = p ? strcspn(p + 9, ":") : 0;
+    if (n == 0 || n >= sizeof child_prefix || (n == 6 && !strncmp(p + 9, "stderr", 6)))
+        snprintf(child_prefix, sizeof child_prefix, "child");
+    else
+        snprintf(child_prefix, sizeof child_prefix, "%.*s", (int)n, p + 9);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
@@ -36,7 +78,9 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     }
     snprintf(in, sizeof in, "%s/in.h5", dir);
     snprintf(out, sizeof out, "%s/merged.h5", dir);
-    setenv("OPTDYN_H5CHECK_SECONDS", "5", 1);     /* a hang in libhdf5 ends well before -timeout */
+    setenv("OPTDYN_H5CHECK_SECONDS", "5", 1);
+    set_child_prefix();
+    __sanitizer_set_death_callback(save_child_input);     /* a hang in libhdf5 ends well before -timeout */
     /* The file check forks per input: through a server forked now, while this process is
      * small, a fork costs a fraction of one of the grown fuzzer's (whose page-table copy took
      * 78 % of the time without it). */

@@ -20,7 +20,7 @@ for t in "$@"; do
     echo "== $t: $SECONDS_EACH s"
     # A small ASan quarantine keeps the process small: fuzz_h5 forks (the file check) per input,
     # and a fork copies the page tables of everything the process has touched. Reports of such a
-    # child go to $work/child.PID.
+    # child go to $work/child.PID, its input to $work/child-input.PID.h5 (fuzz/fuzz_h5.c).
     ASAN_OPTIONS="${FUZZ_ASAN_OPTIONS:-quarantine_size_mb=16}:log_path=$PWD/$work/child"
     # fuzz_h5 also skips symbolizing reports (an llvm-symbolizer per contained child crash cost
     # 15 % of its time): replay a saved input to read a report with symbols. Its checking children
@@ -38,10 +38,10 @@ for t in "$@"; do
         "$work/corpus" $seeds >"$work/log" 2>&1; then
         grep -E '^(Done|stat::|#[0-9]+[[:space:]]+DONE)' "$work/log"
         # fuzz_h5's file check runs in a child; a crash there (inside libhdf5 on a corrupt file)
-        # is contained (exit 2) but libFuzzer's handler, inherited, still saves the input
+        # is contained (exit 2); the harness saves the child's input next to its report
         n=$(find "$work" -maxdepth 1 -name 'child.*' | wc -l)
         [ "$n" -eq 0 ] || echo "$t: $n inputs crashed the file-check child (contained; reports" \
-            "$work/child.*, inputs $work/crash-*)"
+            "$work/child.PID, inputs $work/child-input.PID.h5)"
     else
         fail=1
         echo "FAILED: $t (log: $work/log)"

@@ -33,6 +33,18 @@ for f in attr-shape-size-overread attr-message-close-segv; do
     expect 2 "info $f.h5" "$OPTDYN" info "tests/fuzz-regress/h5/$f.h5"
     grep -q "object header at [0-9]*: attribute message" "$tmp/err" && ok || bad "$f: $(cat "$tmp/err")"
 done
+# a string attribute whose global heap object is larger than its length: libhdf5 copied the
+# object's 20,000 bytes into a buffer of 4,104 (an ASan report in the check's child, a free()
+# abort of it in release builds); refused since from the raw bytes (README there)
+expect 2 "info gheap-object-size-write.h5" "$OPTDYN" info tests/fuzz-regress/h5/gheap-object-size-write.h5
+grep -q "global heap object 39 at 2048 holds 20000 bytes where its value claims 279" "$tmp/err" && ok ||
+    bad "gheap object size: $(cat "$tmp/err")"
+# the two fuzz_h5 findings in H5HG_read that did not replay alone: heap references to an object
+# index absent from the collection (libhdf5 indexes its object table past its end)
+for f in gheap-index-absent-write:1793 gheap-index-absent-wild-read:2049; do
+    expect 2 "info ${f%:*}.h5" "$OPTDYN" info "tests/fuzz-regress/h5/${f%:*}.h5"
+    grep -q "global heap object ${f#*:}: not in its collection" "$tmp/err" && ok || bad "${f%:*}: $(cat "$tmp/err")"
+done
 "$OPTDYN" run -q -o "$tmp/flags.h5" --set run.steps=20000 fuzz/seeds/h5-src/trajectory.ini ||
     bad "run for the build flags"
 if ! "$OPTDYN" info "$tmp/flags.h5" 2>/dev/null | grep -q "cflags = .*fsanitize"; then
@@ -52,9 +64,11 @@ if ! "$OPTDYN" info "$tmp/flags.h5" 2>/dev/null | grep -q "cflags = .*fsanitize"
     rc=$?
     [ "$rc" -eq 2 ] && grep -q "libhdf5 crashed reading it (signal 11" "$tmp/err" && ok ||
         bad "contained SIGSEGV: exit $rc: $(cat "$tmp/err")"
-    # the check's child has an address-space budget in release builds only (not under ASan)
+    # the check's child has an address-space budget in release builds only (not under ASan); this
+    # file no longer reaches it: its length differs from its heap object's (README there)
     expect 2 "info vlen-length-2gib.h5" "$OPTDYN" info tests/fuzz-regress/release/vlen-length-2gib.h5
-    grep -q "cannot read its strings" "$tmp/err" && ok || bad "vlen length: $(cat "$tmp/err")"
+    grep -q "global heap object 20 at 2048 holds 13 bytes where its value claims 1073741837" "$tmp/err" &&
+        ok || bad "vlen length: $(cat "$tmp/err")"
 fi
 for f in tests/fuzz-regress/experiment/*.ini; do
     [ -e "$f" ] || continue

@@ -1,10 +1,12 @@
 /* tests/test_h5check.c — the file check before info/export/merge: a result file passes, a
  * truncated, foreign, bad-axis or bad-attribute-message file is refused with its path, directly
- * and through the server; raw object headers of version 1 and 2 read with bounds. */
+ * and through the server; raw object headers of version 1 and 2 read with bounds; global heap
+ * references of string attributes checked against their collections. */
 #include "testutil.h"
 #include "../sim/output/h5check.h"
 
 #include <hdf5.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -239,6 +241,78 @@ static void test_v2_header(void **state)
     remove(path);
 }
 
+static uint64_t le64(const unsigned char *p, int n)
+{
+    uint64_t v = 0;
+    for (int i = n - 1; i >= 0; i--)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static void put(unsigned char *p, int n, uint64_t v)
+{
+    for (int i = 0; i < n; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+/* A copy of onestep.h5 whose root attribute "program" ("optdyn", a variable-length string: length
+ * 6, global heap collection address, object index) has one field of its heap reference, or of the
+ * collection it names, changed (what: 0 the length, 1 the address, 2 the index, 3 the collection
+ * size, 4 the object's size) to v: refused by the check with reason `why`, before libhdf5's
+ * H5HG_read copies the object's size into a buffer of the length's. */
+static void refuse_heap(int what, uint64_t v, const char *why)
+{
+    unsigned char *m, id[16];
+    size_t n = slurp("fuzz/seeds/h5/onestep.h5", &m);
+    unsigned char *g = find(m, n, "GCOL\1", 5), *obj = NULL, *ref;
+    assert_non_null(g);
+    uint64_t ga = (uint64_t)(g - m), csize = le64(g + 8, 8);
+    for (uint64_t p = 16; !obj && p + 16 <= csize && le64(g + p, 2) != 0;
+         p += 16 + ((le64(g + p + 8, 8) + 7) & ~(uint64_t)7))
+        if (le64(g + p + 8, 8) == 6 && !memcmp(g + p + 16, "optdyn", 6))
+            obj = g + p;
+    assert_non_null(obj);
+    put(id, 4, 6);
+    put(id + 4, 8, ga);
+    put(id + 12, 4, le64(obj, 2));
+    ref = find(m, n, (const char *)id, 16);
+    assert_non_null(ref);
+    switch (what) {
+    case 0: put(ref, 4, v); break;
+    case 1: put(ref + 4, 8, v); break;
+    case 2: put(ref + 12, 4, v); break;
+    case 3: put(g + 8, 8, v); break;
+    default: put(obj + 8, 8, v); break;
+    }
+    char path[128], err[2048] = "";
+    snprintf(path, sizeof path, "%s/heap.h5", dir);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(m, 1, n, out), n);
+    fclose(out);
+    free(m);
+    assert_int_equal(h5check_file(path, err, sizeof err), -1);
+    /* a collection changed fails for the first string of the root header that lives there */
+    const char *attr = what == 3 ? "message 'experiment'" : "message 'program'";
+    if (!strstr(err, attr) || !strstr(err, why))
+        fail_msg("%s: expected %s, '%s'", err, attr, why);
+    remove(path);
+}
+
+/* The global heap reference of a string attribute, checked against the raw collection
+ * (tests/fuzz-regress/h5/gheap-object-size-write.h5: libhdf5 wrote 20,000 bytes into 4,104). */
+static void test_heap_refs(void **state)
+{
+    (void)state;
+    refuse_heap(0, 5, "holds 6 bytes where its value claims 5");
+    refuse_heap(0, 7, "holds 6 bytes where its value claims 7");
+    refuse_heap(1, 8, "no heap collection at 8");
+    refuse_heap(1, (uint64_t)1 << 40, "no heap collection at");
+    refuse_heap(2, 999, "global heap object 999: not in its collection");
+    refuse_heap(3, 1000000, "(1000000 bytes) is beyond the file");
+    refuse_heap(4, 5, "holds 5 bytes where its value claims 6");    /* still fits its 8 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -246,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_server),
         cmocka_unit_test(test_attr_messages),
         cmocka_unit_test(test_v2_header),
+        cmocka_unit_test(test_heap_refs),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
 }

@@ -34,7 +34,9 @@ void h5check_ohdr_free(h5check_ohdr *h);
 
 /* The object header at addr (version 1 or 2, every chunk): each attribute message's name, type,
  * shape and value within the message, of a type optdyn writes, neither shared nor in dense
- * storage. 0, or -1 with why set. Run before libhdf5 decodes the attributes. */
+ * storage; a variable-length value's global heap references each to an object of its collection
+ * (inside the file) of the size the value states. 0, or -1 with why set. Run before libhdf5
+ * decodes the attributes. */
 int h5check_ohdr_check(h5check_ohdr *h, uint64_t addr, char *why, size_t len);
 
 /* h5check_walk in a child process (with an address-space limit and an alarm where available):

@@ -23,7 +23,8 @@
  *   (2), flags (1), [creation order (2) if header flags & 0x04]; continuation chunks "OCHK" ... crc.
  * Continuation message (type 0x10): address, length of the next chunk. Attribute (0x0C): version,
  *   flags, name size, type size, space size (2 each), [encoding (1) in v3], name, type, space
- *   (each padded to 8 in v1), value. */
+ *   (each padded to 8 in v1), value; a variable-length value (string or sequence) also refers to
+ *   a global heap object (heap_ref), whose bounds libhdf5 trusts as well. */
 enum {
     MSG_CONT = 0x10, MSG_ATTR = 0x0C, MSG_ATTR_INFO = 0x15, MSG_SHARED = 0x02,
     MAX_CHUNKS = 4096, MAX_TYPE_DEPTH = 8, MAX_RANK = 32
@@ -154,6 +155,69 @@ static int space_points(const h5check_ohdr *h, const unsigned char *p, size_t n,
     return 0;
 }
 
+/* The byte range [a, a + len) of the file (address a from the base); NULL if outside it. */
+static const unsigned char *range(const h5check_ohdr *h, uint64_t a, uint64_t len)
+{
+    if (a > UINT64_MAX - h->base || (a += h->base) > h->n || len > h->n - a)
+        return NULL;
+    return h->m + a;
+}
+
+/* The global heap object a variable-length value refers to (v: length (4), collection address,
+ * object index (4)), each element bsize bytes: libhdf5 1.10.8 allocates what the length claims,
+ * then H5HG_read copies the object's own size into it from whatever its index finds (nothing
+ * checked). Here the collection ("GCOL", version 1, 3 reserved, size) lies in the file, its
+ * objects (index (2), references (2), reserved (4), size, data padded to 8; index 0 the free
+ * space, whose size counts its header) fit it as libhdf5 walks them, the index is among them and
+ * its size is the length's. NULL, or why (in buf). */
+static const char *heap_ref(const h5check_ohdr *h, const unsigned char *v, uint64_t bsize,
+                            char *buf, size_t blen)
+{
+    uint64_t n = le(v, 4), ga = le(v + 4, h->sa), want = n * bsize, size = 0;
+    unsigned idx = (unsigned)le(v + 4 + h->sa, 4), hdr = 8 + h->ss, found = 0;
+    const unsigned char *g = range(h, ga, hdr), *c;
+    uint64_t csize = g ? le(g + 8, h->ss) : 0;
+    if (ga == 0 && n == 0)
+        return NULL;                          /* a null value: libhdf5 reads no heap */
+    if (bsize && want / bsize != n)
+        snprintf(buf, blen, "global heap object: a length of %llu elements of %llu bytes",
+                 (unsigned long long)n, (unsigned long long)bsize);
+    else if (!g || memcmp(g, "GCOL\1", 5) != 0)
+        snprintf(buf, blen, "global heap object %u: no heap collection at %llu", idx,
+                 (unsigned long long)ga);
+    else if (csize < hdr || !(c = range(h, ga, csize)))
+        snprintf(buf, blen, "global heap object %u: its collection at %llu (%llu bytes) is "
+                 "beyond the file", idx, (unsigned long long)ga, (unsigned long long)csize);
+    else {
+        for (uint64_t p = hdr; p < csize && csize - p >= hdr;) {
+            unsigned i = (unsigned)le(c + p, 2);
+            uint64_t os = le(c + p + 8, h->ss);
+            uint64_t need = i == 0 ? os : os > csize ? 0 : hdr + ((os + 7) & ~(uint64_t)7);
+            if (need == 0 || need > csize - p) {
+                snprintf(buf, blen, "global heap object %u of %llu bytes does not fit its "
+                         "collection at %llu (%llu bytes)", i, (unsigned long long)os,
+                         (unsigned long long)ga, (unsigned long long)csize);
+                return buf;
+            }
+            if (i == idx && i > 0) {          /* libhdf5 keeps the last of a repeated index */
+                found = 1;
+                size = os;
+            }
+            p += need;
+        }
+        if (!found)
+            snprintf(buf, blen, "global heap object %u: not in its collection at %llu", idx,
+                     (unsigned long long)ga);
+        else if (size != want)
+            snprintf(buf, blen, "global heap object %u at %llu holds %llu bytes where its value "
+                     "claims %llu", idx, (unsigned long long)ga, (unsigned long long)size,
+                     (unsigned long long)want);
+        else
+            return NULL;
+    }
+    return buf;
+}
+
 /* One attribute message (body b of n bytes, in the header at addr). */
 static int check_attr(h5check_ohdr *h, uint64_t addr, const unsigned char *b, size_t n)
 {
@@ -181,6 +245,11 @@ static int check_attr(h5check_ohdr *h, uint64_t addr, const unsigned char *b, si
         why = "its shape does not fit";
     else if (esize && np > (uint64_t)(n - value) / esize)
         why = "its value is larger than the message";
+    uint64_t bsize = 0;
+    char heap[200];
+    if (!why && (b[type] & 0x0f) == 9 && type_len(h, b + type + 8, tl - 8, &bsize, 1))
+        for (uint64_t i = 0; !why && i < np; i++)   /* variable length: each global heap object */
+            why = heap_ref(h, b + value + i * esize, bsize, heap, sizeof heap);
     if (!why)
         return 0;
     return bad(h, "object header at %llu: attribute message '%.*s' (version %u): %s",
@@ -221,14 +290,6 @@ static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
         at += size;
     }
     return 0;
-}
-
-/* The byte range [a, a + len) of the file (address a from the base); NULL if outside it. */
-static const unsigned char *range(const h5check_ohdr *h, uint64_t a, uint64_t len)
-{
-    if (a > UINT64_MAX - h->base || (a += h->base) > h->n || len > h->n - a)
-        return NULL;
-    return h->m + a;
 }
 
 int h5check_ohdr_check(h5check_ohdr *h, uint64_t addr, char *why, size_t len)
