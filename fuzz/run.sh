@@ -2,14 +2,15 @@
 # fuzz/run.sh BUILD SECONDS TARGET... — run each libFuzzer target for SECONDS on one core from its
 # committed seeds (fuzz/seeds/, experiments/, tests/bad-input/); new inputs go to fuzz/work/
 # (not committed), crashes to fuzz/work/TARGET-crash-*. Exit 1 when any target failed.
-# FUZZ_WORK (default fuzz/work) separates runs side by side; FUZZ_TIMEOUT (default 10 s per input)
-# gives a loaded machine room.
+# FUZZ_WORK (default fuzz/work; relative to the current folder, or absolute) separates runs
+# side by side; FUZZ_TIMEOUT (default 10 s per input) gives a loaded machine room.
 BUILD=$1
 SECONDS_EACH=$2
 shift 2
 fail=0
 for t in "$@"; do
     work=${FUZZ_WORK:-fuzz/work}/$t
+    case $work in /*) ;; *) work=$PWD/$work ;; esac
     mkdir -p "$work/corpus"
     case $t in
     fuzz_experiment) seeds="experiments tests/bad-input" ;;
@@ -21,7 +22,7 @@ for t in "$@"; do
     # A small ASan quarantine keeps the process small: fuzz_h5 forks (the file check) per input,
     # and a fork copies the page tables of everything the process has touched. Reports of such a
     # child go to $work/child.PID, its input to $work/child-input.PID.h5 (fuzz/fuzz_h5.c).
-    ASAN_OPTIONS="${FUZZ_ASAN_OPTIONS:-quarantine_size_mb=16}:log_path=$PWD/$work/child"
+    ASAN_OPTIONS="${FUZZ_ASAN_OPTIONS:-quarantine_size_mb=16}:log_path=$work/child"
     # fuzz_h5 also skips symbolizing reports (an llvm-symbolizer per contained child crash cost
     # 15 % of its time): replay a saved input to read a report with symbols. Its checking children
     # bind every symbol once, in the server, not per fork (LD_BIND_NOW: -10 % per input). Malloc
