@@ -8,7 +8,12 @@ FUZZ_SECONDS ?= 300
 fuzz:
 	@$(MAKE) --no-print-directory FUZZ=1 fuzz-run
 
-ifeq ($(FUZZ),1)
+ifneq ($(FUZZ),1)
+# `make fuzz-bins` (build only) in the fuzz tree, as `make fuzz` does; without it the target
+# had no recipe outside FUZZ=1 and left build-fuzz/ stale.
+fuzz-bins:
+	@$(MAKE) --no-print-directory FUZZ=1 fuzz-bins
+else
 FUZZ_BINS := $(FUZZ_NAMES:%=$(BUILD)/fuzz/%)
 FUZZ_UTIL := $(BUILD)/fuzz/fuzz_build.o
 # The h5 target calls the CLI's info/export/merge functions: every CLI object, main() renamed.
