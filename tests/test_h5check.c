@@ -150,6 +150,20 @@ static size_t slurp(const char *path, unsigned char **buf)
  * version 1 message: 8 header bytes, the name padded to 16, the type padded to 120, the space)
  * replaced: at byte `at` of the message body, `bytes` little-endian bytes of value v. Refused by
  * the check with reason `why`, before libhdf5 decodes the message. */
+/* Write the n bytes of m (then freed) as dir/NAME, expect the check to refuse it, reason in err. */
+static void refused(unsigned char *m, size_t n, const char *name, char *err, size_t len)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *out = fopen(path, "wb");
+    assert_non_null(out);
+    assert_int_equal(fwrite(m, 1, n, out), n);
+    fclose(out);
+    free(m);
+    assert_int_equal(h5check_file(path, err, len), -1);
+    remove(path);
+}
+
 static void refuse_attr(size_t at, int bytes, unsigned long long v, const char *why)
 {
     unsigned char *m;
@@ -161,17 +175,10 @@ static void refuse_attr(size_t at, int bytes, unsigned long long v, const char *
     assert_int_equal(body[0], 1);                              /* version 1 */
     for (int i = 0; i < bytes; i++)
         body[at + (size_t)i] = (unsigned char)(v >> (8 * i));
-    char path[128], err[2048] = "";
-    snprintf(path, sizeof path, "%s/attr.h5", dir);
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fwrite(m, 1, n, out), n);
-    fclose(out);
-    free(m);
-    assert_int_equal(h5check_file(path, err, sizeof err), -1);
+    char err[2048] = "";
+    refused(m, n, "attr.h5", err, sizeof err);
     if (!strstr(err, "attribute message 'REFERENCE_LIST") || !strstr(err, why))
         fail_msg("%s: expected '%s'", err, why);
-    remove(path);
 }
 
 /* libhdf5 1.10.8 trusts these sizes and copies the value from past the message (a heap read
@@ -284,19 +291,12 @@ static void refuse_heap(int what, uint64_t v, const char *why)
     case 3: put(g + 8, 8, v); break;
     default: put(obj + 8, 8, v); break;
     }
-    char path[128], err[2048] = "";
-    snprintf(path, sizeof path, "%s/heap.h5", dir);
-    FILE *out = fopen(path, "wb");
-    assert_non_null(out);
-    assert_int_equal(fwrite(m, 1, n, out), n);
-    fclose(out);
-    free(m);
-    assert_int_equal(h5check_file(path, err, sizeof err), -1);
+    char err[2048] = "";
+    refused(m, n, "heap.h5", err, sizeof err);
     /* a collection changed fails for the first string of the root header that lives there */
     const char *attr = what == 3 ? "message 'experiment'" : "message 'program'";
     if (!strstr(err, attr) || !strstr(err, why))
         fail_msg("%s: expected %s, '%s'", err, attr, why);
-    remove(path);
 }
 
 /* The global heap reference of a string attribute, checked against the raw collection
