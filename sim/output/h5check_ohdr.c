@@ -104,14 +104,16 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
     size_t at = 8, k;
     *esize = size;
     switch (cls) {
-    case 0: return n >= 12 ? 12 : 0;          /* integer: offset, precision */
-    case 1: return n >= 20 ? 20 : 0;          /* float: offset, precision, exponent, mantissa */
+    case 0:                                   /* integer: offset, precision; 1-8 bytes */
+        return n >= 12 && (size == 1 || size == 2 || size == 4 || size == 8) ? 12 : 0;
+    case 1:                                   /* float: offset, precision, exponent, mantissa; */
+        return n >= 20 && (size == 4 || size == 8) ? 20 : 0;          /* float or double */
     case 3:                                   /* string, reference: no properties */
     case 7: return 8;
-    case 9:                                   /* variable length: the base type; stored as a */
-        k = type_len(h, p + 8, n - 8, &sub, depth + 1);  /* length and a global heap id */
-        *esize = 4 + h->sa + 4;
-        return k ? 8 + k : 0;
+    case 9:                                   /* variable length: the base type (libhdf5 sizes */
+        k = type_len(h, p + 8, n - 8, &sub, depth + 1);  /* its conversion buffers by it: a */
+        *esize = 4 + h->sa + 4;               /* char or a reference); stored as a length and */
+        return k && sub >= 1 && sub <= 16 ? 8 + k : 0;   /* a global heap id */
     case 6:                                   /* compound: its members */
         if (ver < 1 || ver > 3)
             return 0;
