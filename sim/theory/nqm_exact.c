@@ -207,7 +207,8 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
     if (!hb && p->ema > 0) {                /* averaging: the whole set-up */
         nqm_exact e;
         int status = nqm_exact_init(&e, pb, type, p, B, s0);
-        *value = e.stationary;
+        if (status == OD_OK)
+            *value = e.stationary;
         nqm_exact_free(&e);
         return status;
     }
