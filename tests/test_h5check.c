@@ -313,6 +313,31 @@ static void test_heap_refs(void **state)
     refuse_heap(4, 5, "holds 5 bytes where its value claims 6");    /* still fits its 8 */
 }
 
+/* A superblock byte set to v: refused from the raw superblock, before libhdf5 opens the file. */
+static void refuse_superblock(size_t at, unsigned char v, const char *why)
+{
+    unsigned char *m;
+    size_t n = slurp("fuzz/seeds/h5/sweep.h5", &m);
+    assert_true(n > 64);
+    m[at] = v;
+    char err[2048] = "";
+    refused(m, n, "super.h5", err, sizeof err);
+    if (!strstr(err, why))
+        fail_msg("expected '%s' in: %s", why, err);
+}
+
+/* The superblock (version 0: version at byte 8, address size at 13, length size at 14, the root
+ * header's address at 64) and the root object header are read raw before H5Fopen. */
+static void test_superblock(void **state)
+{
+    (void)state;
+    refuse_superblock(0, 'X', "no HDF5 signature");
+    refuse_superblock(8, 4, "superblock version 4");
+    refuse_superblock(13, 3, "addresses of 3 bytes");
+    refuse_superblock(14, 16, "lengths of 16");
+    refuse_superblock(64 + 6, 0x7f, "/: object header at 35747322042253408: beyond the file");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -321,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_attr_messages),
         cmocka_unit_test(test_v2_header),
         cmocka_unit_test(test_heap_refs),
+        cmocka_unit_test(test_superblock),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
 }

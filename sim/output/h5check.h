@@ -25,6 +25,16 @@ int h5check_walk(const char *path, char *why, size_t len);
  * version, size beyond the file) is skipped. 0, or -1 with why set. */
 int h5check_heaps(const char *path, char *why, size_t len);
 
+/* The superblock, read from the raw bytes before libhdf5 opens the file (h5check_super.c): where it
+ * starts (addresses count from there), the sizes of addresses and lengths (2, 4 or 8), and the
+ * address of the root group's object header. 0, or -1 with why set. */
+typedef struct h5check_super {
+    uint64_t base;
+    unsigned sa, ss;
+    uint64_t root;
+} h5check_super;
+int h5check_superblock(const char *path, h5check_super *s, char *why, size_t len);
+
 /* The raw object headers of a file (h5check_ohdr.c): addresses count from base; sizeof_addr and
  * sizeof_size are the file's (H5Pget_sizes). NULL if it cannot be mapped. */
 typedef struct h5check_ohdr h5check_ohdr;

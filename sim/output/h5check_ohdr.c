@@ -92,6 +92,11 @@ void h5check_ohdr_free(h5check_ohdr *h)
     free(h);
 }
 
+/* A standard float's properties: bit offset, precision (2 bytes each), exponent location and
+ * size, mantissa location and size (1 byte each), exponent bias (4 bytes). */
+static const unsigned char IEEE64[12] = { 0, 0, 64, 0, 52, 11, 0, 52, 0xff, 0x03, 0, 0 };
+static const unsigned char IEEE32[12] = { 0, 0, 32, 0, 23, 8, 0, 23, 127, 0, 0, 0 };
+
 /* The encoded length of the datatype at p (at most n bytes), its element size in *esize; 0 if it
  * does not fit or is not one optdyn writes (integer, float, string, reference, compound, vlen). */
 static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, uint64_t *esize,
@@ -103,20 +108,26 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
     uint64_t size = le(p + 4, 4), sub;
     size_t at = 8, k;
     *esize = size;
+    if (ver < 1 || ver > 3)                   /* libhdf5 1.10's versions (a version 5 base type */
+        return 0;                             /* left a half-decoded attribute: H5A__close SEGV) */
     switch (cls) {
-    case 0:                                   /* integer: offset, precision; 1-8 bytes */
-        return n >= 12 && (size == 1 || size == 2 || size == 4 || size == 8) ? 12 : 0;
-    case 1:                                   /* float: offset, precision, exponent, mantissa; */
-        return n >= 20 && (size == 4 || size == 8) ? 20 : 0;          /* float or double */
-    case 3:                                   /* string, reference: no properties */
-    case 7: return 8;
+    case 0:                                   /* integer of 1-8 bytes, either byte order, */
+        return n >= 12 && (size == 1 || size == 2 || size == 4 || size == 8) &&  /* signed or */
+               !(p[1] & ~0x09u) && !p[2] && !p[3] && le(p + 8, 2) == 0 &&        /* not, no */
+               le(p + 10, 2) == 8 * size ? 12 : 0;                               /* padding */
+    case 1:                                   /* IEEE float or double, either byte order */
+        return n >= 20 && (size == 4 || size == 8) && (p[1] & ~0x01u) == 0x20u &&
+               p[2] == 8 * size - 1 && !p[3] && !memcmp(p + 8, size == 8 ? IEEE64 : IEEE32, 12)
+               ? 20 : 0;                      /* (a reserved normalization crashed H5A__close) */
+    case 3: return size >= 1 ? 8 : 0;         /* string: no properties */
+    case 7:                                   /* reference: to an object or a dataset region */
+        return size == h->sa || size == h->sa + 4u ? 8 : 0;
     case 9:                                   /* variable length: the base type (libhdf5 sizes */
         k = type_len(h, p + 8, n - 8, &sub, depth + 1);  /* its conversion buffers by it: a */
-        *esize = 4 + h->sa + 4;               /* char or a reference); stored as a length and */
-        return k && sub >= 1 && sub <= 16 ? 8 + k : 0;   /* a global heap id */
+        return k && sub >= 1 && sub <= 16 &&  /* char or a reference), stored as a length and */
+               size == 4u + h->sa + 4u ? 8 + k : 0;      /* a global heap id (a size-0 vlen */
+                                              /* string crashed H5A__close at file close) */
     case 6:                                   /* compound: its members */
-        if (ver < 1 || ver > 3)
-            return 0;
         for (unsigned i = 0, members = (unsigned)le(p + 1, 2); i < members; i++) {
             const unsigned char *name = memchr(p + at, 0, n - at);
             if (!name)
@@ -127,8 +138,10 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
                          : size < 256 ? 1 : size < 65536 ? 2 : size < (1u << 24) ? 3 : 4;
             if (at > n || n - at < fixed || (ver == 1 && p[at + 4] != 0))   /* no arrays */
                 return 0;
+            uint64_t offset = le(p + at, ver < 3 ? 4 : (unsigned)fixed);
             at += fixed;
-            if (!(k = type_len(h, p + at, n - at, &sub, depth + 1)))
+            if (!(k = type_len(h, p + at, n - at, &sub, depth + 1)) || offset > size ||
+                sub > size - offset)          /* each member inside the compound */
                 return 0;
             at += k;
         }
