@@ -3,6 +3,7 @@
  * in long double, or raised to the k-th power by repeated squaring of the affine 4x4 matrix in
  * __float128 (113-bit mantissa: k eps < 1e-24 at k = 1e9, where long double's k eps is 5e-11). */
 #include "testutil.h"
+#include "../sim/theory/crossing.h"
 #include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
 #include "../sim/theory/nqm_precond.h"
@@ -397,6 +398,71 @@ static double uniform(uint64_t *st)
     return (double)(*st >> 11) * 0x1.0p-53;
 }
 
+/* A monotone test function for crossing_bracket: kind 0 a sum of 3 exponentials over a floor
+ * (smooth, like E[L]), 1 the same cut to 0 past a step (log f = -inf), 2 a staircase (flat runs
+ * of 1000 steps); it counts its calls. */
+typedef struct mono_fn {
+    int kind;
+    double w[3], r[3], floor_;
+    long cut, calls;
+} mono_fn;
+
+static double mono_at(const void *ctx, long k)
+{
+    mono_fn *m = (mono_fn *)ctx;              /* the count is the test's own state */
+    m->calls++;
+    double x = m->kind == 2 ? (double)(k / 1000 * 1000) : (double)k, s = m->floor_;
+    for (int j = 0; j < 3; j++)
+        s += m->w[j] * exp(-x * m->r[j]);
+    return m->kind == 1 && k >= m->cut ? 0.0 : s;
+}
+
+/* crossing_bracket finds what bisection finds on non-increasing functions, with fewer calls on
+ * smooth ones (sums of exponentials: about 0.6 of its calls), and returns f at both sides. */
+static void crossing_bracket_matches_bisection(void **unused)
+{
+    (void)unused;
+    uint64_t st = 7;
+    long calls_smooth = 0, bisect_smooth = 0;
+    for (int t = 0; t < 600; t++) {
+        mono_fn m = { t % 3, { 0 }, { 0 }, 0, 0, 0 };
+        for (int j = 0; j < 3; j++) {
+            m.w[j] = exp(10 * uniform(&st) - 5);
+            m.r[j] = exp(-18 * uniform(&st));
+        }
+        m.floor_ = uniform(&st) < 0.5 ? 0.0 : 1e-3 * uniform(&st);
+        long hi = (long)exp(1 + 20 * uniform(&st));
+        m.cut = 1 + (long)(uniform(&st) * (double)hi);
+        double f1 = mono_at(&m, 1), fhi = mono_at(&m, hi);
+        double level = fhi + (f1 - fhi) * pow(uniform(&st), 4);
+        if (!(f1 > level && fhi <= level))
+            continue;
+        long lo_b = 1, hi_b = hi, nb = 0;      /* plain bisection */
+        while (hi_b - lo_b > 1) {
+            long mid = lo_b + (hi_b - lo_b) / 2;
+            nb++;
+            if (mono_at(&m, mid) <= level)
+                hi_b = mid;
+            else
+                lo_b = mid;
+        }
+        m.calls = 0;
+        double fprev, fk;
+        long k = crossing_bracket(mono_at, &m, level, 1, f1, hi, fhi, &fprev, &fk);
+        if (k != hi_b)
+            fail_msg("case %d (kind %d): crossing_bracket %ld, bisection %ld", t, m.kind, k, hi_b);
+        assert_true(fk == mono_at(&m, k) && fprev == mono_at(&m, k - 1));
+        assert_true(fk <= level && fprev > level);
+        if (m.kind == 0) {
+            calls_smooth += m.calls - 2;       /* the two checks above */
+            bisect_smooth += nb;
+        }
+    }
+    print_message("crossing_bracket: %ld calls on smooth cases, bisection %ld\n", calls_smooth,
+                  bisect_smooth);
+    assert_true(4 * calls_smooth < 3 * bisect_smooth);
+}
+
 /* Issue 24.3: the first crossing, for oscillating heavy ball, EMA with 1 - lr h < 0 and SGD
  * started below its noise floor (E[L] not monotone), against a long-double step-by-step scan.
  * Targets sit just above local minima of E[L] and at random levels. */
@@ -635,6 +701,7 @@ int main(void)
         cmocka_unit_test(long_horizons),
         cmocka_unit_test(heavy_ball_zhang_crossing),
         cmocka_unit_test(first_crossing_matches_scan),
+        cmocka_unit_test(crossing_bracket_matches_bisection),
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),

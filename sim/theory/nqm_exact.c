@@ -9,6 +9,7 @@
  *      N = sigma^2 (1-g)^2 [S1 (1 - q^2k) - 2 q^k E_k S2 - E_k^2 S3] (sums of E_j^2 in closed form).
  * E_k comes from powdd.c, stable at and near repeated roots; no eigenvalue is ever moved. */
 #include "nqm_exact.h"
+#include "crossing.h"
 #include "nqm_hb.h"
 #include "nqm_precond.h"
 #include "thread_memo.h"
@@ -339,6 +340,41 @@ static long search_first(const nqm_exact *e, double level, long max)
     return -1;
 }
 
+static double loss_at(const void *e, long k) { return nqm_exact_loss(e, (double)k); }
+
+/* The crossing of log L between k - 1 and k (L(k-1) = lprev > target >= L(k) = lk). */
+static double crossing_frac(long k, double lprev, double lk, double target)
+{
+    double t = (log(lprev) - log(target)) / (log(lprev) - log(lk));
+    return (double)(k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+}
+
+/* The first k in [1, max] with L(k) <= target (L(0) > target), or -1; *lprev, *lk = L(k-1), L(k).
+ * Monotone: L(1), L(max), then the bracket search (crossing.h), which finds what bisection would.
+ * Otherwise the bracket search finds some crossing K when L(max) <= target, and the branch and
+ * bound only has to look at [1, K-1] (from the start of the range it has to cover anyway). */
+static long first_crossing(const nqm_exact *e, double target, long max, double *lprev, double *lk)
+{
+    if (max < 1)
+        return -1;
+    double l1 = nqm_exact_loss(e, 1.0);
+    if (l1 <= target) {
+        *lprev = e->loss0, *lk = l1;
+        return 1;
+    }
+    double lmax = max > 1 ? nqm_exact_loss(e, (double)max) : l1;
+    if (!(lmax <= target) && e->monotone)
+        return -1;
+    long K = lmax <= target ? crossing_bracket(loss_at, e, target, 1, l1, max, lmax, lprev, lk) : -1;
+    if (e->monotone)
+        return K;
+    long k = search_first(e, target, K > 0 ? K - 1 : max);
+    if (k < 0)
+        return K;
+    *lprev = nqm_exact_loss(e, (double)(k - 1)), *lk = nqm_exact_loss(e, (double)k);
+    return k;
+}
+
 long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *frac)
 {
     double l0 = nqm_exact_loss(e, 0);
@@ -346,15 +382,9 @@ long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *
         *frac = 0.0;
         return 0;
     }
-    long k = e->monotone ? bisect_first(e, 1, target, max_steps) : search_first(e, target, max_steps);
-    if (k < 0) {
-        *frac = INFINITY;
-        return -1;
-    }
-    /* crossing of log L between k - 1 and k */
-    double lprev = nqm_exact_loss(e, (double)(k - 1)), lk = nqm_exact_loss(e, (double)k);
-    double t = (log(lprev) - log(target)) / (log(lprev) - log(lk));
-    *frac = (double)(k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+    double lprev, lk;
+    long k = first_crossing(e, target, max_steps, &lprev, &lk);
+    *frac = k < 0 ? INFINITY : crossing_frac(k, lprev, lk, target);
     return k;
 }
 
