@@ -117,8 +117,11 @@ int exact_stationary(const problem *pb, const opt_type *t, const opt_params *p, 
                      const double *s0, double *value)
 {
     const exact_engine *en = exact_engine_for(pb->type, p);
-    if (en && en->stationary_of && en->supports(pb->type, t, p))
-        return en->stationary_of(pb, t, p, B, s0, value);
+    if (en && en->stationary_of && en->supports(pb->type, t, p)) {
+        int status = en->stationary_of(pb, t, p, B, s0, value);
+        if (status != OD_ENOTSUP)          /* OD_ENOTSUP: only with the whole set-up */
+            return status;
+    }
     exact e;
     int status = exact_init(&e, pb, t, p, B, s0);
     if (status == OD_OK)

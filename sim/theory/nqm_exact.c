@@ -198,6 +198,7 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
 int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
                             const double *s0, double *value)
 {
+    (void)s0;                               /* the limit forgets the start */
     if (!nqm_exact_supports(pb->type, type, p))
         return OD_ENOTSUP;
     const double *h, *c;
@@ -205,14 +206,8 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
     double mu = param_get(type->params, p, "momentum", 0.0);
     double pw = param_get(type->params, p, "precond_power", 0.0), lr = p->lr;
     int hb = type->quadratic == OPT_QUAD_HEAVY_BALL, stable = 1;
-    if (!hb && p->ema > 0) {                /* averaging: the whole set-up */
-        nqm_exact e;
-        int status = nqm_exact_init(&e, pb, type, p, B, s0);
-        if (status == OD_OK)
-            *value = e.stationary;
-        nqm_exact_free(&e);
-        return status;
-    }
+    if (!hb && p->ema > 0)                  /* averaging: exact_stationary sets it all up */
+        return OD_ENOTSUP;
     const double *hp = h, *cp = c;
     if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
         return OD_ENOMEM;

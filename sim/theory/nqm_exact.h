@@ -48,7 +48,8 @@ double nqm_exact_loss(const nqm_exact *e, double k);
 /* The stationary risk lim_k E[L(x_k)] in closed form (0 for B = inf), inf when unstable. */
 double nqm_exact_stationary(const nqm_exact *e);
 /* *value = nqm_exact_stationary after nqm_exact_init(e, pb, type, p, B, s0), without the rest
- * of the set-up (but with averaging); OD_ENOTSUP as nqm_exact_init. */
+ * of the set-up; OD_ENOTSUP as nqm_exact_init, and with averaging (not without the set-up:
+ * exact_stationary then runs it). */
 int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
                             const double *s0, double *value);
 
