@@ -39,6 +39,9 @@ typedef struct exact_engine {
      * or OD_ENOTSUP for a supported optimizer: init, then stationary). */
     int (*stationary_of)(const problem *pb, const opt_type *t, const opt_params *p, double B,
                          const double *s0, double *value);
+    /* Optional: bytes one thread keeps while it runs cells at dimension n (its memos and one
+     * cell's set-up), for the memory check before a run (NULL: no more than O(n) doubles). */
+    double (*thread_bytes)(size_t n);
 } exact_engine;
 
 extern const exact_engine *const exact_engines[];   /* NULL-terminated registry */

@@ -230,6 +230,16 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
     return OD_OK;
 }
 
+double nqm_exact_thread_bytes(size_t n)
+{
+    const double d = sizeof(double), nd = (double)n;
+    /* memos, key and value: log r (hp, log r), roots (h, hb_coord), precond ((h, c), (hp, cp)) */
+    double memos = nd * ((2 * d) + (d + sizeof(hb_coord)) + (4 * d)) + 3 * 8 * d;
+    double sgd = 5 * (nd * d + 64 + 576), ema = nd * sizeof(ema_coord);
+    double hb = nd * sizeof(hb_coord) + nqm_hb_bytes_max(n) + sizeof(nqm_hb);
+    return memos + fmax(sgd, fmax(ema, hb));
+}
+
 void nqm_exact_free(nqm_exact *e)
 {
     if (e->hb)

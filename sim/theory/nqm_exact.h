@@ -53,6 +53,11 @@ double nqm_exact_stationary(const nqm_exact *e);
 int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
                             const double *s0, double *value);
 
+/* Bytes a thread keeps at dimension n: its memos (SGD's log r, the heavy ball's roots, the
+ * preconditioner's facts, all kept at once) and the largest one-cell set-up (heavy ball's: its
+ * copy of the roots and the groups of nqm_hb.h), about 550 bytes a coordinate. */
+double nqm_exact_thread_bytes(size_t n);
+
 /* The first crossing: smallest k <= max_steps with E[L(x_k)] <= target, or -1. Exact for every
  * mode, monotone or not (branch and bound on rigorous lower bounds of E[L] over step intervals,
  * docs/theory.md). *frac gets the crossing interpolated in log loss between k-1 and k (for
