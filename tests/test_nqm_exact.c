@@ -448,7 +448,8 @@ static void crossing_bracket_matches_bisection(void **unused)
         }
         m.calls = 0;
         double fprev, fk;
-        long k = crossing_bracket(mono_at, &m, level, 1, f1, hi, fhi, &fprev, &fk);
+        long guess = t % 2 ? 0 : (long)(uniform(&st) * (double)hi);
+        long k = crossing_bracket(mono_at, &m, level, 1, f1, hi, fhi, guess, &fprev, &fk);
         if (k != hi_b)
             fail_msg("case %d (kind %d): crossing_bracket %ld, bisection %ld", t, m.kind, k, hi_b);
         assert_true(fk == mono_at(&m, k) && fprev == mono_at(&m, k - 1));

@@ -354,23 +354,24 @@ static double crossing_frac(long k, double lprev, double lk, double target)
     return (double)(k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
 }
 
-/* The first k in [1, max] with L(k) <= target (L(0) > target), or -1; *lprev, *lk = L(k-1), L(k).
- * Monotone: L(1), L(max), then the bracket search (crossing.h), which finds what bisection would.
+/* The first k in [1, max] with L(k) <= target (L(0) = l0 > target), or -1; *lprev, *lk = L(k-1),
+ * L(k). Monotone: L(max), then the bracket search (crossing.h), which finds what bisection would.
  * Otherwise the bracket search finds some crossing K when L(max) <= target, and the branch and
- * bound only has to look at [1, K-1] (from the start of the range it has to cover anyway). */
-static long first_crossing(const nqm_exact *e, double target, long max, double *lprev, double *lk)
+ * bound only has to look at [1, K-1] (from the start of the range it has to cover anyway). The
+ * search starts from the last crossing this thread found (a sweep's neighbouring cells cross
+ * at similar steps): a guess, which changes the number of evaluations, never the result. */
+static long first_crossing(const nqm_exact *e, double target, long max, double l0, double *lprev,
+                           double *lk)
 {
+    static _Thread_local long last;
     if (max < 1)
         return -1;
-    double l1 = nqm_exact_loss(e, 1.0);
-    if (l1 <= target) {
-        *lprev = e->loss0, *lk = l1;
-        return 1;
-    }
-    double lmax = max > 1 ? nqm_exact_loss(e, (double)max) : l1;
+    double lmax = nqm_exact_loss(e, (double)max);
     if (!(lmax <= target) && e->monotone)
         return -1;
-    long K = lmax <= target ? crossing_bracket(loss_at, e, target, 1, l1, max, lmax, lprev, lk) : -1;
+    long K = lmax <= target ? crossing_bracket(loss_at, e, target, 0, l0, max, lmax, last, lprev, lk)
+                            : -1;
+    last = K > 0 ? K : last;
     if (e->monotone)
         return K;
     long k = search_first(e, target, K > 0 ? K - 1 : max);
@@ -388,7 +389,7 @@ long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *
         return 0;
     }
     double lprev, lk;
-    long k = first_crossing(e, target, max_steps, &lprev, &lk);
+    long k = first_crossing(e, target, max_steps, l0, &lprev, &lk);
     *frac = k < 0 ? INFINITY : crossing_frac(k, lprev, lk, target);
     return k;
 }
