@@ -464,6 +464,41 @@ static void crossing_bracket_matches_bisection(void **unused)
     assert_true(4 * calls_smooth < 3 * bisect_smooth);
 }
 
+/* The bracket search starts from the last crossing its thread found; the steps (and their
+ * interpolated crossings) are the same in any order of the cells. */
+static void steps_independent_of_order(void **unused)
+{
+    (void)unused;
+    config *c = tu_config("[experiment]\nkind = sweep\n[problem]\ntype = nqm\ndim = 300\n"
+                          "[sweep]\nmode = exact\nbatch = pow2(0,12), inf\n"
+                          "lr = logspace(-3, 0.5, 12)\ntarget = 0.01\n[optimizer s]\ntype = sgd\n"
+                          "[optimizer m]\ntype = momentum\nmomentum = 0.9\n");
+    problem *pb = tu_problem(c);
+    const sweep_params *sp = sweep_params_of(c);
+    double *s0 = exact_start_moments(pb);
+    enum { N = 2 * 14 * 12 };
+    double frac[2][N];
+    long k[2][N];
+    int found = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t m = 0; m < N; m++) {
+            size_t j = pass ? N - 1 - m : m, o = j / (14 * 12), b = j / 12 % 14, l = j % 12;
+            opt_params p = c->opt[o].p;
+            p.lr = sp->lr.v[l];
+            nqm_exact e;
+            assert_int_equal(nqm_exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0), OD_OK);
+            k[pass][j] = nqm_exact_steps(&e, 0.01, 1000000000L, &frac[pass][j]);
+            found += pass == 0 && k[pass][j] > 0;
+            nqm_exact_free(&e);
+        }
+    assert_memory_equal(k[0], k[1], sizeof k[0]);
+    assert_memory_equal(frac[0], frac[1], sizeof frac[0]);
+    assert_true(found > N / 2);
+    free(s0);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Issue 24.3: the first crossing, for oscillating heavy ball, EMA with 1 - lr h < 0 and SGD
  * started below its noise floor (E[L] not monotone), against a long-double step-by-step scan.
  * Targets sit just above local minima of E[L] and at random levels. */
@@ -703,6 +738,7 @@ int main(void)
         cmocka_unit_test(heavy_ball_zhang_crossing),
         cmocka_unit_test(first_crossing_matches_scan),
         cmocka_unit_test(crossing_bracket_matches_bisection),
+        cmocka_unit_test(steps_independent_of_order),
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),

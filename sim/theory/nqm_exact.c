@@ -320,8 +320,11 @@ static long bisect_first(const nqm_exact *e, int below, double level, long max)
     return hi;
 }
 
+/* More than the relative error of E[L] as computed (tests/test_nqm_exact.c: 1.2e-13 at most). */
+static const double ROUNDING = 1e-12;
+
 /* Any order: depth-first over [1, max], left half first, dropping every interval whose lower
- * bound exceeds the level by more than the closed forms' rounding (1e-12 relative). */
+ * bound exceeds the level by more than the closed forms' rounding (ROUNDING relative). */
 static long search_first(const nqm_exact *e, double level, long max)
 {
     long stack[2 * 70][2];
@@ -336,7 +339,7 @@ static long search_first(const nqm_exact *e, double level, long max)
                     return k;
             continue;
         }
-        if (lower_bound(e, (double)k1, (double)k2) > level * (1 + 1e-12))
+        if (lower_bound(e, (double)k1, (double)k2) > level * (1 + ROUNDING))
             continue;
         long mid = k1 + (k2 - k1) / 2;
         stack[top][0] = mid + 1, stack[top][1] = k2, top++;      /* right, visited second */
@@ -355,11 +358,13 @@ static double crossing_frac(long k, double lprev, double lk, double target)
 }
 
 /* The first k in [1, max] with L(k) <= target (L(0) = l0 > target), or -1; *lprev, *lk = L(k-1),
- * L(k). Monotone: L(max), then the bracket search (crossing.h), which finds what bisection would.
- * Otherwise the bracket search finds some crossing K when L(max) <= target, and the branch and
- * bound only has to look at [1, K-1] (from the start of the range it has to cover anyway). The
- * search starts from the last crossing this thread found (a sweep's neighbouring cells cross
- * at similar steps): a guess, which changes the number of evaluations, never the result. */
+ * L(k). The bracket search (crossing.h) finds some crossing K (L(K) <= target < L(K-1)) when
+ * L(max) <= target; it starts from the last crossing this thread found (a sweep's neighbouring
+ * cells cross at similar steps), so K may depend on what the thread did before, the result may
+ * not: it is the first crossing. Monotone: L(max) > target means none; and L(K-1) > target by more
+ * than the rounding means no k < K crosses (every L(k) >= L(K-1) up to the rounding), so K is
+ * the first. Otherwise (not monotone, or L(K-1) within the rounding of the target, where the
+ * computed L need not be monotone) the branch and bound looks at [1, K-1] for an earlier one. */
 static long first_crossing(const nqm_exact *e, double target, long max, double l0, double *lprev,
                            double *lk)
 {
@@ -372,7 +377,7 @@ static long first_crossing(const nqm_exact *e, double target, long max, double l
     long K = lmax <= target ? crossing_bracket(loss_at, e, target, 0, l0, max, lmax, last, lprev, lk)
                             : -1;
     last = K > 0 ? K : last;
-    if (e->monotone)
+    if (e->monotone && *lprev > target * (1 + ROUNDING))
         return K;
     long k = search_first(e, target, K > 0 ? K - 1 : max);
     if (k < 0)
