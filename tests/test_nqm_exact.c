@@ -499,6 +499,41 @@ static void steps_independent_of_order(void **unused)
     config_free(c);
 }
 
+/* Heavy-ball cells take their roots out of the thread's memo and give them back when freed:
+ * cells alive at once (same lr and momentum, other batch sizes) and cells set up from the
+ * returned roots give the bits of cells set up alone. */
+static void heavy_ball_roots_taken_and_given(void **unused)
+{
+    (void)unused;
+    xcase x = { NQM_HEAVY_BALL, 0.3, 0.9, 0, 0, 1 };
+    config *c = nqm_config(200, 1.0, &x);
+    problem *pb = tu_problem(c);
+    double *s0 = ones(pb->n), B[3] = { 1, 64, INFINITY }, want[3][4], ks[4] = { 1, 17, 300, 5000 };
+    const opt_type *t = c->opt[0].type;
+    const opt_params *p = &c->opt[0].p;
+    nqm_exact e[3];
+    for (int b = 0; b < 3; b++) {                 /* one at a time */
+        assert_int_equal(nqm_exact_init(&e[0], pb, t, p, B[b], s0), OD_OK);
+        for (int j = 0; j < 4; j++)
+            want[b][j] = nqm_exact_loss(&e[0], ks[j]);
+        nqm_exact_free(&e[0]);
+    }
+    for (int round = 0; round < 2; round++) {     /* all three alive, twice */
+        for (int b = 0; b < 3; b++)
+            assert_int_equal(nqm_exact_init(&e[b], pb, t, p, B[b], s0), OD_OK);
+        for (int b = 0; b < 3; b++)
+            for (int j = 0; j < 4; j++) {
+                double got = nqm_exact_loss(&e[b], ks[j]);
+                assert_memory_equal(&got, &want[b][j], sizeof got);
+            }
+        for (int b = round ? 2 : 0; round ? b >= 0 : b < 3; b += round ? -1 : 1)
+            nqm_exact_free(&e[b]);
+    }
+    free(s0);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Issue 24.3: the first crossing, for oscillating heavy ball, EMA with 1 - lr h < 0 and SGD
  * started below its noise floor (E[L] not monotone), against a long-double step-by-step scan.
  * Targets sit just above local minima of E[L] and at random levels. */
@@ -739,6 +774,7 @@ int main(void)
         cmocka_unit_test(first_crossing_matches_scan),
         cmocka_unit_test(crossing_bracket_matches_bisection),
         cmocka_unit_test(steps_independent_of_order),
+        cmocka_unit_test(heavy_ball_roots_taken_and_given),
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),

@@ -77,13 +77,17 @@ static const double *sgd_logr(const double *hp, size_t n, double lr)
     return v;
 }
 
-/* the heavy ball's roots (hb_coord_roots) at a = lr h_i */
-static const hb_coord *hb_roots(const double *h, size_t n, double lr, double mu)
+/* the heavy ball's roots (hb_coord_roots) at a = lr h_i; a cell takes them out of the memo into
+ * *b (no copy), sets their noise parts (hb_coord_noise: s0, G, mono, which the roots do not
+ * determine) in place, and gives them back when freed (b NULL: found, not taken) */
+static _Thread_local thread_memo roots_memo;
+
+static hb_coord *hb_roots(const double *h, size_t n, double lr, double mu, memo_block *b)
 {
-    static _Thread_local thread_memo memo;
     const memo_part key[3] = { { &lr, 1 }, { &mu, 1 }, { h, n } };
     int hit;
-    hb_coord *w = thread_memo_find(&memo, key, 3, n * sizeof *w, &hit);
+    hb_coord *w = b ? thread_memo_take(&roots_memo, key, 3, n * sizeof *w, &hit, b)
+                    : thread_memo_find(&roots_memo, key, 3, n * sizeof *w, &hit);
     for (size_t i = 0; w && !hit && i < n; i++)
         hb_coord_roots(w + i, lr * h[i], mu);
     return w;
@@ -175,11 +179,10 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         }
         return OD_OK;
     }
-    const hb_coord *roots = hb ? hb_roots(h, pb->n, p->lr, mu) : NULL;
-    if ((hb && !roots) || !(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
+    e->coord = hb ? (void *)hb_roots(h, pb->n, p->lr, mu, &e->roots)
+                  : malloc(pb->n * sizeof(ema_coord));
+    if (!e->coord)
         return OD_ENOMEM;
-    if (hb)
-        memcpy(e->coord, roots, pb->n * sizeof *roots);
     double stat = 0.0;
     for (size_t i = 0; i < e->n; i++) {
         double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp[i] / B;
@@ -212,7 +215,7 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
     if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
         return OD_ENOMEM;
     const double *logr = hb ? NULL : sgd_logr(hp, pb->n, lr);
-    const hb_coord *roots = hb ? hb_roots(h, pb->n, lr, mu) : NULL;
+    const hb_coord *roots = hb ? hb_roots(h, pb->n, lr, mu, NULL) : NULL;
     if (!logr && !roots)
         return OD_ENOMEM;
     double stat = 0.0;                      /* in nqm_exact_init's order, the same bits */
@@ -245,7 +248,10 @@ void nqm_exact_free(nqm_exact *e)
     if (e->hb)
         nqm_hb_free(e->hb);
     free(e->hb);
-    free(e->coord);
+    if (e->roots.key)                       /* heavy ball: the roots go back to the memo */
+        thread_memo_give(&roots_memo, &e->roots);
+    else
+        free(e->coord);
     free(e->logr);                 /* the block holding hs0, hss, hd and gr too */
     e->coord = e->hb = NULL;
     e->logr = e->hs0 = e->hss = e->hd = e->gr = NULL;

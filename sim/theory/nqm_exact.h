@@ -7,6 +7,7 @@
 
 #include "../../optimizers/opt.h"
 #include "../core/problem.h"
+#include "thread_memo.h"
 
 enum { NQM_SGD, NQM_HEAVY_BALL, NQM_EMA };
 
@@ -19,6 +20,7 @@ typedef struct nqm_exact {
     int monotone;         /* SGD with s0_i >= s*_i everywhere: E[L] non-increasing in k */
     const double *h;      /* curvatures (loss weights) */
     void *coord;          /* heavy ball, EMA: per-coordinate constants (nqm_exact.c) */
+    memo_block roots;     /* heavy ball: coord's block, taken from the thread's memo of roots */
     void *hb;             /* heavy ball: the same grouped by root kind (nqm_hb.h) */
     /* SGD, coordinates reordered: [0, na) with s0 >= s* (form s* + r^k (s0 - s*)), [na, n) the
      * others (form s0 + (r^k - 1)(s0 - s*)), so neither sum cancels */
@@ -54,8 +56,9 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
                             const double *s0, double *value);
 
 /* Bytes a thread keeps at dimension n: its memos (SGD's log r, the heavy ball's roots, the
- * preconditioner's facts, all kept at once) and the largest one-cell set-up (heavy ball's: its
- * copy of the roots and the groups of nqm_hb.h), about 550 bytes a coordinate. */
+ * preconditioner's facts, all kept at once) and the largest one-cell set-up (heavy ball's: the
+ * groups of nqm_hb.h, and roots of its own while another cell holds the memo's), about 550
+ * bytes a coordinate. */
 double nqm_exact_thread_bytes(size_t n);
 
 /* The first crossing: smallest k <= max_steps with E[L(x_k)] <= target, or -1. Exact for every
