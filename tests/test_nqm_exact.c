@@ -469,34 +469,30 @@ static void crossing_bracket_matches_bisection(void **unused)
 static void steps_independent_of_order(void **unused)
 {
     (void)unused;
-    config *c = tu_config("[experiment]\nkind = sweep\n[problem]\ntype = nqm\ndim = 300\n"
-                          "[sweep]\nmode = exact\nbatch = pow2(0,12), inf\n"
-                          "lr = logspace(-3, 0.5, 12)\ntarget = 0.01\n[optimizer s]\ntype = sgd\n"
-                          "[optimizer m]\ntype = momentum\nmomentum = 0.9\n");
-    problem *pb = tu_problem(c);
-    const sweep_params *sp = sweep_params_of(c);
-    double *s0 = exact_start_moments(pb);
-    enum { N = 2 * 14 * 12 };
+    enum { NL = 12, NB = 14, N = 2 * NL * NB };   /* sgd and heavy ball, lr, batch 2^0..2^12, inf */
     double frac[2][N];
     long k[2][N];
     int found = 0;
     for (int pass = 0; pass < 2; pass++)
         for (size_t m = 0; m < N; m++) {
-            size_t j = pass ? N - 1 - m : m, o = j / (14 * 12), b = j / 12 % 14, l = j % 12;
-            opt_params p = c->opt[o].p;
-            p.lr = sp->lr.v[l];
+            size_t j = pass ? N - 1 - m : m, b = j % NB, l = j / NB % NL;
+            xcase x = { j < N / 2 ? NQM_SGD : NQM_HEAVY_BALL, pow(10.0, -3 + 3.5 * (double)l / (NL - 1)),
+                        0.9, 0, 0, b + 1 < NB ? ldexp(1.0, (int)b) : INFINITY };
+            config *c = nqm_config(300, 1.0, &x);
+            problem *pb = tu_problem(c);
+            double *s0 = ones(pb->n);
             nqm_exact e;
-            assert_int_equal(nqm_exact_init(&e, pb, c->opt[o].type, &p, sp->batch.v[b], s0), OD_OK);
+            assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, x.B, s0), OD_OK);
             k[pass][j] = nqm_exact_steps(&e, 0.01, 1000000000L, &frac[pass][j]);
             found += pass == 0 && k[pass][j] > 0;
             nqm_exact_free(&e);
+            free(s0);
+            problem_free(pb);
+            config_free(c);
         }
     assert_memory_equal(k[0], k[1], sizeof k[0]);
     assert_memory_equal(frac[0], frac[1], sizeof frac[0]);
     assert_true(found > N / 2);
-    free(s0);
-    problem_free(pb);
-    config_free(c);
 }
 
 /* Heavy-ball cells take their roots out of the thread's memo and give them back when freed:
