@@ -193,6 +193,8 @@ limit "[sweep] lr: the sweep's cells" --set sweep.seeds=100000 $sweep
 limit "onestep.batch: the direction statistics" --set problem.dim=100000 --set "onestep.batch=pow2(0,99)" \
     experiments/nqm-onestep.ini
 limit "problem.dim: the per-coordinate state" --set problem.dim=1000000 experiments/nqm-onestep.ini
+limit "[problem] dim: the exact engines' per-thread state" -j 2 --set problem.dim=100000 \
+    experiments/nqm-steps-vs-batch.ini
 limit "problem.examples: the dataset" --set problem.examples=1000000 --set problem.dim=100 \
     experiments/noise-scale-linreg.ini
 limit "run.steps: expected an integer in [1, 1000000000000000]" --set run.steps=1e16 $traj

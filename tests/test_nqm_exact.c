@@ -3,6 +3,7 @@
  * in long double, or raised to the k-th power by repeated squaring of the affine 4x4 matrix in
  * __float128 (113-bit mantissa: k eps < 1e-24 at k = 1e9, where long double's k eps is 5e-11). */
 #include "testutil.h"
+#include "../sim/theory/crossing.h"
 #include "../sim/theory/exact.h"
 #include "../sim/theory/nqm_exact.h"
 #include "../sim/theory/nqm_precond.h"
@@ -397,6 +398,138 @@ static double uniform(uint64_t *st)
     return (double)(*st >> 11) * 0x1.0p-53;
 }
 
+/* A monotone test function for crossing_bracket: kind 0 a sum of 3 exponentials over a floor
+ * (smooth, like E[L]), 1 the same cut to 0 past a step (log f = -inf), 2 a staircase (flat runs
+ * of 1000 steps); it counts its calls. */
+typedef struct mono_fn {
+    int kind;
+    double w[3], r[3], floor_;
+    long cut, calls;
+} mono_fn;
+
+static double mono_at(const void *ctx, long k)
+{
+    mono_fn *m = (mono_fn *)ctx;              /* the count is the test's own state */
+    m->calls++;
+    double x = m->kind == 2 ? (double)(k / 1000 * 1000) : (double)k, s = m->floor_;
+    for (int j = 0; j < 3; j++)
+        s += m->w[j] * exp(-x * m->r[j]);
+    return m->kind == 1 && k >= m->cut ? 0.0 : s;
+}
+
+/* crossing_bracket finds what bisection finds on non-increasing functions, with fewer calls on
+ * smooth ones (sums of exponentials: about 0.6 of its calls), and returns f at both sides. */
+static void crossing_bracket_matches_bisection(void **unused)
+{
+    (void)unused;
+    uint64_t st = 7;
+    long calls_smooth = 0, bisect_smooth = 0;
+    for (int t = 0; t < 600; t++) {
+        mono_fn m = { t % 3, { 0 }, { 0 }, 0, 0, 0 };
+        for (int j = 0; j < 3; j++) {
+            m.w[j] = exp(10 * uniform(&st) - 5);
+            m.r[j] = exp(-18 * uniform(&st));
+        }
+        m.floor_ = uniform(&st) < 0.5 ? 0.0 : 1e-3 * uniform(&st);
+        long hi = (long)exp(1 + 20 * uniform(&st));
+        m.cut = 1 + (long)(uniform(&st) * (double)hi);
+        double f1 = mono_at(&m, 1), fhi = mono_at(&m, hi);
+        double level = fhi + (f1 - fhi) * pow(uniform(&st), 4);
+        if (!(f1 > level && fhi <= level))
+            continue;
+        long lo_b = 1, hi_b = hi, nb = 0;      /* plain bisection */
+        while (hi_b - lo_b > 1) {
+            long mid = lo_b + (hi_b - lo_b) / 2;
+            nb++;
+            if (mono_at(&m, mid) <= level)
+                hi_b = mid;
+            else
+                lo_b = mid;
+        }
+        m.calls = 0;
+        double fprev, fk;
+        long guess = t % 2 ? 0 : (long)(uniform(&st) * (double)hi);
+        long k = crossing_bracket(mono_at, &m, level, 1, f1, hi, fhi, guess, &fprev, &fk);
+        if (k != hi_b)
+            fail_msg("case %d (kind %d): crossing_bracket %ld, bisection %ld", t, m.kind, k, hi_b);
+        assert_true(fk == mono_at(&m, k) && fprev == mono_at(&m, k - 1));
+        assert_true(fk <= level && fprev > level);
+        if (m.kind == 0) {
+            calls_smooth += m.calls - 2;       /* the two checks above */
+            bisect_smooth += nb;
+        }
+    }
+    print_message("crossing_bracket: %ld calls on smooth cases, bisection %ld\n", calls_smooth,
+                  bisect_smooth);
+    assert_true(4 * calls_smooth < 3 * bisect_smooth);
+}
+
+/* The bracket search starts from the last crossing its thread found; the steps (and their
+ * interpolated crossings) are the same in any order of the cells. */
+static void steps_independent_of_order(void **unused)
+{
+    (void)unused;
+    enum { NL = 12, NB = 14, N = 2 * NL * NB };   /* sgd and heavy ball, lr, batch 2^0..2^12, inf */
+    double frac[2][N];
+    long k[2][N];
+    int found = 0;
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t m = 0; m < N; m++) {
+            size_t j = pass ? N - 1 - m : m, b = j % NB, l = j / NB % NL;
+            xcase x = { j < N / 2 ? NQM_SGD : NQM_HEAVY_BALL, pow(10.0, -3 + 3.5 * (double)l / (NL - 1)),
+                        0.9, 0, 0, b + 1 < NB ? ldexp(1.0, (int)b) : INFINITY };
+            config *c = nqm_config(300, 1.0, &x);
+            problem *pb = tu_problem(c);
+            double *s0 = ones(pb->n);
+            nqm_exact e;
+            assert_int_equal(nqm_exact_init(&e, pb, c->opt[0].type, &c->opt[0].p, x.B, s0), OD_OK);
+            k[pass][j] = nqm_exact_steps(&e, 0.01, 1000000000L, &frac[pass][j]);
+            found += pass == 0 && k[pass][j] > 0;
+            nqm_exact_free(&e);
+            free(s0);
+            problem_free(pb);
+            config_free(c);
+        }
+    assert_memory_equal(k[0], k[1], sizeof k[0]);
+    assert_memory_equal(frac[0], frac[1], sizeof frac[0]);
+    assert_true(found > N / 2);
+}
+
+/* Heavy-ball cells take their roots out of the thread's memo and give them back when freed:
+ * cells alive at once (same lr and momentum, other batch sizes) and cells set up from the
+ * returned roots give the bits of cells set up alone. */
+static void heavy_ball_roots_taken_and_given(void **unused)
+{
+    (void)unused;
+    xcase x = { NQM_HEAVY_BALL, 0.3, 0.9, 0, 0, 1 };
+    config *c = nqm_config(200, 1.0, &x);
+    problem *pb = tu_problem(c);
+    double *s0 = ones(pb->n), B[3] = { 1, 64, INFINITY }, want[3][4], ks[4] = { 1, 17, 300, 5000 };
+    const opt_type *t = c->opt[0].type;
+    const opt_params *p = &c->opt[0].p;
+    nqm_exact e[3];
+    for (int b = 0; b < 3; b++) {                 /* one at a time */
+        assert_int_equal(nqm_exact_init(&e[0], pb, t, p, B[b], s0), OD_OK);
+        for (int j = 0; j < 4; j++)
+            want[b][j] = nqm_exact_loss(&e[0], ks[j]);
+        nqm_exact_free(&e[0]);
+    }
+    for (int round = 0; round < 2; round++) {     /* all three alive, twice */
+        for (int b = 0; b < 3; b++)
+            assert_int_equal(nqm_exact_init(&e[b], pb, t, p, B[b], s0), OD_OK);
+        for (int b = 0; b < 3; b++)
+            for (int j = 0; j < 4; j++) {
+                double got = nqm_exact_loss(&e[b], ks[j]);
+                assert_memory_equal(&got, &want[b][j], sizeof got);
+            }
+        for (int b = round ? 2 : 0; round ? b >= 0 : b < 3; b += round ? -1 : 1)
+            nqm_exact_free(&e[b]);
+    }
+    free(s0);
+    problem_free(pb);
+    config_free(c);
+}
+
 /* Issue 24.3: the first crossing, for oscillating heavy ball, EMA with 1 - lr h < 0 and SGD
  * started below its noise floor (E[L] not monotone), against a long-double step-by-step scan.
  * Targets sit just above local minima of E[L] and at random levels. */
@@ -635,6 +768,9 @@ int main(void)
         cmocka_unit_test(long_horizons),
         cmocka_unit_test(heavy_ball_zhang_crossing),
         cmocka_unit_test(first_crossing_matches_scan),
+        cmocka_unit_test(crossing_bracket_matches_bisection),
+        cmocka_unit_test(steps_independent_of_order),
+        cmocka_unit_test(heavy_ball_roots_taken_and_given),
         cmocka_unit_test(random_and_adversarial),
         cmocka_unit_test(stationary_risks),
         cmocka_unit_test(sincos_turns_accuracy),

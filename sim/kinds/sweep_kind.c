@@ -4,6 +4,7 @@
 #include "../core/limits.h"
 #include "../core/status.h"
 #include "../output/h5read.h"
+#include "../theory/exact.h"
 #include "../theory/fit.h"
 #include "kind.h"
 #include "sweep.h"
@@ -117,6 +118,26 @@ static int sweep_test_set_check(const config *c, const problem *pb, char *err, s
     return status;
 }
 
+/* Exact mode: what each of the -j threads keeps for the engines' cells (their per-thread memos
+ * and one cell's set-up, exact_engine.thread_bytes) fits the memory cap: OD_EINPUT before any
+ * cell rather than a failed allocation in the middle of the run. */
+static int sweep_memory_check(const config *c, const problem *pb, int threads, char *err,
+                              size_t len)
+{
+    double most = 0.0;
+    for (size_t o = 0; sweep_params_of(c)->mode == SWEEP_EXACT && o < c->nopt; o++) {
+        const exact_engine *e = exact_engine_for(pb->type, &c->opt[o].p);
+        if (e && e->thread_bytes && e->supports(pb->type, c->opt[o].type, &c->opt[o].p))
+            most = fmax(most, e->thread_bytes(pb->n));
+    }
+    char why[512];
+    if (!limits_bytes_misfit((double)threads, most, "the exact engines' per-thread state (threads "
+                             "x memos and one cell's set-up)", why, sizeof why))
+        return OD_OK;
+    snprintf(err, len, "[problem] dim: %s; lower dim or -j", why);
+    return OD_EINPUT;
+}
+
 /* Cells (journaled, resumable), then the finishing; a shard writes only its cells. */
 static int sweep_run(sim_ctx *x)
 {
@@ -127,7 +148,8 @@ static int sweep_run(sim_ctx *x)
         snprintf(x->err, x->errlen, "%s", od_strerror(status));
         return status;
     }
-    if ((status = sweep_test_set_check(c, x->pb, x->err, x->errlen)) != OD_OK) {
+    if ((status = sweep_test_set_check(c, x->pb, x->err, x->errlen)) != OD_OK ||
+        (status = sweep_memory_check(c, x->pb, x->threads, x->err, x->errlen)) != OD_OK) {
         sweep_result_free(&res);
         return status;
     }

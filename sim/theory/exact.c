@@ -58,12 +58,13 @@ static long nqm_diverged_at(void *e, double factor, long max_steps)
 static const exact_engine engine_nqm_sched = {
     "nqm_sched", nqm_fits, nqm_sched_supports, sizeof(nqm_sched), ns_init, ns_free,
     st_stable_undecided, st_loss, st_no_stationary, st_steps, st_diverged_at, st_scan, NULL, NULL,
+    NULL,
 };
 
 static const exact_engine engine_nqm = {
     "nqm", nqm_fits, nqm_exact_supports, sizeof(nqm_exact), nqm_init, nqm_free, nqm_stable,
     nqm_loss, nqm_stationary, nqm_steps, nqm_diverged_at, NULL, &engine_nqm_sched,
-    nqm_exact_stationary_of,
+    nqm_exact_stationary_of, nqm_exact_thread_bytes,
 };
 
 /* Online Gaussian-feature regression, stepped (sim/theory/gaussreg_exact.c). */
@@ -80,6 +81,7 @@ static double gr_stationary(void *e) { return gaussreg_exact_stationary(e); }
 static const exact_engine engine_gaussreg = {
     "gaussreg", gr_fits, gaussreg_exact_supports, sizeof(gaussreg_exact), gr_init, gr_free,
     gr_stable, st_loss, gr_stationary, st_steps, st_diverged_at, st_scan, &engine_gaussreg, NULL,
+    NULL,
 };
 
 const exact_engine *const exact_engines[] = { &engine_nqm, &engine_gaussreg, NULL };
@@ -117,8 +119,11 @@ int exact_stationary(const problem *pb, const opt_type *t, const opt_params *p, 
                      const double *s0, double *value)
 {
     const exact_engine *en = exact_engine_for(pb->type, p);
-    if (en && en->stationary_of && en->supports(pb->type, t, p))
-        return en->stationary_of(pb, t, p, B, s0, value);
+    if (en && en->stationary_of && en->supports(pb->type, t, p)) {
+        int status = en->stationary_of(pb, t, p, B, s0, value);
+        if (status != OD_ENOTSUP)          /* OD_ENOTSUP: only with the whole set-up */
+            return status;
+    }
     exact e;
     int status = exact_init(&e, pb, t, p, B, s0);
     if (status == OD_OK)

@@ -35,10 +35,13 @@ typedef struct exact_engine {
     /* Optional: the engine for optimizers with a schedule, weight decay or clipping (opt_train);
      * NULL: none (this engine assumes a constant lr and the bare rule). */
     const struct exact_engine *scheduled;
-    /* Optional: *value = stationary() of init(..., B, ...) without the rest of the set-up (NULL:
-     * init, then stationary). */
+    /* Optional: *value = stationary() of init(..., B, ...) without the rest of the set-up (NULL,
+     * or OD_ENOTSUP for a supported optimizer: init, then stationary). */
     int (*stationary_of)(const problem *pb, const opt_type *t, const opt_params *p, double B,
                          const double *s0, double *value);
+    /* Optional: bytes one thread keeps while it runs cells at dimension n (its memos and one
+     * cell's set-up), for the memory check before a run (NULL: no more than O(n) doubles). */
+    double (*thread_bytes)(size_t n);
 } exact_engine;
 
 extern const exact_engine *const exact_engines[];   /* NULL-terminated registry */

@@ -63,7 +63,10 @@ static double G_of(const hb_coord *w, double noise)
     return noise == 0 ? 0.0 : noise / ((1 - mu) * a * (2 + 2 * mu - a));
 }
 
-double hb_coord_stationary(const hb_coord *w, double noise) { return G_of(w, noise) * (1 + w->mu); }
+/* the stationary E x^2 from G: G (1 + mu) */
+static double stationary_x2(const hb_coord *w, double G) { return G * (1 + w->mu); }
+
+double hb_coord_stationary(const hb_coord *w, double noise) { return stationary_x2(w, G_of(w, noise)); }
 
 double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable)
 {
@@ -74,7 +77,7 @@ double hb_coord_noise(hb_coord *w, double noise, double s0, int *stable)
     w->mono = !w->cplx && w->mono_ok && s0 * w->om1 * w->r1p * w->om2 * w->om2 >= noise;
     if (w->unstable)
         *stable = 0;
-    return w->G * (1 + w->mu);                            /* stationary E x^2 */
+    return stationary_x2(w, w->G);
 }
 
 void hb_pq(const hb_coord *w, double k, double *p, double *q)

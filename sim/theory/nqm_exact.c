@@ -9,6 +9,7 @@
  *      N = sigma^2 (1-g)^2 [S1 (1 - q^2k) - 2 q^k E_k S2 - E_k^2 S3] (sums of E_j^2 in closed form).
  * E_k comes from powdd.c, stable at and near repeated roots; no eigenvalue is ever moved. */
 #include "nqm_exact.h"
+#include "crossing.h"
 #include "nqm_hb.h"
 #include "nqm_precond.h"
 #include "thread_memo.h"
@@ -76,13 +77,17 @@ static const double *sgd_logr(const double *hp, size_t n, double lr)
     return v;
 }
 
-/* the heavy ball's roots (hb_coord_roots) at a = lr h_i */
-static const hb_coord *hb_roots(const double *h, size_t n, double lr, double mu)
+/* the heavy ball's roots (hb_coord_roots) at a = lr h_i; a cell takes them out of the memo into
+ * *b (no copy), sets their noise parts (hb_coord_noise: s0, G, mono, which the roots do not
+ * determine) in place, and gives them back when freed (b NULL: found, not taken) */
+static _Thread_local thread_memo roots_memo;
+
+static hb_coord *hb_roots(const double *h, size_t n, double lr, double mu, memo_block *b)
 {
-    static _Thread_local thread_memo memo;
     const memo_part key[3] = { { &lr, 1 }, { &mu, 1 }, { h, n } };
     int hit;
-    hb_coord *w = thread_memo_find(&memo, key, 3, n * sizeof *w, &hit);
+    hb_coord *w = b ? thread_memo_take(&roots_memo, key, 3, n * sizeof *w, &hit, b)
+                    : thread_memo_find(&roots_memo, key, 3, n * sizeof *w, &hit);
     for (size_t i = 0; w && !hit && i < n; i++)
         hb_coord_roots(w + i, lr * h[i], mu);
     return w;
@@ -174,11 +179,10 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
         }
         return OD_OK;
     }
-    const hb_coord *roots = hb ? hb_roots(h, pb->n, p->lr, mu) : NULL;
-    if ((hb && !roots) || !(e->coord = malloc(pb->n * (hb ? sizeof(hb_coord) : sizeof(ema_coord)))))
+    e->coord = hb ? (void *)hb_roots(h, pb->n, p->lr, mu, &e->roots)
+                  : malloc(pb->n * sizeof(ema_coord));
+    if (!e->coord)
         return OD_ENOMEM;
-    if (hb)
-        memcpy(e->coord, roots, pb->n * sizeof *roots);
     double stat = 0.0;
     for (size_t i = 0; i < e->n; i++) {
         double noise = isinf(B) ? 0.0 : p->lr * p->lr * cp[i] / B;
@@ -197,6 +201,7 @@ int nqm_exact_init(nqm_exact *e, const problem *pb, const opt_type *type, const 
 int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
                             const double *s0, double *value)
 {
+    (void)s0;                               /* the limit forgets the start */
     if (!nqm_exact_supports(pb->type, type, p))
         return OD_ENOTSUP;
     const double *h, *c;
@@ -204,19 +209,13 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
     double mu = param_get(type->params, p, "momentum", 0.0);
     double pw = param_get(type->params, p, "precond_power", 0.0), lr = p->lr;
     int hb = type->quadratic == OPT_QUAD_HEAVY_BALL, stable = 1;
-    if (!hb && p->ema > 0) {                /* averaging: the whole set-up */
-        nqm_exact e;
-        int status = nqm_exact_init(&e, pb, type, p, B, s0);
-        if (status == OD_OK)
-            *value = e.stationary;
-        nqm_exact_free(&e);
-        return status;
-    }
+    if (!hb && p->ema > 0)                  /* averaging: exact_stationary sets it all up */
+        return OD_ENOTSUP;
     const double *hp = h, *cp = c;
     if (!hb && pw != 0 && nqm_precond_facts(h, c, pb->n, pw, &hp, &cp) != OD_OK)
         return OD_ENOMEM;
     const double *logr = hb ? NULL : sgd_logr(hp, pb->n, lr);
-    const hb_coord *roots = hb ? hb_roots(h, pb->n, lr, mu) : NULL;
+    const hb_coord *roots = hb ? hb_roots(h, pb->n, lr, mu, NULL) : NULL;
     if (!logr && !roots)
         return OD_ENOMEM;
     double stat = 0.0;                      /* in nqm_exact_init's order, the same bits */
@@ -234,12 +233,25 @@ int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_p
     return OD_OK;
 }
 
+double nqm_exact_thread_bytes(size_t n)
+{
+    const double d = sizeof(double), nd = (double)n;
+    /* memos, key and value: log r (hp, log r), roots (h, hb_coord), precond ((h, c), (hp, cp)) */
+    double memos = nd * ((2 * d) + (d + sizeof(hb_coord)) + (4 * d)) + 3 * 8 * d;
+    double sgd = 5 * (nd * d + 64 + 576), ema = nd * sizeof(ema_coord);
+    double hb = nd * sizeof(hb_coord) + nqm_hb_bytes_max(n) + sizeof(nqm_hb);
+    return memos + fmax(sgd, fmax(ema, hb));
+}
+
 void nqm_exact_free(nqm_exact *e)
 {
     if (e->hb)
         nqm_hb_free(e->hb);
     free(e->hb);
-    free(e->coord);
+    if (e->roots.key)                       /* heavy ball: the roots go back to the memo */
+        thread_memo_give(&roots_memo, &e->roots);
+    else
+        free(e->coord);
     free(e->logr);                 /* the block holding hs0, hss, hd and gr too */
     e->coord = e->hb = NULL;
     e->logr = e->hs0 = e->hss = e->hd = e->gr = NULL;
@@ -314,8 +326,11 @@ static long bisect_first(const nqm_exact *e, int below, double level, long max)
     return hi;
 }
 
+/* More than the relative error of E[L] as computed (tests/test_nqm_exact.c: 1.2e-13 at most). */
+static const double ROUNDING = 1e-12;
+
 /* Any order: depth-first over [1, max], left half first, dropping every interval whose lower
- * bound exceeds the level by more than the closed forms' rounding (1e-12 relative). */
+ * bound exceeds the level by more than the closed forms' rounding (ROUNDING relative). */
 static long search_first(const nqm_exact *e, double level, long max)
 {
     long stack[2 * 70][2];
@@ -330,13 +345,51 @@ static long search_first(const nqm_exact *e, double level, long max)
                     return k;
             continue;
         }
-        if (lower_bound(e, (double)k1, (double)k2) > level * (1 + 1e-12))
+        if (lower_bound(e, (double)k1, (double)k2) > level * (1 + ROUNDING))
             continue;
         long mid = k1 + (k2 - k1) / 2;
         stack[top][0] = mid + 1, stack[top][1] = k2, top++;      /* right, visited second */
         stack[top][0] = k1, stack[top][1] = mid, top++;
     }
     return -1;
+}
+
+static double loss_at(const void *e, long k) { return nqm_exact_loss(e, (double)k); }
+
+/* The crossing of log L between k - 1 and k (L(k-1) = lprev > target >= L(k) = lk). */
+static double crossing_frac(long k, double lprev, double lk, double target)
+{
+    double t = (log(lprev) - log(target)) / (log(lprev) - log(lk));
+    return (double)(k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+}
+
+/* The first k in [1, max] with L(k) <= target (L(0) = l0 > target), or -1; *lprev, *lk = L(k-1),
+ * L(k). The bracket search (crossing.h) finds some crossing K (L(K) <= target < L(K-1)) when
+ * L(max) <= target; it starts from the last crossing this thread found (a sweep's neighbouring
+ * cells cross at similar steps), so K may depend on what the thread did before, the result may
+ * not: it is the first crossing. Monotone: L(max) > target means none; and L(K-1) > target by more
+ * than the rounding means no k < K crosses (every L(k) >= L(K-1) up to the rounding), so K is
+ * the first. Otherwise (not monotone, or L(K-1) within the rounding of the target, where the
+ * computed L need not be monotone) the branch and bound looks at [1, K-1] for an earlier one. */
+static long first_crossing(const nqm_exact *e, double target, long max, double l0, double *lprev,
+                           double *lk)
+{
+    static _Thread_local long last;
+    if (max < 1)
+        return -1;
+    double lmax = nqm_exact_loss(e, (double)max);
+    if (!(lmax <= target) && e->monotone)
+        return -1;
+    long K = lmax <= target ? crossing_bracket(loss_at, e, target, 0, l0, max, lmax, last, lprev, lk)
+                            : -1;
+    last = K > 0 ? K : last;
+    if (e->monotone && *lprev > target * (1 + ROUNDING))
+        return K;
+    long k = search_first(e, target, K > 0 ? K - 1 : max);
+    if (k < 0)
+        return K;
+    *lprev = nqm_exact_loss(e, (double)(k - 1)), *lk = nqm_exact_loss(e, (double)k);
+    return k;
 }
 
 long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *frac)
@@ -346,15 +399,9 @@ long nqm_exact_steps(const nqm_exact *e, double target, long max_steps, double *
         *frac = 0.0;
         return 0;
     }
-    long k = e->monotone ? bisect_first(e, 1, target, max_steps) : search_first(e, target, max_steps);
-    if (k < 0) {
-        *frac = INFINITY;
-        return -1;
-    }
-    /* crossing of log L between k - 1 and k */
-    double lprev = nqm_exact_loss(e, (double)(k - 1)), lk = nqm_exact_loss(e, (double)k);
-    double t = (log(lprev) - log(target)) / (log(lprev) - log(lk));
-    *frac = (double)(k - 1) + (isfinite(t) && t >= 0 && t <= 1 ? t : 1.0);
+    double lprev, lk;
+    long k = first_crossing(e, target, max_steps, l0, &lprev, &lk);
+    *frac = k < 0 ? INFINITY : crossing_frac(k, lprev, lk, target);
     return k;
 }
 

@@ -7,6 +7,7 @@
 
 #include "../../optimizers/opt.h"
 #include "../core/problem.h"
+#include "thread_memo.h"
 
 enum { NQM_SGD, NQM_HEAVY_BALL, NQM_EMA };
 
@@ -19,6 +20,7 @@ typedef struct nqm_exact {
     int monotone;         /* SGD with s0_i >= s*_i everywhere: E[L] non-increasing in k */
     const double *h;      /* curvatures (loss weights) */
     void *coord;          /* heavy ball, EMA: per-coordinate constants (nqm_exact.c) */
+    memo_block roots;     /* heavy ball: coord's block, taken from the thread's memo of roots */
     void *hb;             /* heavy ball: the same grouped by root kind (nqm_hb.h) */
     /* SGD, coordinates reordered: [0, na) with s0 >= s* (form s* + r^k (s0 - s*)), [na, n) the
      * others (form s0 + (r^k - 1)(s0 - s*)), so neither sum cancels */
@@ -48,9 +50,16 @@ double nqm_exact_loss(const nqm_exact *e, double k);
 /* The stationary risk lim_k E[L(x_k)] in closed form (0 for B = inf), inf when unstable. */
 double nqm_exact_stationary(const nqm_exact *e);
 /* *value = nqm_exact_stationary after nqm_exact_init(e, pb, type, p, B, s0), without the rest
- * of the set-up (but with averaging); OD_ENOTSUP as nqm_exact_init. */
+ * of the set-up; OD_ENOTSUP as nqm_exact_init, and with averaging (not without the set-up:
+ * exact_stationary then runs it). */
 int nqm_exact_stationary_of(const problem *pb, const opt_type *type, const opt_params *p, double B,
                             const double *s0, double *value);
+
+/* Bytes a thread keeps at dimension n: its memos (SGD's log r, the heavy ball's roots, the
+ * preconditioner's facts, all kept at once) and the largest one-cell set-up (heavy ball's: the
+ * groups of nqm_hb.h, and roots of its own while another cell holds the memo's), about 550
+ * bytes a coordinate. */
+double nqm_exact_thread_bytes(size_t n);
 
 /* The first crossing: smallest k <= max_steps with E[L(x_k)] <= target, or -1. Exact for every
  * mode, monotone or not (branch and bound on rigorous lower bounds of E[L] over step intervals,

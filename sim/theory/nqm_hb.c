@@ -124,6 +124,12 @@ int nqm_hb_init(nqm_hb *g, const hb_coord *w, const double *h, size_t n, double 
     return OD_OK;
 }
 
+double nqm_hb_bytes_max(size_t n)
+{
+    double each = (double)NR * sizeof(double) + sizeof(size_t);   /* a real group's, or an index */
+    return (double)n * each + (double)(NC + 2 * NR) * 64 + 2 * sizeof(size_t) + 64;
+}
+
 void nqm_hb_free(nqm_hb *g)
 {
     free(g->block);

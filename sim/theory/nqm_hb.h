@@ -35,6 +35,8 @@ typedef struct nqm_hb {
 /* Group the n coordinates w[] (loss weights h[]) with momentum mu. OD_OK or OD_ENOMEM. */
 int nqm_hb_init(nqm_hb *g, const hb_coord *w, const double *h, size_t n, double mu);
 void nqm_hb_free(nqm_hb *g);
+/* The most nqm_hb_init allocates for n coordinates, whatever their root kinds. */
+double nqm_hb_bytes_max(size_t n);
 
 /* sum_i h_i E[x_i(k)^2] for an integer step k >= 1. */
 double nqm_hb_sum(const nqm_hb *g, double k);

@@ -40,6 +40,25 @@ void *thread_memo_find(thread_memo *m, const memo_part *parts, size_t np, size_t
     return m->key + value_at(nkey);
 }
 
+void *thread_memo_take(thread_memo *m, const memo_part *parts, size_t np, size_t bytes, int *hit,
+                       memo_block *b)
+{
+    void *v = thread_memo_find(m, parts, np, bytes, hit);
+    *b = v ? (memo_block){ m->key, m->nkey, m->bytes } : (memo_block){ NULL, 0, 0 };
+    if (v)
+        m->key = NULL, m->nkey = m->bytes = 0;
+    return v;
+}
+
+void thread_memo_give(thread_memo *m, memo_block *b)
+{
+    if (!b->key)
+        return;
+    thread_memo_forget(m);
+    m->key = b->key, m->nkey = b->nkey, m->bytes = b->bytes;
+    *b = (memo_block){ NULL, 0, 0 };
+}
+
 void thread_memo_forget(thread_memo *m)
 {
     free(m->key);

@@ -23,4 +23,19 @@ typedef struct memo_part {
 void *thread_memo_find(thread_memo *m, const memo_part *parts, size_t np, size_t bytes, int *hit);
 void thread_memo_forget(thread_memo *m);
 
+/* A memo's key and value taken out of it, for a caller that changes parts of the value that the
+ * key does not determine (and changes nothing else) and gives it back when done, instead of
+ * copying it: the memo is empty meanwhile. */
+typedef struct memo_block {
+    double *key;          /* NULL: none */
+    size_t nkey, bytes;
+} memo_block;
+
+/* thread_memo_find, then the block moves out of m into *b; the value is returned. */
+void *thread_memo_take(thread_memo *m, const memo_part *parts, size_t np, size_t bytes, int *hit,
+                       memo_block *b);
+/* Back into m, replacing what m holds (the latest is the likeliest to be asked for again);
+ * b is empty afterwards. */
+void thread_memo_give(thread_memo *m, memo_block *b);
+
 #endif
