@@ -63,6 +63,8 @@ vlen-size-zero-close-segv|'steps_definition' (version 1): its type does not fit
 float-normalization-close-segv|'B_peak_hi' (version 1): its type does not fit
 dtype-version-5-close-segv|'status' (version 1): its type does not fit
 dimscale-class-double-free|/trajectory/sgd/step: a CLASS attribute that is not "DIMENSION_SCALE"
+local-heap-size-huge-alloc|/onestep/sgd/first: object header at 19632: its local heap's data
+chunk-size-overread|/trajectory/sgd/loss: object header at 30248: a chunk of 0 bytes at 9160
 EOT
 "$OPTDYN" run -q -o "$tmp/flags.h5" --set run.steps=20000 fuzz/seeds/h5-src/trajectory.ini ||
     bad "run for the build flags"

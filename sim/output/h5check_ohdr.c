@@ -26,7 +26,8 @@
  *   (each padded to 8 in v1), value; a variable-length value (string or sequence) also refers to
  *   a global heap object (heap_ref), whose bounds libhdf5 trusts as well. */
 enum {
-    MSG_CONT = 0x10, MSG_ATTR = 0x0C, MSG_ATTR_INFO = 0x15, MSG_SHARED = 0x02,
+    MSG_CONT = 0x10, MSG_ATTR = 0x0C, MSG_ATTR_INFO = 0x15, MSG_SHARED = 0x02, MSG_STAB = 0x11,
+    MSG_LAYOUT = 0x08, MSG_FILTERS = 0x0B, MAX_BTREE_DEPTH = 16, MAX_CHUNK_RANK = 33,
     MAX_CHUNKS = 4096, MAX_TYPE_DEPTH = 8, MAX_RANK = 32
 };
 
@@ -273,6 +274,96 @@ static int check_attr(h5check_ohdr *h, uint64_t addr, const unsigned char *b, si
                (const char *)b + name, b[0], why);
 }
 
+/* A group's symbol table message (v1 B-tree address, local heap address): the local heap ("HEAP",
+ * version 0, 3 reserved, data segment size, free-list offset, data segment address) and its data
+ * segment lie in the file. libhdf5 1.10.8 allocates the size the heap states before reading it
+ * (H5HL_protect from H5G__stab_iterate: 0xB000000000000000 bytes, an ASan report). */
+static int check_stab(h5check_ohdr *h, uint64_t addr, const unsigned char *b, size_t n)
+{
+    uint64_t ha = n >= 2u * h->sa ? le(b + h->sa, h->sa) : 0, size, data;
+    const unsigned char *p = n >= 2u * h->sa ? range(h, ha, 8 + 2 * h->ss + h->sa) : NULL;
+    if (!p || memcmp(p, "HEAP\0", 5) != 0)
+        return bad(h, "object header at %llu: no local heap at %llu for its group's names",
+                   (unsigned long long)addr, (unsigned long long)ha);
+    size = le(p + 8, h->ss);
+    data = le(p + 8 + 2 * h->ss, h->sa);
+    if (!range(h, data, size))
+        return bad(h, "object header at %llu: its local heap's data (%llu bytes at %llu) is "
+                   "beyond the file", (unsigned long long)addr, (unsigned long long)size,
+                   (unsigned long long)data);
+    return 0;
+}
+
+/* A v1 B-tree of raw data chunks at a ("TREE", node type 1, level, entries used (2), left and right
+ * siblings, then key 0, child 0, ..., key n; a key is the chunk's stored size (4), filter mask (4)
+ * and nd offsets of 8 bytes): every node in the file, every chunk of `bytes` bytes (no filters)
+ * inside it. libhdf5 1.10.8 reads a chunk of another size into a buffer of the size it states
+ * (H5VM_memcpyvv read 32 bytes past a chunk stored as 0 bytes: an ASan report). */
+static int check_chunk_tree(h5check_ohdr *h, uint64_t addr, uint64_t a, unsigned nd,
+                            uint64_t bytes, int depth)
+{
+    size_t key = 8 + 8 * (size_t)nd, head = 8 + 2 * (size_t)h->sa;
+    const unsigned char *p = range(h, a, head);
+    if (!p || memcmp(p, "TREE\1", 5) != 0 || depth > MAX_BTREE_DEPTH)
+        return bad(h, "object header at %llu: no chunk index node at %llu",
+                   (unsigned long long)addr, (unsigned long long)a);
+    unsigned level = p[5], used = (unsigned)le(p + 6, 2);
+    if (!(p = range(h, a, head + (used + 1u) * key + used * (size_t)h->sa)))
+        return bad(h, "object header at %llu: its chunk index node at %llu is beyond the file",
+                   (unsigned long long)addr, (unsigned long long)a);
+    for (unsigned i = 0; i < used; i++) {
+        const unsigned char *k = p + head + i * (key + h->sa);
+        uint64_t size = le(k, 4), child = le(k + key, h->sa);
+        if (level > 0 ? check_chunk_tree(h, addr, child, nd, bytes, depth + 1) != 0
+                      : size != bytes || le(k + 4, 4) != 0 || !range(h, child, size))
+            return level > 0 ? -1 : bad(h, "object header at %llu: a chunk of %llu bytes at "
+                                        "%llu where the layout says %llu", (unsigned long long)
+                                        addr, (unsigned long long)size, (unsigned long long)
+                                        child, (unsigned long long)bytes);
+    }
+    return 0;
+}
+
+/* A layout message (version 3, as optdyn writes): contiguous data (class 1: address, size) inside
+ * the file; a chunked one (class 2: dimensionality, B-tree address, that many 4-byte sizes, the
+ * last the element's) has its chunks checked; compact data (class 0) optdyn does not write. */
+static int check_layout(h5check_ohdr *h, uint64_t addr, const unsigned char *b, size_t n)
+{
+    if (n < 2 || b[0] != 3)
+        return bad(h, "object header at %llu: a data layout of version %u (optdyn writes 3)",
+                   (unsigned long long)addr, n ? b[0] : 0);
+    if (b[1] == 0)
+        return bad(h, "object header at %llu: a compact data layout (optdyn writes none)",
+                   (unsigned long long)addr);
+    if (b[1] == 1) {                          /* contiguous: address, size */
+        uint64_t a = n >= 2 + (size_t)h->sa + h->ss ? le(b + 2, h->sa) : 0;
+        uint64_t size = a ? le(b + 2 + h->sa, h->ss) : 0;
+        if (!a || (a != UINT64_MAX >> (64 - 8 * h->sa) && !range(h, a, size)))
+            return bad(h, "object header at %llu: contiguous data (%llu bytes at %llu) beyond "
+                       "the file", (unsigned long long)addr, (unsigned long long)size,
+                       (unsigned long long)a);
+        return 0;
+    }
+    if (b[1] != 2)
+        return bad(h, "object header at %llu: a data layout of class %u",
+                   (unsigned long long)addr, b[1]);
+    unsigned nd = n >= 3 ? b[2] : 0;
+    if (nd < 2 || nd > MAX_CHUNK_RANK || n < 3 + h->sa + 4 * (size_t)nd)
+        return bad(h, "object header at %llu: a chunked layout of %u dimensions in %zu bytes",
+                   (unsigned long long)addr, nd, n);
+    uint64_t bytes = 1, tree = le(b + 3, h->sa);
+    for (unsigned i = 0; i < nd; i++) {
+        uint64_t d = le(b + 3 + h->sa + 4 * (size_t)i, 4);
+        if (d == 0 || bytes > UINT64_MAX / d)
+            return bad(h, "object header at %llu: a chunk of size 0 or beyond 2^64 bytes",
+                       (unsigned long long)addr);
+        bytes *= d;
+    }
+    if (tree == UINT64_MAX >> (64 - 8 * h->sa))
+        return 0;                             /* no chunk written yet */
+    return check_chunk_tree(h, addr, tree, nd, bytes, 0);
+}
+
 /* The messages of one chunk (p .. p + n): attributes checked, continuations queued in next. */
 static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
                        const unsigned char *p, size_t n, size_t *nnext)
@@ -295,6 +386,13 @@ static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
             le(b + 2 + ((b[1] & 1) ? 2 : 0), h->sa) != UINT64_MAX >> (64 - 8 * h->sa))
             return bad(h, "object header at %llu: attributes in dense storage (optdyn writes "
                        "none)", (unsigned long long)addr);
+        if (type == MSG_STAB && check_stab(h, addr, b, size) != 0)
+            return -1;
+        if (type == MSG_LAYOUT && check_layout(h, addr, b, size) != 0)
+            return -1;
+        if (type == MSG_FILTERS && size >= 2 && b[1] != 0)
+            return bad(h, "object header at %llu: a filter pipeline of %u filters (optdyn writes "
+                       "none)", (unsigned long long)addr, b[1]);
         if (type == MSG_CONT) {
             if (size < h->sa + h->ss || *nnext == MAX_CHUNKS)
                 return bad(h, "object header at %llu: a bad continuation message",
