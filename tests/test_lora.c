@@ -19,6 +19,9 @@
 
 #define BODY "type = lora\nrows = 12\ncols = 9\nrank = 2\ndelta_rank = 6\nexamples = 200\n" \
              "alpha = 4\n"
+/* Problem mlp_lora: a small network (the middle layer adapted). */
+#define MLP_BODY "type = mlp_lora\ninputs = 3\nwidth = 7\noutputs = 2\nrank = 2\ndelta_rank = 3\n" \
+                 "examples = 40\nlabel_noise = 0.1\nalpha = 3\n"
 static const char *const inits[] = { "zero_b", "zero_a", "gaussian", "orthogonal", "lora_ga" };
 #define NINITS (sizeof inits / sizeof inits[0])
 
@@ -514,39 +517,43 @@ static void precond_from_zero_b(void **unused)
 /* Adam (eps = 0) on W = W_f + s A B is invariant under A -> c A, B -> B/c with lr_A -> c lr_A,
  * lr_B -> lr_B/c (A's gradient scales by 1/c, B's by c, and Adam's direction ignores both): so
  * (init_std c, lr c lr0, lr_ratio rho/c^2) follows the same W_t as (1, lr0, rho), with the same
- * minibatches. The LoRA+ ratio is therefore only defined together with A's init scale. */
+ * minibatches. The LoRA+ ratio is therefore only defined together with A's init scale. The same
+ * holds for LoRA of the middle layer of a network (mlp_lora), whose loss also sees only M. */
 static void adam_rescaling_symmetry(void **unused)
 {
     (void)unused;
+    const char *const bodies[] = { BODY, MLP_BODY };
     const double c = 3.0, lr0 = 0.01, rho = 8.0;
-    double *W[3] = { NULL, NULL, NULL };
-    size_t mk = 0;
-    for (int k = 0; k < 3; k++) {
-        /* k = 0: (1, lr0, rho); k = 1: (c, c lr0, rho/c^2); k = 2: (c, c lr0, rho) differs */
-        char ini[1024];
-        snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" BODY "init = zero_b\n"
-                 "init_std = %.17g\n[run]\nsteps = 1\n[optimizer o]\ntype = adam\nlr = %.17g\n"
-                 "eps = 0\nlr_ratio = %.17g\n", k ? c : 1.0, k ? c * lr0 : lr0,
-                 k == 1 ? rho / (c * c) : rho);
-        config *cf = tu_config(ini);
-        problem *pb = tu_problem(cf);
-        double *x = malloc(pb->n * sizeof *x);
-        tu_iterate(cf, pb, &cf->opt[0], 16, 60, x);
-        mk = pb->type->weight(pb, x, NULL);
-        W[k] = malloc(mk * sizeof *W[k]);
-        pb->type->weight(pb, x, W[k]);
-        free(x);
-        problem_free(pb);
-        config_free(cf);
+    for (int p = 0; p < 2; p++) {
+        double *W[3] = { NULL, NULL, NULL };
+        size_t mk = 0;
+        for (int k = 0; k < 3; k++) {
+            /* k = 0: (1, lr0, rho); k = 1: (c, c lr0, rho/c^2); k = 2: (c, c lr0, rho) differs */
+            char ini[1024];
+            snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n%sinit = zero_b\n"
+                     "init_std = %.17g\n[run]\nsteps = 1\n[optimizer o]\ntype = adam\nlr = %.17g\n"
+                     "eps = 0\nlr_ratio = %.17g\n", bodies[p], k ? c : 1.0, k ? c * lr0 : lr0,
+                     k == 1 ? rho / (c * c) : rho);
+            config *cf = tu_config(ini);
+            problem *pb = tu_problem(cf);
+            double *x = malloc(pb->n * sizeof *x);
+            tu_iterate(cf, pb, &cf->opt[0], 16, 60, x);
+            mk = pb->type->weight(pb, x, NULL);
+            W[k] = malloc(mk * sizeof *W[k]);
+            pb->type->weight(pb, x, W[k]);
+            free(x);
+            problem_free(pb);
+            config_free(cf);
+        }
+        double same = fro_diff(mk, W[0], W[1]) / norm(mk, W[0]),
+               other = fro_diff(mk, W[0], W[2]) / norm(mk, W[0]);
+        print_message("%s: Adam, 60 steps, B = 16: |W(1, lr, rho) - W(c, c lr, rho/c^2)|/|W| = "
+                      "%.2e; with rho kept: %.2e\n", p ? "mlp_lora" : "lora", same, other);
+        assert_true(same <= 1e-12);
+        assert_true(other >= 1e-3);
+        for (int k = 0; k < 3; k++)
+            free(W[k]);
     }
-    double same = fro_diff(mk, W[0], W[1]) / norm(mk, W[0]),
-           other = fro_diff(mk, W[0], W[2]) / norm(mk, W[0]);
-    print_message("Adam, 60 steps, B = 16: |W(1, lr, rho) - W(c, c lr, rho/c^2)|/|W| = %.2e; "
-                  "with rho kept: %.2e\n", same, other);
-    assert_true(same <= 1e-12);
-    assert_true(other >= 1e-3);
-    for (int k = 0; k < 3; k++)
-        free(W[k]);
 }
 
 /* [sweep] axis/values: every optimizer with the key becomes variants NAME@KEY=VALUE with the key
@@ -587,9 +594,6 @@ static void sweep_axis_variants(void **unused)
     }
 }
 
-/* Problem mlp_lora: a small network (the middle layer adapted) from seed 5 with extra keys. */
-#define MLP_BODY "type = mlp_lora\ninputs = 3\nwidth = 7\noutputs = 2\nrank = 2\ndelta_rank = 3\n" \
-                 "examples = 40\nlabel_noise = 0.1\nalpha = 3\n"
 static const char *const mlp_inits[] = { "zero_b", "zero_a", "gaussian" };
 
 static config *mlp_lora_config(const char *extra)
