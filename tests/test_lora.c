@@ -57,6 +57,37 @@ static double grad_fd_error(const problem *pb, const double *x, double *g, doubl
     return norm(n, fd) / norm(n, g);
 }
 
+/* |H v - (g(x + h v) - g(x - h v))/2h|_2 / |H v|_2 (h = 1e-5), H v into hv; gp, gm, xp: scratch. */
+static double hvp_fd_error(const problem *pb, const double *x, const double *v, double *hv,
+                           double *gp, double *gm, double *xp)
+{
+    size_t n = pb->n;
+    assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
+    for (size_t i = 0; i < n; i++)
+        xp[i] = x[i] + 1e-5 * v[i];
+    pb->type->grad(pb, xp, NULL, gp);
+    for (size_t i = 0; i < n; i++)
+        xp[i] = x[i] - 1e-5 * v[i];
+    pb->type->grad(pb, xp, NULL, gm);
+    for (size_t i = 0; i < n; i++)
+        gp[i] = (gp[i] - gm[i]) / 2e-5 - hv[i];
+    return norm(n, gp) / norm(n, hv);
+}
+
+/* The Hessian diagonal at x (into d) equals (H e_i)_i to 1e-12; v, hv: scratch. */
+static void diag_is_hvp_diagonal(const problem *pb, const double *x, double *d, double *v,
+                                 double *hv)
+{
+    assert_int_equal(pb->type->hess_diag(pb, x, d), OD_OK);
+    memset(v, 0, pb->n * sizeof *v);
+    for (size_t i = 0; i < pb->n; i++) {
+        v[i] = 1.0;
+        pb->type->hvp(pb, x, v, hv);
+        v[i] = 0.0;
+        assert_true(fabs(hv[i] - d[i]) <= 1e-12 * (1 + fabs(d[i])));
+    }
+}
+
 /* |g - central differences|_2 <= 1e-7 |g|_2 at a random point, and the same for H v. */
 static void derivatives_match_finite_differences(void **unused)
 {
@@ -78,55 +109,46 @@ static void derivatives_match_finite_differences(void **unused)
         double rel = grad_fd_error(pb, x, g, fd, xp);
         print_message("init %-10s |g - fd|/|g| = %.2e\n", inits[k], rel);
         assert_true(rel <= 1e-7);
-        assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
-        for (size_t i = 0; i < n; i++)
-            xp[i] = x[i] + 1e-5 * v[i];
-        pb->type->grad(pb, xp, NULL, gp);
-        for (size_t i = 0; i < n; i++)
-            xp[i] = x[i] - 1e-5 * v[i];
-        pb->type->grad(pb, xp, NULL, gm);
-        for (size_t i = 0; i < n; i++)
-            fd[i] = (gp[i] - gm[i]) / 2e-5 - hv[i];
-        rel = norm(n, fd) / norm(n, hv);
-        assert_true(rel <= 1e-7);
-        assert_int_equal(pb->type->hess_diag(pb, x, d), OD_OK);
-        memset(v, 0, n * sizeof *v);
-        for (size_t i = 0; i < n; i++) {
-            v[i] = 1.0;
-            pb->type->hvp(pb, x, v, hv);
-            v[i] = 0.0;
-            assert_true(fabs(hv[i] - d[i]) <= 1e-12 * (1 + fabs(d[i])));
-        }
+        assert_true(hvp_fd_error(pb, x, v, hv, gp, gm, xp) <= 1e-7);
+        diag_is_hvp_diagonal(pb, x, d, v, hv);
         free(x), free(g), free(fd), free(xp), free(v), free(hv), free(gp), free(gm), free(d);
         problem_free(pb);
         config_free(c);
     }
 }
 
-/* Every init starts at W(A0, B0) = W0, the start of factorized = no. */
-static void every_init_starts_at_w0(void **unused)
+/* Every init of `names` starts at the weight of the factorized = no problem's start, with its loss
+ * (within tol); make builds a config from extra [problem] lines. */
+static void starts_at_unfactorized(config *(*make)(const char *), const char *const *names,
+                                   size_t count, double tol)
 {
-    (void)unused;
-    config *cf = lora_config("factorized = no\n");
+    config *cf = make("factorized = no\n");
     problem *full = tu_problem(cf);
     size_t mk = full->type->weight(full, full->x0, NULL);
     double *W = malloc(mk * sizeof *W);
     assert_int_equal(mk, full->n);
-    for (size_t k = 0; k < NINITS; k++) {
+    for (size_t k = 0; k < count; k++) {
         char extra[64];
-        snprintf(extra, sizeof extra, "init = %s\n", inits[k]);
-        config *c = lora_config(extra);
+        snprintf(extra, sizeof extra, "init = %s\n", names[k]);
+        config *c = make(extra);
         problem *pb = tu_problem(c);
         assert_int_equal(pb->type->weight(pb, pb->x0, W), mk);
         for (size_t i = 0; i < mk; i++)
-            assert_true(fabs(W[i] - full->x0[i]) <= 1e-13);
-        assert_true(fabs(pb->type->loss(pb, pb->x0) - full->type->loss(full, full->x0)) <= 1e-13);
+            assert_true(fabs(W[i] - full->x0[i]) <= tol);
+        assert_true(fabs(pb->type->loss(pb, pb->x0) - full->type->loss(full, full->x0)) <= tol);
         problem_free(pb);
         config_free(c);
     }
     free(W);
     problem_free(full);
     config_free(cf);
+}
+
+/* Every init starts at W(A0, B0) = W0, the start of factorized = no. */
+static void every_init_starts_at_w0(void **unused)
+{
+    (void)unused;
+    starts_at_unfactorized(lora_config, inits, NINITS, 1e-13);
 }
 
 /* |W_1^LoRA - W_1^full|_F after one full-batch SGD step of size lr from init `init`. */
@@ -637,26 +659,9 @@ static void mlp_lora_gradients(void **unused)
         assert_int_equal(pb->type->grad(pb, x, &b, fd), OD_OK);
         for (size_t i = 0; i < n; i++)
             assert_true(fabs(fd[i] - g[i]) <= 1e-14 * (1 + fabs(g[i])));
-        rng_normals(&s, n, n, v);                          /* H v against gradient differences */
-        assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
-        for (size_t i = 0; i < n; i++)
-            xp[i] = x[i] + 1e-5 * v[i];
-        pb->type->grad(pb, xp, NULL, g);
-        for (size_t i = 0; i < n; i++)
-            xp[i] = x[i] - 1e-5 * v[i];
-        pb->type->grad(pb, xp, NULL, fd);
-        for (size_t i = 0; i < n; i++)
-            fd[i] = (g[i] - fd[i]) / 2e-5 - hv[i];
-        rel = norm(n, fd) / norm(n, hv);
-        assert_true(rel <= 1e-7);
-        assert_int_equal(pb->type->hess_diag(pb, x, g), OD_OK);   /* diag H = (H e_i)_i */
-        memset(v, 0, n * sizeof *v);
-        for (size_t i = 0; i < n; i++) {
-            v[i] = 1.0;
-            pb->type->hvp(pb, x, v, hv);
-            v[i] = 0.0;
-            assert_true(fabs(hv[i] - g[i]) <= 1e-12 * (1 + fabs(g[i])));
-        }
+        rng_normals(&s, n, n, v);
+        assert_true(hvp_fd_error(pb, x, v, hv, g, fd, xp) <= 1e-7);
+        diag_is_hvp_diagonal(pb, x, g, v, hv);
         free(x), free(g), free(fd), free(xp), free(idx), free(v), free(hv);
         problem_free(pb);
         config_free(c);
@@ -664,31 +669,16 @@ static void mlp_lora_gradients(void **unused)
 }
 
 /* Every init starts at M(A0, B0) = M0, the start of factorized = no (the pretrained weight), with
- * the pretrained network's loss. */
+ * the pretrained network's loss; s = alpha/rank. */
 static void mlp_lora_starts_pretrained(void **unused)
 {
     (void)unused;
-    config *cf = mlp_lora_config("factorized = no\n");
-    problem *full = tu_problem(cf);
-    size_t nn = full->type->weight(full, full->x0, NULL);
-    double *M = malloc(nn * sizeof *M);
-    assert_int_equal(nn, full->n);
-    for (size_t k = 0; k < 3; k++) {
-        char extra[64];
-        snprintf(extra, sizeof extra, "init = %s\n", mlp_inits[k]);
-        config *c = mlp_lora_config(extra);
-        problem *pb = tu_problem(c);
-        assert_int_equal(pb->type->weight(pb, pb->x0, M), nn);
-        for (size_t i = 0; i < nn; i++)
-            assert_true(fabs(M[i] - full->x0[i]) <= 1e-14);
-        assert_true(fabs(pb->type->loss(pb, pb->x0) - full->type->loss(full, full->x0)) <= 1e-14);
-        assert_true(pb->factor_scale == 1.5);
-        problem_free(pb);
-        config_free(c);
-    }
-    free(M);
-    problem_free(full);
-    config_free(cf);
+    starts_at_unfactorized(mlp_lora_config, mlp_inits, 3, 1e-14);
+    config *c = mlp_lora_config("");
+    problem *pb = tu_problem(c);
+    assert_true(pb->factor_scale == 1.5);
+    problem_free(pb);
+    config_free(c);
 }
 
 /* The frozen layers do not move: after 200 Adam steps on minibatches (lr_ratio 4) the loss at x0 is
