@@ -1,5 +1,6 @@
 /* sim/core/problems/mlp_lora.c — low-rank adaptation of the middle layer of a frozen "pretrained"
- * two-hidden-layer network, where the features A^T h of LoRA+'s argument feed a nonlinearity:
+ * two-hidden-layer network, whose output passes through the rest of the network (LoRA+'s setting:
+ * features A^T h of the previous layer's Theta(1) activations h, then B, a nonlinearity, W3):
  *   f(x) = W3 act(M^T act(W1 x)),  x_j ~ N(0, I_d),  L = 1/(2N) sum_j |f(x_j) - y_j|^2,
  *   widths d (inputs) -> n (width) -> n -> k (outputs), no biases; M (n x n, rows index the
  *   layer's inputs as in `lora`; net.c stores W2 = M^T). Pretrained W1, M0, W3: LeCun entries
