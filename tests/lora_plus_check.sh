@@ -1,10 +1,12 @@
 #!/bin/sh
-# tests/lora_plus_check.sh [OPTDYN] — `make check-lora-plus` (~7 s of one core, so not in `make test`):
-# the LoRA+ width effect measured on mlp_lora (docs/theory.md "LoRA+ on an inner layer") stays: Adam
-# from zero_b, 40 steps of batch 32, the figure's reduced grid, seeds 1 and 2, widths 16, 32, 64.
-# With P(rho) = (best loss over lr_A at ratio rho) / (best cell), geometric means over the seeds:
-# P(2^6) falls by at least 1.2x per doubling of the width, and the largest ratio with P <= 2 at
-# n = 64 is at least 4 times that at n = 16. (The best ratio itself is not > 1 here: not asserted.)
+# tests/lora_plus_check.sh [OPTDYN] — `make check-lora-plus` (~9 s of one core, so not in `make test`):
+# the LoRA+ width effect measured on mlp_lora (paragraph "LoRA+ on an inner layer" of docs/theory.md
+# "LoRA: factorized weights as optimizer dynamics (problem `lora`, `lora_pro`, `lr_ratio`)") stays:
+# Adam from zero_b, 40 steps of batch 32, the figure's reduced grid, seeds 1 and 2, widths 16, 32,
+# 64. With P(rho) = (best loss over lr_A at ratio rho) / (best cell), geometric means over the
+# seeds: P(2^6) falls by at least 1.2x per doubling of the width, and the largest ratio with
+# P <= 2 at n = 64 is at least 4 times that at n = 16. (The best ratio itself is not > 1 here:
+# not asserted.)
 optdyn=${1:-build/optdyn}
 tmp=$(mktemp -d /tmp/optdyn-loraplus-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
