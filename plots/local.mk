@@ -60,12 +60,13 @@ plots/out/cr-linreg.png: plots/cr-linreg.gp results/cr-linreg.h5 results/cr-linr
 	gnuplot -e "data='plots/out/data/cr-linreg'; out='plots/out/cr-linreg'" $<
 -include $(BUILD)/plots/tools/lowrank_errors.d $(BUILD)/plots/tools/cr_variance.d
 
-# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; lora-plus ~16 s CPU, the other two ~5 and ~3 s)
-LORA_FIGURES := lora-vs-full lora-plus lora-first-step
+# LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; lora-plus ~16 s CPU, the other two ~5 and ~3 s;
+# lora-mlp-plus ~43 s: 16 runs of scripts/lora-mlp-plus.sh on a reduced grid)
+LORA_FIGURES := lora-vs-full lora-plus lora-first-step lora-mlp-plus
 FIGURES += $(LORA_FIGURES)
 figures: $(LORA_FIGURES:%=plots/out/%.png)
 $(LORA_FIGURES:%=plots/out/%.png): plots/out/%.png: plots/%.gp $(OPTDYN) scripts/lora-figure-data.sh \
-        $(wildcard experiments/lora-*.ini) $(wildcard plots/lib/*.gp)
+        scripts/lora-mlp-plus.sh $(wildcard experiments/lora-*.ini) $(wildcard plots/lib/*.gp)
 	sh scripts/lora-figure-data.sh $(OPTDYN) $* plots/out/data/$*
 	gnuplot -e "data='plots/out/data/$*'; out='plots/out/$*'" plots/$*.gp
 

@@ -2,7 +2,8 @@
 # scripts/lora-figure-data.sh OPTDYN FIGURE DIR — the data of the LoRA figures, which run several
 # experiments each (one problem per file): FIGURE = lora-vs-full (inits x SGD/Adam: DIR/<init>_<opt>_<name>.tsv,
 # columns step and weight_gap), lora-plus (DIR/<init>_<n>.tsv: lr_ratio, then the final loss/n at
-# the best lr of each of 4 seeds: geometric mean, min, max),
+# the best lr of each of 4 seeds: geometric mean, min, max), lora-mlp-plus (the same from
+# scripts/lora-mlp-plus.sh on mlp_lora, the loss itself, 2 seeds: DIR/<init>_<n>.tsv),
 # lora-first-step (DIR/first_step.tsv: init, lr, |W_1^LoRA - W_1^full|/lr).
 set -eu
 optdyn=$1 fig=$2 dir=$3
@@ -11,6 +12,13 @@ rm -f "$dir"/*.tsv "$dir"/*.h5
 col() {   # TSV on stdin -> the columns named $1 and $2
     awk -F'\t' -v a="$1" -v b="$2" 'NR == 1 { for (i = 1; i <= NF; i++) { if ($i == a) x = i; if ($i == b) y = i }; next }
                                    { print $x "\t" $y }'
+}
+# lines "seed ratio loss" on stdin -> per ratio the geometric mean, min and max over seeds of loss/$1
+seed_curve() {
+    awk -F'\t' -v n="$1" '{ l = log($3 / n); k[$2]++; sum[$2] += l
+            if (!($2 in lo) || l < lo[$2]) lo[$2] = l; if (!($2 in hi) || l > hi[$2]) hi[$2] = l }
+        END { for (r in k) printf "%.9g\t%.6g\t%.6g\t%.6g\n", r, exp(sum[r] / k[r]), exp(lo[r]), exp(hi[r]) }' |
+        sort -g
 }
 case $fig in
 lora-vs-full)
@@ -38,11 +46,20 @@ lora-plus)
                         split($1, p, "="); r = p[2] + 0
                         if (!(r in best) || $NF < best[r]) best[r] = $NF }
                     END { for (r in best) print s "\t" r "\t" best[r] }'
-            done | awk -F'\t' -v n=$n '{ l = log($3 / n); k[$2]++; sum[$2] += l
-                    if (!($2 in lo) || l < lo[$2]) lo[$2] = l; if (!($2 in hi) || l > hi[$2]) hi[$2] = l }
-                END { for (r in k) printf "%.9g\t%.6g\t%.6g\t%.6g\n", r, exp(sum[r] / k[r]), exp(lo[r]), exp(hi[r]) }' |
-                sort -g > "$dir/${init}_$n.tsv"
+            done | seed_curve $n > "$dir/${init}_$n.tsv"
             rm -f "$dir/$init-$n.h5"
+        done
+    done ;;
+lora-mlp-plus)
+    # scripts/lora-mlp-plus.sh's long table (init, n, seed, ratio, lr, loss) on a reduced grid
+    # (half-decade lr_A, every other power of 2 for the ratio, 2 seeds) -> DIR/<init>_<n>.tsv
+    sh scripts/lora-mlp-plus.sh "$optdyn" "$dir/cells.tsv" "16 32 64 128" "1 2" "zero_b zero_a" \
+        --set 'sweep.lr=logspace(-4,-0.5,8)' --set 'sweep.values=0.015625,0.0625,0.25,1,4,16,64,256,1024,4096' > "$dir/summary.txt"
+    for init in zero_b zero_a; do
+        for n in 16 32 64 128; do
+            awk -F'\t' -v i=$init -v n=$n '$1 == i && $2 == n { k = $3 "\t" $4
+                    if (!(k in b) || $6 < b[k]) b[k] = $6 }
+                END { for (k in b) print k "\t" b[k] }' "$dir/cells.tsv" | seed_curve 1 > "$dir/${init}_$n.tsv"
         done
     done ;;
 lora-first-step)

@@ -30,3 +30,8 @@ test-mpi: $(OPTDYN)
 	@sh tests/mpi_test.sh build/optdyn $(OPTDYN)
 
 -include $(TEST_BINS:%=%.d) $(TEST_UTIL:.o=.d)
+
+# make check-lora-plus: the LoRA+ width effect on mlp_lora (~7 s of one core; not in `make test`)
+.PHONY: check-lora-plus
+check-lora-plus: $(OPTDYN)
+	@sh tests/lora_plus_check.sh $(OPTDYN)

@@ -25,6 +25,10 @@ for f in experiments/*.ini; do
     # real data: 64 images and batches up to 64 (256 images took minutes under the sanitizers)
     grep -q '^type *= *fmnist' "$f" && [ "$kind" = sweep ] && set -- --set sweep.batch=1,8,64 \
         --set 'sweep.lr=logspace(-3,0.3,8)' --set sweep.max_steps=2000 --set problem.examples=64
+    # LoRA of a network layer: a small network and a target its cells reach
+    grep -q '^type *= *mlp_lora' "$f" && [ "$kind" = sweep ] && set -- --set sweep.batch=1,8 \
+        --set 'sweep.lr=logspace(-3,0,4)' --set sweep.max_steps=200 --set sweep.target=0.05 \
+        --set problem.width=8 --set problem.examples=64
     expect_exit 0 "" "$OPTDYN" run -q -o "$tmp/$name.h5" "$@" "$f" || continue
     expect_exit 0 "" "$OPTDYN" plot "$tmp/$name.h5" -o "$tmp/$name.png"
     n=$(coloured "$tmp/$name.png")

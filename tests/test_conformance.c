@@ -33,6 +33,8 @@ static const pcase cases[] = {
       "examples = 120\n", 0.1, 0.01, 16 },
     { "type = mlp\ninputs = 3\nhidden = 5\noutputs = 2\nactivation = relu\nbias = yes\nexamples = 100\n"
       "label_noise = 0.1\n", 0.1, 0.01, 16 },
+    { "type = mlp_lora\ninputs = 3\nwidth = 6\noutputs = 2\nrank = 2\nexamples = 60\n"
+      "activation = relu\nlabel_noise = 0.1\n", 0.1, 0.01, 16 },
     { "type = fmnist_softmax\nexamples = 60\nclasses = 3\ntest_examples = 0\nl2 = 1e-3\n", 0.01, 0.001,
       8 },
     { "type = fmnist_mlp\nexamples = 60\nclasses = 3\nhidden = 4\nactivation = relu\n"

@@ -1,7 +1,8 @@
 /* tests/test_lora.c — problem `lora`: factor gradients and Hessian action against finite differences,
  * W(A0, B0) = W0 for every init, LoRA-GA's first SGD step against full fine-tuning (the gap is lr
  * times G0's part beyond its top 2r singular directions, plus the exact lr^2 term), per-block lr,
- * precond from zero_b, Adam's rescaling symmetry (lr_ratio ~ init scale^2), LoRA-Pro. */
+ * precond from zero_b, Adam's rescaling symmetry (lr_ratio ~ init scale^2), LoRA-Pro; problem
+ * `mlp_lora` (gradients, the pretrained start, frozen layers). */
 #include "testutil.h"
 #include "../optimizers/lora_pro_solve.h"
 #include "../sim/core/matmul.h"
@@ -18,6 +19,9 @@
 
 #define BODY "type = lora\nrows = 12\ncols = 9\nrank = 2\ndelta_rank = 6\nexamples = 200\n" \
              "alpha = 4\n"
+/* Problem mlp_lora: a small network (the middle layer adapted). */
+#define MLP_BODY "type = mlp_lora\ninputs = 3\nwidth = 7\noutputs = 2\nrank = 2\ndelta_rank = 3\n" \
+                 "examples = 40\nlabel_noise = 0.1\nalpha = 3\n"
 static const char *const inits[] = { "zero_b", "zero_a", "gaussian", "orthogonal", "lora_ga" };
 #define NINITS (sizeof inits / sizeof inits[0])
 
@@ -30,6 +34,59 @@ static config *lora_config(const char *extra)
 }
 
 static double norm(size_t n, const double *v) { return sqrt(problem_dot(n, v, v)); }
+
+/* |g - fd|_2 / |g|_2 for the exact gradient g at x (into g) and fourth-order central differences
+ * of the loss (step 1e-4, error O(h^4)); fd and xp are scratch of pb->n values. */
+static double grad_fd_error(const problem *pb, const double *x, double *g, double *fd, double *xp)
+{
+    size_t n = pb->n;
+    pb->type->grad(pb, x, NULL, g);
+    for (size_t i = 0; i < n; i++) {
+        double h = 1e-4;
+        memcpy(xp, x, n * sizeof *x);
+        xp[i] = x[i] + h;
+        double f1 = pb->type->loss(pb, xp);
+        xp[i] = x[i] - h;
+        double f2 = pb->type->loss(pb, xp);
+        xp[i] = x[i] + 2 * h;
+        double f3 = pb->type->loss(pb, xp);
+        xp[i] = x[i] - 2 * h;
+        double f4 = pb->type->loss(pb, xp);
+        fd[i] = (8 * (f1 - f2) - (f3 - f4)) / (12 * h) - g[i];
+    }
+    return norm(n, fd) / norm(n, g);
+}
+
+/* |H v - (g(x + h v) - g(x - h v))/2h|_2 / |H v|_2 (h = 1e-5), H v into hv; gp, gm, xp: scratch. */
+static double hvp_fd_error(const problem *pb, const double *x, const double *v, double *hv,
+                           double *gp, double *gm, double *xp)
+{
+    size_t n = pb->n;
+    assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
+    for (size_t i = 0; i < n; i++)
+        xp[i] = x[i] + 1e-5 * v[i];
+    pb->type->grad(pb, xp, NULL, gp);
+    for (size_t i = 0; i < n; i++)
+        xp[i] = x[i] - 1e-5 * v[i];
+    pb->type->grad(pb, xp, NULL, gm);
+    for (size_t i = 0; i < n; i++)
+        gp[i] = (gp[i] - gm[i]) / 2e-5 - hv[i];
+    return norm(n, gp) / norm(n, hv);
+}
+
+/* The Hessian diagonal at x (into d) equals (H e_i)_i to 1e-12; v, hv: scratch. */
+static void diag_is_hvp_diagonal(const problem *pb, const double *x, double *d, double *v,
+                                 double *hv)
+{
+    assert_int_equal(pb->type->hess_diag(pb, x, d), OD_OK);
+    memset(v, 0, pb->n * sizeof *v);
+    for (size_t i = 0; i < pb->n; i++) {
+        v[i] = 1.0;
+        pb->type->hvp(pb, x, v, hv);
+        v[i] = 0.0;
+        assert_true(fabs(hv[i] - d[i]) <= 1e-12 * (1 + fabs(d[i])));
+    }
+}
 
 /* |g - central differences|_2 <= 1e-7 |g|_2 at a random point, and the same for H v. */
 static void derivatives_match_finite_differences(void **unused)
@@ -49,73 +106,49 @@ static void derivatives_match_finite_differences(void **unused)
         rng_normals(&s, n, n, v);
         for (size_t i = 0; i < n; i++)
             x[i] = pb->x0[i] + 0.3 * x[i];
-        pb->type->grad(pb, x, NULL, g);
-        for (size_t i = 0; i < n; i++) {
-            double h = 1e-4;
-            memcpy(xp, x, n * sizeof *x);
-            xp[i] = x[i] + h;
-            double f1 = pb->type->loss(pb, xp);
-            xp[i] = x[i] - h;
-            double f2 = pb->type->loss(pb, xp);
-            xp[i] = x[i] + 2 * h;
-            double f3 = pb->type->loss(pb, xp);
-            xp[i] = x[i] - 2 * h;
-            double f4 = pb->type->loss(pb, xp);
-            fd[i] = (8 * (f1 - f2) - (f3 - f4)) / (12 * h);   /* error O(h^4) */
-            fd[i] -= g[i];
-        }
-        double rel = norm(n, fd) / norm(n, g);
+        double rel = grad_fd_error(pb, x, g, fd, xp);
         print_message("init %-10s |g - fd|/|g| = %.2e\n", inits[k], rel);
         assert_true(rel <= 1e-7);
-        assert_int_equal(pb->type->hvp(pb, x, v, hv), OD_OK);
-        for (size_t i = 0; i < n; i++)
-            xp[i] = x[i] + 1e-5 * v[i];
-        pb->type->grad(pb, xp, NULL, gp);
-        for (size_t i = 0; i < n; i++)
-            xp[i] = x[i] - 1e-5 * v[i];
-        pb->type->grad(pb, xp, NULL, gm);
-        for (size_t i = 0; i < n; i++)
-            fd[i] = (gp[i] - gm[i]) / 2e-5 - hv[i];
-        rel = norm(n, fd) / norm(n, hv);
-        assert_true(rel <= 1e-7);
-        assert_int_equal(pb->type->hess_diag(pb, x, d), OD_OK);
-        memset(v, 0, n * sizeof *v);
-        for (size_t i = 0; i < n; i++) {
-            v[i] = 1.0;
-            pb->type->hvp(pb, x, v, hv);
-            v[i] = 0.0;
-            assert_true(fabs(hv[i] - d[i]) <= 1e-12 * (1 + fabs(d[i])));
-        }
+        assert_true(hvp_fd_error(pb, x, v, hv, gp, gm, xp) <= 1e-7);
+        diag_is_hvp_diagonal(pb, x, d, v, hv);
         free(x), free(g), free(fd), free(xp), free(v), free(hv), free(gp), free(gm), free(d);
         problem_free(pb);
         config_free(c);
     }
 }
 
-/* Every init starts at W(A0, B0) = W0, the start of factorized = no. */
-static void every_init_starts_at_w0(void **unused)
+/* Every init of `names` starts at the weight of the factorized = no problem's start, with its loss
+ * (within tol); make builds a config from extra [problem] lines. */
+static void starts_at_unfactorized(config *(*make)(const char *), const char *const *names,
+                                   size_t count, double tol)
 {
-    (void)unused;
-    config *cf = lora_config("factorized = no\n");
+    config *cf = make("factorized = no\n");
     problem *full = tu_problem(cf);
     size_t mk = full->type->weight(full, full->x0, NULL);
     double *W = malloc(mk * sizeof *W);
     assert_int_equal(mk, full->n);
-    for (size_t k = 0; k < NINITS; k++) {
+    for (size_t k = 0; k < count; k++) {
         char extra[64];
-        snprintf(extra, sizeof extra, "init = %s\n", inits[k]);
-        config *c = lora_config(extra);
+        snprintf(extra, sizeof extra, "init = %s\n", names[k]);
+        config *c = make(extra);
         problem *pb = tu_problem(c);
         assert_int_equal(pb->type->weight(pb, pb->x0, W), mk);
         for (size_t i = 0; i < mk; i++)
-            assert_true(fabs(W[i] - full->x0[i]) <= 1e-13);
-        assert_true(fabs(pb->type->loss(pb, pb->x0) - full->type->loss(full, full->x0)) <= 1e-13);
+            assert_true(fabs(W[i] - full->x0[i]) <= tol);
+        assert_true(fabs(pb->type->loss(pb, pb->x0) - full->type->loss(full, full->x0)) <= tol);
         problem_free(pb);
         config_free(c);
     }
     free(W);
     problem_free(full);
     config_free(cf);
+}
+
+/* Every init starts at W(A0, B0) = W0, the start of factorized = no. */
+static void every_init_starts_at_w0(void **unused)
+{
+    (void)unused;
+    starts_at_unfactorized(lora_config, inits, NINITS, 1e-13);
 }
 
 /* |W_1^LoRA - W_1^full|_F after one full-batch SGD step of size lr from init `init`. */
@@ -506,39 +539,43 @@ static void precond_from_zero_b(void **unused)
 /* Adam (eps = 0) on W = W_f + s A B is invariant under A -> c A, B -> B/c with lr_A -> c lr_A,
  * lr_B -> lr_B/c (A's gradient scales by 1/c, B's by c, and Adam's direction ignores both): so
  * (init_std c, lr c lr0, lr_ratio rho/c^2) follows the same W_t as (1, lr0, rho), with the same
- * minibatches. The LoRA+ ratio is therefore only defined together with A's init scale. */
+ * minibatches. The LoRA+ ratio is therefore only defined together with A's init scale. The same
+ * holds for LoRA of the middle layer of a network (mlp_lora), whose loss also sees only M. */
 static void adam_rescaling_symmetry(void **unused)
 {
     (void)unused;
+    const char *const bodies[] = { BODY, MLP_BODY };
     const double c = 3.0, lr0 = 0.01, rho = 8.0;
-    double *W[3] = { NULL, NULL, NULL };
-    size_t mk = 0;
-    for (int k = 0; k < 3; k++) {
-        /* k = 0: (1, lr0, rho); k = 1: (c, c lr0, rho/c^2); k = 2: (c, c lr0, rho) differs */
-        char ini[1024];
-        snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" BODY "init = zero_b\n"
-                 "init_std = %.17g\n[run]\nsteps = 1\n[optimizer o]\ntype = adam\nlr = %.17g\n"
-                 "eps = 0\nlr_ratio = %.17g\n", k ? c : 1.0, k ? c * lr0 : lr0,
-                 k == 1 ? rho / (c * c) : rho);
-        config *cf = tu_config(ini);
-        problem *pb = tu_problem(cf);
-        double *x = malloc(pb->n * sizeof *x);
-        tu_iterate(cf, pb, &cf->opt[0], 16, 60, x);
-        mk = pb->type->weight(pb, x, NULL);
-        W[k] = malloc(mk * sizeof *W[k]);
-        pb->type->weight(pb, x, W[k]);
-        free(x);
-        problem_free(pb);
-        config_free(cf);
+    for (int p = 0; p < 2; p++) {
+        double *W[3] = { NULL, NULL, NULL };
+        size_t mk = 0;
+        for (int k = 0; k < 3; k++) {
+            /* k = 0: (1, lr0, rho); k = 1: (c, c lr0, rho/c^2); k = 2: (c, c lr0, rho) differs */
+            char ini[1024];
+            snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n%sinit = zero_b\n"
+                     "init_std = %.17g\n[run]\nsteps = 1\n[optimizer o]\ntype = adam\nlr = %.17g\n"
+                     "eps = 0\nlr_ratio = %.17g\n", bodies[p], k ? c : 1.0, k ? c * lr0 : lr0,
+                     k == 1 ? rho / (c * c) : rho);
+            config *cf = tu_config(ini);
+            problem *pb = tu_problem(cf);
+            double *x = malloc(pb->n * sizeof *x);
+            tu_iterate(cf, pb, &cf->opt[0], 16, 60, x);
+            mk = pb->type->weight(pb, x, NULL);
+            W[k] = malloc(mk * sizeof *W[k]);
+            pb->type->weight(pb, x, W[k]);
+            free(x);
+            problem_free(pb);
+            config_free(cf);
+        }
+        double same = fro_diff(mk, W[0], W[1]) / norm(mk, W[0]),
+               other = fro_diff(mk, W[0], W[2]) / norm(mk, W[0]);
+        print_message("%s: Adam, 60 steps, B = 16: |W(1, lr, rho) - W(c, c lr, rho/c^2)|/|W| = "
+                      "%.2e; with rho kept: %.2e\n", p ? "mlp_lora" : "lora", same, other);
+        assert_true(same <= 1e-12);
+        assert_true(other >= 1e-3);
+        for (int k = 0; k < 3; k++)
+            free(W[k]);
     }
-    double same = fro_diff(mk, W[0], W[1]) / norm(mk, W[0]),
-           other = fro_diff(mk, W[0], W[2]) / norm(mk, W[0]);
-    print_message("Adam, 60 steps, B = 16: |W(1, lr, rho) - W(c, c lr, rho/c^2)|/|W| = %.2e; "
-                  "with rho kept: %.2e\n", same, other);
-    assert_true(same <= 1e-12);
-    assert_true(other >= 1e-3);
-    for (int k = 0; k < 3; k++)
-        free(W[k]);
 }
 
 /* [sweep] axis/values: every optimizer with the key becomes variants NAME@KEY=VALUE with the key
@@ -579,6 +616,103 @@ static void sweep_axis_variants(void **unused)
     }
 }
 
+static const char *const mlp_inits[] = { "zero_b", "zero_a", "gaussian" };
+
+static config *mlp_lora_config(const char *extra)
+{
+    char ini[1024];
+    snprintf(ini, sizeof ini, "[experiment]\nseed = 5\n[problem]\n" MLP_BODY "%s[run]\nsteps = 1\n"
+             "[optimizer o]\ntype = adam\nlr = 0.01\nlr_ratio = %d\n", extra,
+             strstr(extra, "factorized = no") ? 1 : 4);
+    return tu_config(ini);
+}
+
+/* dL/dA = s G B^T, dL/dB = s A^T G (and dL/dM = G with factorized = no) against fourth-order
+ * differences of the loss to 1e-7 relative at a random point, for every init; a minibatch of all
+ * N examples in order gives the full gradient; H v against central differences of the gradient
+ * (1e-7), and the Hessian diagonal equals (H e_i)_i. */
+static void mlp_lora_gradients(void **unused)
+{
+    (void)unused;
+    for (size_t k = 0; k <= 3; k++) {
+        char extra[64];
+        snprintf(extra, sizeof extra, k < 3 ? "init = %s\n" : "factorized = no\n",
+                 k < 3 ? mlp_inits[k] : "");
+        config *c = mlp_lora_config(extra);
+        problem *pb = tu_problem(c);
+        size_t n = pb->n, N = pb->examples;
+        assert_int_equal(n, k < 3 ? 2 * 7 * 2 : 7 * 7);
+        double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *fd = malloc(n * sizeof *fd),
+               *xp = malloc(n * sizeof *xp), *v = malloc(n * sizeof *v), *hv = malloc(n * sizeof *hv);
+        size_t *idx = malloc(N * sizeof *idx);
+        rng_stream s = rng_stream_make(7, RNG_INIT, k);
+        rng_normals(&s, 0, n, x);
+        for (size_t i = 0; i < n; i++)
+            x[i] = pb->x0[i] + 0.5 * x[i];
+        double rel = grad_fd_error(pb, x, g, fd, xp);
+        print_message("mlp_lora %-15s |g - fd|/|g| = %.2e\n", k < 3 ? mlp_inits[k] : "factorized = no",
+                      rel);
+        assert_true(rel <= 1e-7);
+        for (size_t j = 0; j < N; j++)
+            idx[j] = j;
+        batch b = { .B = (double)N, .idx = idx, .nidx = N };
+        assert_int_equal(pb->type->grad(pb, x, &b, fd), OD_OK);
+        for (size_t i = 0; i < n; i++)
+            assert_true(fabs(fd[i] - g[i]) <= 1e-14 * (1 + fabs(g[i])));
+        rng_normals(&s, n, n, v);
+        assert_true(hvp_fd_error(pb, x, v, hv, g, fd, xp) <= 1e-7);
+        diag_is_hvp_diagonal(pb, x, g, v, hv);
+        free(x), free(g), free(fd), free(xp), free(idx), free(v), free(hv);
+        problem_free(pb);
+        config_free(c);
+    }
+}
+
+/* Every init starts at M(A0, B0) = M0, the start of factorized = no (the pretrained weight), with
+ * the pretrained network's loss; s = alpha/rank. */
+static void mlp_lora_starts_pretrained(void **unused)
+{
+    (void)unused;
+    starts_at_unfactorized(mlp_lora_config, mlp_inits, 3, 1e-14);
+    config *c = mlp_lora_config("");
+    problem *pb = tu_problem(c);
+    assert_true(pb->factor_scale == 1.5);
+    problem_free(pb);
+    config_free(c);
+}
+
+/* The frozen layers do not move: after 200 Adam steps on minibatches (lr_ratio 4) the loss at x0 is
+ * bit-identical to before, and the trained factors' M_t, put into the independently built
+ * factorized = no problem (its own W1, W3 from the seed), gives the same loss and the gradient
+ * (s G B^T, s A^T G) from that problem's G. */
+static void mlp_lora_frozen_layers(void **unused)
+{
+    (void)unused;
+    config *c = mlp_lora_config("init = zero_b\n"), *cf = mlp_lora_config("factorized = no\n");
+    problem *pb = tu_problem(c), *full = tu_problem(cf);
+    size_t n = pb->n, nn = full->n, w = 7, r = 2;
+    double f0 = pb->type->loss(pb, pb->x0);
+    double *x = malloc(n * sizeof *x), *g = malloc(n * sizeof *g), *M = malloc(nn * sizeof *M),
+           *G = malloc(nn * sizeof *G), *h = malloc(n * sizeof *h);
+    tu_iterate(c, pb, &c->opt[0], 8, 200, x);
+    assert_true(pb->type->loss(pb, pb->x0) == f0);
+    pb->type->weight(pb, x, M);
+    double f = pb->type->loss(pb, x), ff = full->type->loss(full, M);
+    print_message("mlp_lora: loss %.6g -> %.6g after 200 Adam steps (unfactorized at M_t: %.6g)\n",
+                  f0, f, ff);
+    assert_true(f < 0.5 * f0);
+    assert_true(fabs(f - ff) <= 1e-13 * f);
+    pb->type->grad(pb, x, NULL, g);
+    full->type->grad(full, M, NULL, G);
+    matmul(0, 1, w, r, w, 1.5, G, x + w * r, 0.0, h);
+    matmul(1, 0, r, w, w, 1.5, x, G, 0.0, h + w * r);
+    for (size_t i = 0; i < n; i++)
+        assert_true(fabs(h[i] - g[i]) <= 1e-12 * (1 + fabs(g[i])));
+    free(x), free(g), free(M), free(G), free(h);
+    problem_free(pb), problem_free(full);
+    config_free(c), config_free(cf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -591,6 +725,9 @@ int main(void)
         cmocka_unit_test(lora_pro_identities),
         cmocka_unit_test(lora_pro_tracks_full),
         cmocka_unit_test(sweep_axis_variants),
+        cmocka_unit_test(mlp_lora_gradients),
+        cmocka_unit_test(mlp_lora_starts_pretrained),
+        cmocka_unit_test(mlp_lora_frozen_layers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

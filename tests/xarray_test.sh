@@ -32,6 +32,7 @@ reduce() {
     gaussreg-critical-batch) echo "--set problem.dim=20 --set sweep.batch=pow2(0,4)" \
         "--set sweep.lr=logspace(-3,0.5,8) --set sweep.max_steps=20000" ;;
     nqm-schedules-vs-batch) echo "--set sweep.batch=pow2(0,4),inf --set sweep.lr=logspace(-3,0.3,8)" ;;
+    lora-mlp-plus) echo "--set problem.width=8 --set problem.examples=64 --set sweep.lr=logspace(-3,0,4)" ;;
     nqm-steps-vs-batch) echo "--set problem.dim=100 --set sweep.batch=pow2(0,4),inf" \
         "--set sweep.lr=logspace(-5,0.5,10) --set sweep.max_steps=1e6" ;;
     esac

@@ -11,12 +11,14 @@
 
 extern const problem_type problem_nqm, problem_quadratic, problem_rosenbrock, problem_beale,
     problem_linreg, problem_logreg, problem_gaussreg,
-    problem_matreg, problem_mlp, problem_fmnist_softmax, problem_fmnist_mlp, problem_lora;
+    problem_matreg, problem_mlp, problem_fmnist_softmax, problem_fmnist_mlp, problem_lora,
+    problem_mlp_lora;
 
 const problem_type *const problem_types[] = {
     &problem_nqm, &problem_quadratic, &problem_rosenbrock, &problem_beale,
     &problem_linreg, &problem_logreg, &problem_gaussreg,
     &problem_matreg, &problem_mlp, &problem_fmnist_softmax, &problem_fmnist_mlp, &problem_lora,
+    &problem_mlp_lora,
     NULL,
 };
 
