@@ -170,7 +170,7 @@ static void tiny_and_huge_numbers_refused_everywhere(void **unused)
     for (size_t i = 0; kind_types[i]; i++)
         tables[nt++] = kind_types[i]->specs;
     size_t checked = 0;
-    static char block[1 << 16];
+    static char block[1 << 17];       /* more than any params struct (sweep_params: ~78 KB) */
     for (size_t t = 0; t < nt; t++)
         for (const param_spec *s = tables[t]; s->key; s++) {
             if (s->kind == PARAM_CHOICE || s->kind == PARAM_STRING)
