@@ -90,7 +90,7 @@ static const char *grid_alike(const param_list *g, const char *name, char *why, 
             snprintf(a, sizeof a, "%.6g", g->v[i]);
             snprintf(b, sizeof b, "%.6g", g->v[j]);
             if (!strcmp(a, b)) {
-                snprintf(why, len, "values %.17g and %.17g (numbers %zu and %zu) would both name "
+                snprintf(why, len, "values %.15g and %.15g (numbers %zu and %zu) would both name "
                          "variants '=%s': expected values distinct in 6 significant digits",
                          g->v[j], g->v[i], j + 1, i + 1, a);
                 return name;
