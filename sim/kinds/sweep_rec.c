@@ -174,6 +174,9 @@ int sweep_write(rec *r, const config *c, const sweep_result *res, int partial)
     rec_attr_str(r, "/sweep/diverged_at", "description", "step at which the loss became "
                  "non-finite or exceeded diverge_factor x the initial loss; -1: never");
     if (partial) {
+        static const char *const section_axis[] = { "/sweep/section" };
+        if (res->NS)        /* its own axis (in a full file best_tuned's attachment makes it one) */
+            rec_dims(r, "/sweep/section", 1, section_axis);
         double *done = malloc(res->cells * sizeof *done);
         for (size_t k = 0; done && k < res->cells; k++)
             done[k] = res->done[k];
