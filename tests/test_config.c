@@ -110,6 +110,10 @@ static const bad_case bad_keys[] = {
     { KEYS_HEAD "momentum = 0.5, 0.5\n", { ":14:", "momentum", "distinct" } },
     { "[experiment]\nkind = sweep\n" PROB "[optimizer a]\ntype = adam\nbeta1 = 0.5\n[sweep]\nbatch = 1\n"
       "lr = 1\ntarget = 0.1\naxis = beta2, beta1\nvalues = 0.9\nvalues2 = 0.5\n", { ":8:", "beta1", "swept by [sweep] axis" } },
+    /* the checks of each optimizer apply to each variant */
+    { KEYS_HEAD "axis = lr_ratio\nvalues = 1, 4\n", { ":6: [optimizer a] lr_ratio", "1 parameter block", "variant a@lr_ratio=4" } },
+    { "[experiment]\nkind = sweep\n" PROB SOPT "[sweep]\nmode = exact\nbatch = 1\nlr = 1\ntarget = 0.1\n"
+      "axis = clip_norm\nvalues = 1\n", { ":6: [optimizer a] clip_norm", "clipping", "variant a@clip_norm=1 " } },
     { "[experiment]\nkind = sweep\n" PROB "[optimizer " LONG_NAME "]\ntype = adam\n[sweep]\nbatch = 1\n"
       "lr = 1\ntarget = 0.1\naxis = final_fraction, weight_decay, beta2\nvalues = 0.0000123457\n"
       "values2 = 0.0000123457\nvalues3 = 0.123457\n", { ":12:", "axis", "would have 106 characters" } },

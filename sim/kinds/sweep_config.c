@@ -107,6 +107,39 @@ static const char *sweep_metric_check(const config *c, char *why, size_t len)
     return NULL;
 }
 
+/* mode = exact: what keeps optimizer o from an exact recursion on pt (the key), or NULL. */
+static const char *exact_opt_check(const problem_type *pt, const exact_engine *engine,
+                                   const cfg_optimizer *o, char *why, size_t len)
+{
+    char names[512];
+    const opt_type *t = o->type;
+    if (t->quadratic == OPT_QUAD_NONE) {
+        quad_names(-1, names, sizeof names);
+        snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
+        return "type";
+    }
+    const opt_train *tr = &o->p.train;
+    const exact_engine *with = exact_engine_for(pt, &o->p);
+    if (opt_train_active(tr) && (!with || !with->supports(pt, t, &o->p))) {
+        if (tr->clip_norm > 0)
+            snprintf(why, len, "mode = exact has no recursion with clipping (use mode = "
+                     "montecarlo)");
+        else
+            snprintf(why, len, "mode = exact has no recursion with these keys on problem %s "
+                     "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
+                     "quadratic; else use mode = montecarlo)", pt->name);
+        return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
+               : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay"
+               : tr->l2 > 0 ? "l2" : "lr_ratio";
+    }
+    if (!opt_train_active(tr) && !engine->supports(pt, t, &o->p)) {
+        quad_names(OPT_QUAD_PRECOND, names, sizeof names);
+        snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);
+        return "ema";
+    }
+    return NULL;
+}
+
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len)
 {
     const sweep_params *sp = sweep_params_of(c);
@@ -134,33 +167,15 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
         return "seeds";
     }
     for (size_t i = 0; i < c->nopt; i++) {
-        const opt_type *t = c->opt[i].type;
-        if (t->quadratic == OPT_QUAD_NONE) {
-            quad_names(-1, names, sizeof names);
-            snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
-            return "type";
-        }
-        const opt_train *tr = &c->opt[i].p.train;
-        const exact_engine *with = exact_engine_for(pt, &c->opt[i].p);
-        if (opt_train_active(tr) && (!with || !with->supports(pt, t, &c->opt[i].p))) {
-            snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            if (tr->clip_norm > 0)
-                snprintf(why, len, "mode = exact has no recursion with clipping (use mode = "
-                         "montecarlo)");
-            else
-                snprintf(why, len, "mode = exact has no recursion with these keys on problem %s "
-                         "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
-                         "quadratic; else use mode = montecarlo)", pt->name);
-            return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
-                   : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay"
-                   : tr->l2 > 0 ? "l2" : "lr_ratio";
-        }
-        if (!opt_train_active(tr) && !engine->supports(pt, t, &c->opt[i].p)) {
-            quad_names(OPT_QUAD_PRECOND, names, sizeof names);
-            snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);
-            return "ema";
+        const cfg_optimizer *o = &c->opt[i];
+        bad = exact_opt_check(pt, engine, o, why, len);
+        if (bad) {
+            size_t used = strlen(why);
+            snprintf(section, slen, "optimizer %s", o->section);
+            if (strcmp(o->name, o->section) != 0 && used < len)
+                snprintf(why + used, len - used, " (in its variant %s of the [sweep] grid)",
+                         o->name);
+            return bad;
         }
     }
     return NULL;
