@@ -62,15 +62,21 @@ same "$tmp/j1.h5" "$tmp/merged.h5" "3 merged shards differ from the unsharded ru
 
 # a variant grid (axis = beta2): /sweep/variant_section and variant_value on the optimizer axis,
 # the same after 2 shards and a merge
+# sharded NAME WHAT --set...: $tmp/NAME.h5 run whole, $tmp/NAME0.h5 and NAME1.h5 as 2 shards,
+# merged (in reverse order) into $tmp/NAMEm.h5, which must equal the whole run
+sharded() {
+    name=$1 what=$2
+    shift 2
+    "$OPTDYN" run -q "$@" -o "$tmp/$name.h5" "$exp" && ok || bad "$what run"
+    for i in 0 1; do
+        "$OPTDYN" run -q "$@" --shard $i/2 -o "$tmp/$name$i.h5" "$exp" && ok || bad "$what shard $i/2"
+    done
+    "$OPTDYN" merge "$tmp/${name}m.h5" "$tmp/${name}1.h5" "$tmp/${name}0.h5" && ok || bad "$what merge"
+    same "$tmp/$name.h5" "$tmp/${name}m.h5" "2 merged $what shards differ from the unsharded run"
+}
 grid="--set sweep.axis=beta2 --set sweep.values=0.9,0.999 --set sweep.batch=4,inf --set sweep.max_steps=300"
 # shellcheck disable=SC2086  # the --set words are split on purpose
-"$OPTDYN" run -q $grid -o "$tmp/v.h5" "$exp" && ok || bad "variant grid run"
-for i in 0 1; do
-    # shellcheck disable=SC2086
-    "$OPTDYN" run -q $grid --shard $i/2 -o "$tmp/v$i.h5" "$exp" && ok || bad "variant shard $i/2"
-done
-"$OPTDYN" merge "$tmp/vm.h5" "$tmp/v1.h5" "$tmp/v0.h5" && ok || bad "variant merge"
-same "$tmp/v.h5" "$tmp/vm.h5" "2 merged variant shards differ from the unsharded run"
+sharded v "variant grid" $grid
 /usr/bin/python3 - "$tmp/v.h5" "$tmp/v0.h5" <<'PY' && ok || bad "variant coordinates"
 import sys, h5py
 for path in sys.argv[1:]:
@@ -90,14 +96,8 @@ PY
 keys="--set sweep.axis=beta2,weight_decay --set sweep.values=0.9,0.999 --set sweep.values2=0,0.05"
 keys="$keys --set sweep.batch=4,inf --set sweep.max_steps=300 --set sweep.lr=logspace(-2,0.4,6)"
 # shellcheck disable=SC2086  # the --set words are split on purpose
-"$OPTDYN" run -q $keys -o "$tmp/k2.h5" "$exp" && ok || bad "two-key run"
-for i in 0 1; do
-    # shellcheck disable=SC2086
-    "$OPTDYN" run -q $keys --shard $i/2 -o "$tmp/k2s$i.h5" "$exp" && ok || bad "two-key shard $i/2"
-done
-"$OPTDYN" merge "$tmp/k2m.h5" "$tmp/k2s1.h5" "$tmp/k2s0.h5" && ok || bad "two-key merge"
-same "$tmp/k2.h5" "$tmp/k2m.h5" "2 merged two-key shards differ from the unsharded run"
-/usr/bin/python3 - "$tmp/k2.h5" "$tmp/k2s0.h5" <<'PY' && ok || bad "two-key variants, coordinates, best_tuned"
+sharded two "two-key" $keys
+/usr/bin/python3 - "$tmp/two.h5" "$tmp/two0.h5" <<'PY' && ok || bad "two-key variants, coordinates, best_tuned"
 import sys, h5py, numpy as np
 nan = float("nan")
 names = ["sgd@weight_decay=0", "sgd@weight_decay=0.05", "heavy@weight_decay=0",
@@ -140,8 +140,8 @@ for path in sys.argv[1:]:
 PY
 # the cube unstacks to [section][beta2][weight_decay][batch][lr][seed], and the check of that
 # (tests/xarray_check.py) fails on a copy with two adam variants' weight_decay swapped
-cp "$tmp/k2.h5" "$tmp/k2x.h5"
-/usr/bin/python3 - "$tmp/k2.h5" "$tmp/k2s0.h5" "$tmp/k2x.h5" > "$tmp/xa" 2>&1 <<'PY'
+cp "$tmp/two.h5" "$tmp/twox.h5"
+/usr/bin/python3 - "$tmp/two.h5" "$tmp/two0.h5" "$tmp/twox.h5" > "$tmp/xa" 2>&1 <<'PY'
 import sys
 sys.path.insert(0, "tests")
 import h5py
