@@ -51,8 +51,6 @@ typedef struct sweep_keys {
 
 /* The swept keys of sp (after sweep_keys_check: as valid). */
 void sweep_keys_of(const sweep_params *sp, sweep_keys *k);
-/* The keys' label in variant names: "mu" for momentum, else the key. */
-const char *sweep_key_label(const char *key);
 /* Is key one of axis's keys with its grid given? */
 int sweep_axis_lists(const sweep_params *sp, const char *key);
 /* The [sweep] keys alone: axis well formed (at most SWEEP_AXES_MAX distinct keys, none of them

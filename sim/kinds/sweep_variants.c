@@ -65,11 +65,6 @@ void sweep_keys_of(const sweep_params *sp, sweep_keys *k)
     }
 }
 
-const char *sweep_key_label(const char *key)
-{
-    return strcmp(key, "momentum") ? key : "mu";
-}
-
 int sweep_axis_lists(const sweep_params *sp, const char *key)
 {
     char axis[SWEEP_AXES_MAX][SWEEP_KEY_LEN];
@@ -235,7 +230,7 @@ static int make_variant(const config *c, const sweep_keys *k, const int *has, si
         if (used < sizeof name)
             used += (size_t)snprintf(name + used, sizeof name - used, "%s%s=%.6g",
                                      name[used - 1] == '@' ? "" : ",",
-                                     sweep_key_label(k->key[j]), value);
+                                     k->grid[j] == &sp->momentum ? "mu" : k->key[j], value);
     }
     if (used >= sizeof v->name) {
         snprintf(why, len, "the variant name '%.*s' would have %zu characters, and names have at "
@@ -275,11 +270,11 @@ int sweep_expand_variants(config *c, char *why, size_t len, const char **bad)
     }
     for (size_t j = 0; j < k.n; j++)
         if (!with[j]) {
-            if (!strcmp(k.key[j], "momentum"))
+            if (k.grid[j] == &sp->momentum)
                 snprintf(why, len, "no optimizer has a momentum key (momentum, nesterov)");
             else
                 snprintf(why, len, "no optimizer has a real-valued key '%s'", k.key[j]);
-            *bad = strcmp(k.key[j], "momentum") ? "axis" : "momentum";
+            *bad = k.grid[j] == &sp->momentum ? "momentum" : "axis";
             return OD_EINPUT;
         }
     if (limits_bytes_misfit(total, (double)sizeof(cfg_optimizer), "the optimizer variants",
