@@ -29,7 +29,7 @@ from docs_tally import check, finish  # noqa: E402
 optdyn, tmp = sys.argv[1], sys.argv[2]
 doc_path = sys.argv[3] if len(sys.argv) > 3 else "docs/hdf5-schema.md"
 # placeholder words of the doc (a path component or a part of a name: `lr_FORM`, `PARAM_lo`)
-PLACEHOLDERS = {"NAME", "LIMIT", "J", "LAW", "BLOCK", "OPTIMIZER", "RULE", "FORM", "PARAM"}
+PLACEHOLDERS = {"NAME", "LIMIT", "J", "LAW", "BLOCK", "OPTIMIZER", "RULE", "FORM", "PARAM", "KEY"}
 
 # documented names no reduced shipped experiment writes (table rows checked only one way)
 ALLOW_UNSEEN = {

@@ -2,7 +2,8 @@
 # tests/sweep_cli_test.sh OPTDYN — sweeps from the command line: -j 1 and -j 2 give identical
 # bytes in every dataset; a sweep killed with SIGKILL and finished with --resume equals an
 # uninterrupted one; a journal of another experiment is refused; info and export read the file;
-# a variant grid's section and value per optimizer survive shards and merge.
+# a variant grid's section and value per optimizer survive shards and merge; a grid over two keys
+# (product variants, a coordinate per key, best_tuned per key = the argmin over the cube).
 OPTDYN=${1:-build/optdyn}
 exp=tests/data/mc-sweep.ini
 . tests/lib.sh
@@ -61,15 +62,21 @@ same "$tmp/j1.h5" "$tmp/merged.h5" "3 merged shards differ from the unsharded ru
 
 # a variant grid (axis = beta2): /sweep/variant_section and variant_value on the optimizer axis,
 # the same after 2 shards and a merge
+# sharded NAME WHAT --set...: $tmp/NAME.h5 run whole, $tmp/NAME0.h5 and NAME1.h5 as 2 shards,
+# merged (in reverse order) into $tmp/NAMEm.h5, which must equal the whole run
+sharded() {
+    name=$1 what=$2
+    shift 2
+    "$OPTDYN" run -q "$@" -o "$tmp/$name.h5" "$exp" && ok || bad "$what run"
+    for i in 0 1; do
+        "$OPTDYN" run -q "$@" --shard $i/2 -o "$tmp/$name$i.h5" "$exp" && ok || bad "$what shard $i/2"
+    done
+    "$OPTDYN" merge "$tmp/${name}m.h5" "$tmp/${name}1.h5" "$tmp/${name}0.h5" && ok || bad "$what merge"
+    same "$tmp/$name.h5" "$tmp/${name}m.h5" "2 merged $what shards differ from the unsharded run"
+}
 grid="--set sweep.axis=beta2 --set sweep.values=0.9,0.999 --set sweep.batch=4,inf --set sweep.max_steps=300"
 # shellcheck disable=SC2086  # the --set words are split on purpose
-"$OPTDYN" run -q $grid -o "$tmp/v.h5" "$exp" && ok || bad "variant grid run"
-for i in 0 1; do
-    # shellcheck disable=SC2086
-    "$OPTDYN" run -q $grid --shard $i/2 -o "$tmp/v$i.h5" "$exp" && ok || bad "variant shard $i/2"
-done
-"$OPTDYN" merge "$tmp/vm.h5" "$tmp/v1.h5" "$tmp/v0.h5" && ok || bad "variant merge"
-same "$tmp/v.h5" "$tmp/vm.h5" "2 merged variant shards differ from the unsharded run"
+sharded v "variant grid" $grid
 /usr/bin/python3 - "$tmp/v.h5" "$tmp/v0.h5" <<'PY' && ok || bad "variant coordinates"
 import sys, h5py
 for path in sys.argv[1:]:
@@ -83,5 +90,74 @@ for path in sys.argv[1:]:
         assert s["variant_value"].dims[0][0].name == "/sweep/optimizer"
         assert s["final_loss"].attrs["coordinates"] == "variant_section variant_value"
 PY
+
+# two swept keys (axis = beta2, weight_decay): adam over the 2 x 2 product, sgd and heavy over
+# weight_decay only; the same after 2 shards and a merge
+keys="--set sweep.axis=beta2,weight_decay --set sweep.values=0.9,0.999 --set sweep.values2=0,0.05"
+keys="$keys --set sweep.batch=4,inf --set sweep.max_steps=300 --set sweep.lr=logspace(-2,0.4,6)"
+# shellcheck disable=SC2086  # the --set words are split on purpose
+sharded two "two-key" $keys
+/usr/bin/python3 - "$tmp/two.h5" "$tmp/two0.h5" <<'PY' && ok || bad "two-key variants, coordinates, best_tuned"
+import sys, h5py, numpy as np
+nan = float("nan")
+names = ["sgd@weight_decay=0", "sgd@weight_decay=0.05", "heavy@weight_decay=0",
+         "heavy@weight_decay=0.05", "adam@beta2=0.9,weight_decay=0",
+         "adam@beta2=0.9,weight_decay=0.05", "adam@beta2=0.999,weight_decay=0",
+         "adam@beta2=0.999,weight_decay=0.05"]
+want = {"beta2": [nan] * 4 + [0.9, 0.9, 0.999, 0.999], "weight_decay": [0, 0.05] * 4}
+for path in sys.argv[1:]:
+    with h5py.File(path, "r") as f:
+        s = f["sweep"]
+        assert [x.decode() for x in s["optimizer"][:]] == names
+        assert list(s["variant_section"][:]) == [0, 0, 1, 1, 2, 2, 2, 2]
+        assert "variant_value" not in s
+        for key, values in want.items():
+            v = s["variant_" + key]
+            assert v.attrs["key"] == key and v.dims[0][0].name == "/sweep/optimizer"
+            np.testing.assert_array_equal(v[:], values)
+        coords = "variant_section variant_beta2 variant_weight_decay"
+        assert all(s[c].attrs["coordinates"] == coords for c in ("final_loss", "steps_to_target"))
+        if "best_tuned" not in s:              # a shard's file: no reduction
+            continue
+        # brute force: median over seeds (a miss counting as inf), min over lr, argmin over each
+        # section's variants (the first of equals)
+        steps = s["steps_to_target"][:].astype(float)          # [O][NB][NL][S][T]
+        steps[steps < 0] = np.inf
+        best = np.median(steps, axis=3).min(axis=2)            # [O][NB][T]
+        np.testing.assert_array_equal(np.where(np.isinf(best), -1, best), s["best/steps"][:])
+        section = s["variant_section"][:]
+        t = s["best_tuned"]
+        assert set(t) == {"lr_opt", "beta2", "weight_decay", "steps", "examples"}
+        for k in range(3):
+            rows = np.flatnonzero(section == k)
+            o = rows[np.argmin(best[rows], axis=0)]            # [NB][T]
+            got = t["steps"][k]
+            assert np.isfinite(best[rows].min(axis=0)).all() and (got == best[rows].min(axis=0)).all()
+            for key in want:
+                np.testing.assert_array_equal(t[key][k], s["variant_" + key][:][o])
+        assert (t["weight_decay"][2] == t["weight_decay"][2]).all()      # adam: chosen values
+        assert set(t["beta2"][2].ravel()) <= {0.9, 0.999} and np.isnan(t["beta2"][:2]).all()
+PY
+# the cube unstacks to [section][beta2][weight_decay][batch][lr][seed], and the check of that
+# (tests/xarray_check.py) fails on a copy with two adam variants' weight_decay swapped
+cp "$tmp/two.h5" "$tmp/twox.h5"
+/usr/bin/python3 - "$tmp/two.h5" "$tmp/two0.h5" "$tmp/twox.h5" > "$tmp/xa" 2>&1 <<'PY'
+import sys
+sys.path.insert(0, "tests")
+import h5py
+try:
+    import xarray_check
+except SystemExit:               # xarray or h5netcdf missing: skipped (exit 77)
+    sys.exit(0)
+good, shard, swapped = sys.argv[1:]
+with h5py.File(swapped, "r+") as f:
+    v = f["sweep/variant_weight_decay"]
+    v[4], v[5] = v[5], v[4]
+assert xarray_check.problems(good) == [] and xarray_check.problems(shard) == [], \
+    xarray_check.problems(good) + xarray_check.problems(shard)
+found = xarray_check.problems(swapped)
+assert any("adam@beta2=0.9,weight_decay=0 " in p for p in found), found
+PY
+[ $? -eq 0 ] && ok || bad "two-key xarray check: $(cat "$tmp/xa")"
 
 finish "sweep cli"

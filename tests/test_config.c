@@ -88,12 +88,76 @@ static const bad_case bad_sweeps[] = {
       { "momentum", "[0, 1)" } },
 };
 
+/* Several swept keys: [sweep] at line 10, its own keys from line 14 on. */
+#define KEYS_HEAD "[experiment]\nkind = sweep\n" PROB "[optimizer a]\ntype = adam\n" \
+    "[optimizer m]\ntype = momentum\n[sweep]\nbatch = 1\nlr = 1\ntarget = 0.1\n"
+#define LONG_NAME "abcdefghijklmnopqrstuvwxyzabcdefghijklm"   /* 39: inih keeps 49 of a section */
+
+static const bad_case bad_keys[] = {
+    { KEYS_HEAD "axis = beta2, beta2\nvalues = 0.9\nvalues2 = 0.99\n", { ":14:", "axis", "listed twice" } },
+    { KEYS_HEAD "axis = beta2, beta1\nvalues = 0.9\n", { ":10: [sweep] values2", "expected values2 = the grid of beta1" } },
+    { KEYS_HEAD "axis = beta2\nvalues = 0.9\nvalues2 = 0.5\n", { ":16:", "values2", "axis lists 1 key (beta2)" } },
+    { KEYS_HEAD "axis = beta2, beta1\nvalues2 = 0.5\n", { "values", "go together" } },
+    { KEYS_HEAD "axis = beta2, nosuch\nvalues = 0.9\nvalues2 = 1\n", { ":14:", "axis", "no optimizer has a real-valued key 'nosuch'" } },
+    { KEYS_HEAD "axis = beta2, beta1\nvalues = 0.9\nvalues2 = 0.5, 1.5\n", { ":16:", "values2", "beta1 of [optimizer a]" } },
+    { KEYS_HEAD "momentum = 0.5, 1\naxis = beta2\nvalues = 0.9\n", { ":14:", "momentum", "[0, 1)" } },
+    { KEYS_HEAD "axis = beta2, lr\nvalues = 0.9\nvalues2 = 1\n", { ":14:", "axis", "[sweep] key of its own" } },
+    { KEYS_HEAD "momentum = 0.5\naxis = momentum\nvalues = 0.9\n", { ":15:", "axis", "[sweep] key of its own" } },
+    { KEYS_HEAD "axis = beta2, beta1, eps, weight_decay\nvalues = 0.9\n", { ":14:", "axis", "at most 3 keys" } },
+    { KEYS_HEAD "axis = beta2,, beta1\nvalues = 0.9\n", { ":14:", "axis", "separated by commas" } },
+    { KEYS_HEAD "axis = beta2 beta1\nvalues = 0.9\n", { ":14:", "axis", "separated by commas" } },
+    { KEYS_HEAD "axis = beta2, beta1\nvalues = 0.9, 0.9000001\nvalues2 = 0.5\n", { ":15:", "values", "distinct in 6 significant digits" } },
+    { KEYS_HEAD "momentum = 0.5, 0.5\n", { ":14:", "momentum", "distinct" } },
+    { "[experiment]\nkind = sweep\n" PROB "[optimizer a]\ntype = adam\nbeta1 = 0.5\n[sweep]\nbatch = 1\n"
+      "lr = 1\ntarget = 0.1\naxis = beta2, beta1\nvalues = 0.9\nvalues2 = 0.5\n", { ":8:", "beta1", "swept by [sweep] axis" } },
+    /* the checks of each optimizer apply to each variant */
+    { KEYS_HEAD "axis = lr_ratio\nvalues = 1, 4\n", { ":6: [optimizer a] lr_ratio", "1 parameter block", "variant a@lr_ratio=4" } },
+    { "[experiment]\nkind = sweep\n" PROB SOPT "[sweep]\nmode = exact\nbatch = 1\nlr = 1\ntarget = 0.1\n"
+      "axis = clip_norm\nvalues = 1\n", { ":6: [optimizer a] clip_norm", "clipping", "variant a@clip_norm=1 " } },
+    { "[experiment]\nkind = sweep\n" PROB "[optimizer " LONG_NAME "]\ntype = adam\n[sweep]\nbatch = 1\n"
+      "lr = 1\ntarget = 0.1\naxis = final_fraction, weight_decay, beta2\nvalues = 0.0000123457\n"
+      "values2 = 0.0000123457\nvalues3 = 0.123457\n", { ":12:", "axis", "would have 106 characters" } },
+};
+
+/* momentum and axis = beta2, weight_decay: the momentum optimizer varies over momentum x
+ * weight_decay, adam over beta2 x weight_decay, the last key fastest, each variant with its keys
+ * set and named by them; a one-key optimizer name stays NAME@KEY=VALUE. */
+static void several_swept_keys(void **unused)
+{
+    (void)unused;
+    config *c = tu_config(KEYS_HEAD "momentum = 0.5, 0.9\naxis = beta2, weight_decay\n"
+                          "values = 0.9, 0.99, 0.999\nvalues2 = 0, 0.01\n");
+    assert_int_equal(c->nopt, 3 * 2 + 2 * 2);
+    assert_string_equal(c->opt[0].name, "a@beta2=0.9,weight_decay=0");
+    assert_string_equal(c->opt[3].name, "a@beta2=0.99,weight_decay=0.01");
+    assert_string_equal(c->opt[5].name, "a@beta2=0.999,weight_decay=0.01");
+    assert_string_equal(c->opt[7].name, "m@mu=0.5,weight_decay=0.01");
+    assert_string_equal(c->opt[8].name, "m@mu=0.9,weight_decay=0");
+    for (size_t o = 0; o < c->nopt; o++)
+        assert_string_equal(c->opt[o].section, o < 6 ? "a" : "m");
+    const param_spec *a = c->opt[3].type->params, *m = c->opt[8].type->params;
+    assert_true(param_get(a, &c->opt[3].p, "beta2", 0) == 0.99 &&
+                c->opt[3].p.train.weight_decay == 0.01);
+    assert_true(param_get(m, &c->opt[8].p, "momentum", 0) == 0.9 &&
+                c->opt[8].p.train.weight_decay == 0);
+    config_free(c);
+    c = tu_config(KEYS_HEAD "axis = beta2, weight_decay\nvalues = 0.9\nvalues2 = 0.5\n");
+    assert_string_equal(c->opt[1].name, "m@weight_decay=0.5");
+    config_free(c);
+    c = tu_config(KEYS_HEAD "momentum = 0.5\n");
+    assert_int_equal(c->nopt, 2);
+    assert_string_equal(c->opt[0].name, "a");
+    assert_string_equal(c->opt[1].name, "m@mu=0.5");
+    config_free(c);
+}
+
 static void bad_files_are_rejected_with_location(void **unused)
 {
     (void)unused;
-    const bad_case *tables[] = { bad, bad_sweeps };
-    size_t sizes[] = { sizeof bad / sizeof bad[0], sizeof bad_sweeps / sizeof bad_sweeps[0] };
-    for (int t = 0; t < 2; t++)
+    const bad_case *tables[] = { bad, bad_sweeps, bad_keys };
+    size_t sizes[] = { sizeof bad / sizeof bad[0], sizeof bad_sweeps / sizeof bad_sweeps[0],
+                       sizeof bad_keys / sizeof bad_keys[0] };
+    for (int t = 0; t < 3; t++)
         for (size_t k = 0; k < sizes[t]; k++) {
             const bad_case *b = &tables[t][k];
             char err[4096] = "";
@@ -170,7 +234,7 @@ static void tiny_and_huge_numbers_refused_everywhere(void **unused)
     for (size_t i = 0; kind_types[i]; i++)
         tables[nt++] = kind_types[i]->specs;
     size_t checked = 0;
-    static char block[1 << 16];
+    static char block[1 << 17];       /* more than any params struct (sweep_params: ~78 KB) */
     for (size_t t = 0; t < nt; t++)
         for (const param_spec *s = tables[t]; s->key; s++) {
             if (s->kind == PARAM_CHOICE || s->kind == PARAM_STRING)
@@ -197,6 +261,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(bad_files_are_rejected_with_location),
+        cmocka_unit_test(several_swept_keys),
         cmocka_unit_test(defaults_are_filled),
         cmocka_unit_test(set_overrides_and_adds),
         cmocka_unit_test(tiny_and_huge_numbers_refused_everywhere),

@@ -377,7 +377,7 @@ static void momentum_grid_variants(void **unused)
     }
     /* tuned momentum beats SGD clearly with exact gradients, and uses mu > 0 there */
     assert_true(res.tuned_steps[1 * 3 + 2] < 0.5 * res.tuned_steps[0 * 3 + 2]);
-    assert_true(res.tuned_mu[1 * 3 + 2] > 0);
+    assert_true(res.tuned_key[0][1 * 3 + 2] > 0);
     sweep_result_free(&res);
     problem_free(pb);
     config_free(c);

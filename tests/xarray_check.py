@@ -1,6 +1,6 @@
 # tests/xarray_check.py FILE.h5... — results as labelled arrays: every group of every file opens
 # with xarray's h5netcdf engine, with a named dimension scale on every axis (no phony_dim_N).
-# Sweeps with a variant grid also unstack to [section][KEY]... (variant_problems).
+# Sweeps with a variant grid also unstack to [section][K1][K2]... (variant_problems).
 """Reusable check: `problems(path)` lists what keeps a file from opening as labelled arrays.
 
 Two views of one rule, so a new dataset without dimension scales is caught whoever adds it:
@@ -16,6 +16,7 @@ import sys
 
 try:
     import h5py
+    import numpy
     import xarray
     import h5netcdf  # noqa: F401  (the engine xarray needs)
 except ImportError as e:  # the caller decides whether a skip is acceptable
@@ -72,53 +73,75 @@ def group_problems(path, group):
         return [f"{group}: open_dataset failed: {type(e).__name__}: {e}"]
 
 
+def variant_coords(sweep):
+    """The names of the swept keys' coordinates on the optimizer axis, in the order of the CF
+    `coordinates` attribute after variant_section: ["variant_value"] for one key,
+    ["variant_K1", "variant_K2", ...] for several."""
+    return sweep.final_loss.encoding["coordinates"].split()[1:]
+
+
 def variant_cube(sweep, name):
-    """A sweep cube [optimizer]... of the variants, unstacked to [section][KEY]... (the reader
-    snippet of docs/hdf5-schema.md); optimizers without the swept key are left out."""
-    key = sweep.variant_value.attrs["key"]
-    v = sweep[name].isel(optimizer=sweep.variant_value.notnull().values)
+    """A sweep cube [optimizer]... of the variants, unstacked to [section][K1][K2]... (the reader
+    snippet of docs/hdf5-schema.md); optimizers without every swept key are left out."""
+    coords = variant_coords(sweep)
+    keys = [str(sweep[c].attrs["key"]) for c in coords]
+    full = numpy.logical_and.reduce([sweep[c].notnull().values for c in coords])
+    v = sweep[name].isel(optimizer=full)
     rest = [d for d in v.dims if d != "optimizer"]
     return (v.assign_coords(variant_section=("optimizer",
                                              sweep.section.values[v.variant_section.values]))
-             .set_index(optimizer=["variant_section", "variant_value"]).unstack("optimizer")
-             .rename(variant_section="section", variant_value=key)
-             .transpose("section", key, *rest)), key
+             .set_index(optimizer=["variant_section", *coords]).unstack("optimizer")
+             .rename(variant_section="section", **dict(zip(coords, keys)))
+             .transpose("section", *keys, *rest)), keys
+
+
+def variant_name(section, keys, values):
+    """NAME@L1=V1,L2=V2 of the keys an optimizer has (label mu for momentum, values %.6g)."""
+    return section + "@" + ",".join(f"{'mu' if k == 'momentum' else k}={v:.6g}"
+                                    for k, v in zip(keys, values))
 
 
 def variant_problems(path):
-    """With a variant grid (/sweep/variant_value): the section and value are coordinates of the
-    optimizer axis, and the cube unstacked to [section][KEY]... holds each variant's cells."""
+    """With a variant grid (/sweep/variant_section): the section and each swept key's value are
+    coordinates of the optimizer axis, each optimizer's name says the values of the keys it has
+    (NaN for the others), and the cube unstacked to [section][K1][K2]... holds each variant's
+    cells."""
     with h5py.File(path, "r") as f:
-        if "sweep/variant_value" not in f:
+        if "sweep/variant_section" not in f:
             return []
     out = []
     with xarray.open_dataset(path, engine="h5netcdf", group="sweep") as d:
-        for c in ("variant_section", "variant_value"):
+        coords = ["variant_section"] + variant_coords(d)
+        for c in coords:
             if c not in d.final_loss.coords or d[c].dims != ("optimizer",):
                 out.append(f"/sweep/{c}: not a coordinate of final_loss's optimizer axis")
         if out:
             return out
-        cube, key = variant_cube(d, "final_loss")
-        variants = 0
+        cube, keys = variant_cube(d, "final_loss")
+        full = 0
         for o, name in enumerate(d.optimizer.values):
-            value, name = float(d.variant_value[o]), str(name)
-            if value != value:   # NaN: not a variant
-                if "@" in name:
-                    out.append(f"/sweep/variant_value: NaN for the variant {name}")
-                continue
-            variants += 1
+            name = str(name)
+            values = [float(d[c][o]) for c in coords[1:]]
+            has = [v == v for v in values]
             section = str(d.section.values[int(d.variant_section[o])])
-            named = name.rsplit("=", 1)[-1]          # NAME@KEY=VALUE, VALUE printed %.6g
-            if not name.startswith(section + "@") or f"{value:.6g}" != named:
-                out.append(f"/sweep/variant_section, variant_value: {section}, {value} for {name}")
+            want_name = (variant_name(section, [k for k, h in zip(keys, has) if h],
+                                      [v for v, h in zip(values, has) if h])
+                         if any(has) else section)
+            if name != want_name:
+                out.append(f"/sweep/variant_*: {name} has section {section} and values "
+                           f"{dict(zip(keys, values))}")
                 continue
+            if not all(has):
+                continue
+            full += 1
             want = d.final_loss.sel(optimizer=name).values
-            got = cube.sel({"section": section, key: value}).values
+            got = cube.sel({"section": section, **dict(zip(keys, values))}).values
             if not (want.shape == got.shape and ((want == got) | (want != want)).all()):
-                out.append(f"/sweep/final_loss unstacked: {section} {key}={value} differs "
-                           f"from {name}")
-        if cube.sizes["section"] * cube.sizes[key] != variants:
-            out.append(f"/sweep: {variants} variants unstack to {dict(cube.sizes)}")
+                out.append(f"/sweep/final_loss unstacked: {section} {dict(zip(keys, values))} "
+                           f"differs from {name}")
+        cells = int(numpy.prod([cube.sizes[k] for k in ["section", *keys]]))
+        if cells != full:
+            out.append(f"/sweep: {full} variants with every key unstack to {dict(cube.sizes)}")
     return out
 
 

@@ -376,25 +376,44 @@ const char *config_kind_name(const config *c)
     return c->kind->name;
 }
 
-/* Checks that involve several sections: the kind's own, then distinct optimizer names. */
+/* Error about key of optimizer o, in its section; a variant of a sweep's grid is named. */
+static int opt_error(const ctx *x, const cfg_optimizer *o, const char *key, const char *why)
+{
+    char name[128], what[1400];
+    snprintf(name, sizeof name, "optimizer %s", o->section);
+    if (strcmp(o->name, o->section) == 0)
+        return key_error(x, name, key, why);
+    snprintf(what, sizeof what, "%s (in its variant %s of the [sweep] grid)", why, o->name);
+    return key_error(x, name, key, what);
+}
+
+/* Checks that involve several sections: the kind's variants first (the checks see each), then
+ * the kind's own checks, each optimizer's training keys, distinct optimizer names. */
 static int check_consistency(const ctx *x)
 {
     config *c = x->c;
     char section[128], why[1024];
+    if (c->kind->expand) {          /* first: the checks below see every variant */
+        char key[64];
+        int status = c->kind->expand(c, section, sizeof section, key, sizeof key, why, sizeof why);
+        if (status == OD_EINPUT)
+            return key_error(x, section, key, why);
+        if (status != OD_OK)
+            return status;
+    }
     const char *bad = c->kind->check ? c->kind->check(c, section, sizeof section, why, sizeof why)
                                      : NULL;
     if (bad)
         return key_error(x, section, bad, why);
     for (size_t i = 0; i < c->nopt; i++) {
         opt_train *tr = &c->opt[i].p.train;
-        char name[128];
-        snprintf(name, sizeof name, "optimizer %s", c->opt[i].section);
+        const cfg_optimizer *o = &c->opt[i];
         int schedule_only = opt_train_scheduled(tr) && !opt_train_grad_wrapped(tr) &&
                             !(tr->weight_decay > 0) && !opt_train_block_lr(tr);
         if (opt_train_active(tr) && !c->kind->budget && schedule_only &&
             (c->kind->flags & KIND_SCHEDULE_PER_RUN)) {     /* length: each run's own (T = K) */
             if ((bad = opt_train_resolve(tr, LONG_MAX / 4, why, sizeof why)))
-                return key_error(x, name, bad, why);
+                return opt_error(x, o, bad, why);
             continue;
         }
         if (opt_train_active(tr) && !c->kind->budget) {
@@ -403,7 +422,7 @@ static int check_consistency(const ctx *x)
                      "weight decay, l2, clipping or lr_ratio" :
                      "schedule, weight decay, clipping or lr_ratio",
                      c->kind->flags & KIND_SCHEDULE_PER_RUN ? "; this kind takes schedules" : "");
-            return key_error(x, name, tr->weight_decay > 0 ? "weight_decay" : tr->l2 > 0 ? "l2"
+            return opt_error(x, o, tr->weight_decay > 0 ? "weight_decay" : tr->l2 > 0 ? "l2"
                              : tr->clip_norm > 0 ? "clip_norm" : opt_train_block_lr(tr) ?
                              "lr_ratio" : tr->schedule != 0 ? "schedule" : "warmup", why);
         }
@@ -413,10 +432,10 @@ static int check_consistency(const ctx *x)
             snprintf(why, sizeof why, "scales blocks lr_ratio_from = %ld and later, but problem %s "
                      "has %zu parameter block%s (expected lr_ratio = 1, or lr_ratio_from < %zu)",
                      tr->lr_ratio_from, pt->name, nb, nb == 1 ? "" : "s", nb);
-            return key_error(x, name, "lr_ratio", why);
+            return opt_error(x, o, "lr_ratio", why);
         }
         if (c->kind->budget && (bad = opt_train_resolve(tr, c->kind->budget(c), why, sizeof why)))
-            return key_error(x, name, bad, why);
+            return opt_error(x, o, bad, why);
     }
     for (size_t i = 0; i < c->nopt; i++)
         for (size_t j = 0; j < i; j++)
@@ -425,13 +444,6 @@ static int check_consistency(const ctx *x)
                          c->opt[i].name);
                 return OD_EINPUT;
             }
-    if (c->kind->expand) {
-        char key[64];
-        int status = c->kind->expand(c, section, sizeof section, key, sizeof key, why, sizeof why);
-        if (status == OD_EINPUT)
-            return key_error(x, section, key, why);
-        return status;
-    }
     return OD_OK;
 }
 

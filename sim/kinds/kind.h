@@ -53,8 +53,9 @@ typedef struct kind_type {
     /* Optional: checks across sections once everything is read; returns the key at fault (with
      * its section and why it is wrong), or NULL when consistent. */
     const char *(*check)(const config *c, char *section, size_t slen, char *why, size_t len);
-    /* Optional: rewrites the optimizer list after the checks (e.g. momentum-grid variants);
-     * OD_EINPUT with section/key/why set when the file asks for the impossible. */
+    /* Optional: rewrites the optimizer list before check and the optimizers' checks, so these
+     * see every variant (a sweep's variant grid); OD_EINPUT with section/key/why set when the
+     * file asks for the impossible. */
     int (*expand)(config *c, char *section, size_t slen, char *key, size_t klen, char *why,
                   size_t len);
     /* Optional: the step budget of each run (a schedule's default length T); a kind without

@@ -51,6 +51,9 @@ int sweep_result_alloc(sweep_result *res, const config *c)
         goto nomem;
     if (!sp->momentum.n && !sp->values.n)
         return OD_OK;
+    sweep_keys k;
+    sweep_keys_of(sp, &k);
+    res->NK = k.n;
     if (!(res->section_of = malloc(res->O * sizeof *res->section_of)))
         goto nomem;
     for (size_t o = 0; o < res->O; o++) {          /* variants of a section are adjacent */
@@ -60,10 +63,12 @@ int sweep_result_alloc(sweep_result *res, const config *c)
     }
     size_t ntuned = res->NS * res->NB * res->T;
     res->tuned_lr = malloc(ntuned * sizeof *res->tuned_lr);
-    res->tuned_mu = malloc(ntuned * sizeof *res->tuned_mu);
     res->tuned_steps = malloc(ntuned * sizeof *res->tuned_steps);
     res->tuned_examples = malloc(ntuned * sizeof *res->tuned_examples);
-    if (res->tuned_lr && res->tuned_mu && res->tuned_steps && res->tuned_examples)
+    int ok = res->tuned_lr && res->tuned_steps && res->tuned_examples;
+    for (size_t j = 0; j < res->NK; j++)
+        ok &= (res->tuned_key[j] = malloc(ntuned * sizeof *res->tuned_key[j])) != NULL;
+    if (ok)
         return OD_OK;
 nomem:
     sweep_result_free(res);
@@ -86,7 +91,8 @@ void sweep_result_free(sweep_result *res)
     free(res->stationary);
     free(res->section_of);
     free(res->tuned_lr);
-    free(res->tuned_mu);
+    for (size_t j = 0; j < SWEEP_KEYS_MAX; j++)
+        free(res->tuned_key[j]);
     free(res->tuned_steps);
     free(res->tuned_examples);
     memset(res, 0, sizeof *res);

@@ -20,8 +20,9 @@ typedef struct sweep_params {
     param_list batch;        /* batch sizes (inf allowed) */
     param_list lr;           /* learning rates */
     param_list momentum;     /* momentum grid (optional): momentum optimizers become variants */
-    char axis[PARAM_STRING_MAX];   /* any other optimizer key swept like momentum (optional) */
-    param_list values;       /* its grid */
+    char axis[PARAM_STRING_MAX];   /* other optimizer keys swept like momentum: "K1, K2, ..." */
+    param_list values;       /* the grid of axis's first key */
+    param_list values2, values3;   /* of its second and third (a product grid) */
     long seeds;              /* Monte Carlo replicates */
     param_list target;       /* target losses (or test accuracies) */
     int target_metric;       /* TARGET_TRAIN_LOSS: loss <= target; TARGET_TEST_ACCURACY: >= */
@@ -36,12 +37,32 @@ extern const param_spec sweep_specs[];          /* [sweep] keys */
 /* The [sweep] keys of an experiment of this kind. */
 static inline const sweep_params *sweep_params_of(const config *c) { return c->kp; }
 
-/* With a [sweep] momentum grid (or axis and values), replace each optimizer that has that key
- * by one variant per grid value (named NAME@mu=VALUE, NAME@KEY=VALUE). OD_EINPUT: no optimizer
- * has the key, or a value is out of its range (why says which). */
-int sweep_expand_momentum(config *c, char *why, size_t len);
-/* The swept optimizer key ("momentum", the axis, or NULL without such a grid) and its grid. */
-const char *sweep_variant_key(const sweep_params *sp, const param_list **grid);
+#define SWEEP_AXES_MAX 3      /* keys in [sweep] axis: values, values2, values3 */
+#define SWEEP_KEYS_MAX 4      /* swept keys: momentum and the axis keys */
+#define SWEEP_KEY_LEN 64      /* longest key name + 1 */
+
+/* The swept optimizer keys of a sweep: momentum (its grid given) first, then axis's keys in
+ * order, each with its grid. Variants run over their product, the last key fastest. */
+typedef struct sweep_keys {
+    size_t n;                                 /* 0: no variant grid */
+    char key[SWEEP_KEYS_MAX][SWEEP_KEY_LEN];  /* optimizer key names */
+    const param_list *grid[SWEEP_KEYS_MAX];   /* into the sweep_params */
+} sweep_keys;
+
+/* The swept keys of sp (after sweep_keys_check: as valid). */
+void sweep_keys_of(const sweep_params *sp, sweep_keys *k);
+/* Is key one of axis's keys with its grid given? */
+int sweep_axis_lists(const sweep_params *sp, const char *key);
+/* The [sweep] keys alone: axis well formed (at most SWEEP_AXES_MAX distinct keys, none of them
+ * a [sweep] key), each key with its grid (values, values2, values3) and no grid without one, no
+ * two values of a grid alike in a variant name (%.6g). The [sweep] key at fault, or NULL. */
+const char *sweep_keys_check(const sweep_params *sp, char *why, size_t len);
+/* With a variant grid (momentum and/or axis with its values), replace each optimizer that has
+ * some of the swept keys by one variant per point of the product of their grids, named
+ * NAME@mu=V (momentum), NAME@K1=V1,K2=V2 (keys it has, in sweep_keys order); optimizers
+ * without any swept key stay. OD_EINPUT: a key that no optimizer has, a value out of its key's
+ * range, a name beyond cfg_optimizer's name (why says which; *bad: the [sweep] key at fault). */
+int sweep_expand_variants(config *c, char *why, size_t len, const char **bad);
 /* The value of key in optimizer o (its type's keys, then the shared training keys). */
 double sweep_opt_key(const cfg_optimizer *o, const char *key);
 
@@ -64,10 +85,12 @@ typedef struct sweep_result {
     double *best_steps, *examples;      /* [O][NB][T] steps at the optimum, batch*steps */
     double *stationary;                 /* exact mode: [O][NB][NL] lim E[L(x_k)], inf unstable */
     size_t replayed;                    /* cells taken from the journal */
-    /* with a momentum grid: the best over every variant of a section, [NS][NB][T] */
-    size_t NS;                          /* sections (0 without a momentum grid) */
+    /* with a variant grid: the best over every variant of a section, [NS][NB][T] */
+    size_t NS;                          /* sections (0 without a variant grid) */
+    size_t NK;                          /* swept keys (sweep_keys) */
     size_t *section_of;                 /* [O] section index of each optimizer variant */
-    double *tuned_lr, *tuned_mu, *tuned_steps, *tuned_examples;
+    double *tuned_lr, *tuned_steps, *tuned_examples;
+    double *tuned_key[SWEEP_KEYS_MAX];  /* [NK]: the chosen value of each swept key */
 } sweep_result;
 
 int sweep_result_alloc(sweep_result *res, const config *c);

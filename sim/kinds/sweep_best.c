@@ -145,13 +145,16 @@ static void best_one(const config *c, const problem *pb, const double *s0, sweep
     r->examples[idx] = isinf(B) ? INFINITY : B * r->best_steps[idx];
 }
 
-/* Best over the momentum variants of each section: the variant with the fewest steps. */
+/* Best over the variants of each section: the variant with the fewest steps (the first of
+ * equals), with its lr and the value of each swept key. */
 static void best_tuned(const config *c, sweep_result *r)
 {
-    const param_list *grid;
-    const char *key = sweep_variant_key(sweep_params_of(c), &grid);
+    sweep_keys keys;
+    sweep_keys_of(sweep_params_of(c), &keys);
     for (size_t k = 0; k < r->NS * r->NB * r->T; k++) {
-        r->tuned_lr[k] = r->tuned_mu[k] = NAN;
+        r->tuned_lr[k] = NAN;
+        for (size_t j = 0; j < r->NK; j++)
+            r->tuned_key[j][k] = NAN;
         r->tuned_steps[k] = r->tuned_examples[k] = -1;
     }
     for (size_t o = 0; o < r->O; o++)
@@ -161,7 +164,8 @@ static void best_tuned(const config *c, sweep_result *r)
             if (s >= 0 && (r->tuned_steps[to] < 0 || s < r->tuned_steps[to])) {
                 r->tuned_steps[to] = s;
                 r->tuned_lr[to] = r->lr_opt[from];
-                r->tuned_mu[to] = sweep_opt_key(&c->opt[o], key);
+                for (size_t j = 0; j < r->NK; j++)
+                    r->tuned_key[j][to] = sweep_opt_key(&c->opt[o], keys.key[j]);
                 r->tuned_examples[to] = r->examples[from];
             }
         }

@@ -22,10 +22,15 @@ const param_spec sweep_specs[] = {
       PARAM_OPTIONAL, NULL, "momentum grid, e.g. 1 - logspace(-3,0,10): each momentum optimizer "
       "runs once per value (variants NAME@mu=VALUE), and best_tuned takes the best over them" },
     { "axis", PARAM_STRING, offsetof(sweep_params, axis), "", 0, 0, 0, NULL,
-      "any other optimizer key (e.g. lr_ratio, beta2, eps) swept like momentum over `values`: "
-      "variants NAME@KEY=VALUE, best_tuned takes the best over them" },
+      "other optimizer keys (e.g. lr_ratio, beta2, eps; up to 3, separated by commas) swept like "
+      "momentum over `values` (first key), `values2`, `values3`: variants NAME@K1=V1,K2=V2 over "
+      "the product grid, best_tuned takes the best over them" },
     { "values", PARAM_GRID, offsetof(sweep_params, values), NULL, -1e300, 1e300, PARAM_OPTIONAL,
-      NULL, "the grid of `axis` (each value checked against the key's range)" },
+      NULL, "the grid of `axis`'s first key (each value checked against the key's range)" },
+    { "values2", PARAM_GRID, offsetof(sweep_params, values2), NULL, -1e300, 1e300,
+      PARAM_OPTIONAL, NULL, "the grid of `axis`'s second key" },
+    { "values3", PARAM_GRID, offsetof(sweep_params, values3), NULL, -1e300, 1e300,
+      PARAM_OPTIONAL, NULL, "the grid of `axis`'s third key" },
     { "target", PARAM_GRID, offsetof(sweep_params, target), NULL, 0, 1e300, PARAM_LO_OPEN, NULL,
       "target losses (required; test accuracies with target_metric = test_accuracy); "
       "steps-to-target is recorded for each" },
@@ -48,78 +53,6 @@ const param_spec sweep_specs[] = {
       PARAM_LO_OPEN, NULL, "a cell diverges when loss > diverge_factor * |initial loss| or not finite" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
-
-const char *sweep_variant_key(const sweep_params *sp, const param_list **grid)
-{
-    *grid = sp->momentum.n ? &sp->momentum : &sp->values;
-    return sp->momentum.n ? "momentum" : sp->values.n ? sp->axis : NULL;
-}
-
-/* The spec of key for o and the struct it lives in: the type's keys, then opt_train's. */
-static const param_spec *opt_key_spec(cfg_optimizer *o, const char *key, void **base)
-{
-    const param_spec *s = param_find(o->type->params, key);
-    *base = &o->p;
-    if (!s) {
-        s = param_find(opt_train_specs, key);
-        *base = &o->p.train;
-    }
-    return s && s->kind == PARAM_REAL ? s : NULL;
-}
-
-double sweep_opt_key(const cfg_optimizer *o, const char *key)
-{
-    if (param_find(o->type->params, key))
-        return param_get(o->type->params, &o->p, key, NAN);
-    return param_get(opt_train_specs, &o->p.train, key, NAN);
-}
-
-int sweep_expand_momentum(config *c, char *why, size_t len)
-{
-    const param_list *mu;
-    const char *key = sweep_variant_key(sweep_params_of(c), &mu);
-    int is_mu = sweep_params_of(c)->momentum.n > 0;
-    size_t total = 0, with = 0;
-    void *base;
-    for (size_t i = 0; i < c->nopt; i++) {
-        int has = opt_key_spec(&c->opt[i], key, &base) != NULL;
-        total += has ? mu->n : 1;
-        with += has;
-    }
-    if (!with) {
-        snprintf(why, len, is_mu ? "no optimizer has a momentum key (momentum, nesterov)"
-                                 : "no optimizer has a real-valued key '%s'", key);
-        return OD_EINPUT;
-    }
-    cfg_optimizer *v = calloc(total, sizeof *v);
-    if (!v)
-        return OD_ENOMEM;
-    size_t k = 0;
-    for (size_t i = 0; i < c->nopt; i++) {
-        if (!opt_key_spec(&c->opt[i], key, &base)) {
-            v[k++] = c->opt[i];
-            continue;
-        }
-        for (size_t j = 0; j < mu->n; j++, k++) {
-            v[k] = c->opt[i];
-            const param_spec *s = opt_key_spec(&v[k], key, &base);
-            char text[64], bad[256];
-            snprintf(text, sizeof text, "%.17g", mu->v[j]);
-            if (param_set(s, base, text, bad, sizeof bad) != OD_OK) {
-                snprintf(why, len, "%s of [optimizer %s]: %s", is_mu ? "momentum" : key,
-                         c->opt[i].section, bad);
-                free(v);
-                return OD_EINPUT;
-            }
-            snprintf(v[k].name, sizeof v[k].name, "%.63s@%.16s=%.6g", c->opt[i].section,
-                     is_mu ? "mu" : key, mu->v[j]);
-        }
-    }
-    free(c->opt);
-    c->opt = v;
-    c->nopt = total;
-    return OD_OK;
-}
 
 /* Has optimizer type t quadratic model `model` (-1: any model but none)? */
 static int quad_is(const opt_type *t, int model)
@@ -174,6 +107,39 @@ static const char *sweep_metric_check(const config *c, char *why, size_t len)
     return NULL;
 }
 
+/* mode = exact: what keeps optimizer o from an exact recursion on pt (the key), or NULL. */
+static const char *exact_opt_check(const problem_type *pt, const exact_engine *engine,
+                                   const cfg_optimizer *o, char *why, size_t len)
+{
+    char names[512];
+    const opt_type *t = o->type;
+    if (t->quadratic == OPT_QUAD_NONE) {
+        quad_names(-1, names, sizeof names);
+        snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
+        return "type";
+    }
+    const opt_train *tr = &o->p.train;
+    const exact_engine *with = exact_engine_for(pt, &o->p);
+    if (opt_train_active(tr) && (!with || !with->supports(pt, t, &o->p))) {
+        if (tr->clip_norm > 0)
+            snprintf(why, len, "mode = exact has no recursion with clipping (use mode = "
+                     "montecarlo)");
+        else
+            snprintf(why, len, "mode = exact has no recursion with these keys on problem %s "
+                     "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
+                     "quadratic; else use mode = montecarlo)", pt->name);
+        return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
+               : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay"
+               : tr->l2 > 0 ? "l2" : "lr_ratio";
+    }
+    if (!opt_train_active(tr) && !engine->supports(pt, t, &o->p)) {
+        quad_names(OPT_QUAD_PRECOND, names, sizeof names);
+        snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);
+        return "ema";
+    }
+    return NULL;
+}
+
 const char *sweep_config_check(const config *c, char *section, size_t slen, char *why, size_t len)
 {
     const sweep_params *sp = sweep_params_of(c);
@@ -201,33 +167,15 @@ const char *sweep_config_check(const config *c, char *section, size_t slen, char
         return "seeds";
     }
     for (size_t i = 0; i < c->nopt; i++) {
-        const opt_type *t = c->opt[i].type;
-        if (t->quadratic == OPT_QUAD_NONE) {
-            quad_names(-1, names, sizeof names);
-            snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact supports %s, got '%s'", names, t->name);
-            return "type";
-        }
-        const opt_train *tr = &c->opt[i].p.train;
-        const exact_engine *with = exact_engine_for(pt, &c->opt[i].p);
-        if (opt_train_active(tr) && (!with || !with->supports(pt, t, &c->opt[i].p))) {
-            snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            if (tr->clip_norm > 0)
-                snprintf(why, len, "mode = exact has no recursion with clipping (use mode = "
-                         "montecarlo)");
-            else
-                snprintf(why, len, "mode = exact has no recursion with these keys on problem %s "
-                         "(schedules: nqm, quadratic and gaussreg; weight decay and l2: nqm and "
-                         "quadratic; else use mode = montecarlo)", pt->name);
-            return tr->clip_norm > 0 ? "clip_norm" : tr->schedule ? "schedule"
-                   : tr->warmup > 0 ? "warmup" : tr->weight_decay > 0 ? "weight_decay"
-                   : tr->l2 > 0 ? "l2" : "lr_ratio";
-        }
-        if (!opt_train_active(tr) && !engine->supports(pt, t, &c->opt[i].p)) {
-            quad_names(OPT_QUAD_PRECOND, names, sizeof names);
-            snprintf(section, slen, "optimizer %s", c->opt[i].name);
-            snprintf(why, len, "mode = exact supports iterate averaging with %s only", names);
-            return "ema";
+        const cfg_optimizer *o = &c->opt[i];
+        bad = exact_opt_check(pt, engine, o, why, len);
+        if (bad) {
+            size_t used = strlen(why);
+            snprintf(section, slen, "optimizer %s", o->section);
+            if (strcmp(o->name, o->section) != 0 && used < len)
+                snprintf(why + used, len - used, " (in its variant %s of the [sweep] grid)",
+                         o->name);
+            return bad;
         }
     }
     return NULL;

@@ -30,8 +30,7 @@ static const char *sweep_reserved_key(const config *c, const char *key)
             const param_list *grid = (const void *)((const char *)c->kp + s->offset);
             return grid->n ? sweep_axes[i].why : NULL;
         }
-    const sweep_params *sp = sweep_params_of(c);
-    if (sp->values.n && !strcmp(key, sp->axis))
+    if (sweep_axis_lists(sweep_params_of(c), key))
         return "this key is swept by [sweep] axis and values: remove it here";
     return NULL;
 }
@@ -47,33 +46,22 @@ static const char *sweep_check(const config *c, char *section, size_t slen, char
     return sweep_config_check(c, section, slen, why, len);
 }
 
-/* After the momentum variants: cells = optimizers x batch sizes x lr x seeds, each holding
- * targets steps and, with the per-cell quantiles and bests, at most 4 x targets + 3 words. */
+/* After the variants: cells = optimizers x batch sizes x lr x seeds, each holding targets
+ * steps and, with the per-cell quantiles and bests, at most 4 x targets + 3 words. */
 static int sweep_expand(config *c, char *section, size_t slen, char *key, size_t klen,
                         char *why, size_t len)
 {
     const sweep_params *sp = sweep_params_of(c);
-    const param_list *grid;
-    const char *swept = sweep_variant_key(sp, &grid);
+    const char *bad = sweep_keys_check(sp, why, len);
     int status = OD_OK;
     snprintf(section, slen, "sweep");
-    if (sp->momentum.n && (sp->axis[0] || sp->values.n)) {
-        snprintf(key, klen, "axis");
-        snprintf(why, len, "one variant grid per sweep: momentum or axis/values, not both");
+    if (bad) {
+        snprintf(key, klen, "%s", bad);
         return OD_EINPUT;
     }
-    if (!sp->axis[0] != !sp->values.n) {
-        snprintf(key, klen, sp->axis[0] ? "values" : "axis");
-        snprintf(why, len, "axis and values go together (the key swept and its grid)");
-        return OD_EINPUT;
-    }
-    if (sp->axis[0] && param_find(sweep_specs, sp->axis)) {
-        snprintf(key, klen, "axis");
-        snprintf(why, len, "'%s' is a [sweep] key of its own: set it there", sp->axis);
-        return OD_EINPUT;
-    }
-    if (swept && (status = sweep_expand_momentum(c, why, len)) == OD_EINPUT)
-        snprintf(key, klen, sp->momentum.n ? "momentum" : "axis");
+    if ((sp->momentum.n || sp->values.n) &&
+        (status = sweep_expand_variants(c, why, len, &bad)) == OD_EINPUT)
+        snprintf(key, klen, "%s", bad);
     double cells = (double)c->nopt * (double)sp->batch.n * (double)sp->lr.n * (double)sp->seeds;
     if (status == OD_OK && limits_bytes_misfit(cells, 8.0 * (4.0 * (double)sp->target.n + 3.0),
                                                "the sweep's cells (optimizers x batch x lr x "
