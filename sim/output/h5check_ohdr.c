@@ -27,7 +27,7 @@
  *   a global heap object (heap_ref), whose bounds libhdf5 trusts as well. */
 enum {
     MSG_CONT = 0x10, MSG_ATTR = 0x0C, MSG_ATTR_INFO = 0x15, MSG_SHARED = 0x02, MSG_STAB = 0x11,
-    MSG_LAYOUT = 0x08, MSG_FILTERS = 0x0B, MAX_BTREE_DEPTH = 16, MAX_CHUNK_RANK = 33,
+    MSG_LAYOUT = 0x08, MSG_FILTERS = 0x0B, MSG_SPACE = 0x01, MSG_DTYPE = 0x03, MAX_BTREE_DEPTH = 16, MAX_CHUNK_RANK = 33,
     MAX_CHUNKS = 4096, MAX_TYPE_DEPTH = 8, MAX_RANK = 32
 };
 
@@ -390,6 +390,14 @@ static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
             return -1;
         if (type == MSG_LAYOUT && check_layout(h, addr, b, size) != 0)
             return -1;
+        uint64_t count;     /* a dataset's own type and shape, as attributes' (libhdf5 read an */
+                            /* enum's member names past its message: H5MM_xstrdup, ASan) */
+        if (type == MSG_DTYPE && ((flags & MSG_SHARED) || !type_len(h, b, size, &count, 0)))
+            return bad(h, "object header at %llu: a datatype that does not fit its message or "
+                       "is not one optdyn writes", (unsigned long long)addr);
+        if (type == MSG_SPACE && ((flags & MSG_SHARED) || space_points(h, b, size, &count) != 0))
+            return bad(h, "object header at %llu: a dataspace that does not fit its message",
+                       (unsigned long long)addr);
         if (type == MSG_FILTERS && size >= 2 && b[1] != 0)
             return bad(h, "object header at %llu: a filter pipeline of %u filters (optdyn writes "
                        "none)", (unsigned long long)addr, b[1]);
