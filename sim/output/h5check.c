@@ -263,6 +263,12 @@ static herr_t check_link(hid_t g, const char *name, const H5L_info_t *info, void
     walk *w = data;
     if (info->type != H5L_TYPE_HARD)
         return fail(w, "/%s: a soft or external link (optdyn writes none)", name);
+    int depth = 1;       /* libhdf5 tracks visited objects only when their link count is > 1: */
+    for (const char *c = name; *c; c++)  /* a group linked below itself with a count of 1 */
+        depth += *c == '/';              /* recursed until the stack overflowed */
+    if (depth > H5CHECK_DEPTH_MAX)
+        return fail(w, "/%.200s...: links nested deeper than %d (a cycle of groups?)", name,
+                    H5CHECK_DEPTH_MAX);
     char path[1100];     /* its header raw, before H5Lvisit decodes it to descend */
     snprintf(path, sizeof path, "/%s", name);
     w->obj = path;

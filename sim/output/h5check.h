@@ -11,6 +11,8 @@
 /* Most objects (groups, datasets) and attributes per object an optdyn file may hold. */
 #define H5CHECK_OBJECTS_MAX 1000000
 #define H5CHECK_ATTRS_MAX 4096
+/* Deepest path (groups and dataset) an optdyn file may hold; optdyn writes at most 6. */
+#define H5CHECK_DEPTH_MAX 32
 /* Seconds the child may take before the file is declared unreadable. */
 #define H5CHECK_SECONDS 120
 
