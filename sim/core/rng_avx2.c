@@ -121,13 +121,19 @@ static void avx2_zig(uint64_t s0, const zig_table *t, size_t n, double *out)
                   m2h = _mm256_set1_epi64x((long long)(SPLITMIX_M2 >> 32));
     const uint64_t g = SPLITMIX_GAMMA;
     const __m256i g4 = _mm256_set1_epi64x((long long)(4 * g)), one = _mm256_set1_epi64x(0x3ff0000000000000LL),
-                  byte = _mm256_set1_epi64x(0xff), sign = _mm256_set1_epi64x((long long)0x8000000000000000ULL);
+                  layer = _mm256_set1_epi64x(ZIG_LAYERS - 1),
+                  sign = _mm256_set1_epi64x((long long)0x8000000000000000ULL);
     const __m256d oned = _mm256_set1_pd(1.0);
     __m256i st = _mm256_setr_epi64x((long long)s0, (long long)(s0 + g), (long long)(s0 + 2 * g),
                                     (long long)(s0 + 3 * g));
-    size_t i = 0;
-    for (; i + 4 <= n; i += 4) {
-        __m256i w = mix4(st, m1l, m1h, m2l, m2h), k = _mm256_and_si256(w, byte);
+    size_t n4 = n & ~(size_t)3;
+    for (size_t i = 0; i < n4; i += 4) {   /* the words, into out (independent chains) */
+        _mm256_storeu_si256((__m256i *)(void *)(out + i), mix4(st, m1l, m1h, m2l, m2h));
+        st = _mm256_add_epi64(st, g4);
+    }
+    for (size_t i = 0; i < n4; i += 4) {   /* the normals of the words, in place */
+        __m256i w = _mm256_loadu_si256((const __m256i *)(const void *)(out + i));
+        __m256i k = _mm256_and_si256(w, layer);
         __m256d u = _mm256_sub_pd(_mm256_castsi256_pd(_mm256_or_si256(_mm256_srli_epi64(w, 12), one)), oned);
         uint64_t kl[4];
         _mm256_storeu_si256((__m256i *)(void *)kl, k);
@@ -138,7 +144,7 @@ static void avx2_zig(uint64_t s0, const zig_table *t, size_t n, double *out)
         __m256d xk = _mm256_unpacklo_pd(a, b), xk1 = _mm256_unpackhi_pd(a, b);
         __m256d x = _mm256_mul_pd(u, xk);
         int ok = _mm256_movemask_pd(_mm256_cmp_pd(x, xk1, _CMP_LT_OQ));
-        x = _mm256_xor_pd(x, _mm256_castsi256_pd(_mm256_and_si256(_mm256_slli_epi64(w, 55), sign)));
+        x = _mm256_xor_pd(x, _mm256_castsi256_pd(_mm256_and_si256(_mm256_slli_epi64(w, 63 - ZIG_SIGN_BIT), sign)));
         _mm256_storeu_pd(out + i, x);
         if (ok != 0xf) {
             uint64_t wl[4];
@@ -147,9 +153,8 @@ static void avx2_zig(uint64_t s0, const zig_table *t, size_t n, double *out)
                 if (!(ok >> l & 1))
                     out[i + (size_t)l] = zig_slow(t, wl[l]);
         }
-        st = _mm256_add_epi64(st, g4);
     }
-    for (; i < n; i++)
+    for (size_t i = n4; i < n; i++)
         out[i] = zig_normal(t, splitmix_mix(s0 + i * g));
 }
 
