@@ -21,6 +21,16 @@ enum { NPATHS = sizeof paths / sizeof paths[0] };
 static const rng_gen gens[] = { RNG_GEN_PHILOX, RNG_GEN_SPLITMIX };
 enum { NGENS = sizeof gens / sizeof gens[0] };
 
+/* Run f with each generator as the process's (then Philox again, the default). */
+static void each_gen(void (*f)(rng_gen))
+{
+    for (int g = 0; g < NGENS; g++) {
+        rng_set_generator(gens[g]);
+        f(gens[g]);
+    }
+    rng_set_generator(RNG_GEN_PHILOX);
+}
+
 /* Uniforms of block `counter` against philox4x32 word for word: seeds, counters and cells from a
  * fixed LCG (full 64-bit range), lengths that end inside a kernel's 16-block group and a batch. */
 static void philox_matches_random123(void **unused)
@@ -87,8 +97,7 @@ static void paths_and_tiles_agree_for(rng_gen g)
 static void paths_and_tiles_agree(void **unused)
 {
     (void)unused;
-    for (int g = 0; g < NGENS; g++)
-        paths_and_tiles_agree_for(gens[g]);
+    each_gen(paths_and_tiles_agree_for);
 }
 
 /* SplitMix64's mix against the published outputs of Vigna's splitmix64.c (seeds 0 and 1234567),
@@ -197,8 +206,7 @@ static void normals_are_standard_for(rng_gen g)
 static void normals_are_standard(void **unused)
 {
     (void)unused;
-    for (int g = 0; g < NGENS; g++)
-        normals_are_standard_for(gens[g]);
+    each_gen(normals_are_standard_for);
 }
 
 /* Wilson-Hilferty's 1 - 3e-7 quantile of chi^2(df) (5 standard deviations):
@@ -309,8 +317,7 @@ static void streams_are_distinct_for(rng_gen g)
 static void streams_are_distinct(void **unused)
 {
     (void)unused;
-    for (int g = 0; g < NGENS; g++)
-        streams_are_distinct_for(gens[g]);
+    each_gen(streams_are_distinct_for);
 }
 
 /* Independence across streams and counters: the sample correlation of 200000 normals of
@@ -375,8 +382,7 @@ static void permutations_are_permutations_for(rng_gen g)
 static void permutations_are_permutations(void **unused)
 {
     (void)unused;
-    for (int g = 0; g < NGENS; g++)
-        permutations_are_permutations_for(gens[g]);
+    each_gen(permutations_are_permutations_for);
 }
 
 int main(void)
