@@ -78,7 +78,7 @@ ifneq ($(NATIVE),0)
 RNG_ARCH = -march=native
 endif
 RNG_FLAGS = -O3 -fno-math-errno -fno-trapping-math -ffp-contract=off
-$(BUILD)/sim/core/rng.o $(BUILD)/sim/core/rng_generic.o: FILE_CFLAGS = $(RNG_FLAGS)
+$(BUILD)/sim/core/rng.o $(BUILD)/sim/core/rng_generic.o $(BUILD)/sim/core/ziggurat.o: FILE_CFLAGS = $(RNG_FLAGS)
 $(BUILD)/sim/core/rng_avx2.o: FILE_CFLAGS = $(RNG_FLAGS) -mavx2
 # Update rules and the per-step loops: -O3 lets GCC vectorize them; -fno-math-errno only drops
 # errno from sqrt, -fno-trapping-math lets GCC if-convert selects around divisions (Adam's 0/0 = 0)

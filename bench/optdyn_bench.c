@@ -25,14 +25,17 @@ static double now(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static config *nqm_config(long d, const char *opt)
+/* An NQM experiment of dimension d with one optimizer (its keys in opt) and generator rng, which
+ * becomes the process's generator. */
+static config *nqm_config(long d, const char *opt, const char *rng)
 {
     char path[] = "/tmp/optdyn-bench-XXXXXX", err[1024];
     int fd = mkstemp(path);
     FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
     if (!f)
         exit(1);
-    fprintf(f, "[problem]\ntype = nqm\ndim = %ld\n[run]\nsteps = 1\n[optimizer o]\n%s\n", d, opt);
+    fprintf(f, "[experiment]\nrng = %s\n[problem]\ntype = nqm\ndim = %ld\n[run]\nsteps = 1\n"
+            "[optimizer o]\n%s\n", rng, d, opt);
     fclose(f);
     config *c = NULL;
     if (config_load(path, NULL, 0, &c, err, sizeof err) != OD_OK) {
@@ -40,14 +43,16 @@ static config *nqm_config(long d, const char *opt)
         exit(1);
     }
     remove(path);
+    rng_set_generator((rng_gen)c->exp.rng);
     return c;
 }
 
 /* Monte Carlo NQM runs: R replicates of `steps` steps; time per coordinate-step of the loop
  * (noise draw + update), and mean +- SE of the final loss. */
-static void nqm_mc(const char *name, const char *opt, long d, long steps, double B, long R)
+static void nqm_mc(const char *name, const char *opt, long d, long steps, double B, long R,
+                   const char *rng)
 {
-    config *c = nqm_config(d, opt);
+    config *c = nqm_config(d, opt, rng);
     int status;
     problem *pb = problem_alloc(&c->problem, 1, &status);
     double sum = 0, sum2 = 0, elapsed = 0;
@@ -71,8 +76,9 @@ static void nqm_mc(const char *name, const char *opt, long d, long steps, double
 }
 
 /* The floor: generating the Gaussians alone (the same counter-based stream). */
-static void normals(long d, long steps)
+static void normals(long d, long steps, const char *rng)
 {
+    config_free(nqm_config(d, "type = sgd\nlr = 1", rng));    /* sets the generator */
     double *z = malloc((size_t)d * sizeof *z), s = 0;
     rng_stream st = rng_stream_make(1, RNG_NOISE, 0);
     double t0 = now();
@@ -88,7 +94,7 @@ static void normals(long d, long steps)
 /* Exact NQM steps-to-target for SGD over a (B, lr) grid: the Zhang protocol's cells. */
 static void zhang_exact(long d, int nb, int nl, double target)
 {
-    config *c = nqm_config(d, "type = sgd\nlr = 1");
+    config *c = nqm_config(d, "type = sgd\nlr = 1", "philox");
     int status;
     problem *pb = problem_alloc(&c->problem, 1, &status);
     double *s0 = exact_start_moments(pb), total = 0;
@@ -113,13 +119,15 @@ static void zhang_exact(long d, int nb, int nl, double target)
 int main(int argc, char **argv)
 {
     if (argc < 2) {
-        fprintf(stderr, "usage: optdyn_bench mc NAME OPT D STEPS B R | normals D STEPS | zhang D NB NL\n");
+        fprintf(stderr, "usage: optdyn_bench mc NAME OPT D STEPS B R [RNG] | normals D STEPS [RNG] | "
+                "zhang D NB NL\n(RNG: [experiment] rng, default philox)\n");
         return 2;
     }
-    if (!strcmp(argv[1], "mc") && argc == 8)
-        nqm_mc(argv[2], argv[3], atol(argv[4]), atol(argv[5]), atof(argv[6]), atol(argv[7]));
-    else if (!strcmp(argv[1], "normals") && argc == 4)
-        normals(atol(argv[2]), atol(argv[3]));
+    if (!strcmp(argv[1], "mc") && (argc == 8 || argc == 9))
+        nqm_mc(argv[2], argv[3], atol(argv[4]), atol(argv[5]), atof(argv[6]), atol(argv[7]),
+               argc == 9 ? argv[8] : "philox");
+    else if (!strcmp(argv[1], "normals") && (argc == 4 || argc == 5))
+        normals(atol(argv[2]), atol(argv[3]), argc == 5 ? argv[4] : "philox");
     else if (!strcmp(argv[1], "zhang") && argc == 5)
         zhang_exact(atol(argv[2]), atoi(argv[3]), atoi(argv[4]), 0.01);
     else

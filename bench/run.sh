@@ -68,12 +68,17 @@ lr = 0.01:0.01"; do
         '$PY bench/peers/nqm_numpy.py mc "$name" "$name" $D $STEPS $BATCH $R "$lr"'
     row "Monte Carlo $name" numpy "$(agree "$(cat "$tmp/la")" "$(cat "$tmp/lb")") (loss $(field "$(cat "$tmp/la")" stat) vs $(field "$(cat "$tmp/lb")" stat))"
 done
+interleave ns_per_coord_step '"$B" mc sgd "type = sgd
+lr = 0.5" $D $STEPS $BATCH $R splitmix' '$PY bench/peers/nqm_numpy.py mc sgd sgd $D $STEPS $BATCH $R 0.5'
+row "MC sgd, rng = splitmix" numpy "$(agree "$(cat "$tmp/la")" "$(cat "$tmp/lb")") (loss $(field "$(cat "$tmp/la")" stat) vs $(field "$(cat "$tmp/lb")" stat))"
 interleave ns_per_coord_step '"$B" mc adam "type = adam
 lr = 0.01" $D $STEPS $BATCH $R' '$PY bench/peers/adam_torch.py $D $STEPS $BATCH $R 0.01'
 row "Adam vs torch (foreach, 1 thr)" torch "$(agree "$(cat "$tmp/la")" "$(cat "$tmp/lb")") (loss $(field "$(cat "$tmp/la")" stat) vs $(field "$(cat "$tmp/lb")" stat))"
 interleave ns_per_coord_step '"$B" normals $D 5000' '"$B" mc sgd "type = sgd
 lr = 0.5" $D $STEPS $BATCH $R'
 row "floor: N(0,1) alone vs SGD" "sgd" "(optdyn: the draws; peer column: optdyn's whole SGD step)"
+interleave ns_per_coord_step '"$B" normals $D 5000 splitmix' '"$B" normals $D 5000 philox'
+row "N(0,1): splitmix vs philox" "philox" "(optdyn both: rng = splitmix's ziggurat, peer column Philox + Box-Muller)"
 
 interleave seconds '"$B" zhang $D 22 100' '$PY -W ignore bench/peers/nqm_numpy.py zhang $D 22 100'
 row "exact NQM steps 22 B x 100 lr" numpy "$( [ "$(field "$(cat "$tmp/la")" stat)" = "$(field "$(cat "$tmp/lb")" stat)" ] && echo "same steps" || echo "DIFFERENT steps")  (seconds)"

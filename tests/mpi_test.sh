@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/mpi_test.sh SERIAL_OPTDYN MPI_OPTDYN — sweeps under mpirun: -np 2 and -np 3 (oversubscribed,
-# with threads) give the serial run's datasets byte for byte; a rank killed mid-way leaves its
+# with threads) give the serial run's datasets byte for byte (-np 2 with rng = splitmix too); a rank killed mid-way leaves its
 # finished cells in the journal and --resume completes them identically; a Fashion-MNIST sweep to
 # test-accuracy targets under -np 2 gives the serial run's datasets (where the dataset package is
 # installed); prints the -np 2 vs -np 1 speedup (measured, not asserted).
@@ -22,6 +22,9 @@ mpirun -np 3 "$MPI" run -q -j 2 -o "$tmp/np3.h5" "$exp" && ok || bad "mpirun -np
 same "$tmp/serial.h5" "$tmp/np1.h5" "-np 1 differs from serial"
 same "$tmp/serial.h5" "$tmp/np2.h5" "-np 2 differs from serial"
 same "$tmp/serial.h5" "$tmp/np3.h5" "-np 3 differs from serial"
+"$SERIAL" run -q --set experiment.rng=splitmix -o "$tmp/serial-sm.h5" "$exp" && ok || bad "serial run, rng = splitmix"
+mpirun -np 2 "$MPI" run -q --set experiment.rng=splitmix -o "$tmp/np2-sm.h5" "$exp" && ok || bad "mpirun -np 2, rng = splitmix"
+same "$tmp/serial-sm.h5" "$tmp/np2-sm.h5" "rng = splitmix: -np 2 differs from serial"
 awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "mpi: -np 1 %.2f s, -np 2 %.2f s, speedup %.2f\n", b - a, c - b, (b - a) / (c - b) }'
 
 # a rank dies (SIGKILL) mid-way: the job stops, finished cells stay in the journal

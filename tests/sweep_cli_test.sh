@@ -1,6 +1,6 @@
 #!/bin/sh
 # tests/sweep_cli_test.sh OPTDYN — sweeps from the command line: -j 1 and -j 2 give identical
-# bytes in every dataset; a sweep killed with SIGKILL and finished with --resume equals an
+# bytes in every dataset, with either generator ([experiment] rng); a sweep killed with SIGKILL and finished with --resume equals an
 # uninterrupted one; a journal of another experiment is refused; info and export read the file;
 # a variant grid's section and value per optimizer survive shards and merge; a grid over two keys
 # (product variants, a coordinate per key, best_tuned per key = the argmin over the cube).
@@ -11,6 +11,10 @@ exp=tests/data/mc-sweep.ini
 "$OPTDYN" run -q -j 1 -o "$tmp/j1.h5" "$exp" && ok || bad "run -j 1"
 "$OPTDYN" run -q -j 2 -o "$tmp/j2.h5" "$exp" && ok || bad "run -j 2"
 same "$tmp/j1.h5" "$tmp/j2.h5" "-j 1 and -j 2 differ"
+"$OPTDYN" run -q -j 1 --set experiment.rng=splitmix -o "$tmp/s1.h5" "$exp" && ok || bad "rng = splitmix, -j 1"
+"$OPTDYN" run -q -j 2 --set experiment.rng=splitmix -o "$tmp/s2.h5" "$exp" && ok || bad "rng = splitmix, -j 2"
+same "$tmp/s1.h5" "$tmp/s2.h5" "rng = splitmix: -j 1 and -j 2 differ"
+/usr/bin/python3 tests/h5_same.py "$tmp/j1.h5" "$tmp/s1.h5" > /dev/null 2>&1 && bad "rng = splitmix draws what philox draws" || ok
 [ ! -e "$tmp/j1.h5.journal" ] && ok || bad "journal left after a complete sweep"
 
 # SIGKILL once some cells are journaled (header 24 bytes, records of 6 words = 48 bytes)

@@ -2,6 +2,7 @@
  * rejected with OD_EINPUT and a message naming the line and key; defaults; --set overrides; one
  * rule for tiny (subnormal) and overflowing numbers in every real-valued key of every registry. */
 #include "testutil.h"
+#include "../sim/core/rng.h"
 #include "../sim/core/status.h"
 #include "../sim/kinds/kind.h"
 #include "../sim/kinds/run.h"
@@ -72,6 +73,7 @@ static const bad_case bad[] = {
     { "[experiment]\nkind = trajectories\n" PROB RUN OPT, { ":2:", "kind" } },
     { "[experiment]\nseed = -1\n" PROB RUN OPT, { ":2:", "seed" } },
     { "[experiment]\nseed = 1.5\n" PROB RUN OPT, { ":2:", "seed", "integer" } },
+    { "[experiment]\nseed = 3\nrng = xorshift\n" PROB RUN OPT, { ":3:", "rng", "philox splitmix" } },
     { PROB "[run]\nsteps = 10\nrecord_every = 0\n" OPT, { ":6:", "record_every" } },
     { PROB "[run]\nsteps = 10\nlandscape = 0, 1, 0, 1\n" OPT, { "landscape", "2-D" } },
     { "steps = 10\n" PROB RUN OPT, { ":1:", "outside any [section]" } },
@@ -176,6 +178,7 @@ static void defaults_are_filled(void **unused)
     config *c = tu_config(PROB RUN OPT "[optimizer r]\ntype = rmsprop\nlr = 0.5\n");
     assert_string_equal(config_kind_name(c), "trajectory");
     assert_int_equal(c->exp.seed, 1);
+    assert_int_equal(c->exp.rng, RNG_GEN_PHILOX);
     assert_true(isinf(run_params_of(c)->batch));
     assert_int_equal(run_params_of(c)->record_every, 1);
     assert_int_equal(c->nopt, 2);

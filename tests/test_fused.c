@@ -63,13 +63,19 @@ static void fused_equals_unfused(void **unused)
         }
 }
 
-/* The same on both generator paths (they give the same normals, so the same runs). */
+/* The same on both kernel paths (they give the same normals, so the same runs), with each
+ * generator ([experiment] rng; the fused step draws tile by tile with rng_normals_at). */
 static void fused_equals_unfused_on_each_path(void **unused)
 {
     const rng_path paths[] = { RNG_PATH_GENERIC, RNG_PATH_AVX2 };
-    for (int p = 0; p < 2; p++)
-        if (rng_set_path(paths[p]))
-            fused_equals_unfused(unused);
+    const rng_gen gens[] = { RNG_GEN_PHILOX, RNG_GEN_SPLITMIX };
+    for (int g = 0; g < 2; g++) {
+        rng_set_generator(gens[g]);
+        for (int p = 0; p < 2; p++)
+            if (rng_set_path(paths[p]))
+                fused_equals_unfused(unused);
+    }
+    rng_set_generator(RNG_GEN_PHILOX);
     rng_set_path(RNG_PATH_AUTO);
 }
 

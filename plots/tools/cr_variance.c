@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "../../sim/core/problem.h"
+#include "../../sim/core/rng.h"
 #include "../../sim/core/status.h"
 #include "../../sim/input/config.h"
 #include "../../sim/theory/batch_variance.h"
@@ -24,6 +25,7 @@ int main(int argc, char **argv)
             fprintf(stderr, "usage: cr_variance EXP.ini (%s)\n", argc == 2 ? err : "no file");
             return 2;
         }
+        rng_set_generator((rng_gen)c->exp.rng);
         problem *pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status);
         if (!pb)
             return 1;

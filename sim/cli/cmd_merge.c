@@ -2,6 +2,7 @@
  * (`optdyn run --shard i/n`) into the file the unsharded run would have written. Shards of
  * another experiment (file, --set, seed or program version) are refused; missing cells are
  * reported and nothing is written. */
+#include "../core/rng.h"
 #include "../core/status.h"
 #include "../input/config.h"
 #include "../kinds/kind.h"
@@ -74,6 +75,7 @@ int cmd_merge(int argc, char **argv)
         code = cli_status_error(status, "merge", "output '%s': %s", out, err);
         goto done;
     }
+    rng_set_generator((rng_gen)c->exp.rng);     /* before any draw or thread */
     if (!(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {
         code = cli_status_error(status, "merge", "building the problem: %s", od_strerror(status));
         goto done;

@@ -1,6 +1,7 @@
 /* sim/cli/cmd_run.c — `optdyn run`: load and validate the experiment, open OUT.h5.partial, run,
  * rename on success. Any failure (or SIGINT/SIGTERM) removes the .partial file; OUT.h5 is only
  * ever replaced by a complete file. */
+#include "../core/rng.h"
 #include "../core/par.h"
 #include "../core/problem.h"
 #include "../core/status.h"
@@ -234,6 +235,7 @@ int cmd_run(int argc, char **argv)
         signal(SIGTERM, on_signal);
     }
     code = EXIT_FAILURE_OTHER;
+    rng_set_generator((rng_gen)c->exp.rng);     /* before any draw or thread */
     if (!(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {
         code = cli_status_error(status, "run", "building problem '%s': %s",
                                 problem_types[c->problem.type]->name, od_strerror(status));

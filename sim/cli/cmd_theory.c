@@ -3,6 +3,7 @@
  * value` lines, then TSV with B and lr*(B) of every optimizer, direction and form. */
 #include "../input/config.h"
 #include "../kinds/kind.h"
+#include "../core/rng.h"
 #include "../core/problem.h"
 #include "../core/status.h"
 #include "cli.h"
@@ -66,7 +67,8 @@ int cmd_theory(int argc, char **argv)
         code = cli_status_error(OD_EINPUT, "theory", "%s: [experiment] kind: expected one with "
                                 "closed forms (%s), got %s", argv[optind], with,
                                 config_kind_name(c));
-    } else if (!(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {
+    } else if (rng_set_generator((rng_gen)c->exp.rng),
+               !(pb = problem_alloc(&c->problem, (uint64_t)c->exp.seed, &status))) {
         code = cli_status_error(status, "theory", "building the problem: %s", od_strerror(status));
     } else {
         sim_ctx x = { .c = c, .pb = pb, .threads = 1, .nshards = 1, .err = err,

@@ -1,15 +1,32 @@
-/* sim/core/rng.c — Philox-4x32-10 counter-based draws (Salmon et al. 2011; the Random123 algorithm,
+/* sim/core/rng.c — counter-based draws: Philox-4x32-10 (Salmon et al. 2011; the Random123 algorithm,
  * checked against Random123's philox4x32 in tests): block (counter, j) of stream (seed, purpose,
  * cell) is philox4x32 of ctr = [counter lo, counter hi, j, purpose | cell << 8] under
- * key = [seed lo, seed hi]. The kernels (rng_kernel.h) are chosen at run time, AVX2 where the CPU
- * has it, and give the same bits on every path; Box-Muller turns a block into two normals. */
+ * key = [seed lo, seed hi]; or SplitMix64 words 2j, 2j + 1 of the counter (splitmix.h). The
+ * kernels (rng_kernel.h) are chosen at run time, AVX2 where the CPU has it, and give the same bits
+ * on every path; Box-Muller turns a Philox block into two normals, the ziggurat (ziggurat.h) a
+ * SplitMix64 word into one. */
 #include "rng.h"
 #include "rng_kernel.h"
 #include "normal_math.h"
+#include "splitmix.h"
+#include "ziggurat.h"
 
 #include <string.h>
 
 static rng_path forced = RNG_PATH_AUTO;
+static rng_gen generator = RNG_GEN_PHILOX;
+
+const char *const rng_generator_names[] = { "philox", "splitmix", NULL };
+
+void rng_set_generator(rng_gen g)
+{
+    generator = g;
+}
+
+rng_gen rng_generator(void)
+{
+    return generator;
+}
 
 static int has_avx2(void)
 {
@@ -40,7 +57,9 @@ const char *rng_path_name(void)
 
 rng_stream rng_stream_make(uint64_t seed, rng_purpose purpose, uint64_t cell)
 {
-    rng_stream s = { { seed, (uint64_t)purpose | (cell << 8) } };
+    uint64_t key1 = (uint64_t)purpose | (cell << 8);
+    rng_stream s = { { seed, key1 }, generator,
+                     generator == RNG_GEN_SPLITMIX ? splitmix_base(seed, key1) : 0 };
     return s;
 }
 
@@ -48,8 +67,15 @@ rng_stream rng_stream_make(uint64_t seed, rng_purpose purpose, uint64_t cell)
 static rng_ctr ctr_of(const rng_stream *s, uint64_t counter, size_t j0)
 {
     rng_ctr c = { (uint32_t)counter, (uint32_t)(counter >> 32), (uint32_t)j0, (uint32_t)s->key[1],
-                  (uint32_t)s->key[0], (uint32_t)(s->key[0] >> 32) };
+                  (uint32_t)s->key[0], (uint32_t)(s->key[0] >> 32), splitmix_at(s->base, counter) };
     return c;
+}
+
+/* The words of blocks 0..n-1 of c from s's generator. */
+static void blocks(const rng_kernel *k, const rng_stream *s, const rng_ctr *c, size_t n,
+                   uint32_t w[4][RNG_LANES])
+{
+    (s->gen == RNG_GEN_SPLITMIX ? k->splitmix : k->philox)(c, n, w[0], w[1], w[2], w[3]);
 }
 
 void rng_uniforms(const rng_stream *s, uint64_t counter, size_t n, double *out)
@@ -59,7 +85,7 @@ void rng_uniforms(const rng_stream *s, uint64_t counter, size_t n, double *out)
     for (size_t i = 0; i < n; i += 2 * RNG_LANES) {         /* two uniforms per block */
         size_t nb = (n - i + 1) / 2 < RNG_LANES ? (n - i + 1) / 2 : RNG_LANES;
         rng_ctr c = ctr_of(s, counter, i / 2);
-        k->philox(&c, nb, w[0], w[1], w[2], w[3]);
+        blocks(k, s, &c, nb, w);
         for (size_t b = 0; b < nb; b++) {
             out[i + 2 * b] = rng_u01(w[0][b], w[1][b]);
             if (i + 2 * b + 1 < n)
@@ -71,6 +97,10 @@ void rng_uniforms(const rng_stream *s, uint64_t counter, size_t n, double *out)
 void rng_normals_at(const rng_stream *s, uint64_t counter, size_t first, size_t n, double *out)
 {
     const rng_kernel *k = kernel();
+    if (s->gen == RNG_GEN_SPLITMIX) {      /* normal i: the ziggurat of word i of the counter */
+        k->zig(splitmix_at(s->base, counter) + (uint64_t)first * SPLITMIX_GAMMA, zig_get(), n, out);
+        return;
+    }
     uint32_t w[4][RNG_LANES];
     double tmp[2 * RNG_LANES];
     for (size_t i = first, end = first + n; i < end;) {
@@ -78,7 +108,7 @@ void rng_normals_at(const rng_stream *s, uint64_t counter, size_t first, size_t 
         nb = nb < RNG_LANES ? nb : RNG_LANES;
         size_t cnt = 2 * nb - lo < end - i ? 2 * nb - lo : end - i;
         rng_ctr c = ctr_of(s, counter, b0);
-        k->philox(&c, nb, w[0], w[1], w[2], w[3]);
+        blocks(k, s, &c, nb, w);
         if (lo == 0 && cnt == 2 * nb) {
             k->normals(w[0], w[1], w[2], w[3], nb, out + (i - first));
         } else {
@@ -107,7 +137,7 @@ void rng_permutation(const rng_stream *s, uint64_t counter, size_t n, size_t *pe
     for (size_t i = n; i-- > 1;) {
         if (used == 2 * RNG_LANES) {
             rng_ctr c = ctr_of(s, counter, (size_t)batch * RNG_LANES);
-            k->philox(&c, RNG_LANES, w[0], w[1], w[2], w[3]);
+            blocks(k, s, &c, RNG_LANES, w);
             batch++;
             used = 0;
         }

@@ -3,6 +3,7 @@
 #include "config.h"
 #include "../kinds/kind.h"
 #include "../core/limits.h"
+#include "../core/rng.h"
 #include "../core/status.h"
 
 #include <ctype.h>
@@ -17,6 +18,8 @@ const param_spec experiment_specs[] = {
       "key of every random stream (data, x0, noise, batches)" },
     { "output", PARAM_STRING, offsetof(experiment_params, output), NULL, 0, 0, PARAM_OPTIONAL,
       NULL, "HDF5 file to write (default <file stem>.h5 in the current directory; -o overrides)" },
+    { "rng", PARAM_CHOICE, offsetof(experiment_params, rng), "philox", 0, 0, 0, rng_generator_names,
+      "counter-based generator of every random stream: philox (Philox-4x32-10) or splitmix (SplitMix64)" },
     { NULL, 0, 0, NULL, 0, 0, 0, NULL, NULL },
 };
 

@@ -15,6 +15,7 @@ struct kind_type;
 typedef struct experiment_params {
     long seed;
     char output[PARAM_STRING_MAX];
+    int rng;                 /* rng_gen (sim/core/rng.h): philox 0, splitmix 1 */
 } experiment_params;
 
 typedef struct cfg_optimizer {
