@@ -27,8 +27,10 @@
  *   a global heap object (heap_ref), whose bounds libhdf5 trusts as well. */
 enum {
     MSG_CONT = 0x10, MSG_ATTR = 0x0C, MSG_ATTR_INFO = 0x15, MSG_SHARED = 0x02, MSG_STAB = 0x11,
-    MSG_LAYOUT = 0x08, MSG_FILTERS = 0x0B, MSG_SPACE = 0x01, MSG_DTYPE = 0x03, MAX_BTREE_DEPTH = 16, MAX_CHUNK_RANK = 33,
-    MAX_CHUNKS = 4096, MAX_TYPE_DEPTH = 8, MAX_RANK = 32
+    MSG_LAYOUT = 0x08, MSG_FILTERS = 0x0B, MSG_SPACE = 0x01, MSG_DTYPE = 0x03,
+    MAX_CHUNKS = 4096, MAX_TYPE_DEPTH = 8, MAX_RANK = 32, MAX_CHUNK_RANK = 33,
+    MAX_BTREE_DEPTH = 16, MAX_BTREE_ENTRIES = 1 << 22     /* per dataset: a fuzzed tree whose */
+                                                          /* nodes share children is not a hang */
 };
 
 struct h5check_ohdr {
@@ -39,6 +41,7 @@ struct h5check_ohdr {
     char *why;
     size_t len;
     uint64_t next[MAX_CHUNKS][2];     /* continuation chunks found: address, length */
+    size_t entries;                   /* chunk index entries visited for the current dataset */
 };
 
 static uint64_t le(const unsigned char *p, unsigned n)
@@ -308,6 +311,9 @@ static int check_chunk_tree(h5check_ohdr *h, uint64_t addr, uint64_t a, unsigned
         return bad(h, "object header at %llu: no chunk index node at %llu",
                    (unsigned long long)addr, (unsigned long long)a);
     unsigned level = p[5], used = (unsigned)le(p + 6, 2);
+    if ((h->entries += used) > MAX_BTREE_ENTRIES)
+        return bad(h, "object header at %llu: a chunk index of more than %d entries",
+                   (unsigned long long)addr, MAX_BTREE_ENTRIES);
     if (!(p = range(h, a, head + (used + 1u) * key + used * (size_t)h->sa)))
         return bad(h, "object header at %llu: its chunk index node at %llu is beyond the file",
                    (unsigned long long)addr, (unsigned long long)a);
@@ -361,6 +367,7 @@ static int check_layout(h5check_ohdr *h, uint64_t addr, const unsigned char *b, 
     }
     if (tree == UINT64_MAX >> (64 - 8 * h->sa))
         return 0;                             /* no chunk written yet */
+    h->entries = 0;
     return check_chunk_tree(h, addr, tree, nd, bytes, 0);
 }
 
