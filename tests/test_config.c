@@ -39,6 +39,8 @@ static const bad_case bad[] = {
     { PROB RUN OPT "[optimizer a]\ntype = sgd\nlr = 0.1\n", { ":9:", "repeated (first at line 6)" } },
     { PROB RUN OPT "[optimiser b]\ntype = sgd\n", { ":9:", "unknown section", "[optimiser b]" } },
     { PROB RUN "[optimizer a/b]\ntype = sgd\nlr = 0.1\n", { ":6:", "a/b", "NAME made of" } },
+    { PROB RUN "[optimizer sgd_with_a_name_of_forty_one_characters_x]\ntype = sgd\nlr = 0.1\n",
+      { ":6:", "longer than 49 characters" } },
     { PROB RUN "[optimizer a]\ntype = momentum\nlr = 0.1\nmomentum = 1\n", { ":9:", "momentum", "[0, 1)" } },
     { PROB RUN "[optimizer a]\ntype = adam\nlr = 0.1\nbeta2 = 1.5\n", { "beta2" } },
     { PROB RUN "[optimizer a]\ntype = adam\nlr = 0.1\neps = -1e-8\n", { "eps" } },

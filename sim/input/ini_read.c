@@ -79,6 +79,10 @@ static int add_entry(ini_doc *d, const char *section, const char *key, const cha
     return (e->section && e->key && e->value) ? OD_OK : OD_ENOMEM;
 }
 
+/* inih keeps the first 49 characters of a section name (MAX_SECTION in its ini.c, not exported):
+ * a longer [optimizer NAME] would be read as another section, its keys lost. */
+enum { INIH_MAX_SECTION = 50 };
+
 /* "[ name ]" on a line (after leading blanks): copies the trimmed name, as inih reads it. */
 static int section_header(const char *line, char *name, size_t len)
 {
@@ -116,6 +120,12 @@ static char *read_line(char *str, int num, void *stream)
     r->pos += n;
     char name[256];
     if (section_header(str, name, sizeof name)) {
+        if (strlen(name) >= INIH_MAX_SECTION) {     /* inih would cut it and lose its keys */
+            snprintf(r->err, r->errlen, "%s:%d: section name [%.60s...] longer than %d "
+                     "characters", r->doc->path, r->line, name, INIH_MAX_SECTION - 1);
+            r->status = OD_EINPUT;
+            return NULL;
+        }
         ini_section *prev = ini_doc_section(r->doc, name);
         if (prev) {
             snprintf(r->err, r->errlen, "%s:%d: section [%s] repeated (first at line %d)",
