@@ -123,14 +123,20 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
         return n >= 20 && (size == 4 || size == 8) && (p[1] & ~0x01u) == 0x20u &&
                p[2] == 8 * size - 1 && !p[3] && !memcmp(p + 8, size == 8 ? IEEE64 : IEEE32, 12)
                ? 20 : 0;                      /* (a reserved normalization crashed H5A__close) */
-    case 3: return size >= 1 ? 8 : 0;         /* string: no properties */
+    case 3:                                   /* string: padding 0-2, ASCII or UTF-8 */
+        return size >= 1 && (p[1] & 0x0f) <= 2 && (p[1] >> 4) <= 1 && !p[2] && !p[3] ? 8 : 0;
     case 7:                                   /* reference: to an object or a dataset region */
-        return size == h->sa || size == h->sa + 4u ? 8 : 0;
-    case 9:                                   /* variable length: the base type (libhdf5 sizes */
-        k = type_len(h, p + 8, n - 8, &sub, depth + 1);  /* its conversion buffers by it: a */
-        return k && sub >= 1 && sub <= 16 &&  /* char or a reference), stored as a length and */
-               size == 4u + h->sa + 4u ? 8 + k : 0;      /* a global heap id (a size-0 vlen */
-                                              /* string crashed H5A__close at file close) */
+        return (size == h->sa || size == h->sa + 4u) && p[1] <= 1 && !p[2] && !p[3] ? 8 : 0;
+    case 9:
+        /* variable length: a sequence, or a string (padding 0-2, ASCII or UTF-8); a reserved
+         * kind (7) made H5T__conv_vlen SEGV. Its base type sizes libhdf5's conversion buffers
+         * (a char or a reference, 1-16 bytes); stored as a length and a global heap id (a
+         * size-0 vlen string crashed H5A__close at file close). */
+        if ((p[1] & 0x0f) > 1 || (p[1] & 0x0f ? (p[1] >> 4) > 2 || p[2] > 1 : p[1] || p[2]) ||
+            p[3])
+            return 0;
+        k = type_len(h, p + 8, n - 8, &sub, depth + 1);
+        return k && sub >= 1 && sub <= 16 && size == 4u + h->sa + 4u ? 8 + k : 0;
     case 6:                                   /* compound: its members */
         for (unsigned i = 0, members = (unsigned)le(p + 1, 2); i < members; i++) {
             const unsigned char *name = memchr(p + at, 0, n - at);
