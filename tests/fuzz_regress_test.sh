@@ -68,6 +68,7 @@ chunk-size-overread|/trajectory/sgd/loss: object header at 30248: a chunk of 0 b
 dataset-enum-type-overread|/onestep/optimizer: object header at 12864: a datatype that does not fit
 group-cycle-stack-overflow|links nested deeper than 32 (a cycle of groups?)
 vlen-kind-reserved-segv|'DIMENSION_LIST' (version 1): its type does not fit
+link-name-order-huge-alloc|/onestep: its name leads to another object than its link
 EOT
 "$OPTDYN" run -q -o "$tmp/flags.h5" --set run.steps=20000 fuzz/seeds/h5-src/trajectory.ini ||
     bad "run for the build flags"

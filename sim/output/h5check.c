@@ -259,7 +259,6 @@ static int check_dataset(walk *w, hid_t d)
 
 static herr_t check_link(hid_t g, const char *name, const H5L_info_t *info, void *data)
 {
-    (void)g;
     walk *w = data;
     if (info->type != H5L_TYPE_HARD)
         return fail(w, "/%s: a soft or external link (optdyn writes none)", name);
@@ -272,6 +271,11 @@ static herr_t check_link(hid_t g, const char *name, const H5L_info_t *info, void
     char path[1100];     /* its header raw, before H5Lvisit decodes it to descend */
     snprintf(path, sizeof path, "/%s", name);
     w->obj = path;
+    H5L_info_t by_name;  /* H5Lvisit descends into the object it finds by the name, not into */
+    if (H5Lget_info(g, name, &by_name, H5P_DEFAULT) < 0 ||     /* the link's own address: a */
+        by_name.u.address != info->u.address)                  /* corrupt name order differs */
+        return fail(w, "%s: its name leads to another object than its link (a corrupt symbol "
+                    "table)", path);
     return raw_header(w, info->u.address);
 }
 
