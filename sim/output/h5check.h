@@ -27,6 +27,16 @@ int h5check_walk(const char *path, char *why, size_t len);
  * version, size beyond the file) is skipped. 0, or -1 with why set. */
 int h5check_heaps(const char *path, char *why, size_t len);
 
+/* The little-endian unsigned integer of n <= 8 bytes at p, as HDF5 stores its sizes and addresses
+ * (the raw readers h5check_super.c, h5check_ohdr.c, h5check_heap.c). */
+static inline uint64_t h5check_le(const unsigned char *p, unsigned n)
+{
+    uint64_t v = 0;
+    for (unsigned i = n; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
 /* The superblock, read from the raw bytes before libhdf5 opens the file (h5check_super.c): where it
  * starts (addresses count from there), the sizes of addresses and lengths (2, 4 or 8), and the
  * address of the root group's object header. 0, or -1 with why set. */

@@ -16,21 +16,13 @@
  * Index 0 is the free space, whose size counts its own header; a tail under 16 bytes is free. */
 enum { GCOL_HEADER = 16, GCOL_OBJ_HEADER = 16 };
 
-static uint64_t le(const unsigned char *p, int n)
-{
-    uint64_t v = 0;
-    for (int i = n - 1; i >= 0; i--)
-        v = v << 8 | p[i];
-    return v;
-}
-
 /* The objects of the collection at c (size bytes, all in the file): 0, or -1 with why set. */
 static int walk_collection(const unsigned char *c, uint64_t size, size_t at, char *why, size_t len)
 {
     uint64_t p = GCOL_HEADER;
     while (p < size && size - p >= GCOL_OBJ_HEADER) {
-        unsigned idx = (unsigned)le(c + p, 2);
-        uint64_t osize = le(c + p + 8, 8), need;
+        unsigned idx = (unsigned)h5check_le(c + p, 2);
+        uint64_t osize = h5check_le(c + p + 8, 8), need;
         if (idx > 0)
             need = osize > size ? 0 : GCOL_OBJ_HEADER + ((osize + 7) & ~(uint64_t)7);
         else
@@ -75,7 +67,7 @@ int h5check_heaps(const char *path, char *why, size_t len)
         i = (size_t)(g - m);
         if (memcmp(g, "GCOL\1\0\0\0", 8) != 0)
             continue;
-        uint64_t size = le(g + 8, 8);
+        uint64_t size = h5check_le(g + 8, 8);
         if (size > GCOL_HEADER && size <= n - i)      /* else not one libhdf5 could load */
             rc = walk_collection(g, size, i, why, len);
     }

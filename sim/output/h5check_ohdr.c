@@ -44,14 +44,6 @@ struct h5check_ohdr {
     size_t entries;                   /* chunk index entries visited for the current dataset */
 };
 
-static uint64_t le(const unsigned char *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static int bad(h5check_ohdr *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int bad(h5check_ohdr *h, const char *fmt, ...)
 {
@@ -109,7 +101,7 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
     if (n < 8 || depth > MAX_TYPE_DEPTH)
         return 0;
     unsigned cls = p[0] & 0x0f, ver = p[0] >> 4;
-    uint64_t size = le(p + 4, 4), sub;
+    uint64_t size = h5check_le(p + 4, 4), sub;
     size_t at = 8, k;
     *esize = size;
     if (ver < 1 || ver > 3)                   /* libhdf5 1.10's versions (a version 5 base type */
@@ -117,8 +109,9 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
     switch (cls) {
     case 0:                                   /* integer of 1-8 bytes, either byte order, */
         return n >= 12 && (size == 1 || size == 2 || size == 4 || size == 8) &&  /* signed or */
-               !(p[1] & ~0x09u) && !p[2] && !p[3] && le(p + 8, 2) == 0 &&        /* not, no */
-               le(p + 10, 2) == 8 * size ? 12 : 0;                               /* padding */
+               !(p[1] & ~0x09u) && !p[2] && !p[3] &&                             /* not, no */
+               h5check_le(p + 8, 2) == 0 && h5check_le(p + 10, 2) == 8 * size    /* padding */
+               ? 12 : 0;
     case 1:                                   /* IEEE float or double, either byte order */
         return n >= 20 && (size == 4 || size == 8) && (p[1] & ~0x01u) == 0x20u &&
                p[2] == 8 * size - 1 && !p[3] && !memcmp(p + 8, size == 8 ? IEEE64 : IEEE32, 12)
@@ -138,7 +131,7 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
         k = type_len(h, p + 8, n - 8, &sub, depth + 1);
         return k && sub >= 1 && sub <= 16 && size == 4u + h->sa + 4u ? 8 + k : 0;
     case 6:                                   /* compound: its members */
-        for (unsigned i = 0, members = (unsigned)le(p + 1, 2); i < members; i++) {
+        for (unsigned i = 0, members = (unsigned)h5check_le(p + 1, 2); i < members; i++) {
             const unsigned char *name = memchr(p + at, 0, n - at);
             if (!name)
                 return 0;
@@ -148,7 +141,7 @@ static size_t type_len(const h5check_ohdr *h, const unsigned char *p, size_t n, 
                          : size < 256 ? 1 : size < 65536 ? 2 : size < (1u << 24) ? 3 : 4;
             if (at > n || n - at < fixed || (ver == 1 && p[at + 4] != 0))   /* no arrays */
                 return 0;
-            uint64_t offset = le(p + at, ver < 3 ? 4 : (unsigned)fixed);
+            uint64_t offset = h5check_le(p + at, ver < 3 ? 4 : (unsigned)fixed);
             at += fixed;
             if (!(k = type_len(h, p + at, n - at, &sub, depth + 1)) || offset > size ||
                 sub > size - offset)          /* each member inside the compound */
@@ -172,7 +165,7 @@ static int space_points(const h5check_ohdr *h, const unsigned char *p, size_t n,
         return -1;
     *np = p[0] == 2 && p[3] == 2 ? 0 : 1;
     for (unsigned i = 0; i < rank; i++) {
-        uint64_t d = le(p + hdr + (size_t)i * h->ss, h->ss);
+        uint64_t d = h5check_le(p + hdr + (size_t)i * h->ss, h->ss);
         if (d && *np > UINT64_MAX / d)
             return -1;
         *np *= d;
@@ -198,10 +191,10 @@ static const unsigned char *range(const h5check_ohdr *h, uint64_t a, uint64_t le
 static const char *heap_ref(const h5check_ohdr *h, const unsigned char *v, uint64_t bsize,
                             char *buf, size_t blen)
 {
-    uint64_t n = le(v, 4), ga = le(v + 4, h->sa), want = n * bsize, size = 0;
-    unsigned idx = (unsigned)le(v + 4 + h->sa, 4), hdr = 8 + h->ss, found = 0;
+    uint64_t n = h5check_le(v, 4), ga = h5check_le(v + 4, h->sa), want = n * bsize, size = 0;
+    unsigned idx = (unsigned)h5check_le(v + 4 + h->sa, 4), hdr = 8 + h->ss, found = 0;
     const unsigned char *g = range(h, ga, hdr), *c;
-    uint64_t csize = g ? le(g + 8, h->ss) : 0;
+    uint64_t csize = g ? h5check_le(g + 8, h->ss) : 0;
     if (ga == 0 && n == 0)
         return NULL;                          /* a null value: libhdf5 reads no heap */
     if (bsize && want / bsize != n)
@@ -215,8 +208,8 @@ static const char *heap_ref(const h5check_ohdr *h, const unsigned char *v, uint6
                  "beyond the file", idx, (unsigned long long)ga, (unsigned long long)csize);
     else {
         for (uint64_t p = hdr; p < csize && csize - p >= hdr;) {
-            unsigned i = (unsigned)le(c + p, 2);
-            uint64_t os = le(c + p + 8, h->ss);
+            unsigned i = (unsigned)h5check_le(c + p, 2);
+            uint64_t os = h5check_le(c + p + 8, h->ss);
             uint64_t need = i == 0 ? os : os > csize ? 0 : hdr + ((os + 7) & ~(uint64_t)7);
             if (need == 0 || need > csize - p) {
                 snprintf(buf, blen, "global heap object %u of %llu bytes does not fit its "
@@ -249,7 +242,8 @@ static int check_attr(h5check_ohdr *h, uint64_t addr, const unsigned char *b, si
     if (n < 9)
         return bad(h, "object header at %llu: an attribute message of %zu bytes",
                    (unsigned long long)addr, n);
-    size_t nl = le(b + 2, 2), tl = le(b + 4, 2), sl = le(b + 6, 2), at = b[0] == 3 ? 9 : 8;
+    size_t nl = h5check_le(b + 2, 2), tl = h5check_le(b + 4, 2), sl = h5check_le(b + 6, 2);
+    size_t at = b[0] == 3 ? 9 : 8;
     size_t a8 = b[0] == 1 ? 7 : 0;            /* v1 pads each part to 8 bytes */
     size_t name = at, type = name + ((nl + a8) & ~a8), space = type + ((tl + a8) & ~a8);
     size_t value = space + ((sl + a8) & ~a8);
@@ -289,13 +283,13 @@ static int check_attr(h5check_ohdr *h, uint64_t addr, const unsigned char *b, si
  * (H5HL_protect from H5G__stab_iterate: 0xB000000000000000 bytes, an ASan report). */
 static int check_stab(h5check_ohdr *h, uint64_t addr, const unsigned char *b, size_t n)
 {
-    uint64_t ha = n >= 2u * h->sa ? le(b + h->sa, h->sa) : 0, size, data;
+    uint64_t ha = n >= 2u * h->sa ? h5check_le(b + h->sa, h->sa) : 0, size, data;
     const unsigned char *p = n >= 2u * h->sa ? range(h, ha, 8 + 2 * h->ss + h->sa) : NULL;
     if (!p || memcmp(p, "HEAP\0", 5) != 0)
         return bad(h, "object header at %llu: no local heap at %llu for its group's names",
                    (unsigned long long)addr, (unsigned long long)ha);
-    size = le(p + 8, h->ss);
-    data = le(p + 8 + 2 * h->ss, h->sa);
+    size = h5check_le(p + 8, h->ss);
+    data = h5check_le(p + 8 + 2 * h->ss, h->sa);
     if (!range(h, data, size))
         return bad(h, "object header at %llu: its local heap's data (%llu bytes at %llu) is "
                    "beyond the file", (unsigned long long)addr, (unsigned long long)size,
@@ -316,7 +310,7 @@ static int check_chunk_tree(h5check_ohdr *h, uint64_t addr, uint64_t a, unsigned
     if (!p || memcmp(p, "TREE\1", 5) != 0 || depth > MAX_BTREE_DEPTH)
         return bad(h, "object header at %llu: no chunk index node at %llu",
                    (unsigned long long)addr, (unsigned long long)a);
-    unsigned level = p[5], used = (unsigned)le(p + 6, 2);
+    unsigned level = p[5], used = (unsigned)h5check_le(p + 6, 2);
     if ((h->entries += used) > MAX_BTREE_ENTRIES)
         return bad(h, "object header at %llu: a chunk index of more than %d entries",
                    (unsigned long long)addr, MAX_BTREE_ENTRIES);
@@ -325,9 +319,9 @@ static int check_chunk_tree(h5check_ohdr *h, uint64_t addr, uint64_t a, unsigned
                    (unsigned long long)addr, (unsigned long long)a);
     for (unsigned i = 0; i < used; i++) {
         const unsigned char *k = p + head + i * (key + h->sa);
-        uint64_t size = le(k, 4), child = le(k + key, h->sa);
+        uint64_t size = h5check_le(k, 4), child = h5check_le(k + key, h->sa);
         if (level > 0 ? check_chunk_tree(h, addr, child, nd, bytes, depth + 1) != 0
-                      : size != bytes || le(k + 4, 4) != 0 || !range(h, child, size))
+                      : size != bytes || h5check_le(k + 4, 4) != 0 || !range(h, child, size))
             return level > 0 ? -1 : bad(h, "object header at %llu: a chunk of %llu bytes at "
                                         "%llu where the layout says %llu", (unsigned long long)
                                         addr, (unsigned long long)size, (unsigned long long)
@@ -348,8 +342,8 @@ static int check_layout(h5check_ohdr *h, uint64_t addr, const unsigned char *b, 
         return bad(h, "object header at %llu: a compact data layout (optdyn writes none)",
                    (unsigned long long)addr);
     if (b[1] == 1) {                          /* contiguous: address, size */
-        uint64_t a = n >= 2 + (size_t)h->sa + h->ss ? le(b + 2, h->sa) : 0;
-        uint64_t size = a ? le(b + 2 + h->sa, h->ss) : 0;
+        uint64_t a = n >= 2 + (size_t)h->sa + h->ss ? h5check_le(b + 2, h->sa) : 0;
+        uint64_t size = a ? h5check_le(b + 2 + h->sa, h->ss) : 0;
         if (!a || (a != UINT64_MAX >> (64 - 8 * h->sa) && !range(h, a, size)))
             return bad(h, "object header at %llu: contiguous data (%llu bytes at %llu) beyond "
                        "the file", (unsigned long long)addr, (unsigned long long)size,
@@ -363,9 +357,9 @@ static int check_layout(h5check_ohdr *h, uint64_t addr, const unsigned char *b, 
     if (nd < 2 || nd > MAX_CHUNK_RANK || n < 3 + h->sa + 4 * (size_t)nd)
         return bad(h, "object header at %llu: a chunked layout of %u dimensions in %zu bytes",
                    (unsigned long long)addr, nd, n);
-    uint64_t bytes = 1, tree = le(b + 3, h->sa);
+    uint64_t bytes = 1, tree = h5check_le(b + 3, h->sa);
     for (unsigned i = 0; i < nd; i++) {
-        uint64_t d = le(b + 3 + h->sa + 4 * (size_t)i, 4);
+        uint64_t d = h5check_le(b + 3 + h->sa + 4 * (size_t)i, 4);
         if (d == 0 || bytes > UINT64_MAX / d)
             return bad(h, "object header at %llu: a chunk of size 0 or beyond 2^64 bytes",
                        (unsigned long long)addr);
@@ -383,8 +377,8 @@ static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
 {
     size_t mh = v2 ? 4 + ((oflags & 0x04) ? 2 : 0) : 8, at = 0;
     while (n - at >= mh) {
-        unsigned type = v2 ? p[at] : (unsigned)le(p + at, 2), flags = p[at + (v2 ? 3 : 4)];
-        size_t size = le(p + at + (v2 ? 1 : 2), 2);
+        unsigned type = v2 ? p[at] : (unsigned)h5check_le(p + at, 2), flags = p[at + (v2 ? 3 : 4)];
+        size_t size = h5check_le(p + at + (v2 ? 1 : 2), 2);
         at += mh;
         if (size > n - at || (!v2 && size % 8))
             return bad(h, "object header at %llu: a message of %zu bytes beyond its chunk",
@@ -396,7 +390,7 @@ static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
         if (type == MSG_ATTR && check_attr(h, addr, b, size) != 0)
             return -1;
         if (type == MSG_ATTR_INFO && size >= 2 + ((b[1] & 1) ? 2 : 0) + h->sa &&
-            le(b + 2 + ((b[1] & 1) ? 2 : 0), h->sa) != UINT64_MAX >> (64 - 8 * h->sa))
+            h5check_le(b + 2 + ((b[1] & 1) ? 2 : 0), h->sa) != UINT64_MAX >> (64 - 8 * h->sa))
             return bad(h, "object header at %llu: attributes in dense storage (optdyn writes "
                        "none)", (unsigned long long)addr);
         if (type == MSG_STAB && check_stab(h, addr, b, size) != 0)
@@ -418,8 +412,8 @@ static int check_chunk(h5check_ohdr *h, uint64_t addr, int v2, unsigned oflags,
             if (size < h->sa + h->ss || *nnext == MAX_CHUNKS)
                 return bad(h, "object header at %llu: a bad continuation message",
                            (unsigned long long)addr);
-            h->next[*nnext][0] = le(b, h->sa);
-            h->next[(*nnext)++][1] = le(b + h->sa, h->ss);
+            h->next[*nnext][0] = h5check_le(b, h->sa);
+            h->next[(*nnext)++][1] = h5check_le(b + h->sa, h->ss);
         }
         at += size;
     }
@@ -442,7 +436,7 @@ int h5check_ohdr_check(h5check_ohdr *h, uint64_t addr, char *why, size_t len)
         return bad(h, "object header at %llu: not one of version 1 or 2",
                    (unsigned long long)addr);
     const unsigned char *q = range(h, addr, at + csize_len);
-    uint64_t csize = q ? le(q + (v2 ? at : 8), csize_len) : 0;
+    uint64_t csize = q ? h5check_le(q + (v2 ? at : 8), csize_len) : 0;
     if (v2)
         at += csize_len;
     if (!q || !(q = range(h, addr, at)) || csize > UINT64_MAX - at - 4 ||

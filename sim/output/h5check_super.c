@@ -17,14 +17,6 @@
  *   extension, end-of-file and root object header addresses, checksum. */
 static const unsigned char SIGNATURE[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1a, '\n' };
 
-static uint64_t le(const unsigned char *p, unsigned n)
-{
-    uint64_t v = 0;
-    for (unsigned i = n; i-- > 0;)
-        v = v << 8 | p[i];
-    return v;
-}
-
 static int size_ok(unsigned s) { return s == 2 || s == 4 || s == 8; }
 
 int h5check_superblock(const char *path, h5check_super *s, char *why, size_t len)
@@ -70,6 +62,6 @@ int h5check_superblock(const char *path, h5check_super *s, char *why, size_t len
     s->base = at;
     s->sa = sa;
     s->ss = ss;
-    s->root = le(b + root, sa);
+    s->root = h5check_le(b + root, sa);
     return 0;
 }
