@@ -10,6 +10,7 @@
  * (beta_j <= tol |T|: an invariant subspace, e.g. a repeated eigenvalue) continues with a fresh
  * pseudo-random vector orthogonal to Q_j, so multiplicities are found too. */
 #include "lanczos.h"
+#include "splitmix.h"
 #include "status.h"
 
 #include <gsl/gsl_eigen.h>
@@ -30,11 +31,8 @@ size_t lanczos_work_size(size_t n, size_t m)
 static void pseudo_random(size_t n, unsigned long salt, double *v)
 {
     for (size_t i = 0; i < n; i++) {
-        unsigned long long z = (unsigned long long)i * 0x9e3779b97f4a7c15ULL +
-                               (unsigned long long)salt * 0xbf58476d1ce4e5b9ULL + 0x1234567ULL;
-        z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-        z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-        z ^= z >> 31;
+        uint64_t z = splitmix_mix((uint64_t)i * SPLITMIX_GAMMA +
+                                  (uint64_t)salt * SPLITMIX_M1 + 0x1234567ULL);
         v[i] = (double)(z >> 11) * 0x1.0p-52 - 1.0;
     }
 }
