@@ -69,6 +69,23 @@ expect_exit 0 "" "$OPTDYN" export "$tmp/out.h5" /trajectory/adam/x
 [ "$(wc -l < "$tmp/stdout")" -eq 202 ] && ok || bad "export rows: $(wc -l < "$tmp/stdout")"
 expect_exit 0 "" "$OPTDYN" export "$tmp/out.h5" /trajectory
 grep -q "^sgd	" "$tmp/stdout" && ok || bad "export /trajectory lacks sgd"
+# a dataset whose dimension scale has another length (a file optdyn did not write) is bad input:
+# exit 2 with both lengths, for a column (one axis) and a grid (two axes)
+cp "$tmp/out.h5" "$tmp/axes.h5"
+/usr/bin/python3 - "$tmp/axes.h5" <<'EOF'
+import sys, h5py, numpy as np
+with h5py.File(sys.argv[1], "r+") as f:
+    g = f["/trajectory/adam"]
+    col = g.create_dataset("short_column", data=np.zeros(5))
+    col.dims[0].attach_scale(g["step"])
+    grid = g.create_dataset("short_grid", data=np.zeros((5, 2)))
+    grid.dims[0].attach_scale(g["step"])
+    axis = g.create_dataset("short_axis", data=np.array([0.5, 1.5]))
+    axis.make_scale("short_axis")
+    grid.dims[1].attach_scale(axis)
+EOF
+expect_exit 2 "its axis has 201 values, the dataset 5 rows" "$OPTDYN" export "$tmp/axes.h5" /trajectory/adam/short_column
+expect_exit 2 "its axes do not match its 5 x 2 values" "$OPTDYN" export "$tmp/axes.h5" /trajectory/adam/short_grid
 expect_exit 0 "" "$OPTDYN" info "$tmp/out.h5"
 grep -q "dim 0: /trajectory/adam/step" "$tmp/stdout" && ok || bad "info lacks the step axis"
 # a group of [B][coordinate] grids exports as one long table (batch, coordinate, then each grid)

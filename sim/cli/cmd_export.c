@@ -81,7 +81,7 @@ static int export_grid(hid_t f, const char *path, const h5r_data *d, const char 
         snprintf(err, len, "its axes do not match its %zu x %zu values", d->dims[0], d->dims[1]);
         free(x.v);
         free(y.v);
-        ok = 0;
+        return OD_EINPUT;       /* a file optdyn did not write: bad input, exit 2 */
     }
     if (!ok)
         return -1;
@@ -191,7 +191,7 @@ static int export_dataset(hid_t f, const char *path, char *err, size_t len)
             snprintf(err, len, "its axis has %zu values, the dataset %zu rows", axis.dims[0],
                      data.dims[0]);
             free(axis.v);
-            rc = -1;
+            rc = OD_EINPUT;     /* as export_grid: the file's fault, exit 2 */
         }
         if (rc == 0) {
             h5r_data cols[2] = { axis, data };
