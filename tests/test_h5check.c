@@ -228,10 +228,13 @@ static void test_v2_header(void **state)
     H5Pclose(gcpl);
     H5Fclose(f);
     H5Pclose(fapl);
-    h5check_ohdr *h = h5check_ohdr_open(path, 0, 8, 8);
+    h5check_bytes b;
+    assert_int_equal(h5check_bytes_map(path, &b, why, sizeof why), 0);
+    h5check_ohdr *h = h5check_ohdr_open(&b, 0, 8, 8);
     assert_non_null(h);
     assert_int_equal(h5check_ohdr_check(h, oi.addr, why, sizeof why), 0);
     h5check_ohdr_free(h);
+    h5check_bytes_unmap(&b);
     unsigned char *m;
     size_t n = slurp(path, &m);
     unsigned char *last = find(m, n, "attr39", 7);
@@ -241,10 +244,12 @@ static void test_v2_header(void **state)
     assert_int_equal(fwrite(m, 1, n, out), n);
     fclose(out);
     free(m);
-    h = h5check_ohdr_open(path, 0, 8, 8);
+    assert_int_equal(h5check_bytes_map(path, &b, why, sizeof why), 0);
+    h = h5check_ohdr_open(&b, 0, 8, 8);
     assert_int_equal(h5check_ohdr_check(h, oi.addr, why, sizeof why), -1);
     assert_non_null(strstr(why, "attribute message 'attr39'"));
     h5check_ohdr_free(h);
+    h5check_bytes_unmap(&b);
     remove(path);
 }
 

@@ -340,16 +340,22 @@ int h5check_walk(const char *path, char *why, size_t len)
     if (stat(path, &st) != 0)
         return fail(&w, "%s", strerror(errno));
     w.fsize = (hsize_t)st.st_size;
-    if (h5check_heaps(path, why, len) != 0)
+    h5check_bytes bytes;     /* mapped once for every raw reader; libhdf5 reads the file itself */
+    if (h5check_bytes_map(path, &bytes, why, len) != 0)
         return -1;
-    h5check_super sb;     /* the root header raw, before H5Fopen decodes it */
-    if (h5check_superblock(path, &sb, why, len) != 0)
+    h5check_super sb;        /* the root header raw, before H5Fopen decodes it */
+    if (h5check_heaps(&bytes, why, len) != 0 || h5check_superblock(&bytes, &sb, why, len) != 0) {
+        h5check_bytes_unmap(&bytes);
         return -1;
-    w.hdr = h5check_ohdr_open(path, sb.base, sb.sa, sb.ss);
-    if (!w.hdr)
+    }
+    w.hdr = h5check_ohdr_open(&bytes, sb.base, sb.sa, sb.ss);
+    if (!w.hdr) {
+        h5check_bytes_unmap(&bytes);
         return fail(&w, "its object headers cannot be read");
+    }
     if (raw_header(&w, sb.root) != 0) {
         h5check_ohdr_free(w.hdr);
+        h5check_bytes_unmap(&bytes);
         return -1;
     }
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
@@ -358,6 +364,7 @@ int h5check_walk(const char *path, char *why, size_t len)
     H5Pclose(fapl);
     if (f < 0) {
         h5check_ohdr_free(w.hdr);
+        h5check_bytes_unmap(&bytes);
         return fail(&w, "libhdf5 cannot open it");
     }
     static const char *const marks[][2] = {
@@ -377,5 +384,6 @@ int h5check_walk(const char *path, char *why, size_t len)
     }
     H5Fclose(f);
     h5check_ohdr_free(w.hdr);
+    h5check_bytes_unmap(&bytes);
     return rc;
 }

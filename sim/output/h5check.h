@@ -16,16 +16,25 @@
 /* Seconds the child may take before the file is declared unreadable. */
 #define H5CHECK_SECONDS 120
 
-/* In this process: h5check_heaps, then open path and check it (root attributes "program" = "optdyn", "experiment",
+/* In this process: the raw readers below on the file's bytes, then open path and check it (root attributes "program" = "optdyn", "experiment",
  * "kind", "version" as strings; every attribute and dataset numeric or string, of rank <= 8, no
  * larger than the file, strings no longer than H5CHECK_STRING_MAX; every value read once).
  * 0, or -1 with why set. A file corrupt enough may still crash libhdf5 here: see h5check_file. */
 int h5check_walk(const char *path, char *why, size_t len);
 
+/* A file's bytes, mapped read-only once for the raw readers below (h5check_bytes.c); an empty
+ * file is m = NULL, n = 0. map: 0, or -1 with why set; unmap frees (and may be called again). */
+typedef struct h5check_bytes {
+    const unsigned char *m;
+    size_t n;
+} h5check_bytes;
+int h5check_bytes_map(const char *path, h5check_bytes *b, char *why, size_t len);
+void h5check_bytes_unmap(h5check_bytes *b);
+
 /* Every global heap collection (where variable-length strings live) found in the file, its
  * objects walked within bounds; a candidate that is not a collection libhdf5 could load (bad
  * version, size beyond the file) is skipped. 0, or -1 with why set. */
-int h5check_heaps(const char *path, char *why, size_t len);
+int h5check_heaps(const h5check_bytes *b, char *why, size_t len);
 
 /* The little-endian unsigned integer of n <= 8 bytes at p, as HDF5 stores its sizes and addresses
  * (the raw readers h5check_super.c, h5check_ohdr.c, h5check_heap.c). */
@@ -45,12 +54,13 @@ typedef struct h5check_super {
     unsigned sa, ss;
     uint64_t root;
 } h5check_super;
-int h5check_superblock(const char *path, h5check_super *s, char *why, size_t len);
+int h5check_superblock(const h5check_bytes *b, h5check_super *s, char *why, size_t len);
 
-/* The raw object headers of a file (h5check_ohdr.c): addresses count from base; sizeof_addr and
- * sizeof_size are the file's (H5Pget_sizes). NULL if it cannot be mapped. */
+/* The raw object headers of a file's bytes b (h5check_ohdr.c; b is borrowed: it must outlive the
+ * reader): addresses count from base; sizeof_addr and sizeof_size are the file's (the
+ * superblock's). NULL for an empty file, sizes outside 2..8 or no memory. */
 typedef struct h5check_ohdr h5check_ohdr;
-h5check_ohdr *h5check_ohdr_open(const char *path, uint64_t base, unsigned sizeof_addr,
+h5check_ohdr *h5check_ohdr_open(const h5check_bytes *b, uint64_t base, unsigned sizeof_addr,
                                 unsigned sizeof_size);
 void h5check_ohdr_free(h5check_ohdr *h);
 

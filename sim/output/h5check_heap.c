@@ -3,13 +3,9 @@
  * makes libhdf5 loop forever (a free-space object of size 0) or read past the collection. */
 #include "h5check.h"
 
-#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* Collection: "GCOL", version 1, 3 reserved bytes, collection size (8 bytes, little-endian);
  * then objects: index (2), reference count (2), reserved (4), size (8), data padded to 8 bytes.
@@ -38,27 +34,12 @@ static int walk_collection(const unsigned char *c, uint64_t size, size_t at, cha
     return 0;
 }
 
-int h5check_heaps(const char *path, char *why, size_t len)
+int h5check_heaps(const h5check_bytes *b, char *why, size_t len)
 {
-    int fd = open(path, O_RDONLY);
-    struct stat st;
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(why, len, "cannot read it");
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    size_t n = (size_t)st.st_size;
-    if (n < GCOL_HEADER) {
-        close(fd);
+    const unsigned char *m = b->m;
+    size_t n = b->n;
+    if (n < GCOL_HEADER)
         return 0;
-    }
-    const unsigned char *m = mmap(NULL, n, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (m == MAP_FAILED) {
-        snprintf(why, len, "cannot map it");
-        return -1;
-    }
     int rc = 0;
     for (size_t i = 0; rc == 0 && i + GCOL_HEADER <= n; i++) {
         const unsigned char *g = memchr(m + i, 'G', n - GCOL_HEADER + 1 - i);
@@ -71,6 +52,5 @@ int h5check_heaps(const char *path, char *why, size_t len)
         if (size > GCOL_HEADER && size <= n - i)      /* else not one libhdf5 could load */
             rc = walk_collection(g, size, i, why, len);
     }
-    munmap((void *)m, n);
     return rc;
 }

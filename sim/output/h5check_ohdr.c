@@ -2,14 +2,10 @@
  * with bounds: libhdf5 1.10.8 decodes them trusting their name, type, space and value sizes. */
 #include "h5check.h"
 
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* libhdf5 1.10.8's H5O_attr_decode copies name_len bytes of name, decodes the type and space
  * without a bound, then copies npoints x type size bytes of value from after the space: a corrupt
@@ -54,27 +50,16 @@ static int bad(h5check_ohdr *h, const char *fmt, ...)
     return -1;
 }
 
-h5check_ohdr *h5check_ohdr_open(const char *path, uint64_t base, unsigned sizeof_addr,
+h5check_ohdr *h5check_ohdr_open(const h5check_bytes *b, uint64_t base, unsigned sizeof_addr,
                                 unsigned sizeof_size)
 {
-    h5check_ohdr *h = malloc(sizeof *h);
-    int fd = open(path, O_RDONLY);
-    struct stat st;
-    if (!h || fd < 0 || fstat(fd, &st) != 0 || st.st_size == 0 || sizeof_addr < 2 ||
-        sizeof_addr > 8 || sizeof_size < 2 || sizeof_size > 8) {
-        if (fd >= 0)
-            close(fd);
-        free(h);
+    if (b->n == 0 || sizeof_addr < 2 || sizeof_addr > 8 || sizeof_size < 2 || sizeof_size > 8)
         return NULL;
-    }
-    memset(h, 0, sizeof *h);
-    h->n = (size_t)st.st_size;
-    h->m = mmap(NULL, h->n, PROT_READ, MAP_PRIVATE, fd, 0);
-    close(fd);
-    if (h->m == MAP_FAILED) {
-        free(h);
+    h5check_ohdr *h = calloc(1, sizeof *h);
+    if (!h)
         return NULL;
-    }
+    h->m = b->m;
+    h->n = b->n;
     h->base = base;
     h->sa = sizeof_addr;
     h->ss = sizeof_size;
@@ -83,8 +68,6 @@ h5check_ohdr *h5check_ohdr_open(const char *path, uint64_t base, unsigned sizeof
 
 void h5check_ohdr_free(h5check_ohdr *h)
 {
-    if (h)
-        munmap((void *)h->m, h->n);
     free(h);
 }
 

@@ -2,11 +2,8 @@
  * address and length sizes, and the root group's object header, known before libhdf5 opens it. */
 #include "h5check.h"
 
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 /* libhdf5 looks for the signature at 0, 512, 1024, 2048, ... (H5FD_locate_signature).
  * Version 0/1: signature (8), version, free-space, root-table and shared-header versions,
@@ -19,25 +16,17 @@ static const unsigned char SIGNATURE[8] = { 0x89, 'H', 'D', 'F', '\r', '\n', 0x1
 
 static int size_ok(unsigned s) { return s == 2 || s == 4 || s == 8; }
 
-int h5check_superblock(const char *path, h5check_super *s, char *why, size_t len)
+int h5check_superblock(const h5check_bytes *bytes, h5check_super *s, char *why, size_t len)
 {
-    int fd = open(path, O_RDONLY);
-    struct stat st;
-    unsigned char b[96];
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        snprintf(why, len, "cannot read it");
-        if (fd >= 0)
-            close(fd);
-        return -1;
-    }
-    uint64_t at = 0, size = (uint64_t)st.st_size;
-    ssize_t got = 0;
+    const unsigned char *b = NULL;
+    uint64_t at = 0, size = bytes->n;
+    size_t got = 0;
     for (; at < size; at = at ? 2 * at : 512) {
-        got = pread(fd, b, sizeof b, (off_t)at);
+        b = bytes->m + at;
+        got = size - at < 96 ? (size_t)(size - at) : 96;
         if (got >= 9 && !memcmp(b, SIGNATURE, sizeof SIGNATURE))
             break;
     }
-    close(fd);
     if (at >= size) {
         snprintf(why, len, "no HDF5 signature (not an HDF5 file)");
         return -1;
@@ -55,7 +44,7 @@ int h5check_superblock(const char *path, h5check_super *s, char *why, size_t len
                  sa, ss);
         return -1;
     }
-    if ((ssize_t)(root + sa) > got) {
+    if (root + sa > got) {
         snprintf(why, len, "superblock beyond the end of the file");
         return -1;
     }
