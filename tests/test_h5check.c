@@ -1,6 +1,6 @@
 /* tests/test_h5check.c — the file check before info/export/merge: a result file passes, a
  * truncated, foreign, bad-axis or bad-attribute-message file is refused with its path, directly
- * and through the server; raw object headers of version 1 and 2 read with bounds; global heap
+ * and through the server; raw object headers of version 1 and 2 read with bounds; a chunk index DAG stopped; global heap
  * references of string attributes checked against their collections. */
 #include "testutil.h"
 #include "../sim/output/h5check.h"
@@ -343,6 +343,72 @@ static void test_superblock(void **state)
     refuse_superblock(64 + 6, 0x7f, "/: object header at 35747322042253408: beyond the file");
 }
 
+/* A chunk index whose nodes share children (a DAG: five internal nodes, each with its 64 entries
+ * all pointing to the next, the last to a real leaf) names 64^5 leaf visits without a cycle or a
+ * depth over 16: refused after 2^22 entries instead of walked for hours. The file's own index
+ * passes first. */
+static void test_chunk_index_dag(void **state)
+{
+    (void)state;
+    char path[128], why[512] = "";
+    snprintf(path, sizeof path, "%s/chunks.h5", dir);
+    hid_t f = H5Fcreate(path, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    hsize_t n100 = 100, one = 1;
+    hid_t s = H5Screate_simple(1, &n100, NULL), dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    H5Pset_chunk(dcpl, 1, &one);               /* 100 chunks: two leaves under a level-1 root */
+    hid_t d = H5Dcreate2(f, "d", H5T_IEEE_F64LE, s, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    double v[100] = { 0 };
+    assert_true(H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0);
+    H5O_info_t oi;
+    assert_true(H5Oget_info2(d, &oi, H5O_INFO_BASIC) >= 0);
+    H5Dclose(d);
+    H5Pclose(dcpl);
+    H5Sclose(s);
+    H5Fclose(f);
+    unsigned char *m;
+    size_t n = slurp(path, &m);
+    remove(path);
+    uint64_t root = 0, leaf = 0;               /* the index's root (level 1) and a leaf */
+    for (size_t i = 0; i + 8 <= n; i++)
+        if (!memcmp(m + i, "TREE\1", 5))
+            *(m[i + 5] ? &root : &leaf) = i;
+    assert_true(root > 0 && leaf > 0);
+    h5check_bytes b = { m, n };
+    h5check_ohdr *h = h5check_ohdr_open(&b, 0, 8, 8);
+    assert_int_equal(h5check_ohdr_check(h, oi.addr, why, sizeof why), 0);
+    h5check_ohdr_free(h);
+    enum { LEVELS = 5, USED = 64, KEY = 8 + 8 * 2, NODE = 24 + (USED + 1) * KEY + USED * 8 };
+    m = realloc(m, n + LEVELS * NODE);
+    assert_non_null(m);
+    memset(m + n, 0, LEVELS * NODE);
+    for (int l = 0; l < LEVELS; l++) {
+        unsigned char *p = m + n + (size_t)l * NODE;
+        uint64_t child = l + 1 < LEVELS ? n + (uint64_t)(l + 1) * NODE : leaf;
+        memcpy(p, "TREE\1", 5);
+        p[5] = (unsigned char)(LEVELS - l);
+        p[6] = USED;
+        memset(p + 8, 0xff, 16);               /* no siblings */
+        for (int e = 0; e < USED; e++)
+            for (int k = 0; k < 8; k++)
+                p[24 + (size_t)e * (KEY + 8) + KEY + (size_t)k] = (unsigned char)(child >> (8 * k));
+    }
+    size_t hits = 0;                           /* the layout message's index address -> node 0 */
+    for (size_t i = (size_t)oi.addr; i + 8 <= n && i < (size_t)oi.addr + 512; i++)
+        if (h5check_le(m + i, 8) == root) {
+            for (int k = 0; k < 8; k++)
+                m[i + (size_t)k] = (unsigned char)(n >> (8 * k));
+            hits++;
+        }
+    assert_int_equal(hits, 1);
+    b = (h5check_bytes){ m, n + LEVELS * NODE };
+    h = h5check_ohdr_open(&b, 0, 8, 8);
+    assert_int_equal(h5check_ohdr_check(h, oi.addr, why, sizeof why), -1);
+    if (!strstr(why, "a chunk index of more than 4194304 entries"))
+        fail_msg("%s", why);
+    h5check_ohdr_free(h);
+    free(m);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -352,6 +418,7 @@ int main(void)
         cmocka_unit_test(test_v2_header),
         cmocka_unit_test(test_heap_refs),
         cmocka_unit_test(test_superblock),
+        cmocka_unit_test(test_chunk_index_dag),
     };
     return cmocka_run_group_tests(tests, make_files, remove_files);
 }
