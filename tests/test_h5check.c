@@ -1,7 +1,7 @@
 /* tests/test_h5check.c — the file check before info/export/merge: a result file passes, a
  * truncated, foreign, bad-axis or bad-attribute-message file is refused with its path, directly
- * and through the server; raw object headers of version 1 and 2 read with bounds; a chunk index DAG stopped; global heap
- * references of string attributes checked against their collections. */
+ * and through the server; raw object headers of version 1 and 2 read with bounds; a chunk index
+ * whose nodes share children stopped; global heap references checked against their collections. */
 #include "testutil.h"
 #include "../sim/output/h5check.h"
 
