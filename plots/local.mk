@@ -61,7 +61,7 @@ plots/out/cr-linreg.png: plots/cr-linreg.gp results/cr-linreg.h5 results/cr-linr
 -include $(BUILD)/plots/tools/lowrank_errors.d $(BUILD)/plots/tools/cr_variance.d
 
 # LoRA figures: several experiments each (scripts/lora-figure-data.sh runs them; lora-plus ~16 s CPU, the other two ~5 and ~3 s;
-# lora-mlp-plus ~43 s: 16 runs of scripts/lora-mlp-plus.sh on a reduced grid)
+# lora-mlp-plus ~66 s: 16 + 16 runs of scripts/lora-mlp-plus.sh on a reduced grid)
 LORA_FIGURES := lora-vs-full lora-plus lora-first-step lora-mlp-plus
 FIGURES += $(LORA_FIGURES)
 figures: $(LORA_FIGURES:%=plots/out/%.png)

@@ -3,7 +3,8 @@
 # experiments each (one problem per file): FIGURE = lora-vs-full (inits x SGD/Adam: DIR/<init>_<opt>_<name>.tsv,
 # columns step and weight_gap), lora-plus (DIR/<init>_<n>.tsv: lr_ratio, then the final loss/n at
 # the best lr of each of 4 seeds: geometric mean, min, max), lora-mlp-plus (the same from
-# scripts/lora-mlp-plus.sh on mlp_lora, the loss itself, 2 seeds: DIR/<init>_<n>.tsv),
+# scripts/lora-mlp-plus.sh on mlp_lora, the loss itself, 2 seeds: DIR/<init>_<n>.tsv; zero_b at
+# n = 64 with d = 1, 2, 4, 8 inputs, 4 seeds, each curve divided by its best: DIR/inputs_<d>.tsv),
 # lora-first-step (DIR/first_step.tsv: init, lr, |W_1^LoRA - W_1^full|/lr).
 set -eu
 optdyn=$1 fig=$2 dir=$3
@@ -52,15 +53,33 @@ lora-plus)
     done ;;
 lora-mlp-plus)
     # scripts/lora-mlp-plus.sh's long table (init, n, seed, ratio, lr, loss) on a reduced grid
-    # (half-decade lr_A, every other power of 2 for the ratio, 2 seeds) -> DIR/<init>_<n>.tsv
-    sh scripts/lora-mlp-plus.sh "$optdyn" "$dir/cells.tsv" "16 32 64 128" "1 2" "zero_b zero_a" \
-        --set 'sweep.lr=logspace(-4,-0.5,8)' --set 'sweep.values=0.015625,0.0625,0.25,1,4,16,64,256,1024,4096' > "$dir/summary.txt"
+    # (half-decade lr_A, every other power of 2 for the ratio, 2 seeds) -> DIR/<init>_<n>.tsv;
+    # then zero_b at n = 64 with d = 1, 2, 4, 8 inputs, 4 seeds -> DIR/inputs_<d>.tsv, each
+    # relative to its best ratio
+    grid="--set sweep.lr=logspace(-4,-0.5,8) --set sweep.values=0.015625,0.0625,0.25,1,4,16,64,256,1024,4096"
+    # shellcheck disable=SC2086
+    sh scripts/lora-mlp-plus.sh "$optdyn" "$dir/cells.tsv" "16 32 64 128" "1 2" "zero_b zero_a" $grid \
+        > "$dir/summary.txt"
+    # cells of init $2 and width $3 in table $1 -> per ratio the seeds' best loss over lr_A
+    best_over_lr() {
+        awk -F'\t' -v i="$2" -v n="$3" '$1 == i && $2 == n { k = $3 "\t" $4
+                if (!(k in b) || $6 < b[k]) b[k] = $6 }
+            END { for (k in b) print k "\t" b[k] }' "$1" | seed_curve 1
+    }
     for init in zero_b zero_a; do
         for n in 16 32 64 128; do
-            awk -F'\t' -v i=$init -v n=$n '$1 == i && $2 == n { k = $3 "\t" $4
-                    if (!(k in b) || $6 < b[k]) b[k] = $6 }
-                END { for (k in b) print k "\t" b[k] }' "$dir/cells.tsv" | seed_curve 1 > "$dir/${init}_$n.tsv"
+            best_over_lr "$dir/cells.tsv" $init $n > "$dir/${init}_$n.tsv"
         done
+    done
+    for d in 1 2 4 8; do
+        # shellcheck disable=SC2086
+        sh scripts/lora-mlp-plus.sh "$optdyn" "$dir/cells_d$d.tsv" 64 "1 2 3 4" zero_b $grid \
+            --set problem.inputs=$d >> "$dir/summary.txt"
+        # relative to the curve's best ratio: the shapes compare across d
+        best_over_lr "$dir/cells_d$d.tsv" zero_b 64 > "$dir/best_d$d.tsv"
+        awk -F'\t' 'NR == FNR { if (FNR == 1 || $2 < m) m = $2; next }
+                    { printf "%s\t%.6g\t%.6g\t%.6g\n", $1, $2 / m, $3 / m, $4 / m }' \
+            "$dir/best_d$d.tsv" "$dir/best_d$d.tsv" > "$dir/inputs_$d.tsv"
     done ;;
 lora-first-step)
     for init in zero_b zero_a gaussian orthogonal lora_ga; do

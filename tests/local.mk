@@ -31,7 +31,7 @@ test-mpi: $(OPTDYN)
 
 -include $(TEST_BINS:%=%.d) $(TEST_UTIL:.o=.d)
 
-# make check-lora-plus: the LoRA+ width effect on mlp_lora (~7 s of one core; not in `make test`)
+# make check-lora-plus: the LoRA+ measurements on mlp_lora (~11 s of one core; not in `make test`)
 .PHONY: check-lora-plus
 check-lora-plus: $(OPTDYN)
 	@sh tests/lora_plus_check.sh $(OPTDYN)
