@@ -16,10 +16,11 @@
 /* Seconds the child may take before the file is declared unreadable. */
 #define H5CHECK_SECONDS 120
 
-/* In this process: the raw readers below on the file's bytes, then open path and check it (root attributes "program" = "optdyn", "experiment",
- * "kind", "version" as strings; every attribute and dataset numeric or string, of rank <= 8, no
- * larger than the file, strings no longer than H5CHECK_STRING_MAX; every value read once).
- * 0, or -1 with why set. A file corrupt enough may still crash libhdf5 here: see h5check_file. */
+/* In this process: the raw readers below on the file's bytes, then open path with libhdf5 and
+ * check it (root attributes "program" = "optdyn", "experiment", "kind", "version" as strings;
+ * every attribute and dataset numeric or string, of rank <= 8, no larger than the file, strings
+ * no longer than H5CHECK_STRING_MAX; every value read once). 0, or -1 with why set. A file
+ * corrupt enough may still crash libhdf5 here: see h5check_file. */
 int h5check_walk(const char *path, char *why, size_t len);
 
 /* A file's bytes, mapped read-only once for the raw readers below (h5check_bytes.c); an empty
