@@ -4,14 +4,12 @@
  * bound on a corrupt file). */
 #include "h5check.h"
 
-#include <errno.h>
 #include <hdf5.h>
 #include <hdf5_hl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 typedef struct walk {
     hsize_t fsize;       /* bytes on disk: no stored value may be larger */
@@ -333,16 +331,13 @@ static int check_mark(walk *w, hid_t f, const char *name, const char *value)
 
 int h5check_walk(const char *path, char *why, size_t len)
 {
-    struct stat st;
     walk w = { 0, 0, "/", NULL, why, len };
     why[0] = '\0';
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (stat(path, &st) != 0)
-        return fail(&w, "%s", strerror(errno));
-    w.fsize = (hsize_t)st.st_size;
     h5check_bytes bytes;     /* mapped once for every raw reader; libhdf5 reads the file itself */
     if (h5check_bytes_map(path, &bytes, why, len) != 0)
         return -1;
+    w.fsize = (hsize_t)bytes.n;
     h5check_super sb;        /* the root header raw, before H5Fopen decodes it */
     if (h5check_heaps(&bytes, why, len) != 0 || h5check_superblock(&bytes, &sb, why, len) != 0) {
         h5check_bytes_unmap(&bytes);

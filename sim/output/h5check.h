@@ -24,7 +24,8 @@
 int h5check_walk(const char *path, char *why, size_t len);
 
 /* A file's bytes, mapped read-only once for the raw readers below (h5check_bytes.c); an empty
- * file is m = NULL, n = 0. map: 0, or -1 with why set; unmap frees (and may be called again). */
+ * file is m = NULL, n = 0. map: 0, or -1 with why set (the system's reason); unmap frees (and may
+ * be called again). */
 typedef struct h5check_bytes {
     const unsigned char *m;
     size_t n;
